@@ -1,0 +1,41 @@
+// swift-tools-version:6.1
+// FlowStudy: flow cytometry and ELISA to the outcome tables of a clinical study.
+//
+// Modules follow the pipeline, and each imports only the stages upstream of it:
+//   FlowStudyZlib (system zlib) → FCS → Simulation → … → flowstudy (CLI, thin).
+import PackageDescription
+
+let package = Package(
+    name: "FlowStudy",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "flowstudy", targets: ["flowstudy"]),
+        .library(name: "FCS", targets: ["FCS"]),
+        .library(name: "Simulation", targets: ["Simulation"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // zlib from the system (Debian zlib1g-dev): gzip input now, PNG later.
+        .systemLibrary(
+            name: "FlowStudyZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "FCS", dependencies: ["FlowStudyZlib"]),
+        .target(name: "Simulation", dependencies: ["FCS"]),
+        .executableTarget(
+            name: "flowstudy",
+            dependencies: [
+                "FCS", "Simulation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Helpers shared by the test targets: ../shared lookup, temporary folders, approximate equality.
+        .target(name: "TestSupport", path: "Sources/TestSupport"),
+        .testTarget(name: "FCSTests", dependencies: ["FCS", "TestSupport"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "FCS", "TestSupport"]),
+        .testTarget(name: "FlowStudyCLITests", dependencies: ["flowstudy", "FCS", "TestSupport"]),
+    ]
+)

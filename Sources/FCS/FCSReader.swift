@@ -1,0 +1,237 @@
+/// Reads FCS 2.0, 3.0, 3.1 and 3.2 files: HEADER, TEXT (and supplemental TEXT), ANALYSIS and list-mode DATA,
+/// following `$NEXTDATA` through every data set.
+///
+/// The reader works on the mapped file: TEXT is tokenized in place and DATA is transposed straight into
+/// per-channel columns. Nothing in the file is trusted before it is checked against the file's size, so a
+/// corrupt `$TOT` or offset fails fast, before any large allocation.
+struct FCSReader {
+    let bytes: FileBytes
+    let name: String
+    let options: FCSReadOptions
+
+    init(path: String, options: FCSReadOptions) throws {
+        self.init(bytes: try FileBytes.open(path), name: path, options: options)
+    }
+
+    init(bytes: FileBytes, name: String, options: FCSReadOptions) {
+        self.bytes = bytes
+        self.name = name
+        self.options = options
+    }
+
+    /// Everything needed to decode one data set, found before any event is read.
+    struct Plan {
+        var sample: Sample
+        var layout: DataLayout
+        var events: Int
+        var data: Segment
+        /// Absolute offset of the next data set's HEADER, if the chain goes on.
+        var next: Int?
+    }
+
+    func readAll() throws -> FCSFile {
+        var samples: [Sample] = []
+        try walkChain { plan in
+            samples.append(options.readEvents ? try decode(plan) : plan.sample)
+            return true
+        }
+        return FCSFile(path: name, byteCount: bytes.count, wasCompressed: bytes.wasCompressed, dataSets: samples)
+    }
+
+    func read(dataSet wanted: Int) throws -> Sample {
+        var found: Sample?
+        var seen = 0
+        try walkChain { plan in
+            seen += 1
+            guard seen == wanted else { return true }
+            found = options.readEvents ? try decode(plan) : plan.sample
+            return false
+        }
+        guard let found else {
+            throw FCSError(.noSuchDataSet, file: name, expected: "data set \(wanted)", found: "\(seen) data set(s)")
+        }
+        return found
+    }
+
+    /// Visits the data sets in `$NEXTDATA` order until `visit` returns false or the chain ends.
+    /// A chain that loops back is an error, so the walk always terminates.
+    private func walkChain(_ visit: (Plan) throws -> Bool) throws {
+        var base = 0
+        var visited: Set<Int> = []
+        var number = 1
+        do {
+            while true {
+                visited.insert(base)
+                var plan = try plan(at: base, number: number)
+                guard let next = plan.next else { _ = try visit(plan); return }
+                if visited.contains(next) {
+                    throw FCSError(.badNextData, offset: plan.sample.keywords.entry("$NEXTDATA")?.offset,
+                                   keyword: "$NEXTDATA",
+                                   expected: "an offset to a data set not yet read",
+                                   found: "a loop back to the data set at byte \(next)")
+                }
+                if next >= bytes.count || bytes.count - next < FCSHeader.size {
+                    // Millipore writes $NEXTDATA = $ENDDATA + 1 on the last data set: nothing follows.
+                    plan.sample.repairs.append(Repair("next_data_past_end",
+                        "$NEXTDATA points to byte \(next), at or past the end of the file; the chain ends here",
+                        offset: plan.sample.keywords.entry("$NEXTDATA")?.offset, keyword: "$NEXTDATA"))
+                    _ = try visit(plan)
+                    return
+                }
+                guard try visit(plan) else { return }
+                base = next
+                number += 1
+            }
+        } catch let error as FCSError {
+            throw error.inFile(name)
+        }
+    }
+
+    /// Decodes the events of a planned data set.
+    func decode(_ plan: Plan) throws -> Sample {
+        var sample = plan.sample
+        sample.columns = try DataDecoder.decode(bytes.buffer, data: plan.data, events: plan.events, layout: plan.layout)
+        return sample
+    }
+
+    // MARK: - One data set
+
+    private func plan(at base: Int, number: Int) throws -> Plan {
+        let buffer = bytes.buffer
+        let header = try FCSHeader.parse(buffer, at: base)
+        var repairs: [Repair] = []
+
+        // TEXT
+        guard let relativeText = header.text else {
+            throw FCSError(.badHeaderOffset, offset: base + 10, expected: "TEXT offsets in the HEADER", found: "blank or zero")
+        }
+        let text = Segment(start: base + relativeText.start, end: base + relativeText.end)
+        try check(text, name: "TEXT", base: base)
+        let tokens = try TextTokenizer.tokenize(buffer, segment: text, name: "TEXT")
+        repairs += tokens.repairs
+        var keywords = Keywords()
+        for pair in tokens.pairs {
+            if let old = keywords.set(pair.key, pair.value, offset: pair.offset, source: .text), old != pair.value {
+                repairs.append(Repair("duplicate_keyword",
+                    "\(pair.key) appears twice in TEXT; the later value '\(pair.value)' was kept, '\(old)' dropped",
+                    offset: pair.offset, keyword: pair.key))
+            }
+        }
+        if tokens.usedLatin1 {
+            repairs.append(Repair("latin1_text", "some TEXT values are not UTF-8 and were read as Latin-1"))
+        }
+        try readSupplementalText(base: base, primary: text, into: &keywords, repairs: &repairs)
+
+        // Layout and event count
+        let mode = keywords["$MODE"]?.trimmingSpaces.uppercased()
+        if let mode, mode != "L" {
+            throw FCSError(.unsupportedMode, offset: keywords.entry("$MODE")?.offset, keyword: "$MODE",
+                           expected: "L (list mode)", found: "'\(mode)'")
+        } else if mode == nil {
+            repairs.append(Repair("missing_mode", "$MODE is absent; list mode (L) was assumed", keyword: "$MODE"))
+        }
+        let parameters = try readParameters(keywords, version: header.version, repairs: &repairs)
+        var layout = try makeLayout(keywords, parameters: parameters)
+
+        // DATA
+        let resolved = try resolveData(base: base, header: header, keywords: keywords, text: text,
+                                       layout: &layout, parameters: parameters)
+        repairs += resolved.repairs
+
+        // ANALYSIS (never needed for events: a broken one is recorded, not fatal)
+        let analysis = readAnalysis(base: base, header: header, keywords: keywords, text: text,
+                                    data: resolved.data, repairs: &repairs)
+
+        // $NEXTDATA
+        var next: Int?
+        if let entry = keywords.entry("$NEXTDATA") {
+            guard let value = Int(entry.value.trimmingSpaces), value >= 0 else {
+                throw FCSError(.badKeywordValue, offset: entry.offset, keyword: entry.key,
+                               expected: "a non-negative byte offset", found: "'\(entry.value)'")
+            }
+            if value > 0 { next = base + value }
+        }
+
+        let sample = Sample(file: name, dataSet: number, header: header, keywords: keywords, analysis: analysis,
+                            parameters: parameters, columns: [], dataSegment: resolved.data, repairs: repairs)
+        return Plan(sample: sample, layout: layout, events: resolved.events, data: resolved.data, next: next)
+    }
+
+    /// A segment must lie after the HEADER and inside the file.
+    private func check(_ segment: Segment, name segmentName: String, base: Int) throws {
+        guard segment.start >= base + FCSHeader.size, segment.end >= segment.start else {
+            throw FCSError(.segmentOutOfBounds, offset: segment.start,
+                           expected: "\(segmentName) to start after the HEADER and end after it starts",
+                           found: "bytes \(segment.start)–\(segment.end)")
+        }
+        guard segment.start < bytes.count else {
+            throw FCSError(.segmentOutOfBounds, offset: segment.start,
+                           expected: "\(segmentName) to start inside the file (\(bytes.count) bytes)",
+                           found: "a start at byte \(segment.start)")
+        }
+        guard segment.end < bytes.count else {
+            throw FCSError(.truncated, offset: bytes.count,
+                           expected: "\(segmentName) to end at byte \(segment.end)",
+                           found: "the file ends after \(bytes.count) bytes")
+        }
+    }
+
+    private func readSupplementalText(base: Int, primary: Segment, into keywords: inout Keywords, repairs: inout [Repair]) throws {
+        guard let startEntry = keywords.entry("$BEGINSTEXT"), let endEntry = keywords.entry("$ENDSTEXT") else { return }
+        guard let start = Int(startEntry.value.trimmingSpaces), let end = Int(endEntry.value.trimmingSpaces) else {
+            throw FCSError(.badKeywordValue, offset: startEntry.offset, keyword: "$BEGINSTEXT/$ENDSTEXT",
+                           expected: "byte offsets", found: "'\(startEntry.value)', '\(endEntry.value)'")
+        }
+        guard start != 0 || end != 0 else { return }
+        let segment = Segment(start: base + start, end: base + end)
+        // Accuri declares the primary TEXT again as supplemental.
+        if segment == primary { return }
+        do {
+            try check(segment, name: "supplemental TEXT", base: base)
+            if segment.overlaps(primary) {
+                throw FCSError(.segmentsOverlap, offset: segment.start, keyword: "$BEGINSTEXT",
+                               expected: "supplemental TEXT apart from the primary TEXT",
+                               found: "bytes \(segment.start)–\(segment.end) overlapping \(primary.start)–\(primary.end)")
+            }
+            let tokens = try TextTokenizer.tokenize(bytes.buffer, segment: segment, name: "supplemental TEXT")
+            repairs += tokens.repairs
+            for pair in tokens.pairs {
+                if keywords.contains(pair.key) {
+                    repairs.append(Repair("supplemental_duplicate",
+                        "\(pair.key) is in both TEXT and supplemental TEXT; the primary TEXT value was kept",
+                        offset: pair.offset, keyword: pair.key))
+                } else {
+                    keywords.set(pair.key, pair.value, offset: pair.offset, source: .supplementalText)
+                }
+            }
+        } catch let error as FCSError where options.ignoreBadSupplementalText {
+            repairs.append(Repair("supplemental_text_ignored", "supplemental TEXT ignored: \(error)",
+                                  offset: segment.start, keyword: "$BEGINSTEXT"))
+        }
+    }
+
+    private func readAnalysis(base: Int, header: FCSHeader, keywords: Keywords, text: Segment, data: Segment,
+                              repairs: inout [Repair]) -> Keywords {
+        var segment = header.analysis.map { Segment(start: base + $0.start, end: base + $0.end) }
+        if let start = keywords["$BEGINANALYSIS"].flatMap({ Int($0.trimmingSpaces) }),
+           let end = keywords["$ENDANALYSIS"].flatMap({ Int($0.trimmingSpaces) }), start != 0 || end != 0 {
+            segment = Segment(start: base + start, end: base + end)
+        }
+        guard let segment else { return Keywords() }
+        var analysis = Keywords()
+        do {
+            try check(segment, name: "ANALYSIS", base: base)
+            guard !segment.overlaps(text), !segment.overlaps(data) else {
+                throw FCSError(.segmentsOverlap, offset: segment.start,
+                               expected: "ANALYSIS apart from TEXT and DATA", found: "bytes \(segment.start)–\(segment.end)")
+            }
+            let tokens = try TextTokenizer.tokenize(bytes.buffer, segment: segment, name: "ANALYSIS")
+            for pair in tokens.pairs { analysis.set(pair.key, pair.value, offset: pair.offset, source: .analysis) }
+        } catch {
+            repairs.append(Repair("analysis_ignored", "the ANALYSIS segment could not be read and was ignored: \(error)",
+                                  offset: segment.start))
+            return Keywords()
+        }
+        return analysis
+    }
+}

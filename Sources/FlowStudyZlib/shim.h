@@ -1,0 +1,2 @@
+// The system zlib, exposed to Swift as the module FlowStudyZlib.
+#include <zlib.h>

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct FlowStudy: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "flowstudy")
+}
