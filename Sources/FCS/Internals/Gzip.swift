@@ -52,3 +52,30 @@ enum Gzip {
                        expected: "a complete gzip stream", found: "the stream ends early")
     }
 }
+
+extension Gzip {
+    /// Compresses `bytes` as one gzip member (zlib `deflate`, default level).
+    static func deflate(_ bytes: [UInt8]) throws -> [UInt8] {
+        var stream = z_stream()
+        guard deflateInit2_(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY,
+                            ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw FCSError(.badCompressedData, expected: "zlib to initialise")
+        }
+        defer { deflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(bytes.count))) + 32)
+        let produced: Int = try bytes.withUnsafeBytes { input in
+            try output.withUnsafeMutableBytes { out in
+                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+                stream.avail_in = uInt(input.count)
+                stream.next_out = out.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                stream.avail_out = uInt(out.count)
+                guard FlowStudyZlib.deflate(&stream, Z_FINISH) == Z_STREAM_END else {
+                    throw FCSError(.badCompressedData, expected: "gzip compression to finish")
+                }
+                return out.count - Int(stream.avail_out)
+            }
+        }
+        output.removeSubrange(produced...)
+        return output
+    }
+}
