@@ -58,7 +58,8 @@ public struct FCSHeader: Equatable, Sendable {
         }
         func segment(_ first: Int) throws -> Segment? {
             let start = try field(first), end = try field(first + 1)
-            guard let start, let end, !(start == 0 && end == 0) else { return nil }
+            // Zero means "see TEXT" (FCS 3.x writes 0 for offsets beyond 8 digits).
+            guard let start, let end, start != 0, end != 0 else { return nil }
             return Segment(start: start, end: end)
         }
         return FCSHeader(version: String(magic.dropFirst(3)),

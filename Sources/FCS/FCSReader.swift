@@ -143,13 +143,26 @@ struct FCSReader {
                                     data: resolved.data, repairs: &repairs)
 
         // $NEXTDATA
+        // $NEXTDATA: 0 ends the chain; otherwise an offset relative to this data set's HEADER.
         var next: Int?
         if let entry = keywords.entry("$NEXTDATA") {
-            guard let value = Int(entry.value.trimmingSpaces), value >= 0 else {
+            let text = entry.value.trimmingSpaces
+            guard let value = Int(text) else {
                 throw FCSError(.badKeywordValue, offset: entry.offset, keyword: entry.key,
-                               expected: "a non-negative byte offset", found: "'\(entry.value)'")
+                               expected: "a byte offset", found: "'\(entry.value)'")
             }
-            if value > 0 { next = base + value }
+            if value < 0 || text.hasPrefix("-") {
+                throw FCSError(.badNextData, offset: entry.offset, keyword: entry.key,
+                               expected: "an offset forward to a data set not yet read",
+                               found: "\(text), a loop back to byte \(base + value)")
+            }
+            if value > 0 {
+                guard value <= bytes.count else {
+                    throw FCSError(.badNextData, offset: entry.offset, keyword: entry.key,
+                                   expected: "an offset inside the \(bytes.count)-byte file", found: text)
+                }
+                next = base + value
+            }
         }
 
         let sample = Sample(file: name, dataSet: number, header: header, keywords: keywords, analysis: analysis,

@@ -13,6 +13,8 @@ public struct FCSWriter: Sendable {
     public var supplementalKeywords: Set<String> = []
     /// Compress the file with gzip (`.fcs.gz`).
     public var gzip = false
+    /// The largest offset written in the HEADER; FCS 3.1 fixes it at 99,999,999 (tests lower it).
+    var maximumHeaderOffset = 99_999_999
 
     /// A writer with the defaults: FCS 3.1, single-precision floats when exact.
     public init() {}
@@ -78,12 +80,11 @@ public struct FCSWriter: Sendable {
         guard sample.columns.allSatisfy({ $0.count == count }) else {
             throw FCSError(.unwritableSample, expected: "columns of equal length", found: "\(sample.columns.map(\.count))")
         }
-        let exactInFloat = sample.columns.allSatisfy(Self.fitsFloat32)
+        let integerStays = { (column: ChannelValues) in self.version == "3.2" && self.keepIntegerColumns && column.kind.isInteger }
+        let exactInFloat = sample.columns.allSatisfy { integerStays($0) || Self.fitsFloat32($0) }
         let common: StoredType = exactInFloat ? .float : .double
         let plans = sample.columns.map { column -> Plan in
-            if version == "3.2" && keepIntegerColumns && column.kind.isInteger {
-                return Plan(type: .integer, bytes: column.kind == .uint64 ? 8 : column.kind.byteWidth == 1 ? 1 : column.kind.byteWidth)
-            }
+            if integerStays(column) { return Plan(type: .integer, bytes: column.kind.byteWidth) }
             return Plan(type: common, bytes: common == .float ? 4 : 8)
         }
         return (common, plans)
@@ -159,12 +160,12 @@ public struct FCSWriter: Sendable {
         var bytes = [UInt8]()
         bytes.reserveCapacity(textStart + text.count + dataLength + stext.count)
         func field(_ value: Int) -> String {
-            // FCS 3.1: offsets that need more than 8 digits are written as 0 and read from TEXT.
-            let text = value > 99_999_999 ? "0" : "\(value)"
-            return String(repeating: " ", count: 8 - text.count) + text
+            String(repeating: " ", count: 8 - "\(value)".count) + "\(value)"
         }
+        // FCS 3.1: when a DATA offset needs more than 8 digits, both are written as 0 and read from TEXT.
+        let dataInHeader = dataLength > 0 && dataEnd <= maximumHeaderOffset
         let header = "FCS\(version)    " + field(textStart) + field(textStart + text.count - 1)
-            + field(dataLength == 0 ? 0 : dataStart) + field(dataLength == 0 ? 0 : dataEnd) + field(0) + field(0)
+            + field(dataInHeader ? dataStart : 0) + field(dataInHeader ? dataEnd : 0) + field(0) + field(0)
         bytes += Array(header.utf8)
         bytes += text
         appendData(sample, plans: plans, bytesPerEvent: bytesPerEvent, to: &bytes)
