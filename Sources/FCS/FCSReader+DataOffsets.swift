@@ -57,8 +57,8 @@ extension FCSReader {
                                expected: "a whole number of events", found: "'\(totEntry.value)'")
             }
             if layout.bytesPerEvent > 0 {
-                let (needed, overflow) = tot.multipliedReportingOverflow(by: layout.bytesPerEvent)
-                if overflow || needed > bytes.count {
+                let (_, overflow) = tot.multipliedReportingOverflow(by: layout.bytesPerEvent)
+                if overflow {
                     throw FCSError(.eventCountTooLarge, offset: totEntry.offset, keyword: totEntry.key,
                                    expected: "at most \(bytes.count / layout.bytesPerEvent) events of \(layout.bytesPerEvent) bytes in a \(bytes.count)-byte file",
                                    found: "\(tot) events")
@@ -74,6 +74,12 @@ extension FCSReader {
         let expectedLength = events.flatMap { layout.bytesPerEvent > 0 ? $0 * layout.bytesPerEvent : nil }
 
         func fit(_ candidate: Segment) -> Fit {
+            if candidate.start >= bytes.count, let expectedLength, candidate.length == expectedLength || candidate.length == expectedLength + 1 {
+                // DATA of exactly the declared size, wholly past the end: the file was cut short.
+                return .outOfBounds(FCSError(.truncated, offset: bytes.count,
+                    expected: "DATA at bytes \(candidate.start)–\(candidate.end)",
+                    found: "the file ends after \(bytes.count) bytes"))
+            }
             if candidate.start < base + FCSHeader.size || candidate.start >= bytes.count {
                 return .outOfBounds(FCSError(.segmentOutOfBounds, offset: candidate.start,
                     expected: "DATA to start after the HEADER and inside the file (\(bytes.count) bytes)",
@@ -127,7 +133,17 @@ extension FCSReader {
                     offset: other.segment.start, keyword: "$BEGINDATA"))
             }
         } else {
-            // Nothing fits: report the most telling problem.
+            // Nothing fits: report the most telling problem. A segment of the right length that runs past the
+            // end is a truncated file; otherwise a $TOT larger than the file is the corrupt value.
+            if let cut = candidates.first(where: { if case .outOfBounds(let e) = $0.fit { return e.code == .truncated } else { return false } }),
+               case .outOfBounds(let error) = cut.fit, cut.segment.length >= (expectedLength ?? 0) {
+                throw error
+            }
+            if let expectedLength, expectedLength > bytes.count, let totEntry {
+                throw FCSError(.eventCountTooLarge, offset: totEntry.offset, keyword: totEntry.key,
+                               expected: "at most \(bytes.count / max(layout.bytesPerEvent, 1)) events of \(layout.bytesPerEvent) bytes in a \(bytes.count)-byte file",
+                               found: "\(events ?? 0) events")
+            }
             let first = candidates.first { $0.name == "TEXT" } ?? candidates[0]
             switch first.fit {
             case .outOfBounds(let error): throw error

@@ -95,10 +95,10 @@ struct MalformedFileTests {
                                           data: validData, textOffsets: false)
         cases.append(Case(name: "DATA overlaps TEXT", code: .segmentsOverlap,
                           bytes: header(header(overlap, field: 2, "60"), field: 3, "71")))
-        let beyond = FCSFixture.assemble(version: "3.1", pairs: validPairs + [("$BEGINDATA", "5000"), ("$ENDDATA", "5011")],
+        let beyond = FCSFixture.assemble(version: "3.1", pairs: validPairs + [("$BEGINDATA", "5000"), ("$ENDDATA", "5003")],
                                          data: validData, textOffsets: false)
         cases.append(Case(name: "DATA starts past the end", code: .segmentOutOfBounds,
-                          bytes: header(header(beyond, field: 2, "5000"), field: 3, "5011")))
+                          bytes: header(header(beyond, field: 2, "5000"), field: 3, "5003")))
         // A gzip stream cut short.
         let gz = (try? Gzip.deflate(valid)) ?? []
         cases.append(Case(name: "truncated gzip", code: .badCompressedData, bytes: Array(gz.prefix(gz.count / 2))))
