@@ -49,6 +49,55 @@ public struct Parameter: Equatable, Sendable {
     /// FCS 3.2 `$PnFEATURE`: `Area`, `Height` or `Width`.
     public var feature: String?
 
+    /// Creates a parameter; `$PnR` is parsed from `rangeText` and `$PnE` written from the decades and offset.
+    public init(index: Int, name: String, marker: String? = nil, bits: Int = 32, rangeText: String = "262144",
+                logDecades: Double = 0, logOffset: Double = 0, gain: Double? = nil, voltage: Double? = nil,
+                filter: String? = nil, storedType: StoredType = .float, type: String? = nil, detector: String? = nil,
+                tag: String? = nil, analyte: String? = nil, feature: String? = nil) {
+        self.index = index
+        self.name = name
+        self.marker = marker
+        self.bits = bits
+        self.rangeText = rangeText
+        self.range = Double(rangeText.trimmingSpaces)
+        self.logDecades = logDecades
+        self.logOffset = logOffset
+        self.amplificationText = logDecades > 0 ? "\(shortestText(logDecades)),\(shortestText(logOffset))" : "0,0"
+        self.gain = gain
+        self.voltage = voltage
+        self.filter = filter
+        self.storedType = storedType
+        self.type = type
+        self.detector = detector
+        self.tag = tag
+        self.analyte = analyte
+        self.feature = feature
+    }
+
+    init(index: Int, name: String, marker: String?, bits: Int, rangeText: String, range: Double?,
+         logDecades: Double, logOffset: Double, amplificationText: String?, gain: Double?, voltage: Double?,
+         filter: String?, storedType: StoredType, type: String?, detector: String?, tag: String?,
+         analyte: String?, feature: String?) {
+        self.index = index
+        self.name = name
+        self.marker = marker
+        self.bits = bits
+        self.rangeText = rangeText
+        self.range = range
+        self.logDecades = logDecades
+        self.logOffset = logOffset
+        self.amplificationText = amplificationText
+        self.gain = gain
+        self.voltage = voltage
+        self.filter = filter
+        self.storedType = storedType
+        self.type = type
+        self.detector = detector
+        self.tag = tag
+        self.analyte = analyte
+        self.feature = feature
+    }
+
     /// Whether this is the time parameter: `$PnTYPE Time`, or a `$PnN` of `Time` (any case), as FlowIO decides.
     public var isTime: Bool {
         if let type, type.lowercased() == "time" { return true }

@@ -10,9 +10,7 @@ struct WriterTests {
         let names = ["FSC-A", "SSC-A", "FITC-A", "PE-A", "Time"]
         let markers: [String?] = [nil, nil, "CD206", "CD163/x", nil]
         let parameters = names.enumerated().map { i, name in
-            Parameter(index: i + 1, name: name, marker: markers[i], bits: 32, rangeText: "262144", range: 262144,
-                      logDecades: 0, logOffset: 0, amplificationText: "0,0", gain: nil, voltage: nil, filter: nil,
-                      storedType: .float)
+            Parameter(index: i + 1, name: name, marker: markers[i])
         }
         var generator = SplitMix(seed: 7)
         let columns = names.indices.map { c in
