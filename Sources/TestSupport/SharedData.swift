@@ -81,10 +81,11 @@ public func pythonWith(_ modules: [String]) -> String? {
 /// Runs a program to completion and returns its exit status, standard output and standard error.
 @discardableResult
 public func run(_ executable: String, _ arguments: [String], input: Data? = nil,
-                environment: [String: String]? = nil) -> (status: Int32, stdout: String, stderr: String) {
+                environment: [String: String]? = nil, in directory: URL? = nil) -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
     if let environment { process.environment = environment }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
@@ -104,4 +105,12 @@ public func run(_ executable: String, _ arguments: [String], input: Data? = nil,
     group.wait()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errBox.data, as: UTF8.self))
+}
+
+/// The `flowstudy` executable built beside the test bundle (`swift test` builds it first).
+public func flowstudyExecutable() -> String? {
+    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("flowstudy")
+    let candidates = [beside.path,
+                      SharedData.repositoryRoot.appendingPathComponent(".build/debug/flowstudy").path]
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
 }

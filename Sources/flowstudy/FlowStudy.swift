@@ -1,6 +1,39 @@
 import ArgumentParser
+import FCS
 
+/// The `flowstudy` command: a thin shell over the FlowStudy libraries. Each subcommand parses its arguments,
+/// calls the library and maps typed errors to exit codes (0 success, 64 usage error, 65 bad input data).
 @main
 struct FlowStudy: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "flowstudy")
+    static let configuration = CommandConfiguration(
+        commandName: "flowstudy",
+        abstract: "Flow cytometry and ELISA to the outcome tables of the SSc ruxolitinib study.",
+        version: "0.1.0",
+        subcommands: [Inspect.self, Export.self, Simulate.self]
+    )
+}
+
+/// Exit status for input data that cannot be used (sysexits' EX_DATAERR).
+let badInputData = ExitCode(65)
+
+/// Runs `body`, printing a typed FCS error on stderr and exiting with 65.
+func reportingInputErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as FCSError {
+        printError("flowstudy: \(error)")
+        throw badInputData
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ message: String) {
+    var standardError = StandardError()
+    print(message, to: &standardError)
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        FileHandleOutput.write(string, to: 2)
+    }
 }

@@ -1,0 +1,135 @@
+/// What `flowstudy inspect` reports about one file: its data sets, their channels, spillover and repairs.
+///
+/// The JSON form (`inspect --json`) follows `docs/inspect.schema.json`; keys are snake_case and stable.
+public struct Inspection: Codable, Equatable, Sendable {
+    /// One channel row.
+    public struct Channel: Codable, Equatable, Sendable {
+        public var index: Int
+        public var name: String
+        public var marker: String?
+        public var bits: Int
+        public var range: String
+        public var amplification: String?
+        public var gain: Double?
+        public var storedType: String
+    }
+
+    /// The spillover matrix, when the file has one.
+    public struct SpilloverSummary: Codable, Equatable, Sendable {
+        public var keyword: String
+        public var channels: [String]?
+        public var size: Int
+    }
+
+    /// One keyword.
+    public struct Keyword: Codable, Equatable, Sendable {
+        public var key: String
+        public var value: String
+        public var segment: String
+    }
+
+    /// One data set.
+    public struct DataSet: Codable, Equatable, Sendable {
+        public var dataSet: Int
+        public var version: String
+        public var cytometer: String?
+        public var date: String?
+        public var events: Int
+        public var parameters: Int
+        public var dataType: String?
+        public var byteOrder: String?
+        public var timestep: Double?
+        public var channels: [Channel]
+        public var spillover: SpilloverSummary?
+        public var spilloverError: String?
+        public var repairs: [Repair]
+        public var analysisKeywords: Int
+        public var keywords: [Keyword]?
+    }
+
+    /// The file as given.
+    public var file: String
+    /// Bytes on disk.
+    public var bytes: Int
+    /// Whether the file was gzip-compressed.
+    public var compressed: Bool
+    /// The data sets in `$NEXTDATA` order.
+    public var dataSets: [DataSet]
+
+    /// Builds the report; `keywords` adds every TEXT, STEXT and ANALYSIS keyword.
+    public init(_ file: FCSFile, keywords includeKeywords: Bool = false) {
+        self.file = file.path
+        bytes = file.byteCount
+        compressed = file.wasCompressed
+        dataSets = file.dataSets.map { sample in
+            var spillover: SpilloverSummary?
+            var spilloverError: String?
+            do {
+                spillover = try sample.spillover().map { SpilloverSummary(keyword: $0.keyword, channels: $0.channels, size: $0.size) }
+            } catch {
+                spilloverError = "\(error)"
+            }
+            let events = sample.keywords["$TOT"].flatMap { Int($0.trimmingSpaces) } ?? sample.eventCount
+            return DataSet(
+                dataSet: sample.dataSet, version: sample.version, cytometer: sample.cytometer, date: sample.keywords["$DATE"],
+                events: sample.columns.isEmpty ? events : sample.eventCount, parameters: sample.parameters.count,
+                dataType: sample.keywords["$DATATYPE"], byteOrder: sample.keywords["$BYTEORD"], timestep: sample.timestep,
+                channels: sample.parameters.map {
+                    Channel(index: $0.index, name: $0.name, marker: $0.marker, bits: $0.bits, range: $0.rangeText,
+                            amplification: $0.amplificationText, gain: $0.gain, storedType: $0.storedType.rawValue)
+                },
+                spillover: spillover, spilloverError: spilloverError, repairs: sample.repairs,
+                analysisKeywords: sample.analysis.count,
+                keywords: includeKeywords
+                    ? (sample.keywords.entries + sample.analysis.entries).map { Keyword(key: $0.key, value: $0.value, segment: $0.source.rawValue) }
+                    : nil)
+        }
+    }
+
+    /// A plain-text report for a terminal.
+    public var text: String {
+        var lines: [String] = ["\(file)  (\(bytes) bytes\(compressed ? ", gzip" : ""), \(dataSets.count) data set\(dataSets.count == 1 ? "" : "s"))"]
+        for set in dataSets {
+            lines.append("")
+            lines.append("data set \(set.dataSet): FCS \(set.version), \(set.events) events × \(set.parameters) parameters, $DATATYPE \(set.dataType ?? "?"), $BYTEORD \(set.byteOrder ?? "?")")
+            lines.append("  cytometer: \(set.cytometer ?? "unknown")" + (set.date.map { "   date: \($0)" } ?? "")
+                         + (set.timestep.map { "   $TIMESTEP: \(numberText($0))" } ?? ""))
+            let rows = [["#", "$PnN", "$PnS", "bits", "range", "$PnE", "gain", "type"]] + set.channels.map {
+                ["\($0.index)", $0.name, $0.marker ?? "", "\($0.bits)", $0.range.trimmingSpaces, $0.amplification?.trimmingSpaces ?? "",
+                 $0.gain.map { numberText($0) } ?? "", $0.storedType]
+            }
+            let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
+            for row in rows {
+                lines.append("  " + zip(row, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
+                    .trimmingTrailingSpaces)
+            }
+            if let spill = set.spillover {
+                lines.append("  spillover: \(spill.keyword), \(spill.size)×\(spill.size)" + (spill.channels.map { " (\($0.joined(separator: ", ")))" } ?? ""))
+            } else if let error = set.spilloverError {
+                lines.append("  spillover: invalid — \(error)")
+            } else {
+                lines.append("  spillover: none")
+            }
+            if set.analysisKeywords > 0 { lines.append("  ANALYSIS: \(set.analysisKeywords) keywords") }
+            if set.repairs.isEmpty {
+                lines.append("  repairs: none")
+            } else {
+                lines.append("  repairs:")
+                for repair in set.repairs { lines.append("    - \(repair)") }
+            }
+            if let keywords = set.keywords {
+                lines.append("  keywords:")
+                for keyword in keywords { lines.append("    \(keyword.key) = \(keyword.value)" + (keyword.segment == "TEXT" ? "" : "   [\(keyword.segment)]")) }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension String {
+    var trimmingTrailingSpaces: String {
+        var copy = Substring(self)
+        while copy.last == " " { copy.removeLast() }
+        return String(copy)
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import FCS
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Export events as CSV or FCS 3.1.",
+        discussion: """
+        CSV: a header of $PnN, one row per event in file order, LF line ends, RFC 4180 quoting; each number in \
+        the shortest text that reads back as the same value of its stored type. FCS: FCS 3.1, $DATATYPE F (D when \
+        Float32 would round a value), written atomically.
+        """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, fcs }
+
+    @Argument(help: "The FCS file to export.")
+    var file: String
+
+    @Option(help: "csv or fcs.")
+    var format: Format = .csv
+
+    @Option(help: "stored (what the file holds) or scale (log decoding, gain, time step).")
+    var values: ValueScale = .stored
+
+    @Option(parsing: .upToNextOption, help: "Channels to export, by $PnN then $PnS, separated by spaces or commas (default: all).")
+    var channels: [String] = []
+
+    @Option(help: "Data set to export, counting from 1.")
+    var dataset: Int = 1
+
+    @Option(name: .shortAndLong, help: "Output file (default: standard output; FCS needs a file).")
+    var output: String?
+
+    @OptionGroup var reading: ReadingOptions
+
+    func validate() throws {
+        guard dataset >= 1 else { throw ValidationError("--dataset counts from 1") }
+        if format == .fcs && (output == nil || output == "-") {
+            throw ValidationError("--format fcs needs -o FILE")
+        }
+    }
+
+    func run() throws {
+        try reportingInputErrors {
+            let sample = try FCSFile.readSample(file, dataSet: dataset, options: reading.options)
+            // "FSC-A,CD14" is a list unless a channel is called exactly that.
+            let names = channels.flatMap { sample.parameterIndex($0) != nil ? [$0] : $0.split(separator: ",").map(String.init) }
+            let indices = try sample.parameterIndices(names)
+            switch format {
+            case .csv:
+                try FileHandleOutput.emit(sample.csv(indices, values: values), to: output)
+            case .fcs:
+                try FCSWriter().write(sample.selecting(indices, values: values), to: output ?? "")
+            }
+        }
+    }
+}
