@@ -132,3 +132,22 @@ struct CLITests {
         #expect(run(flowstudy, ["simulate", "--fmo", "CD999", "-o", folder.path("x.fcs")]).status == 64)
     }
 }
+
+@Suite("fcs-samples holds only files FlowStudy writes")
+struct SampleFilesTests {
+    @Test("each committed sample is byte-identical to what its documented simulate command writes")
+    func samplesAreReproducible() throws {
+        let flowstudy = try #require(flowstudyExecutable())
+        let folder = try TemporaryDirectory()
+        let samples = SharedData.repositoryRoot.appendingPathComponent("fcs-samples")
+        let commands: [(String, [String])] = [
+            ("mdm_untreated_seed1.fcs", ["--events", "10000", "--seed", "1"]),
+            ("mdm_fmo_CD206_seed2.fcs", ["--events", "10000", "--seed", "2", "--fmo", "CD206"]),
+        ]
+        for (name, arguments) in commands {
+            #expect(run(flowstudy, ["simulate"] + arguments + ["-o", folder.path(name)]).status == 0)
+            let made = try Data(contentsOf: folder.url.appendingPathComponent(name))
+            #expect(made == (try Data(contentsOf: samples.appendingPathComponent(name))), "\(name)")
+        }
+    }
+}
