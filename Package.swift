@@ -7,7 +7,7 @@ import PackageDescription
 
 let package = Package(
     name: "FlowStudy",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "flowstudy", targets: ["flowstudy"]),
         .library(name: "FCS", targets: ["FCS"]),

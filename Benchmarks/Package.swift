@@ -1,0 +1,15 @@
+// swift-tools-version:6.1
+// FlowStudy's speed measurements, kept out of the main package so `swift test` never builds them.
+//   swift run -c release --package-path Benchmarks flowstudy-bench parse FILE.fcs
+import PackageDescription
+
+let package = Package(
+    name: "FlowStudyBenchmarks",
+    dependencies: [.package(name: "FlowStudy", path: "..")],
+    targets: [
+        .executableTarget(
+            name: "flowstudy-bench",
+            dependencies: [.product(name: "FCS", package: "FlowStudy")]
+        ),
+    ]
+)

@@ -1,0 +1,109 @@
+// Benchmarks with targets, measured on a release build beside the peers in the same run.
+//
+//   parse FILE [--repeat N]   parse an FCS file into per-channel columns on one core; compare with
+//                             `cat FILE > /dev/null` and, when FLOWSTUDY_PYTHON has flowio, FlowIO on the same file.
+//                             Targets (issue 3): ≤ 2× the raw read, ≥ 5× faster than FlowIO.
+import FCS
+import Foundation
+
+func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}
+
+/// Best wall time of `repeats` runs of `body`, in seconds.
+func best(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
+    var fastest = Double.infinity
+    for _ in 0..<repeats {
+        let start = now()
+        try body()
+        fastest = min(fastest, now() - start)
+    }
+    return fastest
+}
+
+/// Runs a shell command `repeats` times and returns the best wall time (process start included).
+func bestShell(_ repeats: Int, _ command: String) -> Double {
+    best(repeats) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        try? process.run()
+        process.waitUntilExit()
+    }
+}
+
+/// FlowIO's own best-of-N time, measured inside Python (interpreter start excluded).
+func flowIOSeconds(_ file: String, repeats: Int) -> Double? {
+    guard let python = ProcessInfo.processInfo.environment["FLOWSTUDY_PYTHON"] else { return nil }
+    let script = """
+    import sys, time, flowio, numpy as np
+    best = 1e9
+    for _ in range(\(repeats)):
+        t = time.perf_counter()
+        f = flowio.FlowData(sys.argv[1])
+        a = np.frombuffer(f.events, dtype=np.float32).reshape(-1, f.channel_count)
+        best = min(best, time.perf_counter() - t)
+    print(best)
+    """
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: python)
+    process.arguments = ["-c", script, file]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    guard (try? process.run()) != nil else { return nil }
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Double(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+}
+
+/// What `cat FILE > /dev/null` does, without the process start: read() into one 128 KiB buffer to the end.
+func rawRead(_ file: String) {
+    let descriptor = open(file, O_RDONLY)
+    guard descriptor >= 0 else { return }
+    let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 17, alignment: 64)
+    while read(descriptor, buffer, 1 << 17) > 0 {}
+    buffer.deallocate()
+    close(descriptor)
+}
+
+func parse(_ file: String, repeats: Int) throws {
+    let bytes = Double((try FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue ?? 0)
+    var events = 0, parameters = 0
+    rawRead(file)  // into the page cache
+    // The first parse of a process maps fresh memory for the columns; later ones reuse it (as a batch does).
+    let first = try best(1) { _ = try FCSFile.readSample(file) }
+    let ours = try best(repeats) {
+        let sample = try FCSFile.readSample(file)
+        events = sample.eventCount
+        parameters = sample.parameters.count
+    }
+    let raw = best(repeats) { rawRead(file) }
+    var metadataOnly = FCSReadOptions()
+    metadataOnly.readEvents = false
+    let metadata = try best(repeats) { _ = try FCSFile.readSample(file, options: metadataOnly) }
+    print(String(format: "parse %@: %d events × %d parameters, %.1f MB, best of %d, one core", (file as NSString).lastPathComponent, events, parameters, bytes / 1e6, repeats))
+    print(String(format: "  FlowStudy        %8.2f ms  %6.0f MB/s   (first parse in a process, fresh memory: %.2f ms)", ours * 1e3, bytes / ours / 1e6, first * 1e3))
+    print(String(format: "  raw read (cat)   %8.2f ms  %6.0f MB/s   ratio FlowStudy / raw read = %.2f (target ≤ 2)", raw * 1e3, bytes / raw / 1e6, ours / raw))
+    print(String(format: "  of which HEADER+TEXT+mapping %.2f ms", metadata * 1e3))
+    if let flowio = flowIOSeconds(file, repeats: repeats) {
+        print(String(format: "  FlowIO         %8.2f ms  (FlowStudy is %.1f× faster, target ≥ 5×)", flowio * 1e3, flowio / ours))
+    } else {
+        print("  FlowIO: not measured (set FLOWSTUDY_PYTHON to a Python with flowio and numpy)")
+    }
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+guard let command = arguments.first, command == "parse", arguments.count >= 2 else {
+    print("usage: flowstudy-bench parse FILE.fcs [--repeat N]")
+    exit(64)
+}
+let file = arguments[arguments.startIndex + 1]
+let repeats = arguments.firstIndex(of: "--repeat").flatMap { Int(arguments[arguments.index(after: $0)]) } ?? 7
+do {
+    try parse(file, repeats: repeats)
+} catch {
+    print("flowstudy-bench: \(error)")
+    exit(65)
+}
