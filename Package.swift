@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "flowstudy", targets: ["flowstudy"]),
         .library(name: "FCS", targets: ["FCS"]),
+        .library(name: "Compensation", targets: ["Compensation"]),
         .library(name: "Transforms", targets: ["Transforms"]),
         .library(name: "Simulation", targets: ["Simulation"]),
     ],
@@ -25,6 +26,7 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "FCS", dependencies: ["FlowStudyZlib"]),
+        .target(name: "Compensation", dependencies: ["FCS"]),
         .target(name: "Transforms"),
         .target(name: "Simulation", dependencies: ["FCS"]),
         .executableTarget(
@@ -37,6 +39,7 @@ let package = Package(
         // Helpers shared by the test targets: ../shared lookup, temporary folders, approximate equality.
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .testTarget(name: "FCSTests", dependencies: ["FCS", "TestSupport"]),
+        .testTarget(name: "CompensationTests", dependencies: ["Compensation", "FCS", "TestSupport"]),
         .testTarget(name: "TransformsTests", dependencies: ["Transforms", "TestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "FCS", "TestSupport"]),
         .testTarget(name: "FlowStudyCLITests", dependencies: ["flowstudy", "FCS", "TestSupport"]),

@@ -1,0 +1,65 @@
+import FCS
+import Foundation
+
+extension SpilloverMatrix {
+    /// A FlowJo-style CSV matrix: a header row of channel names, then one row of coefficients per channel, each
+    /// row optionally starting with its channel name. Percentages (a diagonal of 100) are scaled to fractions.
+    public static func csv(_ text: String, source: String) throws -> SpilloverMatrix {
+        let lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+            .map { String($0) }.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        guard let header = lines.first else {
+            throw CompensationError(.unreadableMatrix, source: source, "line 1: expected a header row of channel names, found an empty file")
+        }
+        func fields(_ line: String) -> [String] {
+            line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        }
+        var names = fields(header)
+        if names.first?.isEmpty == true { names.removeFirst() }  // a corner cell above the row names
+        var rows: [[Double]] = []
+        for (number, line) in lines.dropFirst().enumerated() {
+            var cells = fields(line)
+            if cells.count == names.count + 1 { cells.removeFirst() }
+            guard cells.count == names.count else {
+                throw CompensationError(.badShape, source: source, "line \(number + 2): expected \(names.count) coefficients, found \(cells.count)")
+            }
+            rows.append(try cells.enumerated().map { column, cell in
+                guard let value = Double(cell) else {
+                    throw CompensationError(.badCoefficient, source: source, "line \(number + 2), column \(column + 1): expected a number, found '\(cell)'")
+                }
+                return value
+            })
+        }
+        guard rows.count == names.count else {
+            throw CompensationError(.badShape, source: source, "expected \(names.count) rows for \(names.count) channels, found \(rows.count)")
+        }
+        if rows.indices.allSatisfy({ rows[$0][$0] == 100 }) {
+            rows = rows.map { $0.map { $0 / 100 } }
+        }
+        return try SpilloverMatrix(fluorochromes: names, detectors: names, coefficients: rows, source: source)
+    }
+
+    /// A JSON matrix: `{"channels": [...], "matrix": [[...]]}`, or `{"fluorochromes": [...], "detectors": [...],
+    /// "matrix": [[...]]}` for a spectrum matrix.
+    public static func json(_ data: Data, source: String) throws -> SpilloverMatrix {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw CompensationError(.unreadableMatrix, source: source, "expected a JSON object with \"channels\" and \"matrix\"")
+        }
+        guard let matrix = object["matrix"] as? [[NSNumber]] else {
+            throw CompensationError(.unreadableMatrix, source: source, "matrix: expected an array of rows of numbers")
+        }
+        let rows = matrix.map { $0.map(\.doubleValue) }
+        if let channels = object["channels"] as? [String] {
+            return try SpilloverMatrix(fluorochromes: channels, detectors: channels, coefficients: rows, source: source)
+        }
+        guard let fluorochromes = object["fluorochromes"] as? [String], let detectors = object["detectors"] as? [String] else {
+            throw CompensationError(.unreadableMatrix, source: source, "expected \"channels\", or \"fluorochromes\" and \"detectors\"")
+        }
+        return try SpilloverMatrix(fluorochromes: fluorochromes, detectors: detectors, coefficients: rows, source: source)
+    }
+
+    /// The matrix of the sample's own spillover keyword, or nil when it has none.
+    public static func fromSample(_ sample: Sample) throws -> SpilloverMatrix? {
+        guard let spillover = try sample.spillover() else { return nil }
+        return try SpilloverMatrix(spillover, source: "\(spillover.keyword) of \(sample.file)")
+    }
+}
