@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "FCS", targets: ["FCS"]),
         .library(name: "Compensation", targets: ["Compensation"]),
         .library(name: "Transforms", targets: ["Transforms"]),
+        .library(name: "Gating", targets: ["Gating"]),
         .library(name: "Simulation", targets: ["Simulation"]),
     ],
     dependencies: [
@@ -28,6 +29,7 @@ let package = Package(
         .target(name: "FCS", dependencies: ["FlowStudyZlib"]),
         .target(name: "Compensation", dependencies: ["FCS"]),
         .target(name: "Transforms"),
+        .target(name: "Gating", dependencies: ["FCS", "Compensation", "Transforms"]),
         .target(name: "Simulation", dependencies: ["FCS"]),
         .executableTarget(
             name: "flowstudy",
@@ -41,6 +43,7 @@ let package = Package(
         .testTarget(name: "FCSTests", dependencies: ["FCS", "TestSupport"]),
         .testTarget(name: "CompensationTests", dependencies: ["Compensation", "FCS", "TestSupport"]),
         .testTarget(name: "TransformsTests", dependencies: ["Transforms", "TestSupport"]),
+        .testTarget(name: "GatingTests", dependencies: ["Gating", "FCS", "Compensation", "Transforms", "TestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "FCS", "TestSupport"]),
         .testTarget(name: "FlowStudyCLITests", dependencies: ["flowstudy", "FCS", "TestSupport"]),
     ]

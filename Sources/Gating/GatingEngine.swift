@@ -1,0 +1,96 @@
+import Compensation
+import FCS
+import Transforms
+
+/// Evaluates a gating strategy on a sample: each gate once, only on its parent's events, in dependency order.
+public enum GatingEngine {
+    /// Gates `sample` with `strategy`.
+    public static func evaluate(_ strategy: GatingStrategy, on sample: Sample) throws -> GatingResult {
+        let store = try EventValues(strategy: strategy, sample: sample)
+        return try evaluate(strategy, store: store)
+    }
+
+    static func evaluate(_ strategy: GatingStrategy, store: EventValues) throws -> GatingResult {
+        let sample = store.sample
+        let order = try dependencyOrder(strategy)
+        var membership: [String: EventSet] = [:]
+        var parents: [String: String] = [:]
+        let everyone = EventSet.all(sample.eventCount)
+        for index in order {
+            let population = strategy.populations[index]
+            let parentSet: EventSet
+            if let parent = population.parent {
+                guard let set = membership[parent] else {
+                    throw GatingError(.unknownGate, place: population.id, "parent '\(parent)' is not a population of this strategy")
+                }
+                parentSet = set
+            } else {
+                parentSet = everyone
+            }
+            switch population.gate {
+            case .quadrant(let gate):
+                for (id, set) in try store.quadrants(gate, within: parentSet, population: population.id) {
+                    membership[id] = set
+                    if let parent = population.parent { parents[id] = parent }
+                }
+            case .boolean(let gate):
+                let combined = try combine(gate, membership: membership, population: population.id, eventCount: sample.eventCount)
+                membership[population.id] = combined.intersection(parentSet)
+                if let parent = population.parent { parents[population.id] = parent }
+            default:
+                membership[population.id] = try store.select(population.gate, within: parentSet, population: population.id)
+                if let parent = population.parent { parents[population.id] = parent }
+            }
+        }
+        return GatingResult(file: sample.file, eventCount: sample.eventCount, ids: strategy.resultIDs,
+                            parents: parents, membership: membership)
+    }
+
+    static func combine(_ gate: BooleanGate, membership: [String: EventSet], population: String, eventCount: Int) throws -> EventSet {
+        let operands = try gate.operands.map { operand -> EventSet in
+            guard let set = membership[operand.reference] else {
+                throw GatingError(.unknownGate, place: population, "operand '\(operand.reference)' is not a population of this strategy")
+            }
+            return operand.complement ? set.complement() : set
+        }
+        switch gate.operation {
+        case .and: return operands.dropFirst().reduce(operands.first ?? .all(eventCount)) { $0.intersection($1) }
+        case .or: return operands.dropFirst().reduce(operands.first ?? EventSet(eventCount: eventCount)) { $0.union($1) }
+        case .not: return (operands.first ?? EventSet(eventCount: eventCount)).complement()
+        }
+    }
+
+    /// Gate indices so that parents and boolean operands come first; unknown references and cycles are errors.
+    static func dependencyOrder(_ strategy: GatingStrategy) throws -> [Int] {
+        var owner: [String: Int] = [:]
+        for (index, population) in strategy.populations.enumerated() {
+            owner[population.id] = index
+            if case .quadrant(let gate) = population.gate { for q in gate.quadrants { owner[q.id] = index } }
+        }
+        func dependencies(_ population: Population) throws -> [Int] {
+            var names: [String] = population.parent.map { [$0] } ?? []
+            if case .boolean(let gate) = population.gate { names += gate.operands.map(\.reference) }
+            return try names.map { name in
+                guard let index = owner[name] else {
+                    throw GatingError(.unknownGate, place: population.id, "'\(name)' is not defined in this strategy")
+                }
+                return index
+            }
+        }
+        var state = [Int](repeating: 0, count: strategy.populations.count)  // 0 new, 1 visiting, 2 done
+        var order: [Int] = []
+        func visit(_ index: Int, _ path: [String]) throws {
+            if state[index] == 2 { return }
+            let id = strategy.populations[index].id
+            if state[index] == 1 {
+                throw GatingError(.cycle, place: id, "populations refer to each other in a cycle: \((path + [id]).joined(separator: " → "))")
+            }
+            state[index] = 1
+            for dependency in try dependencies(strategy.populations[index]) { try visit(dependency, path + [id]) }
+            state[index] = 2
+            order.append(index)
+        }
+        for index in strategy.populations.indices { try visit(index, []) }
+        return order
+    }
+}

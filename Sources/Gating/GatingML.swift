@@ -1,0 +1,238 @@
+import Compensation
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Transforms
+
+/// An error in a Gating-ML document, with the element path where it was found.
+public struct GatingMLError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The document.
+    public var file: String
+    /// The element path, e.g. `/Gating-ML/RectangleGate[2]/dimension[1]`.
+    public var path: String
+    /// What was expected, and what was found.
+    public var message: String
+
+    public init(file: String, path: String, _ message: String) {
+        self.file = file
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "\(file): \(path): \(message)" }
+}
+
+/// Reads Gating-ML 2.0 into a ``GatingStrategy``: every gate type, the transforms (flin, flog, fasinh, logicle,
+/// hyperlog, fratio), spectrum matrices, `FCS` and `uncompensated` references, and parent/boolean links.
+/// Unknown elements (custom_info, vendor wrappers such as a `<sample>` around a gate) are skipped.
+public enum GatingMLReader {
+    /// Reads the document at `path`.
+    public static func read(contentsOf path: String) throws -> GatingStrategy {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw GatingMLError(file: path, path: "/", "expected a readable file")
+        }
+        return try read(data, name: path)
+    }
+
+    /// Reads a document held in memory.
+    public static func read(_ data: Data, name: String) throws -> GatingStrategy {
+        let document: XMLDocument
+        do {
+            document = try XMLDocument(data: data, options: [])
+        } catch {
+            throw GatingMLError(file: name, path: "/", "expected well-formed XML: \(error.localizedDescription)")
+        }
+        guard let root = document.rootElement(), root.localName == "Gating-ML" else {
+            throw GatingMLError(file: name, path: "/", "expected a Gating-ML root element, found '\(document.rootElement()?.name ?? "none")'")
+        }
+        var reader = Reader(file: name)
+        try reader.walk(root, path: "/Gating-ML")
+        return GatingStrategy(populations: reader.populations, transforms: reader.transforms, matrices: reader.matrices,
+                              allowMissingFileMatrix: true)
+    }
+
+    private struct Reader {
+        let file: String
+        var populations: [Population] = []
+        var transforms: [String: ScaleTransform] = [:]
+        var matrices: [String: SpilloverMatrix] = [:]
+
+        func fail(_ path: String, _ message: String) -> GatingMLError { GatingMLError(file: file, path: path, message) }
+
+        mutating func walk(_ element: XMLElement, path: String) throws {
+            var counts: [String: Int] = [:]
+            for child in element.children?.compactMap({ $0 as? XMLElement }) ?? [] {
+                let name = child.localName ?? child.name ?? "?"
+                counts[name, default: 0] += 1
+                let childPath = "\(path)/\(name)[\(counts[name]!)]"
+                switch name {
+                case "transformation": try readTransformation(child, path: childPath)
+                case "spectrumMatrix": try readMatrix(child, path: childPath)
+                case "RectangleGate", "PolygonGate", "EllipsoidGate", "QuadrantGate", "BooleanGate":
+                    try readGate(child, kind: name, path: childPath)
+                default: try walk(child, path: childPath)  // wrappers and extensions
+                }
+            }
+        }
+
+        func attribute(_ element: XMLElement, _ name: String) -> String? {
+            element.attributes?.first { ($0.localName ?? $0.name) == name }?.stringValue
+        }
+
+        func number(_ element: XMLElement, _ name: String, path: String) throws -> Double {
+            guard let text = attribute(element, name) else { throw fail(path, "expected attribute \(name)") }
+            guard let value = Double(text.trimmingCharacters(in: .whitespaces)) else {
+                throw fail(path, "attribute \(name): expected a number, found '\(text)'")
+            }
+            return value
+        }
+
+        func optionalNumber(_ element: XMLElement, _ name: String, path: String) throws -> Double? {
+            attribute(element, name) == nil ? nil : try number(element, name, path: path)
+        }
+
+        func children(_ element: XMLElement, _ name: String) -> [XMLElement] {
+            element.children?.compactMap { $0 as? XMLElement }.filter { ($0.localName ?? $0.name) == name } ?? []
+        }
+
+        mutating func readTransformation(_ element: XMLElement, path: String) throws {
+            guard let id = attribute(element, "id") else { throw fail(path, "expected attribute id") }
+            guard let body = element.children?.compactMap({ $0 as? XMLElement }).first else {
+                throw fail(path, "expected a transform element (flin, flog, fasinh, logicle, hyperlog, fratio)")
+            }
+            let kind = body.localName ?? ""
+            let bodyPath = "\(path)/\(kind)[1]"
+            func p(_ name: String) throws -> Double { try number(body, name, path: bodyPath) }
+            do {
+                switch kind {
+                case "flin": transforms[id] = .linear(try LinearTransform(T: p("T"), A: p("A")))
+                case "flog": transforms[id] = .log(try LogTransform(T: p("T"), M: p("M")))
+                case "fasinh": transforms[id] = .asinh(try AsinhTransform(T: p("T"), M: p("M"), A: p("A")))
+                case "logicle": transforms[id] = .logicle(try LogicleTransform(T: p("T"), W: p("W"), M: p("M"), A: p("A")))
+                case "hyperlog": transforms[id] = .hyperlog(try HyperlogTransform(T: p("T"), W: p("W"), M: p("M"), A: p("A")))
+                case "fratio":
+                    let names = children(body, "fcs-dimension").compactMap { attribute($0, "name") }
+                    guard names.count == 2 else { throw fail(bodyPath, "expected two fcs-dimension elements, found \(names.count)") }
+                    transforms[id] = .ratio(RatioTransform(A: try p("A"), B: try p("B"), C: try p("C")), numerator: names[0], denominator: names[1])
+                default:
+                    throw fail(bodyPath, "expected flin, flog, fasinh, logicle, hyperlog or fratio, found '\(kind)'")
+                }
+            } catch let error as TransformError {
+                throw fail(bodyPath, error.description)
+            }
+        }
+
+        mutating func readMatrix(_ element: XMLElement, path: String) throws {
+            guard let id = attribute(element, "id") else { throw fail(path, "expected attribute id") }
+            func names(_ group: String) throws -> [String] {
+                guard let container = children(element, group).first else { throw fail(path, "expected \(group)") }
+                return children(container, "fcs-dimension").compactMap { attribute($0, "name") }
+            }
+            let fluorochromes = try names("fluorochromes"), detectors = try names("detectors")
+            let rows = try children(element, "spectrum").enumerated().map { r, spectrum in
+                try children(spectrum, "coefficient").enumerated().map { c, coefficient in
+                    try number(coefficient, "value", path: "\(path)/spectrum[\(r + 1)]/coefficient[\(c + 1)]")
+                }
+            }
+            do {
+                matrices[id] = try SpilloverMatrix(fluorochromes: fluorochromes, detectors: detectors, coefficients: rows, source: "\(file) \(id)")
+            } catch let error as CompensationError {
+                throw fail(path, error.description)
+            }
+        }
+
+        func dimension(_ element: XMLElement, path: String) throws -> GateDimension {
+            let compensation = CompensationReference(gatingMLName: attribute(element, "compensation-ref") ?? "uncompensated")
+            let transform = attribute(element, "transformation-ref")
+            if let channel = children(element, "fcs-dimension").first.flatMap({ attribute($0, "name") }) {
+                return GateDimension(channel: channel, compensation: compensation, transform: transform)
+            }
+            if let ratio = children(element, "new-dimension").first.flatMap({ attribute($0, "transformation-ref") }) {
+                return GateDimension(ratio: ratio, compensation: compensation, transform: transform)
+            }
+            throw fail(path, "expected an fcs-dimension or new-dimension element")
+        }
+
+        func coordinates(_ element: XMLElement, path: String) throws -> [Double] {
+            try children(element, "coordinate").enumerated().map { try number($1, "value", path: "\(path)/coordinate[\($0 + 1)]") }
+        }
+
+        mutating func readGate(_ element: XMLElement, kind: String, path: String) throws {
+            guard let id = attribute(element, "id") else { throw fail(path, "expected attribute id") }
+            let parent = attribute(element, "parent_id")
+            let dimensionElements = children(element, "dimension")
+            let dimensions = try dimensionElements.enumerated().map { try dimension($1, path: "\(path)/dimension[\($0 + 1)]") }
+            let gate: Gate
+            switch kind {
+            case "RectangleGate":
+                guard !dimensions.isEmpty else { throw fail(path, "expected at least one dimension") }
+                let minimum = try dimensionElements.enumerated().map { try optionalNumber($1, "min", path: "\(path)/dimension[\($0 + 1)]") }
+                let maximum = try dimensionElements.enumerated().map { try optionalNumber($1, "max", path: "\(path)/dimension[\($0 + 1)]") }
+                gate = .rectangle(RectangleGate(dimensions: dimensions, minimum: minimum, maximum: maximum))
+            case "PolygonGate":
+                let vertices = try children(element, "vertex").enumerated().map { try coordinates($1, path: "\(path)/vertex[\($0 + 1)]") }
+                guard dimensions.count == 2, vertices.count >= 3, vertices.allSatisfy({ $0.count == 2 }) else {
+                    throw fail(path, "expected 2 dimensions and at least 3 vertices of 2 coordinates, found \(dimensions.count) and \(vertices.map(\.count))")
+                }
+                gate = .polygon(PolygonGate(dimensions: dimensions, vertices: vertices))
+            case "EllipsoidGate":
+                guard let meanElement = children(element, "mean").first,
+                      let covarianceElement = children(element, "covarianceMatrix").first,
+                      let distanceElement = children(element, "distanceSquare").first else {
+                    throw fail(path, "expected mean, covarianceMatrix and distanceSquare")
+                }
+                let mean = try coordinates(meanElement, path: "\(path)/mean")
+                let covariance = try children(covarianceElement, "row").enumerated().map { r, row in
+                    try children(row, "entry").enumerated().map { try number($1, "value", path: "\(path)/covarianceMatrix/row[\(r + 1)]/entry[\($0 + 1)]") }
+                }
+                guard mean.count == dimensions.count, covariance.count == dimensions.count,
+                      covariance.allSatisfy({ $0.count == dimensions.count }) else {
+                    throw fail(path, "expected a mean and a covariance matrix matching \(dimensions.count) dimensions")
+                }
+                gate = .ellipsoid(EllipsoidGate(dimensions: dimensions, mean: mean, covariance: covariance,
+                                                distanceSquare: try number(distanceElement, "value", path: "\(path)/distanceSquare")))
+            case "QuadrantGate":
+                let dividers = try children(element, "divider").enumerated().map { index, divider -> QuadrantGate.Divider in
+                    let dividerPath = "\(path)/divider[\(index + 1)]"
+                    guard let dividerID = attribute(divider, "id") else { throw fail(dividerPath, "expected attribute id") }
+                    let cuts = try children(divider, "value").map { value -> Double in
+                        guard let number = Double((value.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                            throw fail(dividerPath, "value: expected a number, found '\(value.stringValue ?? "")'")
+                        }
+                        return number
+                    }
+                    return QuadrantGate.Divider(id: dividerID, dimension: try dimension(divider, path: dividerPath), cuts: cuts.sorted())
+                }
+                let quadrants = try children(element, "Quadrant").enumerated().map { index, quadrant -> QuadrantGate.Quadrant in
+                    let quadrantPath = "\(path)/Quadrant[\(index + 1)]"
+                    guard let quadrantID = attribute(quadrant, "id") else { throw fail(quadrantPath, "expected attribute id") }
+                    var positions: [String: Double] = [:]
+                    for (p, position) in children(quadrant, "position").enumerated() {
+                        guard let divider = attribute(position, "divider_ref") else {
+                            throw fail("\(quadrantPath)/position[\(p + 1)]", "expected attribute divider_ref")
+                        }
+                        positions[divider] = try number(position, "location", path: "\(quadrantPath)/position[\(p + 1)]")
+                    }
+                    return QuadrantGate.Quadrant(id: quadrantID, positions: positions)
+                }
+                gate = .quadrant(QuadrantGate(dividers: dividers, quadrants: quadrants))
+            default:  // BooleanGate
+                let bodies = ["and", "or", "not"].compactMap { children(element, $0).first }
+                guard let body = bodies.first,
+                      let operation = BooleanGate.Operation(rawValue: body.localName ?? "") else {
+                    throw fail(path, "expected and, or or not")
+                }
+                let operands = try children(body, "gateReference").enumerated().map { index, reference -> BooleanGate.Operand in
+                    guard let ref = attribute(reference, "ref") else { throw fail("\(path)/\(operation.rawValue)/gateReference[\(index + 1)]", "expected attribute ref") }
+                    return BooleanGate.Operand(reference: ref, complement: attribute(reference, "use-as-complement") == "true")
+                }
+                guard operation == .not ? operands.count == 1 : operands.count >= 2 else {
+                    throw fail(path, "expected \(operation == .not ? "one operand" : "two or more operands") for \(operation.rawValue), found \(operands.count)")
+                }
+                gate = .boolean(BooleanGate(operation: operation, operands: operands))
+            }
+            populations.append(Population(id: id, parent: parent, gate: gate, name: attribute(element, "name")))
+        }
+    }
+}
