@@ -86,6 +86,8 @@ final class EventValues {
         switch dimension.source {
         case .channel(let channel):
             return try channelValues(channel, dimension.compensation, place: place)
+        case .marker(let marker):
+            throw GatingError(.unknownChannel, place: place, "marker '\(marker)' was not resolved to a channel (templates resolve markers per sample)")
         case .ratio(let id):
             guard case .ratio(let ratio, let numerator, let denominator) = strategy.transforms[id] else {
                 throw GatingError(.unknownTransform, place: place, "'\(id)' is not an fratio transform of this strategy")

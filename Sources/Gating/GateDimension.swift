@@ -35,6 +35,8 @@ public struct GateDimension: Hashable, Sendable {
         case channel(String)
         /// A Gating-ML `fratio` transform (by id) over two channels.
         case ratio(String)
+        /// A marker of a template's panel (`HLA-DR`), resolved to a channel of each sample before gating.
+        case marker(String)
     }
 
     /// The values' source.
@@ -58,10 +60,18 @@ public struct GateDimension: Hashable, Sendable {
         self.transform = transform
     }
 
-    /// A short label: the channel, or `ratio(id)`.
+    /// A marker dimension (templates).
+    public init(marker: String, compensation: CompensationReference = .uncompensated, transform: String? = nil) {
+        self.source = .marker(marker)
+        self.compensation = compensation
+        self.transform = transform
+    }
+
+    /// A short label: the channel, the marker, or `ratio(id)`.
     public var label: String {
         switch source {
         case .channel(let name): name
+        case .marker(let name): name
         case .ratio(let id): "ratio(\(id))"
         }
     }

@@ -1,0 +1,39 @@
+import FCS
+
+/// One sample gated with one strategy, keeping the computed values so statistics reuse them.
+public final class GatingSession {
+    /// The sample.
+    public let sample: Sample
+    /// The strategy, with every channel resolved.
+    public let strategy: GatingStrategy
+    /// Every population's events.
+    public let result: GatingResult
+    let values: EventValues
+
+    /// Gates `sample` with `strategy`.
+    public init(strategy: GatingStrategy, sample: Sample) throws {
+        self.sample = sample
+        self.strategy = strategy
+        values = try EventValues(strategy: strategy, sample: sample)
+        result = try GatingEngine.evaluate(strategy, store: values)
+    }
+
+    /// A channel's values after `compensation` (untransformed), for every event.
+    public func channelValues(_ channel: String, compensation: CompensationReference) throws -> [Double] {
+        try values.channelValues(channel, compensation, place: channel)
+    }
+
+    /// The compensation applied to each channel by `reference`: the parameters the matrix covers.
+    public func compensatedChannels(_ reference: CompensationReference) throws -> [String] {
+        guard let compensator = try values.compensator(reference, place: "statistics") else { return [] }
+        return compensator.detectorParameters.map { sample.parameters[$0.index].name }
+    }
+
+    /// The median of `channel` (compensated by `compensation`, untransformed) over population `id`.
+    public func median(_ channel: String, compensation: CompensationReference, population id: String) throws -> Double {
+        guard let events = result.membership[id] else {
+            throw GatingError(.unknownGate, place: id, "not a population of this strategy")
+        }
+        return OrderStatistics.median(try channelValues(channel, compensation: compensation), over: events)
+    }
+}

@@ -1,0 +1,177 @@
+import Compensation
+import FCS
+import Transforms
+
+/// A FlowStudy gating template (`"format": "flowstudy-gating/1"`, documented in `docs/gating-templates.md`):
+/// the panel, compensation, transforms, the population tree and the readouts.
+///
+/// Gates may name a *marker* of the panel rather than a channel, so one template serves every cytometer: the
+/// marker is found in each sample by `$PnS` (the marker name or an alias, ignoring case, spaces and dashes, so
+/// `HLA-DR`, `MHCII` and `MHC-II` are one marker), then by `$PnN` (the panel's channel names, `*` a wildcard).
+public struct GatingTemplate: Sendable {
+    /// The format this reader understands.
+    public static let format = "flowstudy-gating/1"
+
+    /// One marker of the panel.
+    public struct Marker: Sendable, Equatable {
+        /// The study's name for it (`HLA-DR`).
+        public var name: String
+        /// Other names written in `$PnS` (`MHCII`, `MHC-II`).
+        public var aliases: [String]
+        /// Channel names (`$PnN`) that carry it, `*` matching anything (`AF700-A`, `*700*`).
+        public var channels: [String]
+        public init(name: String, aliases: [String] = [], channels: [String] = []) {
+            self.name = name
+            self.aliases = aliases
+            self.channels = channels
+        }
+    }
+
+    /// Where compensation comes from when a dimension says `"compensated": true`.
+    public enum CompensationSource: Sendable, Equatable {
+        /// Each file's own `$SPILLOVER`/`SPILL`/`$COMP`; a file without one is an error unless `allowMissing`.
+        case file(allowMissing: Bool)
+        /// No compensation.
+        case none
+        /// A matrix of the template (`matrices`), or read from a CSV or JSON file, by id.
+        case matrix(String)
+    }
+
+    /// How `% positive` is decided for a readout.
+    public enum Threshold: Sendable, Equatable {
+        /// A fixed value in compensated, untransformed units.
+        case fixed(Double)
+        /// A percentile (R type 7) of the same population in the matched control tube.
+        case control(kind: String, percentile: Double)
+        /// The events of a gate (the gate's population is the positives).
+        case gate(String)
+    }
+
+    /// One readout: a marker on a population.
+    public struct Readout: Sendable, Equatable {
+        public var marker: String
+        public var population: String
+        public var threshold: Threshold
+        public init(marker: String, population: String, threshold: Threshold) {
+            self.marker = marker
+            self.population = population
+            self.threshold = threshold
+        }
+    }
+
+    public var name: String?
+    public var description: String?
+    public var panel: [Marker]
+    public var compensation: CompensationSource
+    /// Populations (gates whose dimensions may name markers), transforms and named matrices.
+    public var strategy: GatingStrategy
+    /// Transform ids in the order written (the strategy keeps them in a dictionary).
+    public var transformOrder: [String]
+    public var readouts: [Readout]
+    /// Populations with fewer events give NA statistics with a QC flag.
+    public var minEvents: Int
+
+    public init(name: String? = nil, description: String? = nil, panel: [Marker] = [], compensation: CompensationSource,
+                strategy: GatingStrategy, transformOrder: [String]? = nil, readouts: [Readout] = [], minEvents: Int = 100) {
+        self.name = name
+        self.description = description
+        self.panel = panel
+        self.compensation = compensation
+        self.strategy = strategy
+        self.transformOrder = transformOrder ?? strategy.transforms.keys.sorted()
+        self.readouts = readouts
+        self.minEvents = minEvents
+    }
+
+    /// Letters and digits only, lower-cased: `HLA-DR`, `hla dr` and `HLADR` compare equal.
+    static func normalised(_ text: String) -> String {
+        String(text.lowercased().unicodeScalars.filter { ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }.map(Character.init))
+    }
+
+    static func matches(_ pattern: String, _ name: String) -> Bool {
+        let p = Array(pattern.lowercased()), n = Array(name.lowercased())
+        // Glob with '*' only.
+        var memo: [[Bool?]] = Array(repeating: Array(repeating: nil, count: n.count + 1), count: p.count + 1)
+        func match(_ i: Int, _ j: Int) -> Bool {
+            if let known = memo[i][j] { return known }
+            let result: Bool
+            if i == p.count { result = j == n.count }
+            else if p[i] == "*" { result = match(i + 1, j) || (j < n.count && match(i, j + 1)) }
+            else { result = j < n.count && p[i] == n[j] && match(i + 1, j + 1) }
+            memo[i][j] = result
+            return result
+        }
+        return match(0, 0)
+    }
+
+    /// The parameter index carrying `marker` in `sample`: by `$PnS`, then by `$PnN`; an error when none or
+    /// several parameters match.
+    public func parameterIndex(forMarker marker: String, in sample: Sample) throws -> Int {
+        guard let entry = panel.first(where: { Self.normalised($0.name) == Self.normalised(marker) }) else {
+            throw GatingError(.unknownChannel, place: sample.file, "marker '\(marker)' is not in the template's panel")
+        }
+        let names = Set(([entry.name] + entry.aliases).map(Self.normalised))
+        let byMarker = sample.parameters.indices.filter { sample.parameters[$0].marker.map { names.contains(Self.normalised($0)) } ?? false }
+        if byMarker.count == 1 { return byMarker[0] }
+        if byMarker.count > 1 {
+            throw GatingError(.unknownChannel, place: sample.file,
+                "marker '\(marker)': expected one parameter, found \(byMarker.count) with $PnS \(byMarker.map { sample.parameters[$0].marker ?? "" })")
+        }
+        let byChannel = sample.parameters.indices.filter { i in entry.channels.contains { Self.matches($0, sample.parameters[i].name) } }
+        if byChannel.count == 1 { return byChannel[0] }
+        throw GatingError(.unknownChannel, place: sample.file,
+            byChannel.isEmpty
+                ? "marker '\(marker)': no parameter has $PnS \(([entry.name] + entry.aliases).joined(separator: " / ")) or $PnN \(entry.channels.joined(separator: " / "))"
+                : "marker '\(marker)': expected one parameter, found \(byChannel.map { sample.parameters[$0].name })")
+    }
+
+    /// The channel (`$PnN`) carrying `marker` in `sample`.
+    public func channel(forMarker marker: String, in sample: Sample) throws -> String {
+        sample.parameters[try parameterIndex(forMarker: marker, in: sample)].name
+    }
+
+    /// The strategy with every marker resolved to `sample`'s channel.
+    public func strategy(for sample: Sample) throws -> GatingStrategy {
+        try resolved { try channel(forMarker: $0, in: sample) }
+    }
+
+    /// The strategy with each marker replaced by the panel's first channel name (for export).
+    public func strategyWithPanelChannels() throws -> GatingStrategy {
+        try resolved { marker in
+            guard let entry = panel.first(where: { Self.normalised($0.name) == Self.normalised(marker) }),
+                  let channel = entry.channels.first(where: { !$0.contains("*") }) else {
+                throw GatingError(.unknownChannel, place: marker, "marker '\(marker)' has no plain channel name in the panel to export")
+            }
+            return channel
+        }
+    }
+
+    private func resolved(_ channel: (String) throws -> String) throws -> GatingStrategy {
+        var copy = strategy
+        func fix(_ dimension: GateDimension) throws -> GateDimension {
+            guard case .marker(let marker) = dimension.source else { return dimension }
+            var resolved = dimension
+            resolved.source = .channel(try channel(marker))
+            return resolved
+        }
+        for i in copy.populations.indices {
+            switch copy.populations[i].gate {
+            case .rectangle(var gate):
+                gate.dimensions = try gate.dimensions.map(fix)
+                copy.populations[i].gate = .rectangle(gate)
+            case .polygon(var gate):
+                gate.dimensions = try gate.dimensions.map(fix)
+                copy.populations[i].gate = .polygon(gate)
+            case .ellipsoid(var gate):
+                gate.dimensions = try gate.dimensions.map(fix)
+                copy.populations[i].gate = .ellipsoid(gate)
+            case .quadrant(var gate):
+                for d in gate.dividers.indices { gate.dividers[d].dimension = try fix(gate.dividers[d].dimension) }
+                copy.populations[i].gate = .quadrant(gate)
+            case .boolean:
+                break
+            }
+        }
+        return copy
+    }
+}

@@ -1,0 +1,79 @@
+/// Exact order statistics (medians, percentiles) of a channel over a population, without sorting it.
+///
+/// Two streaming passes: a histogram of the top 16 bits of each value's order-preserving key finds the bucket
+/// that holds the wanted rank; only that bucket's values are then sorted. Exact for every Double.
+public enum OrderStatistics {
+    /// Maps a Double to an unsigned key with the same order (negative values reversed).
+    @inline(__always)
+    static func key(_ value: Double) -> UInt64 {
+        let bits = value.bitPattern
+        return bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
+    }
+
+    /// The values of ranks `ranks` (0-based, ascending order) among `values[e]` for e in `events`.
+    /// NaN values make every result NaN (as numpy does).
+    public static func select(_ values: [Double], over events: EventSet, ranks: [Int]) -> [Double] {
+        let n = events.count
+        guard n > 0, !ranks.isEmpty else { return ranks.map { _ in .nan } }
+        var histogram = [Int](repeating: 0, count: 1 << 16)
+        var hasNaN = false
+        values.withUnsafeBufferPointer { v in
+            histogram.withUnsafeMutableBufferPointer { h in
+                events.forEach { e in
+                    let x = v[e]
+                    if x.isNaN { hasNaN = true }
+                    h[Int(key(x) >> 48)] += 1
+                }
+            }
+        }
+        if hasNaN { return ranks.map { _ in .nan } }
+        // For each wanted rank: its bucket, and its rank within the bucket.
+        var cumulative = 0
+        var bucketOf: [Int] = Array(repeating: 0, count: ranks.count)
+        var offsetIn: [Int] = Array(repeating: 0, count: ranks.count)
+        let order = ranks.indices.sorted { ranks[$0] < ranks[$1] }
+        var next = 0
+        for bucket in 0..<(1 << 16) where histogram[bucket] > 0 {
+            while next < order.count, ranks[order[next]] < cumulative + histogram[bucket] {
+                bucketOf[order[next]] = bucket
+                offsetIn[order[next]] = ranks[order[next]] - cumulative
+                next += 1
+            }
+            cumulative += histogram[bucket]
+            if next == order.count { break }
+        }
+        let wanted = Set(bucketOf)
+        var members: [Int: [Double]] = [:]
+        for bucket in wanted { members[bucket] = []; members[bucket]!.reserveCapacity(histogram[bucket]) }
+        values.withUnsafeBufferPointer { v in
+            events.forEach { e in
+                let bucket = Int(key(v[e]) >> 48)
+                if wanted.contains(bucket) { members[bucket]!.append(v[e]) }
+            }
+        }
+        for bucket in wanted { members[bucket]!.sort() }
+        return ranks.indices.map { members[bucketOf[$0]]![offsetIn[$0]] }
+    }
+
+    /// The median: the middle value, or the mean of the two middle values (numpy, R).
+    public static func median(_ values: [Double], over events: EventSet) -> Double {
+        let n = events.count
+        guard n > 0 else { return .nan }
+        let middle = select(values, over: events, ranks: [(n - 1) / 2, n / 2])
+        return n % 2 == 1 ? middle[0] : (middle[0] + middle[1]) / 2
+    }
+
+    /// Quantiles by R's type 7 (linear interpolation between order statistics; numpy's default).
+    public static func quantiles(_ values: [Double], over events: EventSet, probabilities: [Double]) -> [Double] {
+        let n = events.count
+        guard n > 0 else { return probabilities.map { _ in .nan } }
+        let positions = probabilities.map { Double(n - 1) * $0 }
+        let ranks = positions.flatMap { [Int($0.rounded(.down)), min(Int($0.rounded(.down)) + 1, n - 1)] }
+        let order = select(values, over: events, ranks: ranks)
+        return positions.indices.map { i in
+            let low = order[2 * i], high = order[2 * i + 1]
+            let fraction = positions[i] - positions[i].rounded(.down)
+            return low + fraction * (high - low)
+        }
+    }
+}
