@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(
             name: "flowstudy",
             dependencies: [
-                "FCS", "Simulation",
+                "FCS", "Simulation", "Gating",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

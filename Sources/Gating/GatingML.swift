@@ -48,7 +48,7 @@ public enum GatingMLReader {
         }
         var reader = Reader(file: name)
         try reader.walk(root, path: "/Gating-ML")
-        return GatingStrategy(populations: reader.populations, transforms: reader.transforms, matrices: reader.matrices,
+        return GatingStrategy(populations: reader.restoringIDs(), transforms: reader.transforms, matrices: reader.matrices,
                               allowMissingFileMatrix: true)
     }
 
@@ -58,7 +58,42 @@ public enum GatingMLReader {
         var transforms: [String: ScaleTransform] = [:]
         var matrices: [String: SpilloverMatrix] = [:]
 
+        /// xs:ID → the population id FlowStudy wrote in `gating:name` (see ``GatingMLWriter/xmlID(_:)``).
+        var restoredIDs: [String: String] = [:]
+
         func fail(_ path: String, _ message: String) -> GatingMLError { GatingMLError(file: file, path: path, message) }
+
+        /// The populations with every id and reference that FlowStudy encoded as an xs:ID restored.
+        func restoringIDs() -> [Population] {
+            func id(_ text: String) -> String { restoredIDs[text] ?? text }
+            return populations.map { population in
+                var copy = population
+                copy.id = id(population.id)
+                copy.parent = population.parent.map(id)
+                if copy.name == copy.id { copy.name = nil }
+                switch population.gate {
+                case .boolean(var gate):
+                    gate.operands = gate.operands.map { BooleanGate.Operand(reference: id($0.reference), complement: $0.complement) }
+                    copy.gate = .boolean(gate)
+                case .quadrant(var gate):
+                    for i in gate.dividers.indices { gate.dividers[i].id = id(gate.dividers[i].id) }
+                    for i in gate.quadrants.indices {
+                        gate.quadrants[i].id = id(gate.quadrants[i].id)
+                        gate.quadrants[i].positions = Dictionary(uniqueKeysWithValues: gate.quadrants[i].positions.map { (id($0.key), $0.value) })
+                    }
+                    copy.gate = .quadrant(gate)
+                default: break
+                }
+                return copy
+            }
+        }
+
+        /// Records `gating:name` as the id when the id is its xs:ID encoding.
+        mutating func noteName(_ element: XMLElement) {
+            if let id = attribute(element, "id"), let name = attribute(element, "name"), GatingMLWriter.xmlID(name) == id, name != id {
+                restoredIDs[id] = name
+            }
+        }
 
         mutating func walk(_ element: XMLElement, path: String) throws {
             var counts: [String: Int] = [:]
@@ -160,6 +195,8 @@ public enum GatingMLReader {
 
         mutating func readGate(_ element: XMLElement, kind: String, path: String) throws {
             guard let id = attribute(element, "id") else { throw fail(path, "expected attribute id") }
+            noteName(element)
+            for quadrant in children(element, "Quadrant") { noteName(quadrant) }
             let parent = attribute(element, "parent_id")
             let dimensionElements = children(element, "dimension")
             let dimensions = try dimensionElements.enumerated().map { try dimension($1, path: "\(path)/dimension[\($0 + 1)]") }

@@ -37,3 +37,22 @@ public final class GatingSession {
         return OrderStatistics.median(try channelValues(channel, compensation: compensation), over: events)
     }
 }
+
+extension GatingSession {
+    /// `population,channel,median` rows: every population × every parameter, compensated by the file's matrix
+    /// (or the strategy's, when it names one) and untransformed; NA for an empty population.
+    public func medianRows() throws -> [[String]] {
+        let reference: CompensationReference = strategy.populations.lazy
+            .flatMap { $0.gate.dimensions }.map(\.compensation).first { $0 != .uncompensated } ?? .uncompensated
+        let channels = sample.parameters.map(\.name)
+        let values = try channels.map { try channelValues($0, compensation: reference) }
+        var rows: [[String]] = []
+        for id in result.ids {
+            guard let events = result.membership[id] else { continue }
+            for (channel, column) in zip(channels, values) {
+                rows.append([id, channel, csvNumber(OrderStatistics.median(column, over: events))])
+            }
+        }
+        return rows
+    }
+}

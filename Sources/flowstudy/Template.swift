@@ -1,0 +1,89 @@
+import ArgumentParser
+import FCS
+import Foundation
+import Gating
+
+struct Template: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check and convert gating templates (JSON flowstudy-gating/1, Gating-ML 2.0).",
+        subcommands: [Validate.self, Convert.self])
+
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Report every problem of a template with its JSON path and line; with --sample, also channels and markers the sample lacks.")
+
+        @Argument(help: "The template (.json or .xml).")
+        var template: String
+
+        @Option(help: "An FCS file the template must fit.")
+        var sample: String?
+
+        func run() throws {
+            do {
+                let loaded = try loadTemplate(template)
+                if let sample {
+                    let fcs = try FCSFile.readSample(sample)
+                    let strategy = try loaded.strategy(for: fcs)
+                    _ = try GatingEngine.evaluate(strategy, on: fcs)
+                }
+                print("\(template): OK (\(loaded.strategy.populations.count) populations\(sample.map { ", fits \($0)" } ?? ""))")
+            } catch let error as TemplateError {
+                printError(error.description)
+                throw badInputData
+            } catch let error as GatingMLError {
+                printError(error.description)
+                throw badInputData
+            } catch let error as GatingError {
+                printError("\(template) on \(sample ?? ""): \(error)")
+                throw badInputData
+            } catch let error as FCSError {
+                printError("flowstudy: \(error)")
+                throw badInputData
+            }
+        }
+    }
+
+    struct Convert: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Convert a JSON template to Gating-ML 2.0 (T.json -o T.xml) or back (T.xml -o T.json); population ids are kept.")
+
+        @Argument(help: "The template to convert.")
+        var input: String
+
+        @Option(name: .shortAndLong, help: "Output: .xml for Gating-ML, .json for a FlowStudy template.")
+        var output: String
+
+        func validate() throws {
+            guard output.hasSuffix(".xml") || output.hasSuffix(".json") else {
+                throw ValidationError("-o must end in .xml or .json")
+            }
+        }
+
+        func run() throws {
+            do {
+                let template = try loadTemplate(input)
+                let text = output.hasSuffix(".xml")
+                    ? try GatingMLWriter.document(template.strategyWithPanelChannels())
+                    : TemplateWriter.json(template)
+                try AtomicFile.write(text, to: output)
+            } catch let error as TemplateError {
+                printError(error.description); throw badInputData
+            } catch let error as GatingMLError {
+                printError(error.description); throw badInputData
+            } catch let error as GatingError {
+                printError("\(input): \(error)"); throw badInputData
+            } catch let error as FCSError {
+                printError("flowstudy: \(error)"); throw badInputData
+            }
+        }
+    }
+}
+
+/// A JSON template, or a Gating-ML document wrapped as one.
+func loadTemplate(_ path: String) throws -> GatingTemplate {
+    if path.lowercased().hasSuffix(".xml") {
+        let strategy = try GatingMLReader.read(contentsOf: path)
+        return TemplateWriter.template(from: strategy, name: ((path as NSString).lastPathComponent as NSString).deletingPathExtension)
+    }
+    return try TemplateReader.read(contentsOf: path)
+}
