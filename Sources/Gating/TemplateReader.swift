@@ -462,9 +462,15 @@ public enum TemplateReader {
                 return ("populations", root["populations"])
             }
             var seen: Set<String> = []
-            for id in strategy.populations.map(\.id) + strategy.populations.flatMap({ p -> [String] in
-                if case .quadrant(let g) = p.gate { return g.quadrants.map(\.id) } else { return [] } }) {
-                if !seen.insert(id).inserted { let (path, value) = location(id); issue("\(path).id", value, "duplicate population id '\(id)'") }
+            var duplicated = false
+            for (i, item) in items.enumerated() {
+                guard let id = item["id"]?.string else { continue }
+                var ids = [id]
+                if case .quadrant(let g)? = strategy.populations.first(where: { $0.id == id })?.gate { ids += g.quadrants.map(\.id) }
+                for one in ids where !seen.insert(one).inserted {
+                    duplicated = true
+                    issue("populations[\(i)].id", item["id"], "duplicate population id '\(one)'")
+                }
             }
             for population in strategy.populations {
                 let (path, value) = location(population.id)
@@ -477,6 +483,7 @@ public enum TemplateReader {
                     }
                 }
             }
+            if duplicated { return }
             do {
                 _ = try GatingEngine.dependencyOrder(strategy)
             } catch let error as GatingError where error.code == .cycle {
