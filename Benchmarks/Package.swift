@@ -1,6 +1,7 @@
 // swift-tools-version:6.1
 // FlowStudy's speed measurements, kept out of the main package so `swift test` never builds them.
 //   swift run -c release --package-path Benchmarks flowstudy-bench parse FILE.fcs
+//   swift run -c release --package-path Benchmarks flowstudy-bench gate FILE.fcs TEMPLATE.json
 import PackageDescription
 
 let package = Package(
@@ -9,7 +10,7 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "flowstudy-bench",
-            dependencies: [.product(name: "FCS", package: "FlowStudy")]
+            dependencies: [.product(name: "FCS", package: "FlowStudy"), .product(name: "Gating", package: "FlowStudy")]
         ),
     ]
 )

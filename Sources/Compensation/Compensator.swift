@@ -50,34 +50,50 @@ public struct Compensator: Sendable {
 
     /// Compensated values of every fluorochrome, in matrix row order, for all events.
     ///
-    /// Events are processed in blocks of 1,024 so the inputs and outputs of a block stay in cache while the
-    /// small matrix product runs over them.
+    /// Events are processed in blocks of 512: the block's detector values are converted to Double once and stay
+    /// in cache while every fluorochrome's small dot product runs over them.
     public func compensate(_ sample: Sample) -> [[Double]] {
-        let inputs = detectorParameters.map { sample.scaleValues(at: $0.index) }
-        return Self.multiply(inputs, unmixing, events: sample.eventCount)
-    }
-
-    /// `outputs[f][e] = Σ_d inputs[d][e] · unmixing[d][f]`.
-    static func multiply(_ inputs: [[Double]], _ unmixing: [[Double]], events: Int) -> [[Double]] {
-        let detectors = inputs.count
+        let events = sample.eventCount
+        let detectors = detectorParameters.count
         let fluorochromes = unmixing.first?.count ?? 0
-        var outputs = [[Double]](repeating: [Double](repeating: 0, count: events), count: fluorochromes)
-        let block = 1024
-        for f in 0..<fluorochromes {
-            outputs[f].withUnsafeMutableBufferPointer { out in
-                var start = 0
-                while start < events {
-                    let end = min(start + block, events)
-                    for d in 0..<detectors {
-                        let coefficient = unmixing[d][f]
-                        if coefficient == 0 { continue }
-                        inputs[d].withUnsafeBufferPointer { input in
-                            for e in start..<end { out[e] += input[e] * coefficient }
-                        }
-                    }
-                    start = end
+        // Detectors whose scale values differ from the stored ones are scaled up front; the others are read
+        // straight from their columns.
+        let scaled: [[Double]?] = detectorParameters.map { sample.needsScaling(at: $0.index) ? sample.scaleValues(at: $0.index) : nil }
+        let columns = detectorParameters.map { sample.columns[$0.index] }
+        var outputs = (0..<fluorochromes).map { _ in [Double](repeating: 0, count: events) }
+        let block = 512
+        var input = [Double](repeating: 0, count: detectors * block)
+        let coefficients = (0..<fluorochromes).map { f in (0..<detectors).map { unmixing[$0][f] } }
+        var start = 0
+        while start < events {
+            let n = min(block, events - start)
+            for d in 0..<detectors {
+                let base = d * block
+                if let values = scaled[d] {
+                    for i in 0..<n { input[base + i] = values[start + i] }
+                } else {
+                    columns[d].copyDoubles(from: start, count: n, into: &input, at: base)
                 }
             }
+            input.withUnsafeBufferPointer { x in
+                for f in 0..<fluorochromes {
+                    outputs[f].withUnsafeMutableBufferPointer { column in
+                    let out = column.baseAddress! + start
+                    let row = coefficients[f]
+                    // The first term initialises the output, so the block is written once, not zeroed first.
+                    let first = x.baseAddress!
+                    let c0 = row[0]
+                    for i in 0..<n { out[i] = first[i] * c0 }
+                    for d in 1..<max(detectors, 1) {
+                        let c = row[d]
+                        if c == 0 { continue }
+                        let source = x.baseAddress! + d * block
+                        for i in 0..<n { out[i] += source[i] * c }
+                    }
+                    }
+                }
+            }
+            start += n
         }
         return outputs
     }

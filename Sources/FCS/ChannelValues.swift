@@ -100,6 +100,26 @@ public struct ChannelValues: Sendable, Equatable, RandomAccessCollection {
         }
     }
 
+    /// Writes `count` values starting at event `first`, as Doubles, into `buffer` at `offset`.
+    public func copyDoubles(from first: Int, count n: Int, into buffer: inout [Double], at offset: Int) {
+        precondition(first >= 0 && first + n <= count && offset + n <= buffer.count, "range out of bounds")
+        let source = UnsafeRawPointer(base)
+        buffer.withUnsafeMutableBufferPointer { out in
+            let target = out.baseAddress! + offset
+            switch kind {
+            case .float32:
+                let p = source.assumingMemoryBound(to: Float.self) + first
+                for i in 0..<n { target[i] = Double(p[i]) }
+            case .float64:
+                target.update(from: source.assumingMemoryBound(to: Double.self) + first, count: n)
+            case .uint8: for i in 0..<n { target[i] = Double(source.load(fromByteOffset: first + i, as: UInt8.self)) }
+            case .uint16: for i in 0..<n { target[i] = Double(source.load(fromByteOffset: (first + i) * 2, as: UInt16.self)) }
+            case .uint32: for i in 0..<n { target[i] = Double(source.load(fromByteOffset: (first + i) * 4, as: UInt32.self)) }
+            case .uint64: for i in 0..<n { target[i] = Double(source.load(fromByteOffset: (first + i) * 8, as: UInt64.self)) }
+            }
+        }
+    }
+
     private func convert<T: BinaryInteger>(_ base: UnsafeRawPointer, _: T.Type, _ out: UnsafeMutablePointer<Double>) {
         let source = base.assumingMemoryBound(to: T.self)
         for i in 0..<count { out[i] = Double(source[i]) }

@@ -132,30 +132,63 @@ final class EventValues {
     /// Rectangles: on a strictly increasing transform the bounds move to untransformed units, so no event is
     /// transformed except the few within rounding distance of a bound, which are decided in transformed units.
     private func select(_ gate: RectangleGate, within parent: EventSet, place: String) throws -> EventSet {
-        var candidates = parent.indices
+        struct Test {
+            var values: [Double]
+            var low: Double, high: Double            // in the values' units
+            var slackLow: Double, slackHigh: Double  // width of the band decided in transformed units
+            var transform: (any Transform)?
+            var transformedLow: Double, transformedHigh: Double
+        }
+        var tests: [Test] = []
         for (d, dimension) in gate.dimensions.enumerated() {
             let low = gate.minimum[d] ?? -.infinity, high = gate.maximum[d] ?? .infinity
             if let scaleTransform = try transform(dimension.transform, place: place), scaleTransform.isStrictlyIncreasing,
                let transform = scaleTransform.transform {
-                let raw = try untransformed(dimension, place: place)
                 let rawLow = low == -.infinity ? -.infinity : transform.inverse(low)
                 let rawHigh = high == .infinity ? .infinity : transform.inverse(high)
-                let slackLow = 1e-9 * max(1, abs(rawLow)), slackHigh = 1e-9 * max(1, abs(rawHigh))
-                candidates = candidates.filter { e in
-                    let x = raw[e]
-                    if x.isNaN { return false }
-                    if x > rawLow + slackLow && x < rawHigh - slackHigh { return true }
-                    if x < rawLow - slackLow || x > rawHigh + slackHigh { return false }
-                    let y = transform.apply(x)
-                    return y >= low && y < high
-                }
+                tests.append(Test(values: try untransformed(dimension, place: place), low: rawLow, high: rawHigh,
+                                  slackLow: rawLow.isFinite ? 1e-9 * max(1, abs(rawLow)) : 0,
+                                  slackHigh: rawHigh.isFinite ? 1e-9 * max(1, abs(rawHigh)) : 0,
+                                  transform: transform, transformedLow: low, transformedHigh: high))
             } else {
-                let values = try values(dimension, place: place)
-                candidates = candidates.filter { values[$0] >= low && values[$0] < high }
+                tests.append(Test(values: try values(dimension, place: place), low: low, high: high, slackLow: 0, slackHigh: 0,
+                                  transform: nil, transformedLow: low, transformedHigh: high))
             }
         }
-        var result = EventSet(eventCount: parent.eventCount)
-        for e in candidates { result.insert(e) }
+        // One dimension at a time over all words: each test streams through its own values once.
+        var result = parent
+        for test in tests {
+            let innerLow = test.low + test.slackLow, innerHigh = test.high - test.slackHigh
+            let outerLow = test.low - test.slackLow, outerHigh = test.high + test.slackHigh
+            test.values.withUnsafeBufferPointer { v in
+                result.words.withUnsafeMutableBufferPointer { words in
+                    for w in 0..<words.count where words[w] != 0 {
+                        var bits = words[w]
+                        var kept: UInt64 = 0
+                        while bits != 0 {
+                            let bit = bits.trailingZeroBitCount
+                            bits &= bits - 1
+                            let x = v[w << 6 | bit]
+                            // Branch-free for the clear cases (inside or not is unpredictable); a rarely taken
+                            // branch for the thin band at each bound, decided exactly.
+                            let clearlyInside: UInt64 = (x > innerLow ? 1 : 0) & (x < innerHigh ? 1 : 0)
+                            let inBand = (x >= outerLow && x <= innerLow) || (x >= innerHigh && x <= outerHigh)
+                            var inside = clearlyInside
+                            if inBand {
+                                if let transform = test.transform {
+                                    let y = transform.apply(x)
+                                    inside = y >= test.transformedLow && y < test.transformedHigh ? 1 : 0
+                                } else {
+                                    inside = x >= test.low && x < test.high ? 1 : 0
+                                }
+                            }
+                            kept |= inside << UInt64(bit)
+                        }
+                        words[w] = kept
+                    }
+                }
+            }
+        }
         return result
     }
 
@@ -167,21 +200,38 @@ final class EventValues {
         let xs = try values(gate.dimensions[0], place: place), ys = try values(gate.dimensions[1], place: place)
         let vx = gate.vertices.map { $0[0] }, vy = gate.vertices.map { $0[1] }
         let n = vx.count
+        // Outside the bounding box no crossing count can be odd: most events are decided there.
+        let minX = vx.min()!, maxX = vx.max()!, minY = vy.min()!, maxY = vy.max()!
         var result = EventSet(eventCount: parent.eventCount)
-        parent.forEach { e in
-            let px = xs[e], py = ys[e]
-            var inside = false
-            var j = n - 1
-            for i in 0..<n {
-                let (xi, yi, xj, yj) = (vx[i], vy[i], vx[j], vy[j])
-                // Edge (j → i) counts when py lies in [min y, max y) and the point is left of the edge.
-                if (yi <= py) != (yj <= py) {
-                    let crossing = xi + (py - yi) * (xj - xi) / (yj - yi)
-                    if px < crossing { inside.toggle() }
+        xs.withUnsafeBufferPointer { xv in
+            ys.withUnsafeBufferPointer { yv in
+                result.words.withUnsafeMutableBufferPointer { out in
+                    for (w, word) in parent.words.enumerated() where word != 0 {
+                        var bits = word
+                        var kept: UInt64 = 0
+                        while bits != 0 {
+                            let bit = bits.trailingZeroBitCount
+                            bits &= bits - 1
+                            let e = w << 6 | bit
+                            let px = xv[e], py = yv[e]
+                            guard px >= minX, px <= maxX, py >= minY, py <= maxY else { continue }
+                            var inside = false
+                            var j = n - 1
+                            for i in 0..<n {
+                                let yi = vy[i], yj = vy[j]
+                                // Edge (j → i) counts when py lies in [min y, max y) and the point is left of it.
+                                if (yi <= py) != (yj <= py) {
+                                    let xi = vx[i]
+                                    if px < xi + (py - yi) * (vx[j] - xi) / (yj - yi) { inside.toggle() }
+                                }
+                                j = i
+                            }
+                            if inside { kept |= 1 << UInt64(bit) }
+                        }
+                        out[w] = kept
+                    }
                 }
-                j = i
             }
-            if inside { result.insert(e) }
         }
         return result
     }

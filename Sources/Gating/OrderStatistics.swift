@@ -42,17 +42,26 @@ public enum OrderStatistics {
             cumulative += histogram[bucket]
             if next == order.count { break }
         }
-        let wanted = Set(bucketOf)
-        var members: [Int: [Double]] = [:]
-        for bucket in wanted { members[bucket] = []; members[bucket]!.reserveCapacity(histogram[bucket]) }
+        // Usually one or two buckets: a flag table keeps the second pass free of hashing.
+        let wanted = Array(Set(bucketOf)).sorted()
+        var slot = [Int32](repeating: -1, count: 1 << 16)
+        for (i, bucket) in wanted.enumerated() { slot[bucket] = Int32(i) }
+        var members = wanted.map { bucket -> [Double] in
+            var list: [Double] = []
+            list.reserveCapacity(histogram[bucket])
+            return list
+        }
         values.withUnsafeBufferPointer { v in
-            events.forEach { e in
-                let bucket = Int(key(v[e]) >> 48)
-                if wanted.contains(bucket) { members[bucket]!.append(v[e]) }
+            slot.withUnsafeBufferPointer { s in
+                events.forEach { e in
+                    let x = v[e]
+                    let index = s[Int(key(x) >> 48)]
+                    if index >= 0 { members[Int(index)].append(x) }
+                }
             }
         }
-        for bucket in wanted { members[bucket]!.sort() }
-        return ranks.indices.map { members[bucketOf[$0]]![offsetIn[$0]] }
+        for i in members.indices { members[i].sort() }
+        return ranks.indices.map { members[wanted.firstIndex(of: bucketOf[$0])!][offsetIn[$0]] }
     }
 
     /// The median: the middle value, or the mean of the two middle values (numpy, R).

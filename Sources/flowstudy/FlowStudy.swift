@@ -11,6 +11,16 @@ struct FlowStudy: ParsableCommand {
         version: "0.1.0",
         subcommands: [Inspect.self, Export.self, Simulate.self, Template.self, Gate.self]
     )
+
+    static func main() {
+        MemoryTuning.reuseLargeAllocations()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Exit status for input data that cannot be used (sysexits' EX_DATAERR).

@@ -5,6 +5,7 @@
 //                             Targets (issue 3): ≤ 2× the raw read, ≥ 5× faster than FlowIO.
 import FCS
 import Foundation
+import Gating
 
 func now() -> Double {
     var time = timespec()
@@ -94,15 +95,66 @@ func parse(_ file: String, repeats: Int) throws {
     }
 }
 
-let arguments = CommandLine.arguments.dropFirst()
-guard let command = arguments.first, command == "parse", arguments.count >= 2 else {
-    print("usage: flowstudy-bench parse FILE.fcs [--repeat N]")
-    exit(64)
+/// FlowKit's end-to-end time on the same file, from `../shared/perf/bench_peers.py` (its own best of 3).
+func flowKitSeconds(_ file: String) -> Double? {
+    guard let python = ProcessInfo.processInfo.environment["FLOWSTUDY_PYTHON"] else { return nil }
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../../shared/perf/bench_peers.py").standardized.path
+    guard FileManager.default.fileExists(atPath: script) else { return nil }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: python)
+    process.arguments = [script, "--work", NSTemporaryDirectory(), "_worker", "flowkit", file]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return nil }
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard let line = String(decoding: output, as: UTF8.self).split(separator: "\n").last,
+          let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+    return json["best_s"] as? Double
 }
-let file = arguments[arguments.startIndex + 1]
-let repeats = arguments.firstIndex(of: "--repeat").flatMap { Int(arguments[arguments.index(after: $0)]) } ?? 7
+
+/// Gate a file with a template, as FlowKit does in bench_peers.py: read, compensate, logicle, every population's
+/// count and % of parent, and the macrophages' medians of the nine fluorescence channels.
+func gate(_ file: String, template path: String, repeats: Int) throws {
+    let template = try TemplateReader.read(contentsOf: path)
+    var counts: [String: Int] = [:]
+    var medians: [Double] = []
+    let fluorescence = ["BV421-A", "BV510-A", "FITC-A", "PE-A", "PerCP-Cy5.5-A", "PE-Cy7-A", "APC-A", "AF700-A", "Zombie NIR-A"]
+    var stages: [String: Double] = [:]
+    let ours = try best(repeats) {
+        let t0 = now()
+        let sample = try FCSFile.readSample(file)
+        let t1 = now()
+        let session = try GatingSession(strategy: template.strategy(for: sample), sample: sample)
+        let t2 = now()
+        counts = Dictionary(uniqueKeysWithValues: session.result.ids.map { ($0, session.result.count($0)) })
+        medians = try fluorescence.map { try session.median($0, compensation: .file, population: "macrophages") }
+        let t3 = now()
+        for (stage, time) in [("read", t1 - t0), ("gate", t2 - t1), ("medians", t3 - t2)] { stages[stage] = min(stages[stage] ?? .infinity, time) }
+    }
+    print(String(format: "gate %@ with %@: best of %d, one core", (file as NSString).lastPathComponent, (path as NSString).lastPathComponent, repeats))
+    print(String(format: "  FlowStudy      %8.1f ms  (read %.1f, compensate+transform+gate %.1f, 9 macrophage medians %.1f)",
+                 ours * 1e3, stages["read"]! * 1e3, stages["gate"]! * 1e3, stages["medians"]! * 1e3))
+    print("  macrophages \(counts["macrophages"] ?? -1), CD14 median \(medians.first ?? .nan)")
+    if let flowkit = flowKitSeconds(file) {
+        print(String(format: "  FlowKit        %8.1f ms  (FlowStudy is %.1f× faster, target ≥ 30×)", flowkit * 1e3, flowkit / ours))
+    } else {
+        print("  FlowKit: not measured (set FLOWSTUDY_PYTHON to a Python with flowkit; ../shared/perf/bench_peers.py)")
+    }
+}
+
+MemoryTuning.reuseLargeAllocations()
+let arguments = Array(CommandLine.arguments.dropFirst())
+let repeats = arguments.firstIndex(of: "--repeat").flatMap { Int(arguments[$0 + 1]) } ?? 7
 do {
-    try parse(file, repeats: repeats)
+    switch arguments.first {
+    case "parse" where arguments.count >= 2: try parse(arguments[1], repeats: repeats)
+    case "gate" where arguments.count >= 3: try gate(arguments[1], template: arguments[2], repeats: repeats)
+    default:
+        print("usage: flowstudy-bench parse FILE.fcs [--repeat N]\n       flowstudy-bench gate FILE.fcs TEMPLATE.json [--repeat N]")
+        exit(64)
+    }
 } catch {
     print("flowstudy-bench: \(error)")
     exit(65)
