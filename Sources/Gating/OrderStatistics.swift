@@ -15,7 +15,7 @@ public enum OrderStatistics {
     public static func select(_ values: [Double], over events: EventSet, ranks: [Int]) -> [Double] {
         let n = events.count
         guard n > 0, !ranks.isEmpty else { return ranks.map { _ in .nan } }
-        var histogram = [Int](repeating: 0, count: 1 << 16)
+        var histogram = [Int32](repeating: 0, count: 1 << 16)
         var hasNaN = false
         values.withUnsafeBufferPointer { v in
             histogram.withUnsafeMutableBufferPointer { h in
@@ -34,12 +34,12 @@ public enum OrderStatistics {
         let order = ranks.indices.sorted { ranks[$0] < ranks[$1] }
         var next = 0
         for bucket in 0..<(1 << 16) where histogram[bucket] > 0 {
-            while next < order.count, ranks[order[next]] < cumulative + histogram[bucket] {
+            while next < order.count, ranks[order[next]] < cumulative + Int(histogram[bucket]) {
                 bucketOf[order[next]] = bucket
                 offsetIn[order[next]] = ranks[order[next]] - cumulative
                 next += 1
             }
-            cumulative += histogram[bucket]
+            cumulative += Int(histogram[bucket])
             if next == order.count { break }
         }
         // Usually one or two buckets: a flag table keeps the second pass free of hashing.
@@ -48,7 +48,7 @@ public enum OrderStatistics {
         for (i, bucket) in wanted.enumerated() { slot[bucket] = Int32(i) }
         var members = wanted.map { bucket -> [Double] in
             var list: [Double] = []
-            list.reserveCapacity(histogram[bucket])
+            list.reserveCapacity(Int(histogram[bucket]))
             return list
         }
         values.withUnsafeBufferPointer { v in
