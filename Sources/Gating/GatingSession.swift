@@ -29,6 +29,14 @@ public final class GatingSession {
         return compensator.detectorParameters.map { sample.parameters[$0.index].name }
     }
 
+    /// How each channel of the matrix behind `reference` was matched: `(matrix channel, $PnN, how)`.
+    public func compensationMatches(_ reference: CompensationReference) throws -> [(channel: String, parameter: String, match: String)] {
+        guard let compensator = try values.compensator(reference, place: "compensation") else { return [] }
+        return zip(compensator.matrix.detectors, compensator.detectorParameters).map {
+            ($0, sample.parameters[$1.index].name, $1.match.rawValue)
+        }
+    }
+
     /// The median of `channel` (compensated by `compensation`, untransformed) over population `id`.
     public func median(_ channel: String, compensation: CompensationReference, population id: String) throws -> Double {
         guard let events = result.membership[id] else {

@@ -61,3 +61,19 @@ struct ScaleValueTests {
         return try FCSFixture.integerFile(keywords: keywords, columns: values).dataSets[0]
     }
 }
+
+@Suite("Typed acquisition keywords")
+struct AcquisitionKeywordTests {
+    @Test("$BTIM/$ETIM give the acquisition time; $DATE and $CYT as written")
+    func times() throws {
+        let sample = try ScaleValueTests.sample(keywords: [("$BTIM", "16:31:33"), ("$ETIM", "16:31:52"), ("$DATE", "23-Aug-2002"), ("$CYT", "FACSCalibur")],
+                                                values: [[1]], decades: "0,0")
+        #expect(sample.acquisitionSeconds == 19)
+        #expect(sample.date == "23-Aug-2002")
+        #expect(sample.cytometer == "FACSCalibur")
+        let overnight = try ScaleValueTests.sample(keywords: [("$BTIM", "23:59:50.50"), ("$ETIM", "00:00:10:30")], values: [[1]], decades: "0,0")
+        #expect(overnight.acquisitionSeconds == 20)
+        let unreadable = try ScaleValueTests.sample(keywords: [("$BTIM", "noon")], values: [[1]], decades: "0,0")
+        #expect(unreadable.acquisitionSeconds == nil)
+    }
+}
