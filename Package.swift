@@ -14,10 +14,13 @@ let package = Package(
         .library(name: "Compensation", targets: ["Compensation"]),
         .library(name: "Transforms", targets: ["Transforms"]),
         .library(name: "Gating", targets: ["Gating"]),
+        .library(name: "Batch", targets: ["Batch"]),
         .library(name: "Simulation", targets: ["Simulation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // SHA-256 of every input for run.json (BoringSSL's hardware-accelerated hash on Linux).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // zlib from the system (Debian zlib1g-dev): gzip input now, PNG later.
@@ -30,11 +33,12 @@ let package = Package(
         .target(name: "Compensation", dependencies: ["FCS"]),
         .target(name: "Transforms"),
         .target(name: "Gating", dependencies: ["FCS", "Compensation", "Transforms"]),
+        .target(name: "Batch", dependencies: ["FCS", "Gating", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Simulation", dependencies: ["FCS"]),
         .executableTarget(
             name: "flowstudy",
             dependencies: [
-                "FCS", "Simulation", "Gating",
+                "FCS", "Simulation", "Gating", "Batch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,6 +48,7 @@ let package = Package(
         .testTarget(name: "CompensationTests", dependencies: ["Compensation", "FCS", "TestSupport"]),
         .testTarget(name: "TransformsTests", dependencies: ["Transforms", "TestSupport"]),
         .testTarget(name: "GatingTests", dependencies: ["Gating", "FCS", "Compensation", "Transforms", "TestSupport"]),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "Gating", "FCS", "Simulation", "TestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "FCS", "TestSupport"]),
         .testTarget(name: "FlowStudyCLITests", dependencies: ["flowstudy", "FCS", "TestSupport"]),
     ]

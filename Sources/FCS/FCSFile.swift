@@ -15,8 +15,11 @@ public struct FCSFile: Sendable {
     }
 
     /// Reads the data set numbered `dataSet` (1-based; the first by default) of the file at `path`.
-    public static func readSample(_ path: String, dataSet: Int = 1, options: FCSReadOptions = .strict) throws -> Sample {
-        try FCSReader(path: path, options: options).read(dataSet: dataSet)
+    /// `onDiskBytes` is shown the file's bytes as stored, once, while they are mapped (to hash them without a
+    /// second read).
+    public static func readSample(_ path: String, dataSet: Int = 1, options: FCSReadOptions = .strict,
+                                  onDiskBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws -> Sample {
+        try FCSReader(path: path, options: options, onDiskBytes: onDiskBytes).read(dataSet: dataSet)
     }
 
     /// Reads an FCS file held in memory (`name` is used in errors).

@@ -9,8 +9,8 @@ struct FCSReader {
     let name: String
     let options: FCSReadOptions
 
-    init(path: String, options: FCSReadOptions) throws {
-        self.init(bytes: try FileBytes.open(path), name: path, options: options)
+    init(path: String, options: FCSReadOptions, onDiskBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
+        self.init(bytes: try FileBytes.open(path, onDiskBytes: onDiskBytes), name: path, options: options)
     }
 
     init(bytes: FileBytes, name: String, options: FCSReadOptions) {

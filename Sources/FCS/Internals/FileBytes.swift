@@ -37,8 +37,9 @@ final class FileBytes: @unchecked Sendable {
                          wasCompressed: compressed, release: { storage.deallocate() })
     }
 
-    /// Opens `path`: maps it, or inflates it when it starts with the gzip magic bytes.
-    static func open(_ path: String) throws -> FileBytes {
+    /// Opens `path`: maps it, or inflates it when it starts with the gzip magic bytes. `onDiskBytes` sees the
+    /// file's bytes as stored (before inflation) while they are mapped, e.g. to hash them in the same read.
+    static func open(_ path: String, onDiskBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws -> FileBytes {
         let descriptor = Glibc.open(path, O_RDONLY)
         guard descriptor >= 0 else {
             throw FCSError(.unreadableFile, file: path, expected: "a readable file",
@@ -55,6 +56,7 @@ final class FileBytes: @unchecked Sendable {
         }
         let size = Int(status.st_size)
         if size == 0 {
+            onDiskBytes?(UnsafeRawBufferPointer(start: nil, count: 0))
             return copying([])
         }
         guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor, 0),
@@ -64,6 +66,7 @@ final class FileBytes: @unchecked Sendable {
         }
         let mapped = FileBytes(buffer: UnsafeRawBufferPointer(start: address, count: size),
                                wasCompressed: false, release: { munmap(address, size) })
+        onDiskBytes?(mapped.buffer)
         if size >= 2, mapped.buffer[0] == 0x1f, mapped.buffer[1] == 0x8b {
             do {
                 return copying(try Gzip.inflate(mapped.buffer), compressed: true)

@@ -1,0 +1,291 @@
+import Compensation
+import Crypto
+import FCS
+import Foundation
+import Gating
+import Synchronization
+
+/// Gates every tube of a sample sheet with one template and computes the marker readouts, in parallel over
+/// groups of tubes (a sample with its FMO/isotype controls: same subject and condition), so a control's
+/// threshold is always ready before the samples it serves, and at most one tube per worker is in memory.
+public final class BatchRunner: Sendable {
+    public let template: GatingTemplate
+    public let sheet: SampleSheet
+    public let options: BatchOptions
+
+    public init(template: GatingTemplate, sheet: SampleSheet, options: BatchOptions) {
+        self.template = template
+        self.sheet = sheet
+        self.options = options
+    }
+
+    /// Progress of a running batch.
+    public struct Progress: Sendable {
+        public var filesDone: Int
+        public var filesTotal: Int
+        public var events: Int
+        public var seconds: Double
+    }
+
+    /// Tubes grouped with their controls (subject × condition when the sheet has controls, else one tube a
+    /// group), groups ordered by their smallest sample_id (bytewise).
+    public func groups() -> [[SampleSheet.Entry]] {
+        var groups: [[SampleSheet.Entry]]
+        if sheet.matchesControls {
+            var byKey: [String: [SampleSheet.Entry]] = [:]
+            for entry in sheet.entries { byKey["\(entry.subjectID)\u{1F}\(entry.condition)", default: []].append(entry) }
+            groups = Array(byKey.values)
+        } else {
+            groups = sheet.entries.map { [$0] }
+        }
+        func smallest(_ group: [SampleSheet.Entry]) -> [UInt8] {
+            group.map { Array($0.sampleID.utf8) }.min { $0.lexicographicallyPrecedes($1) } ?? []
+        }
+        return groups.sorted { smallest($0).lexicographicallyPrecedes(smallest($1)) }
+    }
+
+    /// The groups of this run's shard.
+    public func selectedGroups() -> [[SampleSheet.Entry]] {
+        let all = groups()
+        guard let shard = options.shard else { return all }
+        return all.enumerated().filter { $0.offset % shard.count == shard.index - 1 }.map(\.element)
+    }
+
+    /// Runs the batch. `cancelled` is polled between tubes; `progress` is called after each tube.
+    public func run(cancelled: @Sendable () -> Bool = { false }, progress: @Sendable (Progress) -> Void = { _ in }) -> BatchResult {
+        let groups = selectedGroups()
+        let total = groups.reduce(0) { $0 + $1.count }
+        let start = Date()
+        let next = Mutex(0)
+        let results = Mutex([BatchResult?](repeating: nil, count: groups.count))
+        let done = Mutex((files: 0, events: 0))
+        let workers = min(options.jobs, max(groups.count, 1))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while !cancelled() {
+                let index: Int = next.withLock { value in
+                    defer { value += 1 }
+                    return value
+                }
+                guard index < groups.count else { return }
+                let result = process(groups[index]) { events in
+                    let snapshot = done.withLock { state -> (Int, Int) in
+                        state.files += 1
+                        state.events += events
+                        return (state.files, state.events)
+                    }
+                    progress(Progress(filesDone: snapshot.0, filesTotal: total, events: snapshot.1, seconds: Date().timeIntervalSince(start)))
+                }
+                results.withLock { $0[index] = result }
+            }
+        }
+        var merged = BatchResult()
+        for result in results.withLock({ $0 }) { if let result { merged.merge(result) } }
+        merged.sort()
+        return merged
+    }
+
+    // MARK: - One group
+
+    /// A control's threshold for one readout.
+    struct ControlThreshold {
+        var sampleID: String
+        var threshold: Double
+        var median: Double
+        var flags: [String]
+    }
+
+    func process(_ group: [SampleSheet.Entry], tubeDone: (Int) -> Void) -> BatchResult {
+        var result = BatchResult()
+        var thresholds: [String: ControlThreshold] = [:]
+        var failedControls: [String: String] = [:]
+        // Controls first: their thresholds serve the samples of the group.
+        for entry in group.filter(\.isControl) + group.filter({ !$0.isControl }) {
+            let clock = Date()
+            guard let session = gate(entry, into: &result) else {
+                if entry.isControl, let marker = entry.controlMarker, let type = entry.controlType {
+                    failedControls[Self.controlKey(type, marker)] = entry.sampleID
+                }
+                tubeDone(0)
+                continue
+            }
+            if entry.isControl {
+                for readout in template.readouts {
+                    guard case .control(let kind, let percentile) = readout.threshold, kind == entry.controlType,
+                          let marker = entry.controlMarker, GatingTemplateNames.same(marker, readout.marker) else { continue }
+                    thresholds[Self.controlKey(kind, readout.marker) + "\u{1F}" + readout.population] =
+                        controlThreshold(session, entry: entry, readout: readout, percentile: percentile)
+                }
+            } else {
+                for readout in template.readouts {
+                    result.markers.append(markerRow(session, entry: entry, readout: readout, thresholds: thresholds, failedControls: failedControls))
+                }
+            }
+            result.seconds[entry.sampleID] = Date().timeIntervalSince(clock)
+            result.events += session.sample.eventCount
+            tubeDone(session.sample.eventCount)
+        }
+        return result
+    }
+
+    static func controlKey(_ type: String, _ marker: String) -> String { type + "\u{1F}" + GatingTemplateNames.normalised(marker) }
+
+    /// The compensation the readouts are reported in: the template's own source.
+    var readoutCompensation: CompensationReference {
+        switch template.compensation {
+        case .file: .file
+        case .none: .uncompensated
+        case .matrix(let id): .matrix(id)
+        }
+    }
+
+    /// Reads, hashes and gates one tube; on failure records an `errors.csv` row and returns nil.
+    func gate(_ entry: SampleSheet.Entry, into result: inout BatchResult) -> GatingSession? {
+        var digest = ""
+        var bytes = 0
+        do {
+            let sample = try FCSFile.readSample(entry.file, options: options.reading) { raw in
+                var hasher = SHA256()
+                hasher.update(bufferPointer: raw)
+                digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+                bytes = raw.count
+            }
+            result.inputs.append((entry.sampleID, entry.file, digest, bytes))
+            let session = try GatingSession(strategy: template.strategy(for: sample), sample: sample)
+            result.populations += session.result.populationRows().map { [entry.sampleID] + $0 }
+            result.qc.append(qcRow(session, entry: entry))
+            return session
+        } catch {
+            if !digest.isEmpty, !result.inputs.contains(where: { $0.sampleID == entry.sampleID }) {
+                result.inputs.append((entry.sampleID, entry.file, digest, bytes))
+            } else if digest.isEmpty {
+                result.inputs.append((entry.sampleID, entry.file, "", 0))
+            }
+            let (code, message) = Self.describe(error)
+            result.errors.append([entry.sampleID, entry.file, code, message])
+            return nil
+        }
+    }
+
+    static func describe(_ error: Error) -> (String, String) {
+        switch error {
+        case let e as FCSError: (e.code.rawValue, e.description)
+        case let e as GatingError: (e.code.rawValue, e.description)
+        case let e as CompensationError: (e.code.rawValue, e.description)
+        default: ("error", "\(error)")
+        }
+    }
+
+    func qcRow(_ session: GatingSession, entry: SampleSheet.Entry) -> [String] {
+        let sample = session.sample
+        let counts = session.result.ids.map { "\($0)=\(session.result.count($0))" }.joined(separator: ";")
+        let reference = readoutCompensation
+        let matching = (try? session.compensationMatches(reference))?.map { "\($0.channel)→\($0.parameter) by \($0.match)" }.joined(separator: ";") ?? ""
+        let compensation: String
+        switch template.compensation {
+        case .file: compensation = (try? sample.spillover())??.keyword ?? "none (file has no matrix)"
+        case .none: compensation = "none"
+        case .matrix(let id): compensation = "matrix \(id)"
+        }
+        var flags: [String] = []
+        for readout in template.readouts where session.result.count(readout.population) < template.minEvents {
+            if !flags.contains("TOO_FEW_EVENTS:\(readout.population)") { flags.append("TOO_FEW_EVENTS:\(readout.population)") }
+        }
+        return [entry.sampleID, entry.file, "\(sample.dataSet)", "\(sample.eventCount)", counts, compensation, matching,
+                sample.repairs.map(\.code).joined(separator: ";"), flags.joined(separator: ";")]
+    }
+
+    func values(_ session: GatingSession, marker: String) throws -> (channel: String, values: [Double]) {
+        let channel = try template.channel(forMarker: marker, in: session.sample)
+        return (channel, try session.channelValues(channel, compensation: readoutCompensation))
+    }
+
+    func controlThreshold(_ session: GatingSession, entry: SampleSheet.Entry, readout: GatingTemplate.Readout, percentile: Double) -> ControlThreshold {
+        guard let events = session.result.membership[readout.population] else {
+            return ControlThreshold(sampleID: entry.sampleID, threshold: .nan, median: .nan, flags: ["CONTROL_POPULATION_MISSING"])
+        }
+        guard events.count >= max(template.minEvents, 1) else {
+            return ControlThreshold(sampleID: entry.sampleID, threshold: .nan, median: .nan, flags: ["CONTROL_TOO_FEW_EVENTS"])
+        }
+        do {
+            let (_, values) = try self.values(session, marker: readout.marker)
+            return ControlThreshold(sampleID: entry.sampleID,
+                                    threshold: OrderStatistics.quantiles(values, over: events, probabilities: [percentile / 100])[0],
+                                    median: OrderStatistics.median(values, over: events), flags: [])
+        } catch {
+            return ControlThreshold(sampleID: entry.sampleID, threshold: .nan, median: .nan, flags: ["CONTROL_FAILED"])
+        }
+    }
+
+    func markerRow(_ session: GatingSession, entry: SampleSheet.Entry, readout: GatingTemplate.Readout,
+                   thresholds: [String: ControlThreshold], failedControls: [String: String]) -> [String] {
+        var row = MarkerReadout(sampleID: entry.sampleID, subjectID: entry.subjectID, condition: entry.condition,
+                                population: readout.population, marker: readout.marker, channel: "", events: 0,
+                                mfi: .nan, mean: .nan, geomean: .nan, rcv: .nan, threshold: .nan, thresholdSource: "",
+                                controlSampleID: "", controlMFI: .nan, deltaMFI: .nan, mfiRatio: .nan, percentPositive: .nan, flags: [])
+        guard let events = session.result.membership[readout.population] else {
+            row.flags.append("POPULATION_MISSING")
+            return row.fields
+        }
+        row.events = events.count
+        let channelValues: (channel: String, values: [Double])
+        do {
+            channelValues = try values(session, marker: readout.marker)
+        } catch {
+            row.flags.append("MARKER_MISSING")
+            return row.fields
+        }
+        row.channel = channelValues.channel
+        if row.events < max(template.minEvents, 1) {
+            row.flags.append(row.events == 0 ? "EMPTY_POPULATION" : "TOO_FEW_EVENTS")
+            return row.fields
+        }
+        let summary = ChannelSummary(values: channelValues.values, events: events)
+        row.mfi = summary.median
+        row.mean = summary.mean
+        row.geomean = summary.geomean
+        row.rcv = summary.rcv
+        if summary.geomeanExcluded > 0 { row.flags.append("GEOMEAN_EXCLUDED=\(summary.geomeanExcluded)") }
+        switch readout.threshold {
+        case .fixed(let value):
+            row.threshold = value
+            row.thresholdSource = "fixed"
+        case .gate(let id):
+            row.thresholdSource = "gate \(id)"
+            row.percentPositive = 100 * Double(session.result.count(id)) / Double(row.events)
+            return row.fields
+        case .control(let kind, let percentile):
+            guard sheet.matchesControls else {
+                row.flags.append("NO_CONTROL_MATCHING")
+                return row.fields
+            }
+            let key = Self.controlKey(kind, readout.marker)
+            if let control = thresholds[key + "\u{1F}" + readout.population] {
+                row.threshold = control.threshold
+                row.thresholdSource = "\(kind) p\(csvNumber(percentile)) (type 7)"
+                row.controlSampleID = control.sampleID
+                row.controlMFI = control.median
+                row.deltaMFI = row.mfi - control.median
+                row.mfiRatio = row.mfi / control.median
+                row.flags += control.flags
+            } else {
+                row.flags.append(failedControls[key] != nil ? "CONTROL_FAILED" : "NO_CONTROL")
+                if let id = failedControls[key] { row.controlSampleID = id }
+            }
+        }
+        if !row.threshold.isNaN {
+            var above = 0
+            let threshold = row.threshold
+            channelValues.values.withUnsafeBufferPointer { v in events.forEach { if v[$0] > threshold { above += 1 } } }
+            row.percentPositive = 100 * Double(above) / Double(row.events)
+        }
+        return row.fields
+    }
+}
+
+/// Marker name comparison as the template does it: case, spaces and punctuation ignored.
+enum GatingTemplateNames {
+    static func normalised(_ text: String) -> String {
+        String(text.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }.map(Character.init))
+    }
+    static func same(_ a: String, _ b: String) -> Bool { normalised(a) == normalised(b) }
+}

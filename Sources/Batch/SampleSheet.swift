@@ -1,0 +1,137 @@
+import Foundation
+
+/// The batch's list of samples: `samples.csv` (OUTCOMES.md §4, extended with `control_type` and
+/// `control_marker`), or a folder of FCS files.
+public struct SampleSheet: Sendable {
+    /// One tube.
+    public struct Entry: Sendable, Equatable {
+        public var sampleID: String
+        /// The FCS file, resolved against the sheet's folder.
+        public var file: String
+        public var subjectID: String
+        public var condition: String
+        /// `FMO`, `isotype`, or nil for a stained sample.
+        public var controlType: String?
+        /// The marker a control leaves out (FMO) or replaces (isotype).
+        public var controlMarker: String?
+        /// Every column of the sheet, carried into the outputs.
+        public var columns: [String: String]
+        /// The sheet line, for messages.
+        public var line: Int
+
+        /// Whether this tube is a control.
+        public var isControl: Bool { controlType != nil }
+    }
+
+    /// The tubes in sheet order.
+    public var entries: [Entry]
+    /// Where the sheet came from (a CSV path or a folder).
+    public var source: String
+    /// Whether controls can be matched (false for a folder of files: there is no subject or condition).
+    public var matchesControls: Bool
+
+    /// Every problem of a sheet, each with its row and column, found before any FCS file is read.
+    public struct Problems: Error, Sendable, CustomStringConvertible {
+        public var file: String
+        public var problems: [String]
+        public var description: String { "\(file): \(problems.count) problem\(problems.count == 1 ? "" : "s")\n" + problems.map { "  \($0)" }.joined(separator: "\n") }
+    }
+
+    /// Reads and checks a sample sheet.
+    public static func read(csv path: String) throws -> SampleSheet {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Problems(file: path, problems: ["expected a readable CSV file"])
+        }
+        let table: CSVTable
+        do {
+            table = try CSVTable(String(decoding: data, as: UTF8.self))
+        } catch let error as CSVError {
+            throw Problems(file: path, problems: [error.description])
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        var problems: [String] = []
+        let header = table.header
+        for required in ["sample_id", "fcs_file"] where !header.contains(required) {
+            problems.append("header: expected a column '\(required)'")
+        }
+        if let duplicate = Dictionary(grouping: header, by: { $0 }).first(where: { $0.value.count > 1 && !$0.key.isEmpty })?.key {
+            problems.append("header: column '\(duplicate)' appears twice")
+        }
+        let usesControls = table.rows.contains { row in
+            header.firstIndex(of: "control_type").map { $0 < row.count && !row[$0].isEmpty } ?? false
+        }
+        if usesControls {
+            for required in ["subject_id", "condition", "control_marker"] where !header.contains(required) {
+                problems.append("header: expected a column '\(required)' (control tubes are matched by subject and condition)")
+            }
+        }
+        guard problems.isEmpty else { throw Problems(file: path, problems: problems) }
+        var entries: [Entry] = []
+        var seen: [String: Int] = [:]
+        for (index, row) in table.rows.enumerated() {
+            let line = table.lines[index]
+            if row.count != header.count {
+                problems.append("row \(line): expected \(header.count) columns, found \(row.count)")
+                continue
+            }
+            var columns: [String: String] = [:]
+            for (name, value) in zip(header, row) { columns[name] = value.trimmingCharacters(in: " ") }
+            let sampleID = columns["sample_id"] ?? ""
+            if sampleID.isEmpty { problems.append("row \(line), column sample_id: expected a sample id, found an empty cell") }
+            else if let first = seen[sampleID] { problems.append("row \(line), column sample_id: '\(sampleID)' already used on row \(first)") }
+            else { seen[sampleID] = line }
+            let file = columns["fcs_file"] ?? ""
+            if file.isEmpty { problems.append("row \(line), column fcs_file: expected a path to an FCS file, found an empty cell") }
+            var controlType: String?
+            if let type = columns["control_type"], !type.isEmpty {
+                switch type.lowercased() {
+                case "fmo": controlType = "FMO"
+                case "isotype": controlType = "isotype"
+                default: problems.append("row \(line), column control_type: expected FMO, isotype or empty, found '\(type)'")
+                }
+            }
+            let controlMarker = columns["control_marker"].flatMap { $0.isEmpty ? nil : $0 }
+            if controlType != nil && controlMarker == nil {
+                problems.append("row \(line), column control_marker: expected the marker this \(controlType!) tube controls")
+            }
+            if controlType == nil, let marker = controlMarker {
+                problems.append("row \(line), column control_type: expected FMO or isotype for a tube with control_marker '\(marker)'")
+            }
+            if usesControls {
+                for required in ["subject_id", "condition"] where (columns[required] ?? "").isEmpty {
+                    problems.append("row \(line), column \(required): expected a value (controls are matched by subject and condition)")
+                }
+            }
+            let resolved = file.hasPrefix("/") ? file : (folder as NSString).appendingPathComponent(file)
+            entries.append(Entry(sampleID: sampleID, file: resolved, subjectID: columns["subject_id"] ?? "",
+                                 condition: columns["condition"] ?? "", controlType: controlType, controlMarker: controlMarker,
+                                 columns: columns, line: line))
+        }
+        if entries.isEmpty && problems.isEmpty { problems.append("expected at least one sample row") }
+        guard problems.isEmpty else { throw Problems(file: path, problems: problems) }
+        return SampleSheet(entries: entries, source: path, matchesControls: usesControls)
+    }
+
+    /// Every `.fcs`, `.lmd` or `.fcs.gz` file of a folder; sample_id = file stem; no control matching.
+    public static func read(folder path: String) throws -> SampleSheet {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+            throw Problems(file: path, problems: ["expected a readable folder"])
+        }
+        let fcs = names.filter { name in
+            let lower = name.lowercased()
+            return lower.hasSuffix(".fcs") || lower.hasSuffix(".lmd") || lower.hasSuffix(".fcs.gz")
+        }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        guard !fcs.isEmpty else { throw Problems(file: path, problems: ["expected FCS files (.fcs, .lmd, .fcs.gz) in the folder, found none"]) }
+        var seen: Set<String> = []
+        var problems: [String] = []
+        let entries = fcs.map { name -> Entry in
+            var stem = name
+            for suffix in [".fcs.gz", ".FCS.gz", ".fcs", ".FCS", ".lmd", ".LMD"] where stem.hasSuffix(suffix) { stem.removeLast(suffix.count); break }
+            if !seen.insert(stem).inserted { problems.append("\(name): sample id '\(stem)' is shared by two files") }
+            return Entry(sampleID: stem, file: (path as NSString).appendingPathComponent(name), subjectID: "", condition: "",
+                         controlType: nil, controlMarker: nil, columns: ["sample_id": stem, "fcs_file": name], line: 0)
+        }
+        guard problems.isEmpty else { throw Problems(file: path, problems: problems) }
+        return SampleSheet(entries: entries, source: path, matchesControls: false)
+    }
+}

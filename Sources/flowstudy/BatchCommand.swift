@@ -1,0 +1,160 @@
+import ArgumentParser
+import Batch
+import FCS
+import Foundation
+import Gating
+import Synchronization
+
+struct BatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batch",
+        abstract: "Gate a sample sheet (or a folder of FCS files) with a template: populations, markers, QC, errors, run.json.",
+        discussion: """
+        Exit status: 0 when every file was processed, 2 when some inputs failed (each is a line of errors.csv and \
+        every other file is processed), 64 for a usage error or a sample sheet with problems, 130 when interrupted \
+        (no output file is written then).
+        """)
+
+    @Option(help: "The gating template (.json or Gating-ML .xml).")
+    var template: String
+
+    @Option(help: "samples.csv, or a folder of FCS files.")
+    var samples: String
+
+    @Option(help: "Output folder.")
+    var out: String
+
+    @Option(help: "Files processed at once (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Process only shard k of n (k/n): groups of a sample and its controls, round-robin.")
+    var shard: String?
+
+    @Flag(help: "No progress on standard error.")
+    var quiet = false
+
+    @OptionGroup var reading: ReadingOptions
+
+    func parsedShard() throws -> (index: Int, count: Int)? {
+        guard let shard else { return nil }
+        let parts = shard.split(separator: "/").map { Int($0) }
+        guard parts.count == 2, let k = parts[0], let n = parts[1], n >= 1, k >= 1, k <= n else {
+            throw ValidationError("--shard expects k/n with 1 ≤ k ≤ n, e.g. 2/4; found '\(shard)'")
+        }
+        return (k, n)
+    }
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        _ = try parsedShard()
+    }
+
+    func run() throws {
+        let loaded: GatingTemplate
+        let sheet: SampleSheet
+        do {
+            loaded = try loadTemplate(template)
+            var isFolder: ObjCBool = false
+            FileManager.default.fileExists(atPath: samples, isDirectory: &isFolder)
+            sheet = isFolder.boolValue ? try SampleSheet.read(folder: samples) : try SampleSheet.read(csv: samples)
+            if isFolder.boolValue && !quiet { printError("flowstudy: \(samples) is a folder: sample ids are file stems and controls are not matched") }
+        } catch let error as SampleSheet.Problems {
+            printError(error.description); throw ExitCode.validationFailure
+        } catch let error as TemplateError {
+            printError(error.description); throw ExitCode.validationFailure
+        } catch let error as GatingMLError {
+            printError(error.description); throw ExitCode.validationFailure
+        }
+        let options = BatchOptions(jobs: jobs, shard: try parsedShard(), reading: reading.options, quiet: quiet)
+        let runner = BatchRunner(template: loaded, sheet: sheet, options: options)
+
+        // Ctrl-C: stop between files and write nothing.
+        let interrupted = Mutex(false)
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { interrupted.withLock { $0 = true } }
+        source.resume()
+
+        let reporter = ProgressReporter(quiet: quiet)
+        let start = Date()
+        let result = runner.run(cancelled: { interrupted.withLock { $0 } }, progress: { reporter.report($0) })
+        reporter.finish()
+        if interrupted.withLock({ $0 }) {
+            printError("flowstudy: interrupted; no output written")
+            throw ExitCode(130)
+        }
+        let run: [String: Any] = [
+            "flowstudy_version": FlowStudy.configuration.version,
+            "template": ["path": template, "sha256": BatchWriter.sha256(of: template) ?? ""],
+            "samples": ["path": samples, "sha256": BatchWriter.sha256(of: samples) ?? ""],
+            "options": ["jobs": jobs, "shard": shard ?? "", "data_offsets": reading.dataOffsets.rawValue,
+                        "ignore_bad_supplemental_text": reading.ignoreBadSupplementalText],
+            "total_seconds": Date().timeIntervalSince(start),
+            "events": result.events,
+        ]
+        do {
+            try BatchWriter.write(result, to: out, run: run)
+        } catch let error as FCSError {
+            printError("flowstudy: \(error)"); throw badInputData
+        }
+        if !result.errors.isEmpty {
+            printError("flowstudy: \(result.errors.count) input\(result.errors.count == 1 ? "" : "s") failed; see \(out)/errors.csv")
+            throw ExitCode(2)
+        }
+    }
+}
+
+struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Merge the outputs of batch shards into the outputs of one unsharded run.")
+
+    @Argument(help: "The output folder.")
+    var out: String
+
+    @Argument(help: "Shard output folders.")
+    var shards: [String]
+
+    func run() throws {
+        do {
+            let merged = try BatchWriter.merge(shards)
+            try BatchWriter.write(merged, to: out, run: ["flowstudy_version": FlowStudy.configuration.version, "merged_from": shards])
+            if !merged.errors.isEmpty { throw ExitCode(2) }
+        } catch let error as SampleSheet.Problems {
+            printError(error.description); throw badInputData
+        } catch let error as CSVError {
+            printError("flowstudy: \(error)"); throw badInputData
+        }
+    }
+}
+
+/// Progress on standard error: a redrawn bar on a terminal, a plain line every few seconds otherwise.
+final class ProgressReporter: @unchecked Sendable {
+    let quiet: Bool
+    let terminal = isatty(2) == 1
+    private let lock = NSLock()
+    private var lastLine = Date.distantPast
+    private var drew = false
+
+    init(quiet: Bool) { self.quiet = quiet }
+
+    func report(_ progress: BatchRunner.Progress) {
+        guard !quiet else { return }
+        lock.lock(); defer { lock.unlock() }
+        let rate = progress.seconds > 0 ? Double(progress.events) / progress.seconds : 0
+        let remaining = progress.filesDone > 0 ? progress.seconds / Double(progress.filesDone) * Double(progress.filesTotal - progress.filesDone) : 0
+        let text = String(format: "%d/%d files  %.2f Mevents/s  ETA %.0f s", progress.filesDone, progress.filesTotal, rate / 1e6, remaining)
+        if terminal {
+            let width = 30
+            let filled = progress.filesTotal > 0 ? width * progress.filesDone / progress.filesTotal : width
+            FileHandleOutput.write("\r[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled) + "] " + text + "   ", to: 2)
+            drew = true
+        } else if Date().timeIntervalSince(lastLine) >= 5 || progress.filesDone == progress.filesTotal {
+            FileHandleOutput.write("flowstudy batch: " + text + "\n", to: 2)
+            lastLine = Date()
+        }
+    }
+
+    func finish() {
+        if drew { FileHandleOutput.write("\n", to: 2) }
+    }
+}
