@@ -94,7 +94,7 @@ public struct SampleSheet: Sendable {
             if controlType != nil && controlMarker == nil {
                 problems.append("row \(line), column control_marker: expected the marker this \(controlType!) tube controls")
             }
-            if controlType == nil, let marker = controlMarker {
+            if controlType == nil, (columns["control_type"] ?? "").isEmpty, let marker = controlMarker {
                 problems.append("row \(line), column control_type: expected FMO or isotype for a tube with control_marker '\(marker)'")
             }
             if usesControls {
