@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Transforms", targets: ["Transforms"]),
         .library(name: "Gating", targets: ["Gating"]),
         .library(name: "Batch", targets: ["Batch"]),
+        .library(name: "Reports", targets: ["Reports"]),
         .library(name: "Simulation", targets: ["Simulation"]),
     ],
     dependencies: [
@@ -34,11 +35,12 @@ let package = Package(
         .target(name: "Transforms"),
         .target(name: "Gating", dependencies: ["FCS", "Compensation", "Transforms"]),
         .target(name: "Batch", dependencies: ["FCS", "Gating", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Reports", dependencies: ["Batch", "Gating"]),
         .target(name: "Simulation", dependencies: ["FCS"]),
         .executableTarget(
             name: "flowstudy",
             dependencies: [
-                "FCS", "Simulation", "Gating", "Batch",
+                "FCS", "Simulation", "Gating", "Batch", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "TransformsTests", dependencies: ["Transforms", "TestSupport"]),
         .testTarget(name: "GatingTests", dependencies: ["Gating", "FCS", "Compensation", "Transforms", "TestSupport"]),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "Gating", "FCS", "Simulation", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Batch", "Gating", "TestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "FCS", "TestSupport"]),
         .testTarget(name: "FlowStudyCLITests", dependencies: ["flowstudy", "FCS", "TestSupport"]),
     ]
