@@ -208,9 +208,12 @@ public final class BatchRunner: Sendable {
         }
         do {
             let (_, values) = try self.values(session, marker: readout.marker)
-            return ControlThreshold(sampleID: entry.sampleID,
-                                    threshold: OrderStatistics.quantiles(values, over: events, probabilities: [percentile / 100])[0],
-                                    median: OrderStatistics.median(values, over: events), flags: [])
+            let n = events.count
+            // One selection for the percentile and the median.
+            let orders = OrderStatistics.select(values, over: events, ranks: OrderStatistics.quantileRanks(n, [percentile / 100]) + [(n - 1) / 2, n / 2])
+            let threshold = OrderStatistics.interpolate(Array(orders.prefix(2)), n, [percentile / 100])[0]
+            let median = n % 2 == 1 ? orders[2] : (orders[2] + orders[3]) / 2
+            return ControlThreshold(sampleID: entry.sampleID, threshold: threshold, median: median, flags: [])
         } catch {
             return ControlThreshold(sampleID: entry.sampleID, threshold: .nan, median: .nan, flags: ["CONTROL_FAILED"])
         }
@@ -239,7 +242,16 @@ public final class BatchRunner: Sendable {
             row.flags.append(row.events == 0 ? "EMPTY_POPULATION" : "TOO_FEW_EVENTS")
             return row.fields
         }
-        let summary = ChannelSummary(values: channelValues.values, events: events)
+        // The threshold is known before the sample's own pass (fixed, or from the group's control read first).
+        var threshold: Double?
+        switch readout.threshold {
+        case .fixed(let value): threshold = value
+        case .control(let kind, _):
+            threshold = thresholds[Self.controlKey(kind, readout.marker) + "\u{1F}" + readout.population].map(\.threshold)
+        case .gate: threshold = nil
+        }
+        if threshold?.isNaN == true { threshold = nil }
+        let summary = ChannelSummary(values: channelValues.values, events: events, threshold: threshold)
         row.mfi = summary.median
         row.mean = summary.mean
         row.geomean = summary.geomean
@@ -273,10 +285,7 @@ public final class BatchRunner: Sendable {
             }
         }
         if !row.threshold.isNaN {
-            var above = 0
-            let threshold = row.threshold
-            channelValues.values.withUnsafeBufferPointer { v in events.forEach { if v[$0] > threshold { above += 1 } } }
-            row.percentPositive = 100 * Double(above) / Double(row.events)
+            row.percentPositive = 100 * Double(summary.above) / Double(row.events)
         }
         return row.fields
     }

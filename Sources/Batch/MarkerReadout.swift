@@ -37,7 +37,7 @@ public struct MarkerReadout: Sendable {
     }
 }
 
-/// The statistics of one channel over one population.
+/// The statistics of one channel over one population, in two passes over its events.
 struct ChannelSummary {
     var events: Int
     var median: Double
@@ -45,29 +45,27 @@ struct ChannelSummary {
     var geomean: Double
     var geomeanExcluded: Int
     var rcv: Double
+    /// Events strictly above the threshold given.
+    var above: Int
 
     /// Median; mean; geometric mean over values > 0 (the others counted); robust CV as FlowJo defines it,
-    /// 0.5 × (P84.13 − P15.87) / median × 100, with R type 7 percentiles.
-    init(values: [Double], events set: EventSet) {
+    /// 0.5 × (P84.13 − P15.87) / median × 100, with R type 7 percentiles; the count above `threshold`.
+    init(values: [Double], events set: EventSet, threshold: Double?) {
         events = set.count
         guard events > 0 else {
-            median = .nan; mean = .nan; geomean = .nan; geomeanExcluded = 0; rcv = .nan
+            median = .nan; mean = .nan; geomean = .nan; geomeanExcluded = 0; rcv = .nan; above = 0
             return
         }
-        var sum = 0.0, logSum = 0.0, positive = 0
-        values.withUnsafeBufferPointer { v in
-            set.forEach { e in
-                let x = v[e]
-                sum += x
-                if x > 0 { logSum += log(x); positive += 1 }
-            }
-        }
-        mean = sum / Double(events)
-        geomean = positive > 0 ? exp(logSum / Double(positive)) : .nan
-        geomeanExcluded = events - positive
-        let q = OrderStatistics.quantiles(values, over: set, probabilities: [0.1587, 0.5, 0.8413])
-        median = OrderStatistics.median(values, over: set)
-        rcv = 0.5 * (q[2] - q[0]) / median * 100
+        let probabilities = [0.1587, 0.8413]
+        let quantileRanks = OrderStatistics.quantileRanks(events, probabilities)
+        let summary = OrderStatistics.summarize(values, over: set, ranks: quantileRanks + [(events - 1) / 2, events / 2], above: threshold)
+        let q = OrderStatistics.interpolate(Array(summary.orders.prefix(4)), events, probabilities)
+        median = events % 2 == 1 ? summary.orders[4] : (summary.orders[4] + summary.orders[5]) / 2
+        mean = summary.sum / Double(events)
+        geomean = summary.positives > 0 ? exp(summary.logSum / Double(summary.positives)) : .nan
+        geomeanExcluded = events - summary.positives
+        rcv = 0.5 * (q[1] - q[0]) / median * 100
+        above = summary.above
     }
 }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Exact order statistics (medians, percentiles) of a channel over a population, without sorting it.
 ///
 /// Two streaming passes: a histogram of the top 16 bits of each value's order-preserving key finds the bucket
@@ -10,9 +16,54 @@ public enum OrderStatistics {
         return bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
     }
 
+    /// Everything a readout needs from one channel over one population, in two passes over the events.
+    public struct Summary: Sendable {
+        /// The values at the requested ranks.
+        public var orders: [Double]
+        /// Sum of the values.
+        public var sum: Double
+        /// Sum of the natural logarithms of the values > 0, and how many there were.
+        public var logSum: Double
+        public var positives: Int
+        /// Number of values strictly above the threshold asked for (0 without one).
+        public var above: Int
+    }
+
+    /// Order statistics at `ranks`, the sum, the log-sum of positive values, and the count above `threshold`,
+    /// computed in the same two passes that select the ranks.
+    public static func summarize(_ values: [Double], over events: EventSet, ranks: [Int], above threshold: Double? = nil) -> Summary {
+        var sum = 0.0, positives = 0, above = 0
+        // Σ ln x without a logarithm per value: multiply the significands (in [1, 2)) and add the exponents,
+        // renormalising the product every 512 factors; Σ ln x = ln(product) + exponents · ln 2.
+        var product = 1.0, exponents = 0, pending = 0
+        let limit = threshold ?? .infinity
+        let orders = select(values, over: events, ranks: ranks) { x in
+            sum += x
+            if x > 0 {
+                product *= x.significand
+                exponents += Int(x.exponent)
+                positives += 1
+                pending += 1
+                if pending == 512 {
+                    exponents += Int(product.exponent)
+                    product = product.significand
+                    pending = 0
+                }
+            }
+            if x > limit { above += 1 }
+        }
+        let logSum = log(product) + Double(exponents) * 0.6931471805599453
+        return Summary(orders: orders, sum: sum, logSum: logSum, positives: positives, above: above)
+    }
+
     /// The values of ranks `ranks` (0-based, ascending order) among `values[e]` for e in `events`.
     /// NaN values make every result NaN (as numpy does).
     public static func select(_ values: [Double], over events: EventSet, ranks: [Int]) -> [Double] {
+        select(values, over: events, ranks: ranks) { _ in }
+    }
+
+    /// `select`, calling `visit` with every value during the first pass.
+    static func select(_ values: [Double], over events: EventSet, ranks: [Int], visit: (Double) -> Void) -> [Double] {
         let n = events.count
         guard n > 0, !ranks.isEmpty else { return ranks.map { _ in .nan } }
         var histogram = [Int32](repeating: 0, count: 1 << 16)
@@ -23,6 +74,7 @@ public enum OrderStatistics {
                     let x = v[e]
                     if x.isNaN { hasNaN = true }
                     h[Int(key(x) >> 48)] += 1
+                    visit(x)
                 }
             }
         }
@@ -76,13 +128,23 @@ public enum OrderStatistics {
     public static func quantiles(_ values: [Double], over events: EventSet, probabilities: [Double]) -> [Double] {
         let n = events.count
         guard n > 0 else { return probabilities.map { _ in .nan } }
-        let positions = probabilities.map { Double(n - 1) * $0 }
-        let ranks = positions.flatMap { [Int($0.rounded(.down)), min(Int($0.rounded(.down)) + 1, n - 1)] }
-        let order = select(values, over: events, ranks: ranks)
-        return positions.indices.map { i in
-            let low = order[2 * i], high = order[2 * i + 1]
-            let fraction = positions[i] - positions[i].rounded(.down)
-            return low + fraction * (high - low)
+        return interpolate(select(values, over: events, ranks: quantileRanks(n, probabilities)), n, probabilities)
+    }
+
+    /// The order-statistic ranks type-7 quantiles need: two per probability.
+    public static func quantileRanks(_ n: Int, _ probabilities: [Double]) -> [Int] {
+        probabilities.flatMap { p -> [Int] in
+            let low = Int((Double(n - 1) * p).rounded(.down))
+            return [low, min(low + 1, n - 1)]
+        }
+    }
+
+    /// Type-7 quantiles from the order statistics at `quantileRanks`.
+    public static func interpolate(_ orders: [Double], _ n: Int, _ probabilities: [Double]) -> [Double] {
+        probabilities.indices.map { i in
+            let position = Double(n - 1) * probabilities[i]
+            let low = orders[2 * i], high = orders[2 * i + 1]
+            return low + (position - position.rounded(.down)) * (high - low)
         }
     }
 }

@@ -90,6 +90,7 @@ struct BatchCommand: ParsableCommand {
             "options": ["jobs": jobs, "shard": shard ?? "", "data_offsets": reading.dataOffsets.rawValue,
                         "ignore_bad_supplemental_text": reading.ignoreBadSupplementalText],
             "total_seconds": Date().timeIntervalSince(start),
+            "peak_rss_mb": peakResidentMegabytes(),
             "events": result.events,
         ]
         do {
@@ -157,4 +158,11 @@ final class ProgressReporter: @unchecked Sendable {
     func finish() {
         if drew { FileHandleOutput.write("\n", to: 2) }
     }
+}
+
+/// The process's peak resident set size, in MB (Linux reports ru_maxrss in KiB).
+func peakResidentMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
 }

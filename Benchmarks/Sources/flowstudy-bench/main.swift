@@ -145,14 +145,77 @@ func gate(_ file: String, template path: String, repeats: Int) throws {
 }
 
 MemoryTuning.reuseLargeAllocations()
+/// Batch: the release `flowstudy batch` on every FCS file of a folder, at --jobs 1 and 2, with its run.json's
+/// peak RSS; FlowKit's end-to-end loop (bench_peers.py) over the same files in one and in two processes.
+func batch(_ folder: String, template: String, flowKit: Bool) throws {
+    let executable = ProcessInfo.processInfo.environment["FLOWSTUDY_BIN"]
+        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../.build/release/flowstudy").standardized.path
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".fcs") }.sorted()
+    let work = NSTemporaryDirectory() + "flowstudy-bench-\(getpid())"
+    try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: work) }
+    let sheet = work + "/samples.csv"
+    try ("sample_id,fcs_file\n" + files.map { "\(($0 as NSString).deletingPathExtension),\(folder)/\($0)" }.joined(separator: "\n") + "\n")
+        .write(toFile: sheet, atomically: true, encoding: .utf8)
+    let bytes = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: "\(folder)/\($1)")[.size] as? Int) ?? 0) }
+    print(String(format: "batch: %d files, %.0f MB, template %@", files.count, Double(bytes) / 1e6, (template as NSString).lastPathComponent))
+    var walls: [Int: Double] = [:]
+    for jobs in [1, 2] {
+        let out = work + "/out\(jobs)"
+        let wall = best(2) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = ["batch", "--template", template, "--samples", sheet, "--out", out, "--jobs", "\(jobs)", "--quiet"]
+            try? process.run()
+            process.waitUntilExit()
+        }
+        walls[jobs] = wall
+        let run = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/run.json")))) as? [String: Any]
+        print(String(format: "  FlowStudy --jobs %d  %7.2f s wall  %6.1f MB/s  peak RSS %.0f MB", jobs, wall, Double(bytes) / wall / 1e6,
+                     run?["peak_rss_mb"] as? Double ?? .nan))
+    }
+    print(String(format: "  speed-up at --jobs 2: %.2f× (target ≥ 1.8×)", walls[1]! / walls[2]!))
+    guard flowKit, let python = ProcessInfo.processInfo.environment["FLOWSTUDY_PYTHON"] else {
+        print("  FlowKit: not measured (pass --flowkit and set FLOWSTUDY_PYTHON; RESULTS.md: 39.3 s in one process, 22.6 s in two)")
+        return
+    }
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../../shared/perf/bench_peers.py").standardized.path
+    func flowKitWall(_ directories: [String]) -> Double {
+        let start = now()
+        let processes = directories.map { directory -> Process in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: python)
+            process.arguments = [script, "--work", work, "_worker", "batch", directory]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try? process.run()
+            return process
+        }
+        processes.forEach { $0.waitUntilExit() }
+        return now() - start
+    }
+    let halves = (0..<2).map { half -> String in
+        let directory = work + "/half\(half)"
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for (i, file) in files.enumerated() where i % 2 == half {
+            try? FileManager.default.createSymbolicLink(atPath: directory + "/" + file, withDestinationPath: folder + "/" + file)
+        }
+        return directory
+    }
+    let one = flowKitWall([folder]), two = flowKitWall(halves)
+    print(String(format: "  FlowKit 1 process  %7.2f s   2 processes %7.2f s", one, two))
+    print(String(format: "  FlowStudy --jobs 2 is %.1f× faster than FlowKit in two processes (target ≥ 20×)", two / walls[2]!))
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 let repeats = arguments.firstIndex(of: "--repeat").flatMap { Int(arguments[$0 + 1]) } ?? 7
 do {
     switch arguments.first {
     case "parse" where arguments.count >= 2: try parse(arguments[1], repeats: repeats)
     case "gate" where arguments.count >= 3: try gate(arguments[1], template: arguments[2], repeats: repeats)
+    case "batch" where arguments.count >= 3: try batch(arguments[1], template: arguments[2], flowKit: arguments.contains("--flowkit"))
     default:
-        print("usage: flowstudy-bench parse FILE.fcs [--repeat N]\n       flowstudy-bench gate FILE.fcs TEMPLATE.json [--repeat N]")
+        print("usage: flowstudy-bench parse FILE.fcs [--repeat N]\n       flowstudy-bench gate FILE.fcs TEMPLATE.json [--repeat N]\n       flowstudy-bench batch FOLDER TEMPLATE.json [--flowkit]")
         exit(64)
     }
 } catch {
