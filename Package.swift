@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Gating", targets: ["Gating"]),
         .library(name: "Batch", targets: ["Batch"]),
         .library(name: "Reports", targets: ["Reports"]),
+        .library(name: "ELISA", targets: ["ELISA"]),
         .library(name: "Simulation", targets: ["Simulation"]),
     ],
     dependencies: [
@@ -36,6 +37,7 @@ let package = Package(
         .target(name: "Gating", dependencies: ["FCS", "Compensation", "Transforms"]),
         .target(name: "Batch", dependencies: ["FCS", "Gating", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Reports", dependencies: ["Batch", "Gating"]),
+        .target(name: "ELISA"),
         .target(name: "Simulation", dependencies: ["FCS"]),
         .executableTarget(
             name: "flowstudy",
@@ -52,6 +54,7 @@ let package = Package(
         .testTarget(name: "GatingTests", dependencies: ["Gating", "FCS", "Compensation", "Transforms", "TestSupport"]),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "Gating", "FCS", "Simulation", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Batch", "Gating", "TestSupport"]),
+        .testTarget(name: "ELISATests", dependencies: ["ELISA", "TestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "FCS", "TestSupport"]),
         .testTarget(name: "FlowStudyCLITests", dependencies: ["flowstudy", "FCS", "TestSupport"]),
     ]

@@ -205,6 +205,8 @@ final class EventValues {
         var result = EventSet(eventCount: parent.eventCount)
         xs.withUnsafeBufferPointer { xv in
             ys.withUnsafeBufferPointer { yv in
+                vx.withUnsafeBufferPointer { vx in
+                vy.withUnsafeBufferPointer { vy in
                 result.words.withUnsafeMutableBufferPointer { out in
                     for (w, word) in parent.words.enumerated() where word != 0 {
                         var bits = word
@@ -230,6 +232,8 @@ final class EventValues {
                         }
                         out[w] = kept
                     }
+                }
+                }
                 }
             }
         }

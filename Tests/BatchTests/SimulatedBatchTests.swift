@@ -198,3 +198,23 @@ struct SimulatedBatchTests {
         #expect(result.markers.allSatisfy { $0[18].contains("NO_CONTROL_MATCHING") })
     }
 }
+
+@Suite("Batch over corpus files from other panels")
+struct CorpusBatchTests {
+    @Test("files without the study panel become error rows with their typed error; nothing crashes")
+    func panelMismatch() throws {
+        guard let folder = SharedData.url("fcs-corpus/files") else {
+            try #require(Bool(false), Comment(rawValue: SharedData.skipMessage))
+            return
+        }
+        let sheet = try SampleSheet.read(folder: folder.path)
+        let template = try TemplateReader.read(contentsOf: SharedData.repositoryRoot.appendingPathComponent("gating-templates/mdm-macrophages.json").path)
+        let result = BatchRunner(template: template, sheet: sheet, options: BatchOptions(jobs: 2, quiet: true)).run()
+        #expect(result.errors.count == sheet.entries.count)
+        let codes = Set(result.errors.map { $0[2] })
+        // Readable files lack the panel's markers; the corrupt ones keep the reader's own code.
+        #expect(codes.isSubset(of: ["unknown_channel", "truncated", "ambiguous_data_offsets", "missing_file_matrix"]), "\(codes)")
+        #expect(result.errors.contains { $0[0] == "fcsparser__corrupted" && $0[2] == "truncated" })
+        #expect(result.inputs.filter { !$0.sha256.isEmpty }.count == sheet.entries.count)
+    }
+}

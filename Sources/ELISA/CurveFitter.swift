@@ -1,0 +1,226 @@
+import Foundation
+
+/// How the fit weights each level.
+public enum Weighting: String, Sendable, CaseIterable {
+    case none
+    case inverseY = "1/y"
+    case inverseYSquared = "1/y2"
+
+    /// The label in reports.
+    public var label: String {
+        switch self {
+        case .none: "none"
+        case .inverseY: "1/y"
+        case .inverseYSquared: "1/y^2"
+        }
+    }
+}
+
+/// A fitted standard curve with its diagnostics.
+public struct CurveFit: Sendable {
+    public var model: CurveModel
+    public var weighting: Weighting
+    public var parameters: CurveParameters
+    /// Approximate standard errors from s²(JᵀWJ)⁻¹, in (a, b, c, d[, g]).
+    public var standardErrors: [Double]
+    public var weightedSSE: Double
+    public var unweightedSSE: Double
+    public var rSquared: Double
+    public var points: Int
+    public var degreesOfFreedom: Int
+    public var residualSD: Double
+    public var converged: Bool
+    public var iterations: Int
+}
+
+/// Levenberg–Marquardt on θ = (a, b, ln c, d[, ln g]) (so c and g stay positive), with an analytic Jacobian,
+/// a self-starter and a small multi-start grid, keeping the lowest SSE (METHODS.md §4).
+public enum CurveFitter {
+    /// Fits `y = f(x)` to the points with the given weights (`1/y²` uses the observed level means).
+    public static func fit(x: [Double], y: [Double], model: CurveModel, weighting: Weighting) throws -> CurveFit {
+        let weights: [Double]
+        switch weighting {
+        case .none: weights = y.map { _ in 1 }
+        case .inverseY, .inverseYSquared:
+            guard y.allSatisfy({ $0 > 0 }) else {
+                throw ELISAError(.badWeights, file: "", "\(weighting.label) weights need every level mean above 0; a mean ≤ 0 was found")
+            }
+            weights = y.map { weighting == .inverseY ? 1 / $0 : 1 / ($0 * $0) }
+        }
+        let starts = startingPoints(x: x, y: y)
+        var best: (theta: [Double], sse: Double, converged: Bool, iterations: Int)?
+        func consider(_ start: CurveParameters, _ m: CurveModel) {
+            let result = levenbergMarquardt(theta: theta(start, m), x: x, y: y, w: weights, model: m)
+            let p = parameters(result.theta, m)
+            guard result.sse.isFinite, p.b > 0, p.a < p.d else { return }
+            if best == nil || result.sse < best!.sse { best = (result.theta, result.sse, result.converged, result.iterations) }
+        }
+        for start in starts { consider(start, .fourParameter) }
+        if model == .fiveParameter {
+            let fourPL = best.map { parameters($0.theta, .fourParameter) }
+            best = nil
+            if let fourPL { consider(CurveParameters(a: fourPL.a, b: fourPL.b, c: fourPL.c, d: fourPL.d, g: 1), .fiveParameter) }
+            for start in starts {
+                for g in [0.5, 1, 2] { consider(CurveParameters(a: start.a, b: start.b, c: start.c, d: start.d, g: g), .fiveParameter) }
+            }
+        }
+        guard let best else { throw ELISAError(.fitFailed, file: "", "no start converged to a rising curve (b > 0, a < d)") }
+        return diagnostics(theta: best.theta, x: x, y: y, w: weights, model: model, weighting: weighting,
+                           converged: best.converged, iterations: best.iterations)
+    }
+
+    /// The self-starter and the grid b₀·{0.5, 1, 2} × c₀·{0.3, 1, 3}.
+    static func startingPoints(x: [Double], y: [Double]) -> [CurveParameters] {
+        let low = y.min() ?? 0, high = y.max() ?? 1
+        let range = max(high - low, 1e-9)
+        let a0 = low - 0.05 * range, d0 = high + 0.05 * range
+        var lx: [Double] = [], z: [Double] = []
+        for (xi, yi) in zip(x, y) where xi > 0 {
+            lx.append(log(xi))
+            z.append(log((yi - a0) / (d0 - yi)))
+        }
+        var b0 = 1.0, c0 = x.filter { $0 > 0 }.sorted().dropFirst(x.count / 2).first ?? 1
+        if lx.count >= 2 {
+            let mx = lx.reduce(0, +) / Double(lx.count), mz = z.reduce(0, +) / Double(z.count)
+            let sxx = lx.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
+            let sxz = zip(lx, z).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - mz) }
+            if sxx > 0, sxz / sxx > 0 {
+                b0 = sxz / sxx
+                c0 = exp(-(mz - b0 * mx) / b0)
+            }
+        }
+        var starts = [CurveParameters(a: a0, b: b0, c: c0, d: d0)]
+        for bs in [0.5, 1, 2] { for cs in [0.3, 1, 3] where !(bs == 1 && cs == 1) {
+            starts.append(CurveParameters(a: a0, b: b0 * bs, c: c0 * cs, d: d0))
+        } }
+        return starts
+    }
+
+    static func theta(_ p: CurveParameters, _ model: CurveModel) -> [Double] {
+        model == .fourParameter ? [p.a, p.b, log(p.c), p.d] : [p.a, p.b, log(p.c), p.d, log(p.g)]
+    }
+
+    static func parameters(_ theta: [Double], _ model: CurveModel) -> CurveParameters {
+        CurveParameters(a: theta[0], b: theta[1], c: exp(theta[2]), d: theta[3], g: model == .fiveParameter ? exp(theta[4]) : 1)
+    }
+
+    /// Jacobian of the response with respect to θ.
+    static func jacobianRow(_ x: Double, _ p: CurveParameters, _ model: CurveModel) -> [Double] {
+        let g = p.gradient(x)
+        var row = [g[0], g[1], g[2] * p.c, g[3]]  // ∂/∂ln c = c ∂/∂c
+        if model == .fiveParameter { row.append(g[4] * p.g) }
+        return row
+    }
+
+    static func sse(_ theta: [Double], x: [Double], y: [Double], w: [Double], model: CurveModel) -> Double {
+        let p = parameters(theta, model)
+        var total = 0.0
+        for i in x.indices { let r = y[i] - p.response(x[i]); total += w[i] * r * r }
+        return total
+    }
+
+    /// Marquardt's damped Gauss–Newton with diagonal scaling; stops when SSE and θ change by < 1e−12
+    /// relative, or after 2,000 iterations.
+    static func levenbergMarquardt(theta start: [Double], x: [Double], y: [Double], w: [Double], model: CurveModel)
+        -> (theta: [Double], sse: Double, converged: Bool, iterations: Int) {
+        let n = start.count
+        var theta = start
+        var current = sse(theta, x: x, y: y, w: w, model: model)
+        guard current.isFinite else { return (theta, .infinity, false, 0) }
+        var lambda = 1e-3
+        for iteration in 1...2000 {
+            let p = parameters(theta, model)
+            var jtj = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+            var jtr = [Double](repeating: 0, count: n)
+            for i in x.indices {
+                let row = jacobianRow(x[i], p, model)
+                let r = y[i] - p.response(x[i])
+                for j in 0..<n {
+                    jtr[j] += w[i] * row[j] * r
+                    for k in 0..<n { jtj[j][k] += w[i] * row[j] * row[k] }
+                }
+            }
+            var improved = false
+            while lambda < 1e20 {
+                var system = jtj
+                for j in 0..<n { system[j][j] += lambda * max(jtj[j][j], 1e-300) }
+                guard let step = solve(system, jtr) else { lambda *= 10; continue }
+                let candidate = zip(theta, step).map { $0 + $1 }
+                let value = sse(candidate, x: x, y: y, w: w, model: model)
+                if value.isFinite && value <= current {
+                    let sseChange = abs(current - value) / max(current, 1e-300)
+                    let thetaChange = zip(theta, candidate).map { abs($0 - $1) / max(abs($0), 1e-12) }.max() ?? 0
+                    theta = candidate
+                    current = value
+                    lambda = max(lambda / 10, 1e-15)
+                    improved = true
+                    if sseChange < 1e-12 && thetaChange < 1e-12 { return (theta, current, true, iteration) }
+                    break
+                }
+                lambda *= 10
+            }
+            // No step reduces the SSE any more: a minimum to machine precision.
+            if !improved { return (theta, current, true, iteration) }
+        }
+        return (theta, current, false, 2000)
+    }
+
+    /// Gaussian elimination with partial pivoting; nil when singular.
+    static func solve(_ a: [[Double]], _ b: [Double]) -> [Double]? {
+        let n = b.count
+        var m = a
+        var v = b
+        for col in 0..<n {
+            guard let pivot = (col..<n).max(by: { abs(m[$0][col]) < abs(m[$1][col]) }), m[pivot][col] != 0, m[pivot][col].isFinite else { return nil }
+            m.swapAt(col, pivot); v.swapAt(col, pivot)
+            for row in (col + 1)..<max(n, col + 1) {
+                let f = m[row][col] / m[col][col]
+                for k in col..<n { m[row][k] -= f * m[col][k] }
+                v[row] -= f * v[col]
+            }
+        }
+        var x = [Double](repeating: 0, count: n)
+        for row in stride(from: n - 1, through: 0, by: -1) {
+            var s = v[row]
+            for k in (row + 1)..<max(n, row + 1) { s -= m[row][k] * x[k] }
+            x[row] = s / m[row][row]
+        }
+        return x.allSatisfy(\.isFinite) ? x : nil
+    }
+
+    static func diagnostics(theta: [Double], x: [Double], y: [Double], w: [Double], model: CurveModel, weighting: Weighting,
+                            converged: Bool, iterations: Int) -> CurveFit {
+        let p = parameters(theta, model)
+        let count = model.parameterCount
+        var weighted = 0.0, unweighted = 0.0
+        var jtwj = [[Double]](repeating: [Double](repeating: 0, count: count), count: count)
+        for i in x.indices {
+            let r = y[i] - p.response(x[i])
+            weighted += w[i] * r * r
+            unweighted += r * r
+            let g = Array(p.gradient(x[i]).prefix(count))
+            for j in 0..<count { for k in 0..<count { jtwj[j][k] += w[i] * g[j] * g[k] } }
+        }
+        let mean = y.reduce(0, +) / Double(y.count)
+        let total = y.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        let df = x.count - count
+        let s2 = df > 0 ? weighted / Double(df) : .nan
+        var errors = [Double](repeating: .nan, count: count)
+        if let inverse = invert(jtwj) { for j in 0..<count { errors[j] = (s2 * inverse[j][j]).squareRoot() } }
+        return CurveFit(model: model, weighting: weighting, parameters: p, standardErrors: errors, weightedSSE: weighted,
+                        unweightedSSE: unweighted, rSquared: 1 - unweighted / total, points: x.count, degreesOfFreedom: df,
+                        residualSD: df > 0 ? (weighted / Double(df)).squareRoot() : .nan, converged: converged, iterations: iterations)
+    }
+
+    static func invert(_ a: [[Double]]) -> [[Double]]? {
+        let n = a.count
+        var columns: [[Double]] = []
+        for j in 0..<n {
+            var e = [Double](repeating: 0, count: n)
+            e[j] = 1
+            guard let column = solve(a, e) else { return nil }
+            columns.append(column)
+        }
+        return (0..<n).map { i in (0..<n).map { columns[$0][i] } }
+    }
+}

@@ -1,0 +1,62 @@
+/// An error in a plate read, a layout, or an analysis, naming the file and the well, line or cell.
+public struct ELISAError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Stable codes.
+    public enum Code: String, Sendable {
+        case unreadableFile = "unreadable_file"
+        case unrecognisedFormat = "unrecognised_format"
+        case badValue = "bad_value"
+        case badWell = "bad_well"
+        case duplicateWell = "duplicate_well"
+        case badLayout = "bad_layout"
+        case missingStandards = "missing_standards"
+        case tooFewLevels = "too_few_levels"
+        case noBlank = "no_blank"
+        case layoutMismatch = "layout_mismatch"
+        case badWeights = "bad_weights"
+        case fitFailed = "fit_failed"
+    }
+
+    public var code: Code
+    /// The file concerned.
+    public var file: String
+    /// The place: `well B7`, `line 12`, `cell C4`.
+    public var place: String
+    /// What was expected, and what was found.
+    public var message: String
+
+    public init(_ code: Code, file: String, place: String = "", _ message: String) {
+        self.code = code
+        self.file = file
+        self.place = place
+        self.message = message
+    }
+
+    public var description: String {
+        "\(file)\(place.isEmpty ? "" : ": \(place)"): \(message) [\(code.rawValue)]"
+    }
+}
+
+/// Wells of a 96- or 384-well plate: `A1`…`H12` or `A1`…`P24`.
+public enum Well {
+    /// The canonical name (`a01` → `A1`), or nil when it is not a well of a plate of up to 384 wells.
+    public static func normalise(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: " ").uppercased()
+        guard let row = trimmed.first, ("A"..."P").contains(row), let column = Int(trimmed.dropFirst()), (1...24).contains(column) else { return nil }
+        return "\(row)\(column)"
+    }
+
+    /// Row-major order for sorting (`A1, A2, …, B1`).
+    public static func order(_ well: String) -> Int {
+        guard let row = well.unicodeScalars.first, let column = Int(well.dropFirst()) else { return .max }
+        return Int(row.value - 65) * 24 + column
+    }
+}
+
+extension String {
+    func trimmingCharacters(in character: Character) -> String {
+        var s = Substring(self)
+        while s.first == character || s.first == "\t" || s.first == "\r" { s.removeFirst() }
+        while s.last == character || s.last == "\t" || s.last == "\r" { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,261 @@
+import Foundation
+
+/// Options of an ELISA analysis (defaults from METHODS.md).
+public struct ELISAOptions: Sendable {
+    public enum Blank: String, Sendable, CaseIterable { case subtract, fitAsZeroStandard = "fit-as-zero-standard" }
+    public enum Substitution: String, Sendable, CaseIterable { case lloqHalf = "lloq_half", lloqSqrt2 = "lloq_sqrt2", lloq, zero }
+
+    public var model: CurveModel = .fourParameter
+    public var weighting: Weighting = .none
+    public var blank: Blank = .subtract
+    public var substitution: Substitution = .lloqHalf
+    /// HIGH_CV above this replicate CV (%).
+    public var cvLimit: Double = 20
+
+    public init() {}
+}
+
+/// A plate analysed: corrected ODs, the standard curve, LLOQ/ULOQ, acceptance, and every sample's value.
+public struct PlateAnalysis: Sendable {
+    public struct Standard: Sendable {
+        public var nominal: Double
+        public var wells: [String]
+        public var netOD: [Double]
+        public var meanNetOD: Double
+        public var cvPercent: Double?
+        public var fittedOD: Double
+        public var backCalculated: Double?
+        public var recoveryPercent: Double?
+        public var recoveryLimits: (Double, Double)
+        public var cvLimit: Double
+        public var passes: Bool
+    }
+
+    public struct SampleResult: Sendable {
+        public var sampleID: String
+        public var subjectID: String
+        public var condition: String
+        public var wells: [String]
+        public var dilution: Double
+        public var netOD: [Double]
+        public var meanNetOD: Double?
+        public var cvPercent: Double?
+        /// In range: the in-well concentration; nil when censored.
+        public var concentrationInWell: Double?
+        /// The curve's value even outside the LLOQ/ULOQ (never reported as a result).
+        public var extrapolated: Double?
+        public var status: String
+        public var flags: [String]
+        /// Reported value (× dilution), nil when censored.
+        public var value: Double?
+        public var valueText: String
+        /// The number statistics use (substitution rule applied to censored values).
+        public var valueForStats: Double?
+        public var selected: Bool
+    }
+
+    public var plate: String
+    public var analyte: String
+    public var options: ELISAOptions
+    public var blankWells: [String]
+    public var blankMean: Double?
+    public var standards: [Standard]
+    public var fit: CurveFit
+    public var lloq: Double?
+    public var uloq: Double?
+    public var levelsPassing: Int
+    public var levelsRequired: Int
+    public var curveAccepted: Bool
+    public var samples: [SampleResult]
+    /// Plate-level notes: excluded overflowed standards, high blanks.
+    public var qc: [String]
+
+    /// Analyses `read` with `layout`.
+    public init(read: PlateRead, layout: PlateLayout, analyte: String, options: ELISAOptions = ELISAOptions(), file: String = "") throws {
+        plate = read.name
+        self.analyte = analyte
+        self.options = options
+        var qc: [String] = []
+        for well in layout.entries.keys where layout.entries[well]!.role != .empty && read.wells[well] == nil {
+            throw ELISAError(.layoutMismatch, file: file, place: "well \(well)", "the layout uses well \(well), which the plate read does not have")
+        }
+        /// Dual-wavelength correction: OD − reference OD, when a reference was read.
+        func corrected(_ well: String) -> Double? {
+            guard let reading = read.wells[well], let od = reading.measurement else { return nil }
+            if let reference = reading.reference { return od - reference }
+            if read.wavelengths.reference != nil, reading.text == nil { return nil }
+            return od
+        }
+        let entries = layout.entries.values.sorted { Well.order($0.well) < Well.order($1.well) }
+        // Blank
+        let blanks = entries.filter { $0.role == .blank }
+        var blankValues: [Double] = []
+        for blank in blanks {
+            if let value = corrected(blank.well) { blankValues.append(value) } else { qc.append("blank \(blank.well) excluded: '\(read.wells[blank.well]?.text ?? "no value")'") }
+        }
+        blankWells = blanks.map(\.well)
+        blankMean = blankValues.isEmpty ? nil : blankValues.reduce(0, +) / Double(blankValues.count)
+        if options.blank == .subtract && blankMean == nil {
+            throw ELISAError(.noBlank, file: file, "blank subtraction needs blank wells with readings; the layout has \(blanks.count) and none was readable")
+        }
+        if let blankMean, blankMean > 0.2 { qc.append("blank mean corrected OD \(blankMean) > 0.2: substrate or washing problem") }
+        let offset = options.blank == .subtract ? (blankMean ?? 0) : 0
+        func net(_ well: String) -> Double? { corrected(well).map { $0 - offset } }
+
+        // Standards: level means of net ODs.
+        let standardEntries = entries.filter { $0.role == .standard }
+        let levels = Dictionary(grouping: standardEntries, by: { $0.concentration ?? 0 }).sorted { $0.key < $1.key }
+        guard !levels.isEmpty else { throw ELISAError(.missingStandards, file: file, "the layout has no standard wells") }
+        guard levels.count >= 4 + (options.model == .fiveParameter ? 1 : 0) + 1 else {
+            throw ELISAError(.tooFewLevels, file: file, "a \(options.model.label) fit needs at least \(options.model.parameterCount + 2) standard levels, found \(levels.count)")
+        }
+        var x: [Double] = [], y: [Double] = []
+        var partial: [(nominal: Double, wells: [String], net: [Double], mean: Double, cv: Double?)] = []
+        for (nominal, group) in levels {
+            let wells = group.map(\.well)
+            let values = wells.compactMap(net)
+            if values.count < wells.count { qc.append("standard \(nominal): \(wells.count - values.count) overflowed well(s) excluded from the fit") }
+            guard !values.isEmpty else { continue }
+            let mean = values.reduce(0, +) / Double(values.count)
+            partial.append((nominal, wells, values, mean, Self.cv(values)))
+            x.append(nominal)
+            y.append(mean)
+        }
+        if options.blank == .fitAsZeroStandard, !blankValues.isEmpty {
+            x.insert(0, at: 0)
+            y.insert(blankValues.reduce(0, +) / Double(blankValues.count), at: 0)
+        }
+        var fit: CurveFit
+        do {
+            fit = try CurveFitter.fit(x: x, y: y, model: options.model, weighting: options.weighting)
+        } catch let error as ELISAError {
+            throw ELISAError(error.code, file: file, place: error.place, error.message)
+        }
+        self.fit = fit
+        let curve = fit.parameters
+        // Standard recovery and the passing levels (80–120 %, CV ≤ 20 %; 75–125 %, CV ≤ 25 % at the ends).
+        let lowest = partial.first?.nominal, highest = partial.last?.nominal
+        standards = partial.map { level in
+            let edge = level.nominal == lowest || level.nominal == highest
+            let limits = edge ? (75.0, 125.0) : (80.0, 120.0)
+            let cvLimit = edge ? 25.0 : 20.0
+            let back = curve.concentration(level.mean)
+            let recovery = back.map { $0 / level.nominal * 100 }
+            let passes = recovery.map { $0 >= limits.0 && $0 <= limits.1 } == true && (level.cv ?? 0) <= cvLimit
+            return Standard(nominal: level.nominal, wells: level.wells, netOD: level.net, meanNetOD: level.mean, cvPercent: level.cv,
+                            fittedOD: curve.response(level.nominal), backCalculated: back, recoveryPercent: recovery,
+                            recoveryLimits: limits, cvLimit: cvLimit, passes: passes)
+        }
+        let passing = standards.filter(\.passes)
+        lloq = passing.first?.nominal
+        uloq = passing.last?.nominal
+        levelsPassing = passing.count
+        levelsRequired = max(Int((0.75 * Double(standards.count)).rounded(.up)), min(6, standards.count))
+        curveAccepted = levelsPassing >= levelsRequired && fit.rSquared >= 0.99 && fit.converged && curve.b > 0 && curve.a < curve.d
+        self.qc = qc
+
+        // Samples: replicates share sample id and dilution; the value comes from the mean net OD.
+        let sampleEntries = entries.filter { $0.role == .sample || $0.role == .control }
+        var order: [String] = []
+        var groups: [String: [PlateLayout.Entry]] = [:]
+        for entry in sampleEntries {
+            let key = "\(entry.sampleID)\u{1F}\(entry.dilution)"
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(entry)
+        }
+        var results: [SampleResult] = []
+        let lloq = passing.first?.nominal, uloq = passing.last?.nominal
+        let substitution = options.substitution, cvLimit = options.cvLimit, accepted = curveAccepted
+        for key in order {
+            let group = groups[key]!
+            let first = group[0]
+            let wells = group.map(\.well)
+            let values = wells.compactMap(net)
+            let saturated = wells.contains { read.wells[$0]?.measurement == nil }
+            var result = SampleResult(sampleID: first.sampleID, subjectID: first.subjectID, condition: first.condition, wells: wells,
+                                      dilution: first.dilution, netOD: values, meanNetOD: nil, cvPercent: nil, concentrationInWell: nil,
+                                      extrapolated: nil, status: "OK", flags: [], value: nil, valueText: "", valueForStats: nil, selected: true)
+            let dilution = first.dilution
+            func censor(below: Bool) {
+                result.status = below ? "<LLOQ" : ">ULOQ"
+                let limit = (below ? lloq : uloq).map { $0 * dilution }
+                result.valueText = limit.map { (below ? "<" : ">") + Self.text($0) } ?? (below ? "<LLOQ" : ">ULOQ")
+                if let limit {
+                    if below {
+                        switch substitution {
+                        case .lloqHalf: result.valueForStats = limit / 2
+                        case .lloqSqrt2: result.valueForStats = limit / 2.0.squareRoot()
+                        case .lloq: result.valueForStats = limit
+                        case .zero: result.valueForStats = 0
+                        }
+                    } else {
+                        result.valueForStats = limit
+                    }
+                }
+            }
+            if saturated {
+                // An overflowed well: above the reader's range, neither averaged nor dropped.
+                result.flags.append("SATURATED")
+                censor(below: false)
+            } else {
+                let mean = values.reduce(0, +) / Double(values.count)
+                result.meanNetOD = mean
+                result.cvPercent = Self.cv(values)
+                if mean <= curve.a {
+                    result.flags.append("BELOW_CURVE")
+                    censor(below: true)
+                } else if mean >= curve.d {
+                    result.flags.append("ABOVE_CURVE")
+                    censor(below: false)
+                } else if let x = curve.concentration(mean) {
+                    result.extrapolated = x
+                    if let lloq, x < lloq { censor(below: true) }
+                    else if let uloq, x > uloq { censor(below: false) }
+                    else if lloq == nil { censor(below: true) }
+                    else {
+                        result.concentrationInWell = x
+                        result.value = x * dilution
+                        result.valueText = Self.text(x * dilution)
+                        result.valueForStats = x * dilution
+                        if let cv = result.cvPercent, cv > cvLimit { result.flags.append("HIGH_CV") }
+                    }
+                }
+                if values.count == 1 && wells.count == 1 { /* single well by design */ }
+            }
+            if !accepted { result.flags.append("CURVE_REJECTED") }
+            results.append(result)
+        }
+        // Several dilutions of one sample: keep the in-range one closest to the curve's midpoint.
+        let midpoint = (curve.a + curve.d) / 2
+        for id in Set(results.map(\.sampleID)) {
+            let indices = results.indices.filter { results[$0].sampleID == id }
+            guard indices.count > 1 else { continue }
+            let inRange = indices.filter { results[$0].status == "OK" }
+            let chosen = (inRange.isEmpty ? indices : inRange).min {
+                abs((results[$0].meanNetOD ?? .infinity) - midpoint) < abs((results[$1].meanNetOD ?? .infinity) - midpoint)
+            }
+            for i in indices { results[i].selected = i == chosen }
+        }
+        samples = results
+    }
+
+    /// CV% = 100 · SD (n − 1) / mean; nil when n < 2 or mean ≤ 0.
+    static func cv(_ values: [Double]) -> Double? {
+        guard values.count >= 2 else { return nil }
+        let mean = values.reduce(0, +) / Double(values.count)
+        guard mean > 0 else { return nil }
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)
+        return 100 * variance.squareRoot() / mean
+    }
+
+    /// Six significant digits, as METHODS.md prints values (`12841.1`, `<781.25`, `>50000`).
+    public static func text(_ value: Double) -> String {
+        var text = String(format: "%.6g", value)
+        if text.contains("e") { return text }
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
+    }
+}

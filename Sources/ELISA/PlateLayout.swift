@@ -1,0 +1,67 @@
+/// What each well holds: the tidy layout CSV `well,role,sample_id,subject_id,condition,std_conc,dilution_factor`
+/// (roles: standard, blank, sample, control, empty). Replicates share a sample id (and dilution).
+public struct PlateLayout: Sendable {
+    public enum Role: String, Sendable { case standard, blank, sample, control, empty }
+
+    public struct Entry: Sendable, Equatable {
+        public var well: String
+        public var role: Role
+        public var sampleID: String
+        public var subjectID: String
+        public var condition: String
+        /// Nominal in-well concentration for standards.
+        public var concentration: Double?
+        /// Multiply by this (50 for 1:50).
+        public var dilution: Double
+    }
+
+    public var entries: [String: Entry]
+
+    /// Reads and checks a layout: known roles, standards with a positive concentration, dilution ≥ 1, each
+    /// well once. Every problem is reported at once.
+    public static func csv(_ text: String, file: String) throws -> PlateLayout {
+        let lines = text.split(whereSeparator: { $0 == "\n" }).map { String($0).trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
+        guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map({ String($0).trimmingCharacters(in: " ").lowercased() }) else {
+            throw ELISAError(.badLayout, file: file, place: "line 1", "expected a header row")
+        }
+        let required = ["well", "role", "sample_id", "std_conc", "dilution_factor"]
+        let missing = required.filter { !header.contains($0) }
+        guard missing.isEmpty else {
+            throw ELISAError(.badLayout, file: file, place: "line 1", "expected columns \(required.joined(separator: ", ")); missing \(missing.joined(separator: ", "))")
+        }
+        func column(_ name: String) -> Int? { header.firstIndex(of: name) }
+        var entries: [String: Entry] = [:]
+        var problems: [String] = []
+        for (index, line) in lines.enumerated().dropFirst() {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: " ") }
+            let place = "line \(index + 1)"
+            guard cells.count == header.count else { problems.append("\(place): expected \(header.count) cells, found \(cells.count)"); continue }
+            func cell(_ name: String) -> String { column(name).map { cells[$0] } ?? "" }
+            guard let well = Well.normalise(cell("well")) else { problems.append("\(place): expected a well such as B7, found '\(cell("well"))'"); continue }
+            if entries[well] != nil { problems.append("\(place): well \(well) appears twice"); continue }
+            guard let role = Role(rawValue: cell("role").lowercased()) else {
+                problems.append("\(place), well \(well): role expected standard, blank, sample, control or empty, found '\(cell("role"))'")
+                continue
+            }
+            var concentration: Double?
+            if role == .standard {
+                concentration = Double(cell("std_conc"))
+                if concentration == nil || concentration! <= 0 {
+                    problems.append("\(place), well \(well): std_conc expected a positive concentration for a standard, found '\(cell("std_conc"))'")
+                }
+            }
+            let dilutionText = cell("dilution_factor")
+            let dilution = dilutionText.isEmpty ? 1 : Double(dilutionText)
+            if dilution == nil || dilution! < 1 {
+                problems.append("\(place), well \(well): dilution_factor expected a number ≥ 1 (50 for 1:50), found '\(dilutionText)'")
+            }
+            if (role == .sample || role == .control) && cell("sample_id").isEmpty {
+                problems.append("\(place), well \(well): sample_id expected for a \(role.rawValue) well")
+            }
+            entries[well] = Entry(well: well, role: role, sampleID: cell("sample_id"), subjectID: cell("subject_id"),
+                                  condition: cell("condition"), concentration: concentration, dilution: dilution ?? 1)
+        }
+        guard problems.isEmpty else { throw ELISAError(.badLayout, file: file, problems.joined(separator: "; ")) }
+        return PlateLayout(entries: entries)
+    }
+}
