@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "flowstudy",
             dependencies: [
-                "FCS", "Simulation", "Gating", "Batch", "Reports",
+                "FCS", "Simulation", "Gating", "Batch", "Reports", "ELISA",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

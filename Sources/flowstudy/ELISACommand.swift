@@ -1,0 +1,114 @@
+import ArgumentParser
+import Batch
+import ELISA
+import FCS
+import Gating
+import Foundation
+
+extension CurveModel: ExpressibleByArgument {}
+extension Weighting: ExpressibleByArgument {}
+extension ELISAOptions.Blank: ExpressibleByArgument {}
+extension ELISAOptions.Substitution: ExpressibleByArgument {}
+
+struct ELISACommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "elisa",
+        abstract: "ELISA plates to concentrations: standard curves (4PL/5PL), LLOQ/ULOQ, statuses and flags.",
+        discussion: "One plate: flowstudy elisa PLATE.csv --layout L.csv --analyte CCL18 --out DIR. Many: flowstudy elisa --runs runs.csv --out DIR (columns plate_file,plate,layout,analyte). Conventions: ../shared/elisa/METHODS.md, summarised in docs/elisa.md.")
+
+    @Argument(help: "A plate read (long CSV: well,OD450[,OD570]).")
+    var plate: String?
+
+    @Option(help: "The plate layout CSV.")
+    var layout: String?
+
+    @Option(help: "The analyte measured.")
+    var analyte: String?
+
+    @Option(help: "runs.csv: plate_file,plate,layout,analyte (paths relative to it).")
+    var runs: String?
+
+    @Option(help: "4pl or 5pl.")
+    var model: CurveModel = .fourParameter
+
+    @Option(help: "none, 1/y or 1/y2.")
+    var weights: Weighting = .none
+
+    @Option(help: "subtract, or fit-as-zero-standard.")
+    var blank: ELISAOptions.Blank = .subtract
+
+    @Option(help: "Value for statistics below the LLOQ: lloq_half, lloq_sqrt2, lloq or zero.")
+    var substitute: ELISAOptions.Substitution = .lloqHalf
+
+    @Option(help: "Replicate CV% above which a value is flagged HIGH_CV.")
+    var cvLimit: Double = 20
+
+    @Option(help: "Concentration units of the standards.")
+    var units: String = "pg/mL"
+
+    @Option(help: "Output folder: concentrations.csv and curves.json.")
+    var out: String
+
+    func validate() throws {
+        if runs == nil && (plate == nil || layout == nil || analyte == nil) {
+            throw ValidationError("give PLATE --layout L --analyte NAME, or --runs runs.csv")
+        }
+        if runs != nil && plate != nil { throw ValidationError("give either a plate or --runs, not both") }
+        guard cvLimit > 0 else { throw ValidationError("--cv-limit must be above 0") }
+    }
+
+    func run() throws {
+        var options = ELISAOptions()
+        options.model = model
+        options.weighting = weights
+        options.blank = blank
+        options.substitution = substitute
+        options.cvLimit = cvLimit
+        var jobs: [(plate: String, name: String?, layout: String, analyte: String)] = []
+        do {
+            if let runs {
+                guard let data = FileManager.default.contents(atPath: runs) else { throw ELISAError(.unreadableFile, file: runs, "expected a readable runs.csv") }
+                let table = try CSVTable(String(decoding: data, as: UTF8.self))
+                let folder = (runs as NSString).deletingLastPathComponent
+                for required in ["plate_file", "layout", "analyte"] where !table.header.contains(required) {
+                    throw ELISAError(.badLayout, file: runs, place: "line 1", "expected a column '\(required)'")
+                }
+                func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : (folder as NSString).appendingPathComponent(path) }
+                for (i, row) in table.rows.enumerated() {
+                    let fields = Dictionary(uniqueKeysWithValues: zip(table.header, row))
+                    guard let file = fields["plate_file"], !file.isEmpty, let layout = fields["layout"], !layout.isEmpty,
+                          let analyte = fields["analyte"], !analyte.isEmpty else {
+                        throw ELISAError(.badLayout, file: runs, place: "line \(table.lines[i])", "expected plate_file, layout and analyte")
+                    }
+                    jobs.append((resolve(file), fields["plate"].flatMap { $0.isEmpty ? nil : $0 }, resolve(layout), analyte))
+                }
+            } else {
+                jobs = [(plate!, nil, layout!, analyte!)]
+            }
+            var rows: [[String]] = []
+            var curves: [[String: Any]] = []
+            for job in jobs {
+                guard let plateData = FileManager.default.contents(atPath: job.plate) else {
+                    throw ELISAError(.unreadableFile, file: job.plate, "expected a readable plate file")
+                }
+                guard let layoutData = FileManager.default.contents(atPath: job.layout) else {
+                    throw ELISAError(.unreadableFile, file: job.layout, "expected a readable layout file")
+                }
+                var read = try PlateRead.longCSV(String(decoding: plateData, as: UTF8.self), file: job.plate)
+                if let name = job.name { read.name = name }
+                let plateLayout = try PlateLayout.csv(String(decoding: layoutData, as: UTF8.self), file: job.layout)
+                let analysis = try PlateAnalysis(read: read, layout: plateLayout, analyte: job.analyte, options: options, file: job.plate)
+                rows += analysis.concentrationRows(units: units)
+                curves.append(analysis.curveRecord())
+            }
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            try AtomicFile.write(csvTable(header: PlateAnalysis.concentrationsHeader, rows: rows), to: (out as NSString).appendingPathComponent("concentrations.csv"))
+            let json = try JSONSerialization.data(withJSONObject: ["curves": curves], options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            try AtomicFile.write(Array(json) + [0x0A], to: (out as NSString).appendingPathComponent("curves.json"))
+        } catch let error as ELISAError {
+            printError("flowstudy: \(error)"); throw badInputData
+        } catch let error as CSVError {
+            printError("flowstudy: \(runs ?? ""): \(error)"); throw badInputData
+        }
+    }
+}
