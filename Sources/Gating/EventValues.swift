@@ -162,29 +162,47 @@ final class EventValues {
             let outerLow = test.low - test.slackLow, outerHigh = test.high + test.slackHigh
             test.values.withUnsafeBufferPointer { v in
                 result.words.withUnsafeMutableBufferPointer { words in
+                    let total = parent.eventCount
+                    let lanes = SIMD8<Int64>(1, 2, 4, 8, 16, 32, 64, 128)
+                    let zero = SIMD8<Int64>(repeating: 0)
+                    let innerLowV = SIMD8<Double>(repeating: innerLow), innerHighV = SIMD8<Double>(repeating: innerHigh)
+                    let outerLowV = SIMD8<Double>(repeating: outerLow), outerHighV = SIMD8<Double>(repeating: outerHigh)
+                    let base = v.baseAddress!
                     for w in 0..<words.count where words[w] != 0 {
-                        var bits = words[w]
-                        var kept: UInt64 = 0
-                        while bits != 0 {
-                            let bit = bits.trailingZeroBitCount
-                            bits &= bits - 1
-                            let x = v[w << 6 | bit]
-                            // Branch-free for the clear cases (inside or not is unpredictable); a rarely taken
-                            // branch for the thin band at each bound, decided exactly.
-                            let clearlyInside: UInt64 = (x > innerLow ? 1 : 0) & (x < innerHigh ? 1 : 0)
-                            let inBand = (x >= outerLow && x <= innerLow) || (x >= innerHigh && x <= outerHigh)
-                            var inside = clearlyInside
-                            if inBand {
-                                if let transform = test.transform {
-                                    let y = transform.apply(x)
-                                    inside = y >= test.transformedLow && y < test.transformedHigh ? 1 : 0
-                                } else {
-                                    inside = x >= test.low && x < test.high ? 1 : 0
-                                }
+                        let start = w << 6
+                        var inside: UInt64 = 0, band: UInt64 = 0
+                        if start + 64 <= total {
+                            // Eight lanes at a time: inside-or-not is unpredictable, so no branch per event.
+                            for chunk in 0..<8 {
+                                let x = UnsafeRawPointer(base + start + chunk * 8).loadUnaligned(as: SIMD8<Double>.self)
+                                let clearly = (x .> innerLowV) .& (x .< innerHighV)
+                                let near = ((x .>= outerLowV) .& (x .<= innerLowV)) .| ((x .>= innerHighV) .& (x .<= outerHighV))
+                                inside |= UInt64(zero.replacing(with: lanes, where: clearly).wrappedSum()) << UInt64(chunk * 8)
+                                band |= UInt64(zero.replacing(with: lanes, where: near).wrappedSum()) << UInt64(chunk * 8)
                             }
-                            kept |= inside << UInt64(bit)
+                        } else {
+                            for i in 0..<(total - start) {
+                                let x = base[start + i]
+                                if x > innerLow && x < innerHigh { inside |= 1 << UInt64(i) }
+                                if (x >= outerLow && x <= innerLow) || (x >= innerHigh && x <= outerHigh) { band |= 1 << UInt64(i) }
+                            }
                         }
-                        words[w] = kept
+                        // The few events within rounding distance of a bound are decided exactly.
+                        var undecided = band & words[w]
+                        while undecided != 0 {
+                            let bit = undecided.trailingZeroBitCount
+                            undecided &= undecided - 1
+                            let x = base[start + bit]
+                            let keep: Bool
+                            if let transform = test.transform {
+                                let y = transform.apply(x)
+                                keep = y >= test.transformedLow && y < test.transformedHigh
+                            } else {
+                                keep = x >= test.low && x < test.high
+                            }
+                            if keep { inside |= 1 << UInt64(bit) } else { inside &= ~(1 << UInt64(bit)) }
+                        }
+                        words[w] &= inside
                     }
                 }
             }

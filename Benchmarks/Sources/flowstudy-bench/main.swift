@@ -162,7 +162,7 @@ func batch(_ folder: String, template: String, flowKit: Bool) throws {
     var walls: [Int: Double] = [:]
     for jobs in [1, 2] {
         let out = work + "/out\(jobs)"
-        let wall = best(2) {
+        let wall = best(3) {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = ["batch", "--template", template, "--samples", sheet, "--out", out, "--jobs", "\(jobs)", "--quiet"]
