@@ -226,9 +226,32 @@ final class EventValues {
                 vx.withUnsafeBufferPointer { vx in
                 vy.withUnsafeBufferPointer { vy in
                 result.words.withUnsafeMutableBufferPointer { out in
+                    let total = parent.eventCount
+                    let lanes = SIMD8<Int64>(1, 2, 4, 8, 16, 32, 64, 128)
+                    let zero = SIMD8<Int64>(repeating: 0)
                     for (w, word) in parent.words.enumerated() where word != 0 {
-                        var bits = word
+                        let start = w << 6
                         var kept: UInt64 = 0
+                        if start + 64 <= total && word.nonzeroBitCount > 16 {
+                            // Eight events at a time through every edge, with the same arithmetic per lane.
+                            for chunk in 0..<8 {
+                                let px = UnsafeRawPointer(xv.baseAddress! + start + chunk * 8).loadUnaligned(as: SIMD8<Double>.self)
+                                let py = UnsafeRawPointer(yv.baseAddress! + start + chunk * 8).loadUnaligned(as: SIMD8<Double>.self)
+                                var parity = SIMDMask<SIMD8<Int64>>(repeating: false)
+                                var j = n - 1
+                                for i in 0..<n {
+                                    let yi = vy[i], yj = vy[j], xi = vx[i]
+                                    let spans = (SIMD8<Double>(repeating: yi) .<= py) .^ (SIMD8<Double>(repeating: yj) .<= py)
+                                    let crossing = xi + (py - yi) * (vx[j] - xi) / (yj - yi)
+                                    parity = parity .^ (spans .& (px .< crossing))
+                                    j = i
+                                }
+                                kept |= UInt64(zero.replacing(with: lanes, where: parity).wrappedSum()) << UInt64(chunk * 8)
+                            }
+                            out[w] = kept & word
+                            continue
+                        }
+                        var bits = word
                         while bits != 0 {
                             let bit = bits.trailingZeroBitCount
                             bits &= bits - 1
