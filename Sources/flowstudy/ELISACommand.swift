@@ -16,8 +16,11 @@ struct ELISACommand: ParsableCommand {
         abstract: "ELISA plates to concentrations: standard curves (4PL/5PL), LLOQ/ULOQ, statuses and flags.",
         discussion: "One plate: flowstudy elisa PLATE.csv --layout L.csv --analyte CCL18 --out DIR. Many: flowstudy elisa --runs runs.csv --out DIR (columns plate_file,plate,layout,analyte). Conventions: ../shared/elisa/METHODS.md, summarised in docs/elisa.md.")
 
-    @Argument(help: "A plate read (long CSV: well,OD450[,OD570]).")
+    @Argument(help: "A plate read: long CSV (well,OD450[,OD570]), BioTek Gen5 text, BMG MARS CSV or SoftMax Pro text.")
     var plate: String?
+
+    @Option(name: .customLong("plate-name"), help: "Which plate of a file holding several (<file stem>#<n>).")
+    var plateName: String?
 
     @Option(help: "The plate layout CSV.")
     var layout: String?
@@ -81,21 +84,28 @@ struct ELISACommand: ParsableCommand {
                         throw ELISAError(.badLayout, file: runs, place: "line \(table.lines[i])", "expected plate_file, layout and analyte")
                     }
                     jobs.append((resolve(file), fields["plate"].flatMap { $0.isEmpty ? nil : $0 }, resolve(layout), analyte))
+                    _ = i
                 }
             } else {
-                jobs = [(plate!, nil, layout!, analyte!)]
+                jobs = [(plate!, plateName, layout!, analyte!)]
             }
             var rows: [[String]] = []
             var curves: [[String: Any]] = []
             for job in jobs {
-                guard let plateData = FileManager.default.contents(atPath: job.plate) else {
-                    throw ELISAError(.unreadableFile, file: job.plate, "expected a readable plate file")
+                let plates = try PlateRead.read(contentsOf: job.plate)
+                var read: PlateRead
+                if plates.count == 1 {
+                    read = plates[0]
+                    if let name = job.name { read.name = name }
+                } else if let name = job.name, let chosen = plates.first(where: { $0.name == name || $0.name.hasSuffix("#" + name) }) {
+                    read = chosen
+                } else {
+                    throw ELISAError(.layoutMismatch, file: job.plate,
+                                     "the file holds \(plates.count) plates (\(plates.map(\.name).joined(separator: ", "))): name one with --plate-name or the runs.csv plate column")
                 }
                 guard let layoutData = FileManager.default.contents(atPath: job.layout) else {
                     throw ELISAError(.unreadableFile, file: job.layout, "expected a readable layout file")
                 }
-                var read = try PlateRead.longCSV(String(decoding: plateData, as: UTF8.self), file: job.plate)
-                if let name = job.name { read.name = name }
                 let plateLayout = try PlateLayout.csv(String(decoding: layoutData, as: UTF8.self), file: job.layout)
                 let analysis = try PlateAnalysis(read: read, layout: plateLayout, analyte: job.analyte, options: options, file: job.plate)
                 rows += analysis.concentrationRows(units: units)

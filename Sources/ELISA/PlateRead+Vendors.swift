@@ -1,0 +1,190 @@
+import Foundation
+
+extension PlateRead {
+    /// Reads any supported export, detecting its format from the content: the long CSV, BioTek Gen5 text,
+    /// BMG MARS CSV, or SoftMax Pro plate-section text (UTF-16 or ASCII). A file with several plates gives
+    /// `<file stem>#<n>`. Spreadsheet exports (.xlsx) are recognised and refused with a clear error for now.
+    public static func read(contentsOf path: String) throws -> [PlateRead] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ELISAError(.unreadableFile, file: path, "expected a readable plate file")
+        }
+        return try read(data, file: path)
+    }
+
+    /// Reads an export held in memory (`file` names it in errors and plate names).
+    public static func read(_ data: Data, file: String) throws -> [PlateRead] {
+        let bytes = [UInt8](data)
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            throw ELISAError(.unrecognisedFormat, file: file, place: "byte 0",
+                             "an .xlsx workbook (Tecan Magellan/i-control, Thermo SkanIt): spreadsheet exports are not read yet; export the plate as text or CSV")
+        }
+        let text = decodeText(bytes)
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map(String.init)
+        let firstLine = lines.first { !$0.trimmingCharacters(in: " ").isEmpty } ?? ""
+        let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        if firstLine.hasPrefix("##BLOCKS") { return try softMax(lines, file: file, stem: stem) }
+        if firstLine.lowercased().hasPrefix("well,") { return [try longCSV(text, file: file)] }
+        if lines.contains(where: { $0.hasPrefix("Software Version") }) && lines.contains(where: { $0.trimmingCharacters(in: " ") == "Results" }) {
+            return [try gen5(lines, file: file, stem: stem)]
+        }
+        if lines.contains(where: { $0.hasPrefix("Raw Data") }) { return [try mars(lines, file: file, stem: stem)] }
+        throw ELISAError(.unrecognisedFormat, file: file, place: "line 1",
+                         "expected a plate export (well,OD… CSV, BioTek Gen5, BMG MARS or SoftMax Pro text), found '\(firstLine.prefix(60))'")
+    }
+
+    /// UTF-16 (by byte-order mark), else UTF-8, else Latin-1.
+    static func decodeText(_ bytes: [UInt8]) -> String {
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            let littleEndian = bytes[0] == 0xFF
+            var units: [UInt16] = []
+            units.reserveCapacity(bytes.count / 2)
+            var i = 2
+            while i + 1 < bytes.count {
+                units.append(littleEndian ? UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8 : UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1]))
+                i += 2
+            }
+            return String(decoding: units, as: UTF16.self)
+        }
+        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+        if let text = String(validating: body, as: UTF8.self) { return text }
+        return String(String.UnicodeScalarView(body.map { Unicode.Scalar($0) }))
+    }
+
+    /// A reading from a cell: a number, or the cell's text kept as a flag.
+    static func reading(_ cell: String) -> (Double?, String?) {
+        let trimmed = cell.trimmingCharacters(in: " ")
+        if let value = Double(trimmed) { return (value, nil) }
+        return (nil, trimmed)
+    }
+
+    /// Builds a plate from per-wavelength well values: the lowest wavelength is the measurement, the next the
+    /// reference.
+    static func assemble(name: String, byWavelength: [Int: [String: String]], reduced: Bool = false) -> PlateRead {
+        let nanometres = byWavelength.keys.sorted()
+        let measurement = nanometres[0]
+        let reference = !reduced && nanometres.count > 1 ? nanometres[1] : nil
+        var wells: [String: Reading] = [:]
+        for (well, cell) in byWavelength[measurement]! {
+            let (value, text) = reading(cell)
+            var referenceValue: Double?
+            var referenceText: String?
+            if let reference, let other = byWavelength[reference]?[well] { (referenceValue, referenceText) = reading(other) }
+            wells[well] = Reading(measurement: value, reference: referenceValue, text: text ?? referenceText)
+        }
+        return PlateRead(name: name, wavelengths: (measurement, reference), wells: wells)
+    }
+
+    /// BioTek Gen5: after `Results`, a header `\t1…12`; each plate row starts with its letter, continuation
+    /// lines have an empty first cell, and the last cell labels the read (`abs450:450`, `280`).
+    static func gen5(_ lines: [String], file: String, stem: String) throws -> PlateRead {
+        guard let results = lines.firstIndex(where: { $0.trimmingCharacters(in: " ") == "Results" }) else {
+            throw ELISAError(.unrecognisedFormat, file: file, "expected a Results block")
+        }
+        var byWavelength: [Int: [String: String]] = [:]
+        var row: Character?
+        var columns = 12
+        for (offset, line) in lines[(results + 1)...].enumerated() {
+            let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            if cells.count > 1, cells[0].isEmpty, cells[1] == "1" { columns = cells.dropFirst().filter { Int($0) != nil }.count; continue }
+            guard cells.count >= columns + 2 else { if line.trimmingCharacters(in: " ").isEmpty && row != nil { break } else { continue } }
+            if let letter = cells[0].first, cells[0].count == 1, ("A"..."P").contains(letter) { row = letter } else if !cells[0].isEmpty { continue }
+            guard let row else { continue }
+            let label = cells[columns + 1]
+            let wavelengthText = label.split(separator: ":").last.map(String.init) ?? label
+            guard let nm = Int(wavelengthText.trimmingCharacters(in: " ")), (300...1000).contains(nm) || (200...1000).contains(nm) else { continue }
+            if label.lowercased().contains("blank") { continue }  // Gen5's own blanked copy
+            for column in 1...columns {
+                let well = "\(row)\(column)"
+                if byWavelength[nm]?[well] == nil { byWavelength[nm, default: [:]][well] = cells[column] }
+            }
+            _ = offset
+        }
+        guard !byWavelength.isEmpty else { throw ELISAError(.unrecognisedFormat, file: file, place: "line \(results + 1)", "expected plate rows after Results") }
+        return assemble(name: stem, byWavelength: byWavelength)
+    }
+
+    /// BMG MARS: `Raw Data (450 1)` titles, then `,1,…,12` and rows `A,v1,…`.
+    static func mars(_ lines: [String], file: String, stem: String) throws -> PlateRead {
+        var byWavelength: [Int: [String: String]] = [:]
+        var wavelength: Int?
+        for line in lines {
+            if line.hasPrefix("Raw Data") {
+                let inside = line.split(separator: "(").last?.split(separator: ")").first ?? ""
+                wavelength = inside.split(separator: " ").first.flatMap { Int($0) }
+                continue
+            }
+            guard let nm = wavelength else { continue }
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: " ") }
+            guard let letter = cells.first, letter.count == 1, let row = letter.first, ("A"..."P").contains(row), cells.count >= 2 else { continue }
+            for (column, cell) in cells.dropFirst().enumerated() where !cell.isEmpty {
+                byWavelength[nm, default: [:]]["\(row)\(column + 1)"] = cell
+            }
+        }
+        guard !byWavelength.isEmpty else { throw ELISAError(.unrecognisedFormat, file: file, "expected a Raw Data block with a plate grid") }
+        return assemble(name: stem, byWavelength: byWavelength)
+    }
+
+    /// SoftMax Pro plate-section export: `Plate:` blocks in PlateFormat (8 lines of 12 values per wavelength)
+    /// or TimeFormat (a line of 96 values per wavelength). Reduced plates hold OD450 − ODref already.
+    static func softMax(_ lines: [String], file: String, stem: String) throws -> [PlateRead] {
+        var plates: [PlateRead] = []
+        var index = 0
+        while index < lines.count {
+            let line = lines[index]
+            guard line.hasPrefix("Plate:") else { index += 1; continue }
+            let descriptor = line.split(separator: "\t", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: " ") }
+            guard descriptor.count > 15 else { throw ELISAError(.unrecognisedFormat, file: file, place: "line \(index + 1)", "expected a Plate: descriptor") }
+            let format = descriptor[3], reduced = descriptor[6] == "Reduced"
+            let nanometres = descriptor[15].split(separator: " ").compactMap { Int($0) }
+            guard !nanometres.isEmpty else { throw ELISAError(.unrecognisedFormat, file: file, place: "line \(index + 1)", "expected wavelengths") }
+            var byWavelength: [Int: [String: String]] = [:]
+            let rows = ["A", "B", "C", "D", "E", "F", "G", "H"]
+            // The block's lines up to ~End; a second header starts SoftMax's own reduced copy, which is skipped.
+            let blockEnd = lines[(index + 1)...].firstIndex { $0.hasPrefix("~End") || $0.hasPrefix("Plate:") } ?? lines.count
+            let block = Array(lines[(index + 1)..<blockEnd])
+            func cells(_ line: String) -> [String] { line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+            guard let header = block.first else {
+                throw ELISAError(.unrecognisedFormat, file: file, place: "line \(index + 2)", "expected the plate's header line")
+            }
+            let dataLines = block.dropFirst().prefix { line in
+                let c = cells(line)
+                return !(c.count > 2 && (Well.normalise(c[2]) != nil || c[2].trimmingCharacters(in: " ") == "1"))
+            }.filter { !$0.trimmingCharacters(in: " ").isEmpty }
+            let count = reduced ? 1 : nanometres.count
+            if format == "TimeFormat" {
+                let wells = cells(header).dropFirst(2).map { $0.trimmingCharacters(in: " ") }
+                guard dataLines.count >= count else {
+                    throw ELISAError(.unrecognisedFormat, file: file, place: "line \(index + 1)", "expected \(count) line(s) of values, found \(dataLines.count)")
+                }
+                for k in 0..<count {
+                    let values = cells(dataLines[k])
+                    for (j, well) in wells.enumerated() where Well.normalise(well) != nil && 2 + j < values.count {
+                        byWavelength[nanometres[k], default: [:]][Well.normalise(well)!] = values[2 + j]
+                    }
+                }
+            } else {
+                guard dataLines.count >= 8 else {
+                    throw ELISAError(.unrecognisedFormat, file: file, place: "line \(index + 1)", "expected 8 plate rows, found \(dataLines.count)")
+                }
+                for r in 0..<8 {
+                    let values = cells(dataLines[r])
+                    for k in 0..<count {
+                        for column in 1...12 {
+                            let position = 1 + k * 13 + column
+                            if position < values.count { byWavelength[nanometres[k], default: [:]]["\(rows[r])\(column)"] = values[position] }
+                        }
+                    }
+                }
+            }
+            guard !byWavelength.isEmpty else {
+                throw ELISAError(.unrecognisedFormat, file: file, place: "line \(index + 1)", "expected plate values")
+            }
+            let name = "\(stem)#\(plates.count + 1)"
+            plates.append(assemble(name: name, byWavelength: byWavelength, reduced: reduced))
+            index += 1
+        }
+        guard !plates.isEmpty else { throw ELISAError(.unrecognisedFormat, file: file, "expected at least one Plate: block") }
+        if plates.count == 1 { plates[0].name = stem }
+        return plates
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import ELISA
+
+/// The vendor exports of `../shared/elisa/plate-exports`: formats detected, plate counts and wavelengths
+/// right, and wells spot-checked against values read by hand from the files.
+@Suite("Plate-reader exports")
+struct VendorExportTests {
+    static func plates(_ path: String) throws -> [PlateRead] {
+        let url = try #require(SharedData.url("elisa/plate-exports/\(path)"), Comment(rawValue: SharedData.skipMessage))
+        return try PlateRead.read(contentsOf: url.path)
+    }
+
+    @Test("BioTek Gen5: two wavelengths whose order changes from row to row")
+    func gen5TwoWavelengths() throws {
+        guard SharedData.isAvailable else { return }
+        let plates = try Self.plates("biotek-gen5/endpoint_two_wavelengths_row_labels.txt")
+        #expect(plates.count == 1)
+        let plate = plates[0]
+        #expect(plate.wavelengths.measurement == 280 && plate.wavelengths.reference == 325)
+        #expect(plate.wells["A1"]?.measurement == 1.8012 && plate.wells["A1"]?.reference == 0.9066)
+        // Row B lists 325 first: 1.6629 is the 325 nm read, 1.0033 the 280 nm one.
+        #expect(plate.wells["B1"]?.measurement == 1.0033 && plate.wells["B1"]?.reference == 1.6629)
+        #expect(plate.wells.count == 96)
+    }
+
+    @Test("BioTek Gen5: non-numeric cells become flagged wells")
+    func gen5NonNumeric() throws {
+        guard SharedData.isAvailable else { return }
+        let plate = try Self.plates("biotek-gen5/abs450_96well_non_numeric_values.txt")[0]
+        #expect(plate.wavelengths.measurement == 450)
+        let flagged = plate.wells.values.compactMap(\.text)
+        #expect(!flagged.isEmpty)
+        #expect(Set(flagged).isSubset(of: ["OVRFLW", "MISSED", "?????", "Range?", "*"]), "\(Set(flagged))")
+    }
+
+    @Test("BMG MARS: 450 nm grid")
+    func mars() throws {
+        guard SharedData.isAvailable else { return }
+        let plate = try Self.plates("bmg-mars/mars_absorbance_450.csv")[0]
+        #expect(plate.wavelengths.measurement == 450 && plate.wavelengths.reference == nil)
+        #expect(plate.wells["A1"]?.measurement == 0.073 && plate.wells["H12"]?.measurement == 0.207 && plate.wells["C4"]?.measurement == 0.656)
+        let phera = try Self.plates("bmg-mars/pherastar_dsRNA_elisa_450.csv")[0]
+        #expect(phera.wells["A1"]?.measurement == 1.691 && phera.wells["H12"]?.measurement == 0.884)
+    }
+
+    @Test("SoftMax Pro: UTF-16 plate and time formats, two plates each (##BLOCKS counts groups too), same values")
+    func softMaxFormats() throws {
+        guard SharedData.isAvailable else { return }
+        let plate = try Self.plates("softmax-pro/absorbance_endpoint_4plates_plateformat_utf16.txt")
+        let time = try Self.plates("softmax-pro/absorbance_endpoint_4plates_timeformat_utf16.txt")
+        #expect(plate.count == 2 && time.count == 2)
+        #expect(plate[0].name.hasSuffix("#1") && plate[1].name.hasSuffix("#2"))
+        #expect(plate[1].wells["A1"]?.measurement == 3.43082333333333)
+        #expect(plate[0].wells["A1"]?.measurement == 3.41797666666667)
+        #expect(plate[0].wells["B1"]?.measurement == 1.13885666666667)
+        #expect(time[0].wells["A1"]?.measurement == 3.41797666666667)
+        for (p, t) in zip(plate, time) {
+            for well in ["A1", "D7", "H12"] { #expect(p.wells[well]?.measurement == t.wells[well]?.measurement, "\(p.name) \(well)") }
+        }
+    }
+
+    @Test("SoftMax Pro: a Reduced plate (OD450 − OD650 already) and a Raw two-wavelength plate")
+    func softMaxReducedAndRaw() throws {
+        guard SharedData.isAvailable else { return }
+        let reduced = try Self.plates("softmax-pro/elisa_reduced_450-650_acceptance_ascii.txt")
+        #expect(reduced.count == 1 && reduced[0].wavelengths.reference == nil)
+        let raw = try Self.plates("softmax-pro/hcp_elisa_450-650_groups_utf16.txt")[0]
+        #expect(raw.wavelengths.measurement == 450 && raw.wavelengths.reference == 650)
+        #expect(raw.wells["A1"]?.measurement == 0.1003 && raw.wells["A1"]?.reference == 0.0338)
+    }
+
+    @Test("xlsx workbooks are recognised and refused with a clear error for now")
+    func spreadsheets() throws {
+        guard SharedData.isAvailable else { return }
+        #expect { try Self.plates("thermo-skanit/skanit7_apoe_elisa_4pl.xlsx") } throws: { ($0 as? ELISAError)?.code == .unrecognisedFormat }
+    }
+
+    @Test("cross-check with SoftMax Pro's own fit: zero standard as a curve point, no blank subtraction")
+    func softMaxCrossCheck() throws {
+        guard SharedData.isAvailable else { return }
+        let raw = try Self.plates("softmax-pro/hcp_elisa_450-650_groups_utf16.txt")[0]
+        // The standards, taken by hand from the file's Group: Standards 1 block.
+        let standards: [(String, Double)] = [("A", 0), ("B", 2), ("C", 10), ("D", 25), ("E", 75), ("F", 200)]
+        var layout = "well,role,sample_id,subject_id,condition,std_conc,dilution_factor\n"
+        for (row, conc) in standards {
+            for column in [1, 2] {
+                layout += conc == 0 ? "\(row)\(column),blank,STD A,,,,1\n" : "\(row)\(column),standard,STD \(row),,,\(Int(conc)),1\n"
+            }
+        }
+        var options = ELISAOptions()
+        options.blank = .fitAsZeroStandard
+        let analysis = try PlateAnalysis(read: raw, layout: PlateLayout.csv(layout, file: "layout.csv"), analyte: "HCP", options: options)
+        let p = analysis.fit.parameters
+        // plate-exports/README.md: a = 0.07461, b = 1.10011, c = 448.739, d = 7.98778.
+        #expect(p.a.isApproximatelyEqual(to: 0.07461, relativeTolerance: 2e-4))
+        #expect(p.b.isApproximatelyEqual(to: 1.10011, relativeTolerance: 2e-4))
+        #expect(p.c.isApproximatelyEqual(to: 448.739, relativeTolerance: 2e-4))
+        #expect(p.d.isApproximatelyEqual(to: 7.98778, relativeTolerance: 2e-4))
+        // SoftMax's Result column for B1…F2 (3 decimals), back-calculated per well from the reduced value.
+        let results: [String: Double] = ["B1": 2.224, "B2": 2.452, "C1": 9.431, "C2": 9.486, "D1": 24.510, "D2": 26.167,
+                                         "E1": 75.372, "E2": 74.476, "F1": 197.516, "F2": 202.524]
+        for (well, expected) in results {
+            let reading = try #require(raw.wells[well])
+            let value = try #require(p.concentration(reading.measurement! - reading.reference!))
+            #expect(abs(value - expected) <= 0.0005 + 1.4e-4 * expected, "\(well): \(value) vs \(expected)")
+        }
+    }
+}
+
+@Suite("Truncated exports never crash")
+struct TruncatedExportTests {
+    @Test("every vendor text export cut at many places is read or refused with a typed error")
+    func truncations() throws {
+        guard let folder = SharedData.url("elisa/plate-exports") else { return }
+        let files = ["biotek-gen5/endpoint_two_wavelengths_row_labels.txt", "biotek-gen5/abs450_96well_non_numeric_values.txt",
+                     "bmg-mars/mars_absorbance_450.csv", "softmax-pro/absorbance_endpoint_4plates_plateformat_utf16.txt",
+                     "softmax-pro/absorbance_endpoint_4plates_timeformat_utf16.txt", "softmax-pro/hcp_elisa_450-650_groups_utf16.txt"]
+        for file in files {
+            let data = try Data(contentsOf: folder.appendingPathComponent(file))
+            for fraction in stride(from: 0.02, to: 1.0, by: 0.02) {
+                let cut = data.prefix(Int(Double(data.count) * fraction))
+                do { _ = try PlateRead.read(cut, file: file) } catch is ELISAError {}
+            }
+        }
+    }
+}
