@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // SHA-256 of every input for run.json (BoringSSL's hardware-accelerated hash on Linux).
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // .xlsx plate exports are ZIP archives of XML.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // zlib from the system (Debian zlib1g-dev): gzip input now, PNG later.
@@ -37,7 +39,7 @@ let package = Package(
         .target(name: "Gating", dependencies: ["FCS", "Compensation", "Transforms"]),
         .target(name: "Batch", dependencies: ["FCS", "Gating", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Reports", dependencies: ["Batch", "Gating"]),
-        .target(name: "ELISA"),
+        .target(name: "ELISA", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Simulation", dependencies: ["FCS"]),
         .executableTarget(
             name: "flowstudy",

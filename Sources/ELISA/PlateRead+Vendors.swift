@@ -14,9 +14,9 @@ extension PlateRead {
     /// Reads an export held in memory (`file` names it in errors and plate names).
     public static func read(_ data: Data, file: String) throws -> [PlateRead] {
         let bytes = [UInt8](data)
+        let stemName = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
-            throw ELISAError(.unrecognisedFormat, file: file, place: "byte 0",
-                             "an .xlsx workbook (Tecan Magellan/i-control, Thermo SkanIt): spreadsheet exports are not read yet; export the plate as text or CSV")
+            return try workbook(Workbook(data, file: file), file: file, stem: stemName)
         }
         let text = decodeText(bytes)
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map(String.init)
@@ -72,6 +72,86 @@ extension PlateRead {
             wells[well] = Reading(measurement: value, reference: referenceValue, text: text ?? referenceText)
         }
         return PlateRead(name: name, wavelengths: (measurement, reference), wells: wells)
+    }
+
+    /// Spreadsheet exports: Tecan Magellan (a well list), Tecan i-control (kinetic or endpoint blocks) and Thermo
+    /// SkanIt (an `Abs` grid on the first absorbance sheet).
+    static func workbook(_ book: Workbook, file: String, stem: String) throws -> [PlateRead] {
+        func named(_ plates: [PlateRead]) -> [PlateRead] {
+            guard plates.count > 1 else { return plates.map { var p = $0; p.name = stem; return p } }
+            return plates.enumerated().map { var p = $1; p.name = "\(stem)#\($0 + 1)"; return p }
+        }
+        for sheet in book.sheets {
+            let header = sheet.rows.first ?? []
+            // Tecan Magellan: a list keyed by well name.
+            if let wellColumn = header.firstIndex(of: "Well positions") {
+                let valueColumns = header.indices.filter { $0 != wellColumn && (header[$0].hasPrefix("Label") || header[$0] == "Raw data") }
+                var plates: [PlateRead] = []
+                for column in valueColumns {
+                    var wells: [String: String] = [:]
+                    for row in sheet.rows.dropFirst() where wellColumn < row.count {
+                        guard let well = Well.normalise(row[wellColumn]) else { continue }
+                        wells[well] = column < row.count ? row[column] : ""
+                    }
+                    if !wells.isEmpty { plates.append(assemble(name: stem, byWavelength: [0: wells])) }
+                }
+                guard !plates.isEmpty else { throw ELISAError(.unrecognisedFormat, file: file, place: "sheet \(sheet.name)", "expected wells under 'Well positions'") }
+                return named(plates)
+            }
+            // Tecan i-control: per label, 'Cycle Nr.' then Time and Temp lines, then one line per well.
+            if sheet.cell(0, 0).hasPrefix("Application: Tecan i-control") {
+                var plates: [PlateRead] = []
+                var r = 0
+                while r < sheet.rows.count {
+                    if sheet.cell(r, 0) == "Cycle Nr." {
+                        let cycles = sheet.rows[r].dropFirst().filter { !$0.isEmpty }.count
+                        var byCycle = [[String: String]](repeating: [:], count: cycles)
+                        var w = r + 1
+                        while w < sheet.rows.count, !sheet.cell(w, 0).isEmpty {
+                            if let well = Well.normalise(sheet.cell(w, 0)) {
+                                for k in 0..<cycles { byCycle[k][well] = sheet.cell(w, k + 1) }
+                            }
+                            w += 1
+                        }
+                        plates += byCycle.filter { !$0.isEmpty }.map { assemble(name: stem, byWavelength: [0: $0]) }
+                        r = w
+                    } else if sheet.cell(r, 0) == "<>" {
+                        var wells: [String: String] = [:]
+                        var w = r + 1
+                        while w < sheet.rows.count, let row = sheet.cell(w, 0).first, sheet.cell(w, 0).count == 1, ("A"..."P").contains(row) {
+                            for column in 1..<max(sheet.rows[w].count, 1) where Int(sheet.cell(r, column)) != nil {
+                                wells["\(row)\(sheet.cell(r, column))"] = sheet.cell(w, column)
+                            }
+                            w += 1
+                        }
+                        if !wells.isEmpty { plates.append(assemble(name: stem, byWavelength: [0: wells])) }
+                        r = w
+                    } else {
+                        r += 1
+                    }
+                }
+                guard !plates.isEmpty else { throw ELISAError(.unrecognisedFormat, file: file, place: "sheet \(sheet.name)", "expected kinetic or endpoint blocks") }
+                return named(plates)
+            }
+            // Thermo SkanIt: 'Wavelength: 450 nm', then a grid whose corner reads 'Abs'.
+            if let corner = sheet.rows.firstIndex(where: { $0.first == "Abs" }) {
+                let nm = sheet.rows.compactMap { row -> Int? in
+                    guard let first = row.first, first.hasPrefix("Wavelength:") else { return nil }
+                    return Int(first.dropFirst("Wavelength:".count).split(separator: " ").first ?? "")
+                }.first ?? 0
+                var wells: [String: String] = [:]
+                var r = corner + 1
+                while r < sheet.rows.count, sheet.cell(r, 0).count == 1, let row = sheet.cell(r, 0).first, ("A"..."P").contains(row) {
+                    for column in 1..<sheet.rows[corner].count {
+                        if let number = Double(sheet.cell(corner, column)) { wells["\(row)\(Int(number))"] = sheet.cell(r, column) }
+                    }
+                    r += 1
+                }
+                guard !wells.isEmpty else { throw ELISAError(.unrecognisedFormat, file: file, place: "sheet \(sheet.name)", "expected plate rows under 'Abs'") }
+                return [assemble(name: stem, byWavelength: [nm: wells])]
+            }
+        }
+        throw ELISAError(.unrecognisedFormat, file: file, "expected a Tecan Magellan, Tecan i-control or Thermo SkanIt workbook")
     }
 
     /// BioTek Gen5: after `Results`, a header `\t1…12`; each plate row starts with its letter, continuation

@@ -71,10 +71,58 @@ struct VendorExportTests {
         #expect(raw.wells["A1"]?.measurement == 0.1003 && raw.wells["A1"]?.reference == 0.0338)
     }
 
-    @Test("xlsx workbooks are recognised and refused with a clear error for now")
-    func spreadsheets() throws {
+    @Test("Tecan Magellan: a well list in column-major order, and a 384-well list with two labels")
+    func magellan() throws {
         guard SharedData.isAvailable else { return }
-        #expect { try Self.plates("thermo-skanit/skanit7_apoe_elisa_4pl.xlsx") } throws: { ($0 as? ELISAError)?.code == .unrecognisedFormat }
+        let list = try Self.plates("tecan-magellan/magellan_96_raw_list.xlsx")
+        #expect(list.count == 1)
+        #expect(list[0].wells["A1"]?.measurement == 0.1462 && list[0].wells["B1"]?.measurement == 0.2118 && list[0].wells["A2"]?.measurement == 0.1418)
+        let two = try Self.plates("tecan-magellan/magellan_384_two_labels.xlsx")
+        #expect(two.count == 2 && two[0].name.hasSuffix("#1"))
+        #expect(two[0].wells["A1"]?.measurement == 0.0557 && two[1].wells["A1"]?.measurement == 0.0509)
+        #expect(two[0].wells["A2"]?.measurement == 0.064)
+        #expect(two[0].wells.count == 384 && two[0].wells["P24"] != nil)
+    }
+
+    @Test("Tecan i-control: a kinetic read gives one plate per label and cycle")
+    func iControl() throws {
+        guard SharedData.isAvailable else { return }
+        let plates = try Self.plates("tecan-icontrol/icontrol_infinite200pro_kinetic.xlsx")
+        // Two labels of 990 cycles each (counted in the workbook with openpyxl).
+        #expect(plates.count == 1980)
+        let first = try #require(plates.first { $0.wells["A1"]?.measurement == 25382 })
+        #expect(first.wells["H12"]?.measurement == 27193 && first.wells["A2"]?.measurement == 24916)
+        #expect(plates.contains { $0.wells["A1"]?.measurement == 29682 && $0.wells["H12"]?.measurement == 30708 })
+    }
+
+    @Test("Thermo SkanIt: the Abs grid at 450 nm")
+    func skanIt() throws {
+        guard SharedData.isAvailable else { return }
+        let plate = try Self.plates("thermo-skanit/skanit7_apoe_elisa_4pl.xlsx")
+        #expect(plate.count == 1 && plate[0].wavelengths.measurement == 450)
+        #expect(plate[0].wells["A1"]?.measurement == 1.7455 && plate[0].wells["H12"]?.measurement == 0.1032 && plate[0].wells["D3"]?.measurement == 0.9125)
+        #expect(plate[0].wells.count == 96)
+    }
+
+    @Test("cross-check with SkanIt's own 4PL: labelled concentrations, blank subtracted")
+    func skanItCrossCheck() throws {
+        guard SharedData.isAvailable else { return }
+        let plate = try Self.plates("thermo-skanit/skanit7_apoe_elisa_4pl.xlsx")[0]
+        // Standards A–G in columns 1–2 as labelled in the workbook (µg/mL), blanks H1/H2.
+        let concentrations = ["1", "0.5", "0.25", "0.125", "0.063", "0.031", "0.016"]
+        var layout = "well,role,sample_id,subject_id,condition,std_conc,dilution_factor\n"
+        for (i, row) in ["A", "B", "C", "D", "E", "F", "G"].enumerated() {
+            for column in [1, 2] { layout += "\(row)\(column),standard,Std\(i + 1),,,\(concentrations[i]),1\n" }
+        }
+        layout += "H1,blank,Blank1,,,,1\nH2,blank,Blank1,,,,1\n"
+        let analysis = try PlateAnalysis(read: plate, layout: PlateLayout.csv(layout, file: "layout.csv"), analyte: "APOE")
+        let p = analysis.fit.parameters
+        // plate-exports/README.md: a = −0.067791, b = 0.789884, c = 0.748804, d = 2.897384 (SkanIt within 0.035 %).
+        #expect(p.a.isApproximatelyEqual(to: -0.067791, relativeTolerance: 1e-4))
+        #expect(p.b.isApproximatelyEqual(to: 0.789884, relativeTolerance: 1e-4))
+        #expect(p.c.isApproximatelyEqual(to: 0.748804, relativeTolerance: 1e-4))
+        #expect(p.d.isApproximatelyEqual(to: 2.897384, relativeTolerance: 1e-4))
+        #expect(p.a.isApproximatelyEqual(to: -0.0678141, relativeTolerance: 3.5e-4) && p.c.isApproximatelyEqual(to: 0.748878, relativeTolerance: 3.5e-4))
     }
 
     @Test("cross-check with SoftMax Pro's own fit: zero standard as a curve point, no blank subtraction")
