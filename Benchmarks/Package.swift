@@ -10,7 +10,7 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "flowstudy-bench",
-            dependencies: [.product(name: "FCS", package: "FlowStudy"), .product(name: "Gating", package: "FlowStudy")]
+            dependencies: [.product(name: "FCS", package: "FlowStudy"), .product(name: "Gating", package: "FlowStudy"), .product(name: "ELISA", package: "FlowStudy")]
         ),
     ]
 )

@@ -119,8 +119,17 @@ public enum CurveFitter {
         return total
     }
 
+    /// Jacobian of the response with respect to θ, as a SIMD row (lanes past the parameter count are zero).
+    @inline(__always)
+    static func jacobianVector(_ x: Double, _ p: CurveParameters, _ model: CurveModel) -> SIMD8<Double> {
+        var g = p.gradientVector(x)
+        g[2] *= p.c  // ∂/∂ln c = c ∂/∂c
+        if model == .fiveParameter { g[4] *= p.g } else { g[4] = 0 }
+        return g
+    }
+
     /// Marquardt's damped Gauss–Newton with diagonal scaling; stops when SSE and θ change by < 1e−12
-    /// relative, or after 2,000 iterations.
+    /// relative, or after 2,000 iterations. Small fixed-size arithmetic: no allocation per iteration.
     static func levenbergMarquardt(theta start: [Double], x: [Double], y: [Double], w: [Double], model: CurveModel)
         -> (theta: [Double], sse: Double, converged: Bool, iterations: Int) {
         let n = start.count
@@ -128,28 +137,33 @@ public enum CurveFitter {
         var current = sse(theta, x: x, y: y, w: w, model: model)
         guard current.isFinite else { return (theta, .infinity, false, 0) }
         var lambda = 1e-3
+        var jtj = [Double](repeating: 0, count: 25)
+        var system = [Double](repeating: 0, count: 25)
+        var step = [Double](repeating: 0, count: 5)
+        var candidate = theta
         for iteration in 1...2000 {
             let p = parameters(theta, model)
-            var jtj = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
-            var jtr = [Double](repeating: 0, count: n)
+            var jtr = SIMD8<Double>(repeating: 0)
+            var rows = [SIMD8<Double>](repeating: .zero, count: 5)
             for i in x.indices {
-                let row = jacobianRow(x[i], p, model)
+                let row = jacobianVector(x[i], p, model)
                 let r = y[i] - p.response(x[i])
-                for j in 0..<n {
-                    jtr[j] += w[i] * row[j] * r
-                    for k in 0..<n { jtj[j][k] += w[i] * row[j] * row[k] }
-                }
+                jtr += w[i] * r * row
+                for j in 0..<n { rows[j] += w[i] * row[j] * row }
             }
+            for j in 0..<n { for k in 0..<n { jtj[j * 5 + k] = rows[j][k] } }
             var improved = false
             while lambda < 1e20 {
-                var system = jtj
-                for j in 0..<n { system[j][j] += lambda * max(jtj[j][j], 1e-300) }
-                guard let step = solve(system, jtr) else { lambda *= 10; continue }
-                let candidate = zip(theta, step).map { $0 + $1 }
+                for j in 0..<n { for k in 0..<n { system[j * 5 + k] = jtj[j * 5 + k] } }
+                for j in 0..<n { system[j * 5 + j] += lambda * max(jtj[j * 5 + j], 1e-300) }
+                var rhs = (0..<n).map { jtr[$0] }
+                guard solveInPlace(&system, &rhs, n, into: &step) else { lambda *= 10; continue }
+                for j in 0..<n { candidate[j] = theta[j] + step[j] }
                 let value = sse(candidate, x: x, y: y, w: w, model: model)
                 if value.isFinite && value <= current {
                     let sseChange = abs(current - value) / max(current, 1e-300)
-                    let thetaChange = zip(theta, candidate).map { abs($0 - $1) / max(abs($0), 1e-12) }.max() ?? 0
+                    var thetaChange = 0.0
+                    for j in 0..<n { thetaChange = max(thetaChange, abs(theta[j] - candidate[j]) / max(abs(theta[j]), 1e-12)) }
                     theta = candidate
                     current = value
                     lambda = max(lambda / 10, 1e-15)
@@ -163,6 +177,31 @@ public enum CurveFitter {
             if !improved { return (theta, current, true, iteration) }
         }
         return (theta, current, false, 2000)
+    }
+
+    /// Solves the n×n system held row-major with stride 5; false when singular.
+    static func solveInPlace(_ m: inout [Double], _ v: inout [Double], _ n: Int, into x: inout [Double]) -> Bool {
+        for col in 0..<n {
+            var pivot = col
+            for row in (col + 1)..<max(n, col + 1) where abs(m[row * 5 + col]) > abs(m[pivot * 5 + col]) { pivot = row }
+            guard m[pivot * 5 + col] != 0, m[pivot * 5 + col].isFinite else { return false }
+            if pivot != col {
+                for k in 0..<n { m.swapAt(col * 5 + k, pivot * 5 + k) }
+                v.swapAt(col, pivot)
+            }
+            for row in (col + 1)..<max(n, col + 1) {
+                let f = m[row * 5 + col] / m[col * 5 + col]
+                for k in col..<n { m[row * 5 + k] -= f * m[col * 5 + k] }
+                v[row] -= f * v[col]
+            }
+        }
+        for row in stride(from: n - 1, through: 0, by: -1) {
+            var s = v[row]
+            for k in (row + 1)..<max(n, row + 1) { s -= m[row * 5 + k] * x[k] }
+            x[row] = s / m[row * 5 + row]
+            if !x[row].isFinite { return false }
+        }
+        return true
     }
 
     /// Gaussian elimination with partial pivoting; nil when singular.

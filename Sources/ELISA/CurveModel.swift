@@ -39,7 +39,13 @@ public struct CurveParameters: Sendable, Equatable {
 
     /// Partial derivatives of the response with respect to (a, b, c, d, g).
     func gradient(_ x: Double) -> [Double] {
-        if x <= 0 { return [1, 0, 0, 0, 0] }
+        let g = gradientVector(x)
+        return [g[0], g[1], g[2], g[3], g[4]]
+    }
+
+    /// The same partial derivatives in a SIMD vector (lanes 5–7 zero), without allocating.
+    func gradientVector(_ x: Double) -> SIMD8<Double> {
+        if x <= 0 { return SIMD8(1, 0, 0, 0, 0, 0, 0, 0) }
         let u = pow(x / c, b)
         let base = 1 + u
         let denominator = pow(base, g)
@@ -49,6 +55,6 @@ public struct CurveParameters: Sendable, Equatable {
         let dC = common * u * (-b / c)
         let dD = 1 - dA
         let dG = -(a - d) * log(base) / denominator
-        return [dA, dB, dC, dD, dG]
+        return SIMD8(dA, dB, dC, dD, dG, 0, 0, 0)
     }
 }

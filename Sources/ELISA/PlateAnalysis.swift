@@ -11,6 +11,10 @@ public struct ELISAOptions: Sendable {
     public var substitution: Substitution = .lloqHalf
     /// HIGH_CV above this replicate CV (%).
     public var cvLimit: Double = 20
+    /// Wells an analyst masked, with the reason (recorded in the curve's QC list).
+    public var masks: [String: String] = [:]
+    /// Dilutions of one sample disagreeing by more than this (relative to their mean) are DILUTION_NONLINEAR.
+    public var dilutionAgreement: Double = 0.20
 
     public init() {}
 }
@@ -79,9 +83,13 @@ public struct PlateAnalysis: Sendable {
         for well in layout.entries.keys where layout.entries[well]!.role != .empty && read.wells[well] == nil {
             throw ELISAError(.layoutMismatch, file: file, place: "well \(well)", "the layout uses well \(well), which the plate read does not have")
         }
-        /// Dual-wavelength correction: OD − reference OD, when a reference was read.
+        for (well, reason) in options.masks.sorted(by: { Well.order($0.key) < Well.order($1.key) }) {
+            qc.append("well \(well) masked: \(reason)")
+        }
+        let masks = options.masks
+        /// Dual-wavelength correction: OD − reference OD, when a reference was read. Masked wells give nothing.
         func corrected(_ well: String) -> Double? {
-            guard let reading = read.wells[well], let od = reading.measurement else { return nil }
+            guard masks[well] == nil, let reading = read.wells[well], let od = reading.measurement else { return nil }
             if let reference = reading.reference { return od - reference }
             if read.wavelengths.reference != nil, reading.text == nil { return nil }
             return od
@@ -169,13 +177,22 @@ public struct PlateAnalysis: Sendable {
         for key in order {
             let group = groups[key]!
             let first = group[0]
-            let wells = group.map(\.well)
+            let designed = group.map(\.well)
+            let wells = designed.filter { masks[$0] == nil }
             let values = wells.compactMap(net)
             let saturated = wells.contains { read.wells[$0]?.measurement == nil }
+            if wells.isEmpty {
+                results.append(SampleResult(sampleID: first.sampleID, subjectID: first.subjectID, condition: first.condition, wells: designed,
+                                            dilution: first.dilution, netOD: [], meanNetOD: nil, cvPercent: nil, concentrationInWell: nil,
+                                            extrapolated: nil, status: "MASKED", flags: ["ALL_WELLS_MASKED"], value: nil, valueText: "",
+                                            valueForStats: nil, selected: false))
+                continue
+            }
             var result = SampleResult(sampleID: first.sampleID, subjectID: first.subjectID, condition: first.condition, wells: wells,
                                       dilution: first.dilution, netOD: values, meanNetOD: nil, cvPercent: nil, concentrationInWell: nil,
                                       extrapolated: nil, status: "OK", flags: [], value: nil, valueText: "", valueForStats: nil, selected: true)
             let dilution = first.dilution
+            if wells.count == 1 && designed.count > 1 { result.flags.append("SINGLE_REPLICATE") }
             func censor(below: Bool) {
                 result.status = below ? "<LLOQ" : ">ULOQ"
                 let limit = (below ? lloq : uloq).map { $0 * dilution }
@@ -235,6 +252,14 @@ public struct PlateAnalysis: Sendable {
                 abs((results[$0].meanNetOD ?? .infinity) - midpoint) < abs((results[$1].meanNetOD ?? .infinity) - midpoint)
             }
             for i in indices { results[i].selected = i == chosen }
+            // In-range dilutions that disagree beyond the limit point to a matrix effect.
+            let values = inRange.compactMap { results[$0].value }
+            if values.count > 1 {
+                let mean = values.reduce(0, +) / Double(values.count)
+                if values.contains(where: { abs($0 - mean) / mean > options.dilutionAgreement }) {
+                    for i in indices { results[i].flags.append("DILUTION_NONLINEAR") }
+                }
+            }
         }
         samples = results
     }

@@ -65,3 +65,29 @@ public struct PlateLayout: Sendable {
         return PlateLayout(entries: entries)
     }
 }
+
+extension PlateLayout {
+    /// Makes the study's sample sheet authoritative for subject and condition: empty layout cells are filled
+    /// from it, a contradiction is an error naming the well, and a sample well whose id the sheet lacks is an
+    /// error (OUTCOMES.md §4). Controls (role `control`) need not be in the sheet.
+    public mutating func reconcile(with sheet: [String: (subject: String, condition: String)], file: String, sheetName: String) throws {
+        var problems: [String] = []
+        for well in entries.keys.sorted(by: { Well.order($0) < Well.order($1) }) {
+            guard var entry = entries[well], entry.role == .sample || entry.role == .control else { continue }
+            guard let known = sheet[entry.sampleID] else {
+                if entry.role == .sample { problems.append("well \(well): sample '\(entry.sampleID)' is not in \(sheetName)") }
+                continue
+            }
+            if !entry.subjectID.isEmpty && entry.subjectID != known.subject {
+                problems.append("well \(well): subject_id '\(entry.subjectID)' contradicts \(sheetName) ('\(known.subject)' for \(entry.sampleID))")
+            }
+            if !entry.condition.isEmpty && entry.condition != known.condition {
+                problems.append("well \(well): condition '\(entry.condition)' contradicts \(sheetName) ('\(known.condition)' for \(entry.sampleID))")
+            }
+            entry.subjectID = known.subject
+            entry.condition = known.condition
+            entries[well] = entry
+        }
+        guard problems.isEmpty else { throw ELISAError(.layoutMismatch, file: file, problems.joined(separator: "; ")) }
+    }
+}

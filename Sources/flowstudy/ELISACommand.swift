@@ -49,6 +49,12 @@ struct ELISACommand: ParsableCommand {
     @Option(help: "Concentration units of the standards.")
     var units: String = "pg/mL"
 
+    @Option(help: "Mask a well, with the reason: --mask B7:'bubble' (repeatable; recorded in curves.json).")
+    var mask: [String] = []
+
+    @Option(help: "The study's samples.csv: authoritative for subject and condition (a contradiction is an error).")
+    var samples: String?
+
     @Option(help: "Output folder: concentrations.csv and curves.json.")
     var out: String
 
@@ -58,6 +64,12 @@ struct ELISACommand: ParsableCommand {
         }
         if runs != nil && plate != nil { throw ValidationError("give either a plate or --runs, not both") }
         guard cvLimit > 0 else { throw ValidationError("--cv-limit must be above 0") }
+        for item in mask {
+            let parts = item.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, Well.normalise(String(parts[0])) != nil, !parts[1].isEmpty else {
+                throw ValidationError("--mask expects WELL:reason, e.g. B7:bubble; found '\(item)'")
+            }
+        }
     }
 
     func run() throws {
@@ -67,6 +79,10 @@ struct ELISACommand: ParsableCommand {
         options.blank = blank
         options.substitution = substitute
         options.cvLimit = cvLimit
+        for item in mask {
+            let parts = item.split(separator: ":", maxSplits: 1)
+            if let well = Well.normalise(String(parts[0])) { options.masks[well] = String(parts[1]) }
+        }
         var jobs: [(plate: String, name: String?, layout: String, analyte: String)] = []
         do {
             if let runs {
@@ -89,6 +105,17 @@ struct ELISACommand: ParsableCommand {
             } else {
                 jobs = [(plate!, plateName, layout!, analyte!)]
             }
+            var sheet: [String: (subject: String, condition: String)]?
+            if let samples {
+                guard let data = FileManager.default.contents(atPath: samples) else { throw ELISAError(.unreadableFile, file: samples, "expected a readable samples.csv") }
+                let table = try CSVTable(String(decoding: data, as: UTF8.self))
+                guard let id = table.header.firstIndex(of: "sample_id"), let subject = table.header.firstIndex(of: "subject_id"),
+                      let condition = table.header.firstIndex(of: "condition") else {
+                    throw ELISAError(.badLayout, file: samples, place: "line 1", "expected columns sample_id, subject_id and condition")
+                }
+                sheet = Dictionary(table.rows.filter { $0.count > max(id, subject, condition) }.map { ($0[id], ($0[subject], $0[condition])) },
+                                   uniquingKeysWith: { first, _ in first })
+            }
             var rows: [[String]] = []
             var curves: [[String: Any]] = []
             for job in jobs {
@@ -106,7 +133,8 @@ struct ELISACommand: ParsableCommand {
                 guard let layoutData = FileManager.default.contents(atPath: job.layout) else {
                     throw ELISAError(.unreadableFile, file: job.layout, "expected a readable layout file")
                 }
-                let plateLayout = try PlateLayout.csv(String(decoding: layoutData, as: UTF8.self), file: job.layout)
+                var plateLayout = try PlateLayout.csv(String(decoding: layoutData, as: UTF8.self), file: job.layout)
+                if let sheet, let samples { try plateLayout.reconcile(with: sheet, file: job.layout, sheetName: samples) }
                 let analysis = try PlateAnalysis(read: read, layout: plateLayout, analyte: job.analyte, options: options, file: job.plate)
                 rows += analysis.concentrationRows(units: units)
                 curves.append(analysis.curveRecord())

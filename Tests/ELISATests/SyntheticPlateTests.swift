@@ -143,3 +143,53 @@ struct SyntheticPlateTests {
         #expect { try Self.analyse(Self.plate(samples: [], standardODs: ods), options: options) } throws: { ($0 as? ELISAError)?.code == .badWeights }
     }
 }
+
+@Suite("Masked wells and dilution linearity")
+struct MaskAndDilutionTests {
+    @Test("one of two wells masked: the sample keeps its value with SINGLE_REPLICATE; the mask is recorded")
+    func singleReplicate() throws {
+        let t = SyntheticPlateTests.truth
+        let od = t.response(100)
+        let plate = SyntheticPlateTests.plate(samples: [("S", ["\(od)", "\(od * 3)"], 1)])
+        var options = ELISAOptions()
+        options.masks = ["A4": "bubble in the well"]
+        let analysis = try SyntheticPlateTests.analyse(plate, options: options)
+        let sample = analysis.samples[0]
+        #expect(sample.flags == ["SINGLE_REPLICATE"])
+        #expect(sample.value!.isApproximatelyEqual(to: 100, relativeTolerance: 1e-7))
+        #expect(sample.cvPercent == nil)
+        #expect(analysis.qc.contains("well A4 masked: bubble in the well"))
+        options.masks["A3"] = "also masked"
+        #expect(try SyntheticPlateTests.analyse(plate, options: options).samples[0].status == "MASKED")
+    }
+
+    @Test("in-range dilutions disagreeing by more than 20 % are DILUTION_NONLINEAR")
+    func nonlinear() throws {
+        let t = SyntheticPlateTests.truth
+        // 1:100 gives 40 in the well → 4,000; 1:10 gives 200 → 2,000: a factor of two apart.
+        let plate = SyntheticPlateTests.plate(samples: [("S", ["\(t.response(40))", "\(t.response(40))"], 100), ("S", ["\(t.response(200))", "\(t.response(200))"], 10)])
+        let analysis = try SyntheticPlateTests.analyse(plate)
+        #expect(analysis.samples.allSatisfy { $0.flags.contains("DILUTION_NONLINEAR") })
+        // Agreeing dilutions (40 at 1:100 and 400 at 1:10 → 4,000 both) are not flagged.
+        let agreeing = try SyntheticPlateTests.analyse(SyntheticPlateTests.plate(samples: [("S", ["\(t.response(40))", "\(t.response(40))"], 100), ("S", ["\(t.response(400))", "\(t.response(400))"], 10)]))
+        #expect(agreeing.samples.allSatisfy { !$0.flags.contains("DILUTION_NONLINEAR") })
+    }
+}
+
+@Suite("The sample sheet is authoritative")
+struct SheetReconciliationTests {
+    @Test("empty layout cells are filled, contradictions and unknown samples are errors naming the well")
+    func reconcile() throws {
+        let text = "well,role,sample_id,subject_id,condition,std_conc,dilution_factor\nA3,sample,P1_UT,,,,50\nA4,sample,P1_UT,P1,RUX,,50\nA5,sample,P9_UT,P9,UT,,50\nA6,control,MEDIUM,,,,1\n"
+        var layout = try PlateLayout.csv(text, file: "layout.csv")
+        let sheet: [String: (subject: String, condition: String)] = ["P1_UT": ("P1", "UT")]
+        #expect { try layout.reconcile(with: sheet, file: "layout.csv", sheetName: "samples.csv") } throws: { error in
+            let text = "\(error)"
+            return text.contains("well A4: condition 'RUX' contradicts samples.csv") && text.contains("well A5: sample 'P9_UT' is not in samples.csv")
+                && !text.contains("A6")
+        }
+        var fine = try PlateLayout.csv("well,role,sample_id,subject_id,condition,std_conc,dilution_factor\nA3,sample,P1_UT,,,,50\n", file: "l.csv")
+        try fine.reconcile(with: sheet, file: "l.csv", sheetName: "samples.csv")
+        #expect(fine.entries["A3"]?.subjectID == "P1" && fine.entries["A3"]?.condition == "UT")
+    }
+}

@@ -3,6 +3,7 @@
 //   parse FILE [--repeat N]   parse an FCS file into per-channel columns on one core; compare with
 //                             `cat FILE > /dev/null` and, when FLOWSTUDY_PYTHON has flowio, FlowIO on the same file.
 //                             Targets (issue 3): ≤ 2× the raw read, ≥ 5× faster than FlowIO.
+import ELISA
 import FCS
 import Foundation
 import Gating
@@ -144,7 +145,6 @@ func gate(_ file: String, template path: String, repeats: Int) throws {
     }
 }
 
-MemoryTuning.reuseLargeAllocations()
 /// Batch: the release `flowstudy batch` on every FCS file of a folder, at --jobs 1 and 2, with its run.json's
 /// peak RSS; FlowKit's end-to-end loop (bench_peers.py) over the same files in one and in two processes.
 func batch(_ folder: String, template: String, flowKit: Bool) throws {
@@ -207,15 +207,34 @@ func batch(_ folder: String, template: String, flowKit: Bool) throws {
     print(String(format: "  FlowStudy --jobs 2 is %.1f× faster than FlowKit in two processes (target ≥ 20×)", two / walls[2]!))
 }
 
+/// ELISA: read one plate and its layout, fit a 4PL and a 5PL and back-calculate every sample (target < 5 ms).
+func elisa(_ plate: String, layout: String, repeats: Int) throws {
+    let layoutText = try String(contentsOfFile: layout, encoding: .utf8)
+    for model in [CurveModel.fourParameter, .fiveParameter] {
+        var options = ELISAOptions()
+        options.model = model
+        var samples = 0
+        let seconds = try best(repeats) {
+            let read = try PlateRead.read(contentsOf: plate)[0]
+            let analysis = try PlateAnalysis(read: read, layout: PlateLayout.csv(layoutText, file: layout), analyte: "bench", options: options)
+            samples = analysis.samples.count
+        }
+        print(String(format: "elisa %@ %@: %.2f ms for %d samples (read, fit, back-calculate; target < 5 ms)",
+                     (plate as NSString).lastPathComponent, model.label, seconds * 1e3, samples))
+    }
+}
+
+MemoryTuning.reuseLargeAllocations()
 let arguments = Array(CommandLine.arguments.dropFirst())
 let repeats = arguments.firstIndex(of: "--repeat").flatMap { Int(arguments[$0 + 1]) } ?? 7
 do {
     switch arguments.first {
     case "parse" where arguments.count >= 2: try parse(arguments[1], repeats: repeats)
     case "gate" where arguments.count >= 3: try gate(arguments[1], template: arguments[2], repeats: repeats)
+    case "elisa" where arguments.count >= 3: try elisa(arguments[1], layout: arguments[2], repeats: repeats)
     case "batch" where arguments.count >= 3: try batch(arguments[1], template: arguments[2], flowKit: arguments.contains("--flowkit"))
     default:
-        print("usage: flowstudy-bench parse FILE.fcs [--repeat N]\n       flowstudy-bench gate FILE.fcs TEMPLATE.json [--repeat N]\n       flowstudy-bench batch FOLDER TEMPLATE.json [--flowkit]")
+        print("usage: flowstudy-bench parse FILE.fcs [--repeat N]\n       flowstudy-bench gate FILE.fcs TEMPLATE.json [--repeat N]\n       flowstudy-bench batch FOLDER TEMPLATE.json [--flowkit]\n       flowstudy-bench elisa PLATE LAYOUT [--repeat N]")
         exit(64)
     }
 } catch {
