@@ -193,3 +193,21 @@ struct SheetReconciliationTests {
         #expect(fine.entries["A3"]?.subjectID == "P1" && fine.entries["A3"]?.condition == "UT")
     }
 }
+
+@Suite("Plate QC notes")
+struct PlateQCTests {
+    @Test("an overflowed standard well is left out of the fit and named; a high blank raises a plate warning")
+    func qcNotes() throws {
+        var (plate, layout) = SyntheticPlateTests.plate(samples: [("S", ["1.0", "1.0"], 1)])
+        plate = plate.replacingOccurrences(of: "A2,", with: "A2,OVRFLW,0.03\nX,")
+            .split(separator: "\n").filter { !$0.hasPrefix("X,") }.joined(separator: "\n") + "\n"
+        let analysis = try SyntheticPlateTests.analyse((plate, layout))
+        #expect(analysis.qc.contains { $0.contains("standard 1000") && $0.contains("1 overflowed well(s) excluded") })
+        #expect(analysis.standards.last?.netOD.count == 1)
+        // Blank wells reading 0.3 above the reference: corrected blank mean 0.3 > 0.2.
+        layout = layout.replacingOccurrences(of: "H1,blank", with: "H1,blank")
+        let highBlank = plate.replacingOccurrences(of: "H1,0.07,0.03", with: "H1,0.33,0.03").replacingOccurrences(of: "H2,0.07,0.03", with: "H2,0.33,0.03")
+        let warned = try SyntheticPlateTests.analyse((highBlank, layout))
+        #expect(warned.qc.contains { $0.contains("> 0.2: substrate or washing problem") })
+    }
+}
