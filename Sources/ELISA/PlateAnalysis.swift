@@ -80,7 +80,7 @@ public struct PlateAnalysis: Sendable {
         self.analyte = analyte
         self.options = options
         var qc: [String] = []
-        for well in layout.entries.keys where layout.entries[well]!.role != .empty && read.wells[well] == nil {
+        for (well, entry) in layout.entries where entry.role != .empty && read.wells[well] == nil {
             throw ELISAError(.layoutMismatch, file: file, place: "well \(well)", "the layout uses well \(well), which the plate read does not have")
         }
         for (well, reason) in options.masks.sorted(by: { Well.order($0.key) < Well.order($1.key) }) {
@@ -175,7 +175,7 @@ public struct PlateAnalysis: Sendable {
         let lloq = passing.first?.nominal, uloq = passing.last?.nominal
         let substitution = options.substitution, cvLimit = options.cvLimit, accepted = curveAccepted
         for key in order {
-            let group = groups[key]!
+            guard let group = groups[key] else { continue }
             let first = group[0]
             let designed = group.map(\.well)
             let wells = designed.filter { masks[$0] == nil }

@@ -64,7 +64,7 @@ extension PlateRead {
         let measurement = nanometres[0]
         let reference = !reduced && nanometres.count > 1 ? nanometres[1] : nil
         var wells: [String: Reading] = [:]
-        for (well, cell) in byWavelength[measurement]! {
+        for (well, cell) in byWavelength[measurement] ?? [:] {
             let (value, text) = reading(cell)
             var referenceValue: Double?
             var referenceText: String?
@@ -238,8 +238,8 @@ extension PlateRead {
                 }
                 for k in 0..<count {
                     let values = cells(dataLines[k])
-                    for (j, well) in wells.enumerated() where Well.normalise(well) != nil && 2 + j < values.count {
-                        byWavelength[nanometres[k], default: [:]][Well.normalise(well)!] = values[2 + j]
+                    for (j, well) in wells.enumerated() where 2 + j < values.count {
+                        if let name = Well.normalise(well) { byWavelength[nanometres[k], default: [:]][name] = values[2 + j] }
                     }
                 }
             } else {

@@ -54,24 +54,11 @@ public struct Parameter: Equatable, Sendable {
                 logDecades: Double = 0, logOffset: Double = 0, gain: Double? = nil, voltage: Double? = nil,
                 filter: String? = nil, storedType: StoredType = .float, type: String? = nil, detector: String? = nil,
                 tag: String? = nil, analyte: String? = nil, feature: String? = nil) {
-        self.index = index
-        self.name = name
-        self.marker = marker
-        self.bits = bits
-        self.rangeText = rangeText
-        self.range = Double(rangeText.trimmingSpaces)
-        self.logDecades = logDecades
-        self.logOffset = logOffset
-        self.amplificationText = logDecades > 0 ? "\(shortestText(logDecades)),\(shortestText(logOffset))" : "0,0"
-        self.gain = gain
-        self.voltage = voltage
-        self.filter = filter
-        self.storedType = storedType
-        self.type = type
-        self.detector = detector
-        self.tag = tag
-        self.analyte = analyte
-        self.feature = feature
+        self.init(index: index, name: name, marker: marker, bits: bits, rangeText: rangeText, range: Double(rangeText.trimmingSpaces),
+                  logDecades: logDecades, logOffset: logOffset,
+                  amplificationText: logDecades > 0 ? "\(shortestText(logDecades)),\(shortestText(logOffset))" : "0,0",
+                  gain: gain, voltage: voltage, filter: filter, storedType: storedType, type: type, detector: detector,
+                  tag: tag, analyte: analyte, feature: feature)
     }
 
     init(index: Int, name: String, marker: String?, bits: Int, rangeText: String, range: Double?,

@@ -43,6 +43,9 @@ public struct PatientReport: Sendable {
         guard table.header == MarkerReadout.header else {
             throw ReportError(description: "\(markersPath): header: expected \(MarkerReadout.header.joined(separator: ","))")
         }
+        if let short = table.rows.indices.first(where: { table.rows[$0].count != table.header.count }) {
+            throw ReportError(description: "\(markersPath): line \(table.lines[short]): expected \(table.header.count) cells, found \(table.rows[short].count)")
+        }
         let rows = table.rows.map { Dictionary(uniqueKeysWithValues: zip(table.header, $0)) }.filter { $0["subject_id"] == subject }
         guard !rows.isEmpty else {
             let subjects = Set(table.rows.map { $0[1] }).sorted()
@@ -54,13 +57,15 @@ public struct PatientReport: Sendable {
         var cells: [String: [String: Cell]] = [:]
         var conditions: [String] = []
         for row in rows {
-            let marker = row["marker"]!, condition = row["condition"]!
+            // Every row has every column (checked above).
+            func cell(_ name: String) -> String { row[name] ?? "" }
+            let marker = cell("marker"), condition = cell("condition")
             if !markers.contains(marker) { markers.append(marker) }
             if !conditions.contains(condition) { conditions.append(condition) }
-            populations[marker] = row["population"]
-            cells[marker, default: [:]][condition] = Cell(sampleID: row["sample_id"]!, events: row["n_events"]!, mfi: row["mfi"]!,
-                                                          deltaMFI: row["delta_mfi"]!, percentPositive: row["percent_positive"]!,
-                                                          threshold: row["threshold"]!, flags: row["flags"]!)
+            populations[marker] = cell("population")
+            cells[marker, default: [:]][condition] = Cell(sampleID: cell("sample_id"), events: cell("n_events"), mfi: cell("mfi"),
+                                                          deltaMFI: cell("delta_mfi"), percentPositive: cell("percent_positive"),
+                                                          threshold: cell("threshold"), flags: cell("flags"))
         }
         self.markers = markers
         self.populations = populations
@@ -124,7 +129,10 @@ public struct PatientReport: Sendable {
         lines.append("")
         for condition in conditions {
             let ids = Set(markers.compactMap { cells[$0]?[condition]?.sampleID }).sorted()
-            for id in ids { lines.append("- \(condition): \(id)" + ((qcFlags[id] ?? "").isEmpty ? "" : " — QC: \(qcFlags[id]!)")) }
+            for id in ids {
+                let qc = qcFlags[id] ?? ""
+                lines.append("- \(condition): \(id)" + (qc.isEmpty ? "" : " — QC: \(qc)"))
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

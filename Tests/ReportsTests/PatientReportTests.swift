@@ -62,3 +62,13 @@ struct PatientReportTests {
         #expect(PatientReport.displayOrder(["SERUM_RUX", "RUX", "UT", "SERUM"]) == ["SERUM", "SERUM_RUX", "UT", "RUX"])
     }
 }
+
+@Suite("A damaged markers.csv")
+struct DamagedMarkersTests {
+    @Test("a short row is an error naming the line, not a crash")
+    func shortRow() throws {
+        let folder = try TemporaryDirectory()
+        try (MarkerReadout.header.joined(separator: ",") + "\nP1_UT,P1,UT,macrophages\n").write(to: folder.url.appendingPathComponent("markers.csv"), atomically: true, encoding: .utf8)
+        #expect { try PatientReport(batch: folder.url.path, subject: "P1") } throws: { "\($0)".contains("line 2: expected 19 cells, found 4") }
+    }
+}
