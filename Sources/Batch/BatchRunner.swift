@@ -9,10 +9,14 @@ import Synchronization
 /// groups of tubes (a sample with its FMO/isotype controls: same subject and condition), so a control's
 /// threshold is always ready before the samples it serves, and at most one tube per worker is in memory.
 public final class BatchRunner: Sendable {
+    /// The gating template.
     public let template: GatingTemplate
+    /// The tubes.
     public let sheet: SampleSheet
+    /// Jobs, shard, reader leniency.
     public let options: BatchOptions
 
+    /// A runner for a sheet and a template.
     public init(template: GatingTemplate, sheet: SampleSheet, options: BatchOptions) {
         self.template = template
         self.sheet = sheet
@@ -21,9 +25,13 @@ public final class BatchRunner: Sendable {
 
     /// Progress of a running batch.
     public struct Progress: Sendable {
+        /// Tubes finished.
         public var filesDone: Int
+        /// Tubes in this run.
         public var filesTotal: Int
+        /// Events read so far.
         public var events: Int
+        /// Seconds since the start.
         public var seconds: Double
     }
 

@@ -4,6 +4,7 @@ import Gating
 /// One row of `markers.csv`: a marker on a population of one sample, with its threshold and control.
 /// `docs/statistics.md` defines every column.
 public struct MarkerReadout: Sendable {
+    /// Columns of markers.csv, defined in docs/statistics.md.
     public var sampleID: String
     public var subjectID: String
     public var condition: String

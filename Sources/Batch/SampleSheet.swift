@@ -5,10 +5,13 @@ import Foundation
 public struct SampleSheet: Sendable {
     /// One tube.
     public struct Entry: Sendable, Equatable {
+        /// Unique id of the tube.
         public var sampleID: String
         /// The FCS file, resolved against the sheet's folder.
         public var file: String
+        /// The subject (patient or donor).
         public var subjectID: String
+        /// UT, RUX, SERUM, SERUM_RUX…
         public var condition: String
         /// `FMO`, `isotype`, or nil for a stained sample.
         public var controlType: String?
@@ -32,7 +35,9 @@ public struct SampleSheet: Sendable {
 
     /// Every problem of a sheet, each with its row and column, found before any FCS file is read.
     public struct Problems: Error, Sendable, CustomStringConvertible {
+        /// The sheet or folder.
         public var file: String
+        /// Each problem with its row and column.
         public var problems: [String]
         public var description: String { "\(file): \(problems.count) problem\(problems.count == 1 ? "" : "s")\n" + problems.map { "  \($0)" }.joined(separator: "\n") }
     }

@@ -18,18 +18,29 @@ public enum Weighting: String, Sendable, CaseIterable {
 
 /// A fitted standard curve with its diagnostics.
 public struct CurveFit: Sendable {
+    /// 4PL or 5PL.
     public var model: CurveModel
+    /// The weights used.
     public var weighting: Weighting
+    /// The fitted parameters.
     public var parameters: CurveParameters
     /// Approximate standard errors from s²(JᵀWJ)⁻¹, in (a, b, c, d[, g]).
     public var standardErrors: [Double]
+    /// Σ w (y − f)² at the solution.
     public var weightedSSE: Double
+    /// Σ (y − f)² at the solution.
     public var unweightedSSE: Double
+    /// 1 − SS_resid/SS_total, unweighted, on the fitted points.
     public var rSquared: Double
+    /// Number of points fitted.
     public var points: Int
+    /// Points minus parameters.
     public var degreesOfFreedom: Int
+    /// sqrt(weighted SSE / df).
     public var residualSD: Double
+    /// Whether the stopping rule was met within 2,000 iterations.
     public var converged: Bool
+    /// Iterations used by the best start.
     public var iterations: Int
 }
 

@@ -2,12 +2,18 @@ import Foundation
 
 /// Options of an ELISA analysis (defaults from METHODS.md).
 public struct ELISAOptions: Sendable {
+    /// How blank wells are used.
     public enum Blank: String, Sendable, CaseIterable { case subtract, fitAsZeroStandard = "fit-as-zero-standard" }
+    /// The number statistics use for a value below the LLOQ.
     public enum Substitution: String, Sendable, CaseIterable { case lloqHalf = "lloq_half", lloqSqrt2 = "lloq_sqrt2", lloq, zero }
 
+    /// The curve model (default 4PL).
     public var model: CurveModel = .fourParameter
+    /// The weights (default none).
     public var weighting: Weighting = .none
+    /// Blank subtraction (default) or the blank as a zero standard.
     public var blank: Blank = .subtract
+    /// Substitution below the LLOQ (default LLOQ/2).
     public var substitution: Substitution = .lloqHalf
     /// HIGH_CV above this replicate CV (%).
     public var cvLimit: Double = 20
@@ -16,11 +22,13 @@ public struct ELISAOptions: Sendable {
     /// Dilutions of one sample disagreeing by more than this (relative to their mean) are DILUTION_NONLINEAR.
     public var dilutionAgreement: Double = 0.20
 
+    /// The defaults of METHODS.md.
     public init() {}
 }
 
 /// A plate analysed: corrected ODs, the standard curve, LLOQ/ULOQ, acceptance, and every sample's value.
 public struct PlateAnalysis: Sendable {
+    /// One standard level with its recovery and pass/fail.
     public struct Standard: Sendable {
         public var nominal: Double
         public var wells: [String]
@@ -35,6 +43,7 @@ public struct PlateAnalysis: Sendable {
         public var passes: Bool
     }
 
+    /// One sample at one dilution.
     public struct SampleResult: Sendable {
         public var sampleID: String
         public var subjectID: String

@@ -4,46 +4,75 @@
 public struct Inspection: Codable, Equatable, Sendable {
     /// One channel row.
     public struct Channel: Codable, Equatable, Sendable {
+        /// 1-based parameter number.
         public var index: Int
+        /// `$PnN`.
         public var name: String
+        /// `$PnS`, when present and not blank.
         public var marker: String?
+        /// `$PnB`.
         public var bits: Int
+        /// `$PnR` as written.
         public var range: String
+        /// `$PnE` as written.
         public var amplification: String?
+        /// `$PnG`.
         public var gain: Double?
+        /// I, F, D or A.
         public var storedType: String
     }
 
     /// The spillover matrix, when the file has one.
     public struct SpilloverSummary: Codable, Equatable, Sendable {
+        /// The spillover keyword used.
         public var keyword: String
+        /// Channel names as written.
         public var channels: [String]?
+        /// Number of channels.
         public var size: Int
     }
 
     /// One keyword.
     public struct Keyword: Codable, Equatable, Sendable {
+        /// The keyword as written.
         public var key: String
+        /// Its value.
         public var value: String
+        /// TEXT, STEXT or ANALYSIS.
         public var segment: String
     }
 
     /// One data set.
     public struct DataSet: Codable, Equatable, Sendable {
+        /// 1-based position in the `$NEXTDATA` chain.
         public var dataSet: Int
+        /// FCS version from the HEADER.
         public var version: String
+        /// `$CYT`, else the acquisition software.
         public var cytometer: String?
+        /// `$DATE` as written.
         public var date: String?
+        /// Number of events.
         public var events: Int
+        /// Number of parameters.
         public var parameters: Int
+        /// `$DATATYPE`.
         public var dataType: String?
+        /// `$BYTEORD`.
         public var byteOrder: String?
+        /// `$TIMESTEP` when it is a number.
         public var timestep: Double?
+        /// The channel table.
         public var channels: [Channel]
+        /// The spillover matrix, when readable.
         public var spillover: SpilloverSummary?
+        /// Why a spillover keyword could not be read.
         public var spilloverError: String?
+        /// What the reader repaired.
         public var repairs: [Repair]
+        /// Number of ANALYSIS keywords.
         public var analysisKeywords: Int
+        /// Every keyword, with `--keywords`.
         public var keywords: [Keyword]?
     }
 

@@ -36,9 +36,13 @@ public enum Gate: Hashable, Sendable {
 
 /// `min ≤ v < max` on every dimension; nil bounds are open.
 public struct RectangleGate: Hashable, Sendable {
+    /// The dimensions the gate reads, in order.
     public var dimensions: [GateDimension]
+    /// Lower bound per dimension (inclusive); nil is open.
     public var minimum: [Double?]
+    /// Upper bound per dimension (exclusive); nil is open.
     public var maximum: [Double?]
+    /// Creates the value from its parts.
     public init(dimensions: [GateDimension], minimum: [Double?], maximum: [Double?]) {
         self.dimensions = dimensions
         self.minimum = minimum
@@ -48,8 +52,11 @@ public struct RectangleGate: Hashable, Sendable {
 
 /// A polygon in two dimensions; the last vertex joins the first.
 public struct PolygonGate: Hashable, Sendable {
+    /// The dimensions the gate reads, in order.
     public var dimensions: [GateDimension]
+    /// Vertices as [x, y] in the dimensions' units.
     public var vertices: [[Double]]
+    /// Creates the value from its parts.
     public init(dimensions: [GateDimension], vertices: [[Double]]) {
         self.dimensions = dimensions
         self.vertices = vertices
@@ -58,10 +65,15 @@ public struct PolygonGate: Hashable, Sendable {
 
 /// `(v − mean)ᵀ Σ⁻¹ (v − mean) ≤ distanceSquare`.
 public struct EllipsoidGate: Hashable, Sendable {
+    /// The dimensions the gate reads, in order.
     public var dimensions: [GateDimension]
+    /// The centre.
     public var mean: [Double]
+    /// The covariance matrix whose inverse defines the distance.
     public var covariance: [[Double]]
+    /// Events at squared Mahalanobis distance up to this are inside.
     public var distanceSquare: Double
+    /// Creates the value from its parts.
     public init(dimensions: [GateDimension], mean: [Double], covariance: [[Double]], distanceSquare: Double) {
         self.dimensions = dimensions
         self.mean = mean
@@ -75,9 +87,13 @@ public struct EllipsoidGate: Hashable, Sendable {
 public struct QuadrantGate: Hashable, Sendable {
     /// One divider: a dimension and its increasing cut values.
     public struct Divider: Hashable, Sendable {
+        /// The id results and references use.
         public var id: String
+        /// The dimension the divider cuts.
         public var dimension: GateDimension
+        /// Cut values, increasing.
         public var cuts: [Double]
+        /// Creates the value from its parts.
         public init(id: String, dimension: GateDimension, cuts: [Double]) {
             self.id = id
             self.dimension = dimension
@@ -94,16 +110,22 @@ public struct QuadrantGate: Hashable, Sendable {
 
     /// One quadrant: an id and, per divider it constrains, a location inside the chosen interval.
     public struct Quadrant: Hashable, Sendable {
+        /// The id results and references use.
         public var id: String
+        /// Divider id → a location inside the chosen interval.
         public var positions: [String: Double]
+        /// Creates the value from its parts.
         public init(id: String, positions: [String: Double]) {
             self.id = id
             self.positions = positions
         }
     }
 
+    /// The dividers.
     public var dividers: [Divider]
+    /// The quadrants (the populations).
     public var quadrants: [Quadrant]
+    /// Creates the value from its parts.
     public init(dividers: [Divider], quadrants: [Quadrant]) {
         self.dividers = dividers
         self.quadrants = quadrants
@@ -112,17 +134,25 @@ public struct QuadrantGate: Hashable, Sendable {
 
 /// `and`, `or` (two or more operands) or `not` (one) over other populations, each optionally complemented.
 public struct BooleanGate: Hashable, Sendable {
+    /// How operands combine.
     public enum Operation: String, Hashable, Sendable { case and, or, not }
+    /// A reference to another population, optionally complemented.
     public struct Operand: Hashable, Sendable {
+        /// The population referred to.
         public var reference: String
+        /// Use the events not in the population.
         public var complement: Bool
+        /// Creates the value from its parts.
         public init(reference: String, complement: Bool = false) {
             self.reference = reference
             self.complement = complement
         }
     }
+    /// and, or or not.
     public var operation: Operation
+    /// The operands (two or more; exactly one for not).
     public var operands: [Operand]
+    /// Creates the value from its parts.
     public init(operation: Operation, operands: [Operand]) {
         self.operation = operation
         self.operands = operands

@@ -37,11 +37,15 @@ public enum ScaleTransform: Sendable {
 
 /// A population: an id, its parent (nil for all events), and the gate that selects it from the parent.
 public struct Population: Sendable {
+    /// The population id.
     public var id: String
+    /// The parent population, nil for all events.
     public var parent: String?
+    /// The gate selecting it from the parent.
     public var gate: Gate
     /// A display name, when it differs from the id.
     public var name: String?
+    /// Creates the value from its parts.
     public init(id: String, parent: String?, gate: Gate, name: String? = nil) {
         self.id = id
         self.parent = parent
@@ -63,6 +67,7 @@ public struct GatingStrategy: Sendable {
     /// (Gating-ML's `FCS` reference keeps its standard meaning: such a sample stays uncompensated).
     public var allowMissingFileMatrix: Bool
 
+    /// Creates the value from its parts.
     public init(populations: [Population], transforms: [String: ScaleTransform] = [:],
                 matrices: [String: SpilloverMatrix] = [:], allowMissingFileMatrix: Bool = true) {
         self.populations = populations

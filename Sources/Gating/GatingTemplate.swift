@@ -20,6 +20,7 @@ public struct GatingTemplate: Sendable {
         public var aliases: [String]
         /// Channel names (`$PnN`) that carry it, `*` matching anything (`AF700-A`, `*700*`).
         public var channels: [String]
+        /// Creates the value from its parts.
         public init(name: String, aliases: [String] = [], channels: [String] = []) {
             self.name = name
             self.aliases = aliases
@@ -49,9 +50,13 @@ public struct GatingTemplate: Sendable {
 
     /// One readout: a marker on a population.
     public struct Readout: Sendable, Equatable {
+        /// A panel marker.
         public var marker: String
+        /// The population the readout is computed on.
         public var population: String
+        /// How % positive is decided.
         public var threshold: Threshold
+        /// Creates the value from its parts.
         public init(marker: String, population: String, threshold: Threshold) {
             self.marker = marker
             self.population = population
@@ -59,18 +64,24 @@ public struct GatingTemplate: Sendable {
         }
     }
 
+    /// Template name.
     public var name: String?
+    /// What the template is for.
     public var description: String?
+    /// The markers and how to find them.
     public var panel: [Marker]
+    /// Where `compensated: true` takes its matrix.
     public var compensation: CompensationSource
     /// Populations (gates whose dimensions may name markers), transforms and named matrices.
     public var strategy: GatingStrategy
     /// Transform ids in the order written (the strategy keeps them in a dictionary).
     public var transformOrder: [String]
+    /// Marker × population readouts.
     public var readouts: [Readout]
     /// Populations with fewer events give NA statistics with a QC flag.
     public var minEvents: Int
 
+    /// Creates the value from its parts.
     public init(name: String? = nil, description: String? = nil, panel: [Marker] = [], compensation: CompensationSource,
                 strategy: GatingStrategy, transformOrder: [String]? = nil, readouts: [Readout] = [], minEvents: Int = 100) {
         self.name = name

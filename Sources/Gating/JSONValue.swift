@@ -10,6 +10,7 @@ public struct JSONValue: Sendable {
         case null
     }
 
+    /// The value.
     public var kind: Kind
     /// 1-based line of the value's first character.
     public var line: Int
@@ -20,11 +21,17 @@ public struct JSONValue: Sendable {
         return nil
     }
 
+    /// The string, when it is one.
     public var string: String? { if case .string(let s) = kind { return s }; return nil }
+    /// The number, when it is one.
     public var number: Double? { if case .number(let n) = kind { return n }; return nil }
+    /// The boolean, when it is one.
     public var bool: Bool? { if case .bool(let b) = kind { return b }; return nil }
+    /// The items, when it is an array.
     public var array: [JSONValue]? { if case .array(let a) = kind { return a }; return nil }
+    /// The members in order, when it is an object.
     public var members: [(key: String, value: JSONValue)]? { if case .object(let m) = kind { return m }; return nil }
+    /// Whether it is null.
     public var isNull: Bool { if case .null = kind { return true }; return false }
 
     /// The JSON type's name, for messages.
@@ -42,8 +49,11 @@ public struct JSONValue: Sendable {
 
 /// A JSON syntax error with its line and column.
 public struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
+    /// 1-based line.
     public var line: Int
+    /// 1-based column.
     public var column: Int
+    /// What is wrong.
     public var message: String
     public var description: String { "line \(line), column \(column): \(message)" }
 }

@@ -7,15 +7,23 @@ import Gating
 public struct PatientReport: Sendable {
     /// One marker in one condition.
     public struct Cell: Sendable, Equatable {
+        /// The sample the cell comes from.
         public var sampleID: String
+        /// Events in the population.
         public var events: String
+        /// MFI as in markers.csv.
         public var mfi: String
+        /// ΔMFI as in markers.csv.
         public var deltaMFI: String
+        /// % positive as in markers.csv.
         public var percentPositive: String
+        /// The threshold used.
         public var threshold: String
+        /// QC flags of the readout.
         public var flags: String
     }
 
+    /// The subject reported on.
     public var subject: String
     /// Conditions in display order: each untreated condition before its ruxolitinib partner.
     public var conditions: [String]
