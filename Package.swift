@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Transforms", targets: ["Transforms"]),
         .library(name: "Gating", targets: ["Gating"]),
         .library(name: "Batch", targets: ["Batch"]),
+        .library(name: "Plots", targets: ["Plots"]),
         .library(name: "Reports", targets: ["Reports"]),
         .library(name: "ELISA", targets: ["ELISA"]),
         .library(name: "Simulation", targets: ["Simulation"]),
@@ -38,13 +39,14 @@ let package = Package(
         .target(name: "Transforms"),
         .target(name: "Gating", dependencies: ["FCS", "Compensation", "Transforms"]),
         .target(name: "Batch", dependencies: ["FCS", "Gating", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Plots", dependencies: ["FlowStudyZlib", "FCS", "Gating", "Transforms"]),
         .target(name: "Reports", dependencies: ["Batch", "Gating"]),
         .target(name: "ELISA", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Simulation", dependencies: ["FCS"]),
         .executableTarget(
             name: "flowstudy",
             dependencies: [
-                "FCS", "Simulation", "Gating", "Batch", "Reports", "ELISA",
+                "FCS", "Simulation", "Gating", "Batch", "Reports", "ELISA", "Plots",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,6 +57,7 @@ let package = Package(
         .testTarget(name: "TransformsTests", dependencies: ["Transforms", "TestSupport"]),
         .testTarget(name: "GatingTests", dependencies: ["Gating", "FCS", "Compensation", "Transforms", "TestSupport"]),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "Gating", "FCS", "Simulation", "TestSupport"]),
+        .testTarget(name: "PlotsTests", dependencies: ["Plots", "FlowStudyZlib", "FCS", "Gating", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Batch", "Gating", "TestSupport"]),
         .testTarget(name: "ELISATests", dependencies: ["ELISA", "TestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "FCS", "TestSupport"]),

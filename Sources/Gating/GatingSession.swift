@@ -1,4 +1,5 @@
 import FCS
+import Transforms
 
 /// One sample gated with one strategy, keeping the computed values so statistics reuse them.
 public final class GatingSession {
@@ -62,5 +63,17 @@ extension GatingSession {
             }
         }
         return rows
+    }
+}
+
+extension GatingSession {
+    /// A gate dimension's values for every event, in the gate's coordinates (compensated, then transformed).
+    public func dimensionValues(_ dimension: GateDimension) throws -> [Double] {
+        try values.values(dimension, place: dimension.label)
+    }
+
+    /// The strategy's transform named `id`, if it is one-dimensional.
+    public func transform(_ id: String?) -> (any Transform)? {
+        id.flatMap { strategy.transforms[$0]?.transform }
     }
 }

@@ -1,0 +1,103 @@
+import FCS
+import Foundation
+import Gating
+
+/// The plot an analyst checks a gate on: the parent population's events in the gate's two dimensions (a density
+/// in the gate's own transformed space), every gate defined there on the same dimensions drawn over it, each with
+/// its name and % of the parent.
+public struct GatePlot: Sendable {
+    /// A gate drawn on the plot, with its label.
+    public struct DrawnGate: Sendable {
+        public var id: String
+        public var percent: Double
+        public var labelAt: (Double, Double)
+    }
+
+    public var density: DensityPlot
+    public var x: Axis
+    public var y: Axis
+    /// The raster: density with gate outlines.
+    public var bitmap: Bitmap
+    public var gates: [DrawnGate]
+    public var title: String
+
+    /// Plots the gate of `population` in `session`: its parent's events and the sibling gates on the same axes.
+    public init(session: GatingSession, population id: String, size: Int = 320) throws {
+        guard let population = session.strategy.populations.first(where: { $0.id == id || Self.quadrantIDs($0).contains(id) }) else {
+            throw GatingError(.unknownGate, place: id, "not a population of the template (\(session.strategy.resultIDs.joined(separator: ", ")))")
+        }
+        let dimensions = population.gate.dimensions
+        guard !dimensions.isEmpty else {
+            throw GatingError(.invalidGate, place: id, "a boolean gate has no axes to plot; plot its operands")
+        }
+        let parentEvents = population.parent.flatMap { session.result.membership[$0] } ?? EventSet.all(session.sample.eventCount)
+        let xs = try session.dimensionValues(dimensions[0])
+        // A one-dimensional gate is drawn against the event index's neighbour: SSC-A is more useful, but the gate's
+        // own axis is what matters; use the dimension twice with y as a spread over events.
+        let ys = dimensions.count > 1 ? try session.dimensionValues(dimensions[1]) : (0..<xs.count).map { Double($0 % 1000) / 1000 }
+        func range(_ values: [Double], _ gateValues: [Double]) -> DensityPlot.Range {
+            let q = OrderStatistics.quantiles(values, over: parentEvents, probabilities: [0.002, 0.998])
+            var low = q[0], high = q[1]
+            for v in gateValues where v.isFinite { low = min(low, v); high = max(high, v) }
+            if !low.isFinite || !high.isFinite { low = 0; high = 1 }
+            let pad = (high - low) * 0.05 + 1e-9
+            return DensityPlot.Range(low - pad, high + pad)
+        }
+        let siblings = session.strategy.populations.filter { $0.parent == population.parent && $0.gate.dimensions == dimensions }
+        var gateX: [Double] = [], gateY: [Double] = []
+        for sibling in siblings {
+            switch sibling.gate {
+            case .rectangle(let r):
+                gateX += [r.minimum[0], r.maximum[0]].compactMap { $0 }
+                if r.dimensions.count > 1 { gateY += [r.minimum[1], r.maximum[1]].compactMap { $0 } }
+            case .polygon(let p): gateX += p.vertices.map { $0[0] }; gateY += p.vertices.map { $0[1] }
+            case .ellipsoid(let e): gateX.append(e.mean[0]); if e.mean.count > 1 { gateY.append(e.mean[1]) }
+            case .quadrant(let q): for d in q.dividers { if d.dimension == dimensions[0] { gateX += d.cuts } else { gateY += d.cuts } }
+            case .boolean: break
+            }
+        }
+        density = DensityPlot(width: size, height: size, x: range(xs, gateX), y: dimensions.count > 1 ? range(ys, gateY) : DensityPlot.Range(0, 1))
+        x = Axis(label: Self.label(dimensions[0], session), range: density.x, transform: session.transform(dimensions[0].transform))
+        y = dimensions.count > 1
+            ? Axis(label: Self.label(dimensions[1], session), range: density.y, transform: session.transform(dimensions[1].transform))
+            : Axis(label: "events (spread)", range: density.y, transform: nil)
+        var bitmap = density.render(xs: xs, ys: ys, events: parentEvents)
+        var drawn: [DrawnGate] = []
+        for sibling in siblings {
+            let at = density.draw(sibling.gate, on: &bitmap)
+            for resultID in Self.quadrantIDs(sibling).isEmpty ? [sibling.id] : Self.quadrantIDs(sibling) {
+                drawn.append(DrawnGate(id: resultID, percent: session.result.percentOfParent(resultID), labelAt: at))
+            }
+        }
+        self.bitmap = bitmap
+        gates = drawn
+        title = "\(session.sample.file.split(separator: "/").last.map(String.init) ?? session.sample.file) — \(population.parent ?? "all events")"
+    }
+
+    static func quadrantIDs(_ population: Population) -> [String] {
+        if case .quadrant(let q) = population.gate { return q.quadrants.map(\.id) }
+        return []
+    }
+
+    /// The axis label: the marker ($PnS) and channel, with the transform named.
+    static func label(_ dimension: GateDimension, _ session: GatingSession) -> String {
+        var text = dimension.label
+        if case .channel(let name) = dimension.source, let index = session.sample.parameterIndex(name), let marker = session.sample.parameters[index].marker {
+            text = "\(marker) (\(name))"
+        }
+        if dimension.compensation != .uncompensated { text = "Comp " + text }
+        if let transform = dimension.transform { text += " [\(transform)]" }
+        return text
+    }
+
+    /// The raster as PNG: density and gate outlines, no text (text is in the SVG).
+    public func png() -> [UInt8] { PNGEncoder.encode(bitmap) }
+
+    /// The labelled figure as SVG: the raster embedded as a PNG, axes with ticks in data units, gate names and %.
+    public func svg() -> String {
+        SVGFigure(title: title, bitmap: bitmap, x: x, y: y, density: density,
+                  labels: gates.map { ($0.labelAt, "\($0.id) \(Self.percent($0.percent))") }).render()
+    }
+
+    static func percent(_ value: Double) -> String { value.isNaN ? "NA" : String(format: "%.1f %%", value) }
+}

@@ -1,0 +1,88 @@
+import FlowStudyZlib
+
+/// Encodes RGBA images as PNG through the system zlib (`compress2` for the zlib stream, `crc32` for the chunk
+/// checksums). Each row gets the PNG filter (None, Sub, Up, Average, Paeth) whose output has the smallest sum of
+/// absolute values, the usual heuristic that keeps files small.
+public enum PNGEncoder {
+    /// PNG bytes for `image`.
+    public static func encode(_ image: Bitmap) -> [UInt8] {
+        let width = image.width, height = image.height
+        let stride = width * 4
+        var filtered = [UInt8]()
+        filtered.reserveCapacity((stride + 1) * height)
+        var previous = [UInt8](repeating: 0, count: stride)
+        var candidate = [UInt8](repeating: 0, count: stride)
+        var best = [UInt8](repeating: 0, count: stride)
+        for y in 0..<height {
+            let row = Array(image.pixels[(y * stride)..<((y + 1) * stride)])
+            var bestType: UInt8 = 0
+            var bestScore = Int.max
+            for type: UInt8 in 0...4 {
+                var score = 0
+                for i in 0..<stride {
+                    let a = i >= 4 ? Int(row[i - 4]) : 0
+                    let b = Int(previous[i])
+                    let c = i >= 4 ? Int(previous[i - 4]) : 0
+                    let predictor: Int
+                    switch type {
+                    case 0: predictor = 0
+                    case 1: predictor = a
+                    case 2: predictor = b
+                    case 3: predictor = (a + b) / 2
+                    default:
+                        let p = a + b - c
+                        let pa = abs(p - a), pb = abs(p - b), pc = abs(p - c)
+                        predictor = pa <= pb && pa <= pc ? a : (pb <= pc ? b : c)
+                    }
+                    let value = UInt8(truncatingIfNeeded: Int(row[i]) - predictor)
+                    candidate[i] = value
+                    score += value < 128 ? Int(value) : 256 - Int(value)
+                }
+                if score < bestScore {
+                    bestScore = score
+                    bestType = type
+                    swap(&best, &candidate)
+                }
+            }
+            filtered.append(bestType)
+            filtered += best
+            previous = row
+        }
+        var out: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        var header = [UInt8]()
+        header += bigEndian(UInt32(width)) + bigEndian(UInt32(height))
+        header += [8, 6, 0, 0, 0]  // 8 bits, RGBA, deflate, adaptive filtering, no interlace
+        chunk("IHDR", header, into: &out)
+        chunk("IDAT", compress(filtered), into: &out)
+        chunk("IEND", [], into: &out)
+        return out
+    }
+
+    static func bigEndian(_ value: UInt32) -> [UInt8] {
+        [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
+    }
+
+    static func chunk(_ type: String, _ data: [UInt8], into out: inout [UInt8]) {
+        let typeBytes = Array(type.utf8)
+        out += bigEndian(UInt32(data.count))
+        out += typeBytes
+        out += data
+        out += bigEndian(crc(typeBytes + data))
+    }
+
+    /// CRC-32 as PNG defines it (zlib's `crc32`).
+    public static func crc(_ bytes: [UInt8]) -> UInt32 {
+        bytes.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, uInt($0.count))) }
+    }
+
+    /// A zlib stream (what IDAT holds), best compression.
+    static func compress(_ bytes: [UInt8]) -> [UInt8] {
+        var length = compressBound(uLong(bytes.count))
+        var out = [UInt8](repeating: 0, count: Int(length))
+        let status = out.withUnsafeMutableBufferPointer { o in
+            bytes.withUnsafeBufferPointer { i in compress2(o.baseAddress, &length, i.baseAddress, uLong(i.count), 9) }
+        }
+        // compress2 cannot fail with a bound-sized buffer; keep an empty stream rather than trap if it ever did.
+        return status == Z_OK ? Array(out.prefix(Int(length))) : []
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import FCS
+import Foundation
+import Gating
+import Plots
+
+struct Plot: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Draw a gate over its parent's events: a density in the gate's own (transformed) space with every gate defined there.",
+        discussion: "PNG: the raster (density and gate outlines). SVG: the labelled figure (axes in data units, decades on logicle/asinh/log axes, gate names and %), with the raster embedded.")
+
+    @Argument(help: "The FCS file.")
+    var file: String
+
+    @Option(help: "The template (.json or Gating-ML .xml).")
+    var template: String
+
+    @Option(help: "The population whose gate to draw.")
+    var population: String
+
+    @Option(help: "Plot size in pixels.")
+    var size: Int = 320
+
+    @Option(name: .shortAndLong, help: "Output .png or .svg.")
+    var output: String
+
+    func validate() throws {
+        guard output.hasSuffix(".png") || output.hasSuffix(".svg") else { throw ValidationError("-o must end in .png or .svg") }
+        guard (64...4096).contains(size) else { throw ValidationError("--size must be between 64 and 4096") }
+    }
+
+    func run() throws {
+        do {
+            let loaded = try loadTemplate(template)
+            let sample = try FCSFile.readSample(file)
+            let session = try GatingSession(strategy: loaded.strategy(for: sample), sample: sample)
+            let plot = try GatePlot(session: session, population: population, size: size)
+            if output.hasSuffix(".png") { try AtomicFile.write(plot.png(), to: output) } else { try AtomicFile.write(plot.svg(), to: output) }
+        } catch let error as TemplateError {
+            printError(error.description); throw badInputData
+        } catch let error as GatingMLError {
+            printError(error.description); throw badInputData
+        } catch let error as GatingError {
+            printError("\(file): \(error)"); throw badInputData
+        } catch let error as FCSError {
+            printError("flowstudy: \(error)"); throw badInputData
+        }
+    }
+}
