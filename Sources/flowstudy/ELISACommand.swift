@@ -3,6 +3,7 @@ import Batch
 import ELISA
 import FCS
 import Gating
+import Plots
 import Foundation
 
 extension CurveModel: ExpressibleByArgument {}
@@ -118,6 +119,7 @@ struct ELISACommand: ParsableCommand {
             }
             var rows: [[String]] = []
             var curves: [[String: Any]] = []
+            var plots: [PlateAnalysis] = []
             for job in jobs {
                 let plates = try PlateRead.read(contentsOf: job.plate)
                 var read: PlateRead
@@ -138,9 +140,21 @@ struct ELISACommand: ParsableCommand {
                 let analysis = try PlateAnalysis(read: read, layout: plateLayout, analyte: job.analyte, options: options, file: job.plate)
                 rows += analysis.concentrationRows(units: units)
                 curves.append(analysis.curveRecord())
+                plots.append(analysis)
             }
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             try AtomicFile.write(csvTable(header: PlateAnalysis.concentrationsHeader, rows: rows), to: (out as NSString).appendingPathComponent("concentrations.csv"))
+            // One standard-curve plot per plate: points, fitted curve, LLOQ/ULOQ (PNG raster and labelled SVG).
+            for analysis in plots {
+                let parameters = analysis.fit.parameters
+                let plot = CurvePlot(points: analysis.standards.map { (x: $0.nominal, y: $0.meanNetOD) },
+                                     curve: { parameters.response($0) }, lloq: analysis.lloq, uloq: analysis.uloq,
+                                     title: "\(analysis.analyte) \(analysis.plate) — \(analysis.options.model.label), weights \(analysis.options.weighting.label)",
+                                     xLabel: "concentration in the well (\(units))")
+                let stem = (out as NSString).appendingPathComponent("curve_" + analysis.plate.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "#", with: "_"))
+                try AtomicFile.write(plot.png(), to: stem + ".png")
+                try AtomicFile.write(plot.svg(), to: stem + ".svg")
+            }
             let json = try JSONSerialization.data(withJSONObject: ["curves": curves], options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             try AtomicFile.write(Array(json) + [0x0A], to: (out as NSString).appendingPathComponent("curves.json"))
         } catch let error as ELISAError {

@@ -32,6 +32,7 @@ struct ELISACLITests {
         let list = curves?["curves"] as? [[String: Any]] ?? []
         #expect(list.map { $0["plate"] as? String } == ["CCL18_1", "IL6_1"])
         #expect(list.allSatisfy { $0["model"] as? String == "5PL" && $0["weights"] as? String == "1/y^2" })
+        #expect(FileManager.default.fileExists(atPath: folder.path("two/curve_CCL18_1.png")) && FileManager.default.fileExists(atPath: folder.path("two/curve_IL6_1.svg")))
         let text = try String(contentsOfFile: folder.path("two/concentrations.csv"), encoding: .utf8)
         #expect(text.contains("P05_UT,P05,UT,IL-6,IL6_1,5PL,1/y^2,B9;B10,2,,,,,>1200,pg/mL,>ULOQ,SATURATED,1200,true"))
         // Usage and data errors.

@@ -126,3 +126,26 @@ struct PNGTests {
         #expect(mac.contains("10<tspan baseline-shift=\"super\" font-size=\"8\">3</tspan>"))
     }
 }
+
+@Suite("Standard-curve plot")
+struct CurvePlotTests {
+    @Test("points, curve and limits land where the axes put them")
+    func curve() throws {
+        // y = x / 100 on 1…1000 (log x): the points are on the curve.
+        let points = [1.0, 10, 100, 1000].map { (x: $0, y: $0 / 100) }
+        let plot = CurvePlot(points: points, curve: { $0 / 100 }, lloq: 10, uloq: 100, title: "t", xLabel: "x", size: 200)
+        let image = try PNGDecoder.decode(plot.png())
+        let (xr, yr) = plot.ranges
+        let density = DensityPlot(width: 200, height: 200, x: xr, y: yr)
+        func colour(_ x: Double, _ y: Double) -> [UInt8] {
+            let px = Int(x.rounded()), py = Int(y.rounded())
+            return Array(image.pixels[(4 * (py * 200 + px))..<(4 * (py * 200 + px) + 3)])
+        }
+        for point in points {
+            #expect(colour(density.column(log10(point.x)), density.row(point.y)) == [220, 20, 60], "point \(point.x)")
+        }
+        // The LLOQ's dashed line runs at x = 10: its first dash starts at the top.
+        #expect(colour(density.column(1), 1) == [120, 120, 120])
+        #expect(plot.svg().contains(">LLOQ<") && plot.svg().contains(">ULOQ<"))
+    }
+}
