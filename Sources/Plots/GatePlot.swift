@@ -22,7 +22,9 @@ public struct GatePlot: Sendable {
     public var title: String
 
     /// Plots the gate of `population` in `session`: its parent's events and the sibling gates on the same axes.
-    public init(session: GatingSession, population id: String, size: Int = 320) throws {
+    /// A one-dimensional gate is a histogram with its bounds as lines, and `control` (the matched FMO or
+    /// isotype tube, gated with the same template) is overlaid as an outline.
+    public init(session: GatingSession, population id: String, size: Int = 320, control: GatingSession? = nil) throws {
         guard let population = session.strategy.populations.first(where: { $0.id == id || Self.quadrantIDs($0).contains(id) }) else {
             throw GatingError(.unknownGate, place: id, "not a population of the template (\(session.strategy.resultIDs.joined(separator: ", ")))")
         }
@@ -61,10 +63,23 @@ public struct GatePlot: Sendable {
         y = dimensions.count > 1
             ? Axis(label: Self.label(dimensions[1], session), range: density.y, transform: session.transform(dimensions[1].transform))
             : Axis(label: "events (spread)", range: density.y, transform: nil)
-        var bitmap = density.render(xs: xs, ys: ys, events: parentEvents)
+        var bitmap: Bitmap
+        if dimensions.count == 1 {
+            let histogram = HistogramPlot(width: size, height: size * 2 / 3, range: density.x)
+            density = histogram.density
+            y = Axis(label: "events (% of the tallest bin)", range: density.y, transform: nil)
+            var controlData: (values: [Double], events: EventSet)?
+            if let control {
+                let parent = population.parent.flatMap { control.result.membership[$0] } ?? EventSet.all(control.sample.eventCount)
+                controlData = (try control.dimensionValues(dimensions[0]), parent)
+            }
+            bitmap = histogram.render(values: xs, events: parentEvents, control: controlData, thresholds: gateX)
+        } else {
+            bitmap = density.render(xs: xs, ys: ys, events: parentEvents)
+        }
         var drawn: [DrawnGate] = []
         for sibling in siblings {
-            let at = density.draw(sibling.gate, on: &bitmap)
+            let at = dimensions.count == 1 ? Self.histogramLabel(sibling.gate, density) : density.draw(sibling.gate, on: &bitmap)
             for resultID in Self.quadrantIDs(sibling).isEmpty ? [sibling.id] : Self.quadrantIDs(sibling) {
                 drawn.append(DrawnGate(id: resultID, percent: session.result.percentOfParent(resultID), labelAt: at))
             }
@@ -72,6 +87,12 @@ public struct GatePlot: Sendable {
         self.bitmap = bitmap
         gates = drawn
         title = "\(session.sample.file.split(separator: "/").last.map(String.init) ?? session.sample.file) — \(population.parent ?? "all events")"
+    }
+
+    static func histogramLabel(_ gate: Gate, _ plot: DensityPlot) -> (Double, Double) {
+        guard case .rectangle(let r) = gate else { return (0, 12) }
+        let low = r.minimum[0].map(plot.column) ?? 0, high = r.maximum[0].map(plot.column) ?? Double(plot.width)
+        return ((max(low, 0) + min(high, Double(plot.width))) / 2, 14)
     }
 
     static func quadrantIDs(_ population: Population) -> [String] {

@@ -18,6 +18,9 @@ struct Plot: ParsableCommand {
     @Option(help: "The population whose gate to draw.")
     var population: String
 
+    @Option(help: "A control tube (FMO or isotype) to overlay on a one-dimensional gate's histogram.")
+    var control: String?
+
     @Option(help: "Plot size in pixels.")
     var size: Int = 320
 
@@ -34,7 +37,12 @@ struct Plot: ParsableCommand {
             let loaded = try loadTemplate(template)
             let sample = try FCSFile.readSample(file)
             let session = try GatingSession(strategy: loaded.strategy(for: sample), sample: sample)
-            let plot = try GatePlot(session: session, population: population, size: size)
+            var controlSession: GatingSession?
+            if let control {
+                let controlSample = try FCSFile.readSample(control)
+                controlSession = try GatingSession(strategy: loaded.strategy(for: controlSample), sample: controlSample)
+            }
+            let plot = try GatePlot(session: session, population: population, size: size, control: controlSession)
             if output.hasSuffix(".png") { try AtomicFile.write(plot.png(), to: output) } else { try AtomicFile.write(plot.svg(), to: output) }
         } catch let error as TemplateError {
             printError(error.description); throw badInputData

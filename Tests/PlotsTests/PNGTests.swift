@@ -149,3 +149,27 @@ struct CurvePlotTests {
         #expect(plot.svg().contains(">LLOQ<") && plot.svg().contains(">ULOQ<"))
     }
 }
+
+@Suite("Histograms with thresholds and a control overlay")
+struct HistogramTests {
+    @Test("bars, the control outline and the threshold line at the expected pixels")
+    func histogram() throws {
+        // 100 events at 25 and 50 at 75 on 0…100, 10 bins over 100 px; control: 80 events at 25; threshold 60.
+        let values = [Double](repeating: 25, count: 100) + [Double](repeating: 75, count: 50)
+        let control = [Double](repeating: 25, count: 80)
+        let plot = HistogramPlot(width: 100, height: 101, range: .init(0, 100), bins: 10)
+        #expect(plot.counts(values, over: .all(150)) == [0, 0, 100, 0, 0, 0, 0, 50, 0, 0])
+        let bitmap = plot.render(values: values, events: .all(150), control: (control, .all(80)), thresholds: [60])
+        let image = try PNGDecoder.decode(PNGEncoder.encode(bitmap))
+        func colour(_ x: Int, _ y: Int) -> [UInt8] { Array(image.pixels[(4 * (y * 100 + x))..<(4 * (y * 100 + x) + 3)]) }
+        // The tallest bar (bin 2, columns 20–29) reaches 1/1.05 of the height; the half-height bar (bin 7) half of that.
+        // (The control's outline runs along the bottom rows where it has no events, so bars are probed above it.)
+        #expect(colour(22, 95) == [150, 150, 150] && colour(22, 10) == [150, 150, 150] && colour(22, 2) == [255, 255, 255])
+        // Half of the tallest: its top is row 100 − 0.5/1.05 × 100 ≈ 52.
+        #expect(colour(72, 95) == [150, 150, 150] && colour(72, 55) == [150, 150, 150] && colour(72, 50) == [255, 255, 255])
+        // Threshold 60 → column 60/100 × 99 = 59.4 → 59, in the gate colour.
+        #expect(colour(Int(plot.density.column(60).rounded()), 50) == [220, 20, 60])
+        // The control's peak (its bin 2, centred at column 25) touches the top of the scale.
+        #expect(colour(25, Int(plot.density.row(1).rounded())) == [33, 102, 172])
+    }
+}
