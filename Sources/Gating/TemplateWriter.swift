@@ -56,7 +56,8 @@ public enum TemplateWriter {
         return object(members, indent: 0) + "\n"
     }
 
-    static func transform(_ transform: ScaleTransform) -> String {
+    /// One transform as its JSON object text.
+    public static func transform(_ transform: ScaleTransform) -> String {
         switch transform {
         case .linear(let t): inline([("type", quote("linear")), ("T", number(t.T)), ("A", number(t.A))])
         case .log(let t): inline([("type", quote("log")), ("T", number(t.T)), ("M", number(t.M))])
@@ -92,7 +93,8 @@ public enum TemplateWriter {
         return inline(members)
     }
 
-    static func population(_ population: Population) -> String {
+    /// One population as its JSON object text (the form templates write it in).
+    public static func population(_ population: Population) -> String {
         var gate: [(String, String)]
         switch population.gate {
         case .rectangle(let g):

@@ -1,0 +1,185 @@
+import Crypto
+import FCS
+import Foundation
+import Gating
+import Synchronization
+
+/// A static gate-review gallery: `index.html` (outliers first, what changed since the last run, then a grid of
+/// samples × gates), a page per gate (a strip of every sample) and a page per sample, with PNG images and no
+/// external assets, so it opens from `file://`.
+///
+/// Each cell is cached under a key that hashes the sample file's bytes and the template nodes the cell depends on
+/// (the gate, the gates drawn beside it, their ancestors, and the transforms, matrices and compensation they use).
+/// A rerun after a template edit draws only the cells whose key changed; `manifest.json` lists every key.
+public struct ReviewGallery: Sendable {
+    /// One sample to review.
+    public struct Entry: Sendable {
+        public var id: String
+        public var file: String
+        public init(id: String, file: String) { self.id = id; self.file = file }
+    }
+
+    /// One cell of the grid.
+    public struct Cell: Sendable, Codable, Equatable {
+        public var sample: String
+        public var population: String
+        public var key: String
+        public var image: String
+        public var percent: Double?
+        /// Whether this run drew the image (false: reused from the cache).
+        public var drawn: Bool
+    }
+
+    /// What a run produced.
+    public struct Result: Sendable {
+        public var cells: [Cell]
+        /// Samples that could not be read or gated, with the reason.
+        public var failures: [(String, String)]
+        /// (population, sample, |Δ%|) of the largest changes since the previous run.
+        public var changes: [(String, String, Double)]
+        /// (population, sample, %, median, MAD) beyond median ± 3 MAD.
+        public var outliers: [(String, String, Double, Double, Double)]
+    }
+
+    public var template: GatingTemplate
+    /// The template's own text; its hash is recorded in the manifest (cell keys hash only the nodes a cell depends on,
+    /// so an edit elsewhere in the template keeps the cell).
+    public var templateText: String
+    public var entries: [Entry]
+    public var jobs: Int
+    public var size: Int
+
+    public init(template: GatingTemplate, templateText: String, entries: [Entry], jobs: Int = 2, size: Int = 220) {
+        self.template = template
+        self.templateText = templateText
+        self.entries = entries
+        self.jobs = max(jobs, 1)
+        self.size = size
+    }
+
+    /// The populations that get a column: gates with axes (boolean gates have none).
+    var columns: [Population] { template.strategy.populations.filter { !$0.gate.dimensions.isEmpty } }
+
+    /// The template text of a cell's dependencies: the gate, its plot siblings, every ancestor, and the
+    /// transforms and matrices they name, plus the compensation and panel (markers decide channels).
+    func dependencyText(_ population: Population) -> String {
+        let strategy = template.strategy
+        var nodes: [Population] = strategy.populations.filter { $0.parent == population.parent && $0.gate.dimensions == population.gate.dimensions }
+        var parent = population.parent
+        while let id = parent, let node = strategy.populations.first(where: { $0.id == id || GatePlot.quadrantIDs($0).contains(id) }) {
+            nodes.append(node)
+            parent = node.parent
+        }
+        var text = nodes.map { TemplateWriter.population($0) }.joined(separator: "\n")
+        let transformIDs = Set(nodes.flatMap { $0.gate.dimensions.compactMap(\.transform) })
+        for id in transformIDs.sorted() { if let t = strategy.transforms[id] { text += "\n\(id)=\(TemplateWriter.transform(t))" } }
+        text += "\ncompensation=\(template.compensation)"
+        text += "\npanel=" + template.panel.map { "\($0.name):\($0.aliases):\($0.channels)" }.joined(separator: ";")
+        return text
+    }
+
+    static func sha256(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+
+    /// Builds the gallery in `folder`, reusing images listed in its previous `manifest.json`.
+    public func build(in folder: String) throws -> Result {
+        let images = (folder as NSString).appendingPathComponent("img")
+        try FileManager.default.createDirectory(atPath: images, withIntermediateDirectories: true)
+        let manifestPath = (folder as NSString).appendingPathComponent("manifest.json")
+        let previous: [Cell] = FileManager.default.contents(atPath: manifestPath).flatMap { try? JSONDecoder().decode(Manifest.self, from: $0) }?.cells ?? []
+        let previousPercent = Dictionary(previous.map { ($0.key, $0.percent) }, uniquingKeysWith: { a, _ in a })
+        let dependencies = Dictionary(uniqueKeysWithValues: columns.map { ($0.id, Self.sha256(Data(dependencyText($0).utf8))) })
+        let next = Mutex(0)
+        let collected = Mutex([(index: Int, cells: [Cell], failure: (String, String)?)]())
+        DispatchQueue.concurrentPerform(iterations: min(jobs, max(entries.count, 1))) { _ in
+            while true {
+                let index: Int = next.withLock { value in defer { value += 1 }; return value }
+                guard index < entries.count else { return }
+                let outcome = review(entries[index], dependencies: dependencies, previous: previousPercent, images: images)
+                collected.withLock { $0.append((index, outcome.cells, outcome.failure)) }
+            }
+        }
+        let ordered = collected.withLock { $0 }.sorted { $0.index < $1.index }
+        let cells = ordered.flatMap(\.cells)
+        let failures = ordered.compactMap(\.failure)
+        // What moved since the last run.
+        let before = Dictionary(previous.map { ("\($0.sample)\u{1F}\($0.population)", $0.percent) }, uniquingKeysWith: { a, _ in a })
+        var changes: [(String, String, Double)] = []
+        for cell in cells {
+            if let old = before["\(cell.sample)\u{1F}\(cell.population)"] ?? nil, let new = cell.percent, abs(new - old) > 1e-9 {
+                changes.append((cell.population, cell.sample, abs(new - old)))
+            }
+        }
+        changes.sort { $0.2 > $1.2 }
+        // Outliers: beyond the batch median ± 3 MAD of the gate's %.
+        var outliers: [(String, String, Double, Double, Double)] = []
+        for column in columns {
+            let values = cells.filter { $0.population == column.id }.compactMap { c in c.percent.map { (c.sample, $0) } }
+            guard values.count >= 3 else { continue }
+            let median = Self.median(values.map(\.1))
+            let mad = Self.median(values.map { abs($0.1 - median) })
+            for (sample, value) in values where abs(value - median) > 3 * mad && mad > 0 {
+                outliers.append((column.id, sample, value, median, mad))
+            }
+        }
+        let result = Result(cells: cells, failures: failures, changes: changes, outliers: outliers)
+        try writePages(result, in: folder)
+        let manifest = Manifest(template_sha256: Self.sha256(Data(templateText.utf8)), cells: cells)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(Array(try encoder.encode(manifest)), to: manifestPath)
+        // Images no cell refers to any more are removed, so the folder holds the gallery and nothing else.
+        let used = Set(cells.map { ($0.image as NSString).lastPathComponent })
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: images)) ?? [] where !used.contains(name) {
+            try? FileManager.default.removeItem(atPath: (images as NSString).appendingPathComponent(name))
+        }
+        return result
+    }
+
+    struct Manifest: Codable {
+        var template_sha256: String
+        var cells: [Cell]
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    /// The cells of one sample: cached ones reused (with their recorded %), the others drawn.
+    func review(_ entry: Entry, dependencies: [String: String], previous: [String: Double?], images: String) -> (cells: [Cell], failure: (String, String)?) {
+        guard let data = FileManager.default.contents(atPath: entry.file) else { return ([], (entry.id, "\(entry.file): expected a readable file")) }
+        let fileHash = Self.sha256(data)
+        var session: GatingSession?
+        func gated() throws -> GatingSession {
+            if let session { return session }
+            let sample = try FCSFile.read(bytes: [UInt8](data), name: entry.file).dataSets[0]
+            let made = try GatingSession(strategy: template.strategy(for: sample), sample: sample)
+            session = made
+            return made
+        }
+        var cells: [Cell] = []
+        do {
+            for column in columns {
+                let key = Self.sha256(Data((fileHash + "\n" + (dependencies[column.id] ?? "") + "\n\(size)").utf8))
+                let name = "img/\(key.prefix(24)).png"
+                let path = ((images as NSString).deletingLastPathComponent as NSString).appendingPathComponent(name)
+                let cached = previous[key] != nil && FileManager.default.fileExists(atPath: path)
+                var percent: Double?
+                if cached {
+                    percent = previous[key] ?? nil  // same key: same file, same gates, same result
+                } else {
+                    let session = try gated()
+                    try AtomicFile.write(GatePlot(session: session, population: column.id, size: size).png(), to: path)
+                    let ids = GatePlot.quadrantIDs(column).isEmpty ? [column.id] : GatePlot.quadrantIDs(column)
+                    let value = session.result.percentOfParent(ids[0])
+                    percent = value.isNaN ? nil : value
+                }
+                cells.append(Cell(sample: entry.id, population: column.id, key: key, image: name, percent: percent, drawn: !cached))
+            }
+        } catch {
+            return (cells, (entry.id, "\(error)"))
+        }
+        return (cells, nil)
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Batch
+import FCS
+import Foundation
+import Gating
+import Plots
+
+struct Review: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build a static gate-review gallery: every gate on every sample, outliers first, what changed since the last run.",
+        discussion: """
+        The gallery (index.html, a page per gate and per sample, img/*.png, manifest.json) has no external assets and \
+        opens from file://. Re-running into the same folder after a template edit draws only the cells whose gate, \
+        plot siblings, ancestors or transforms changed; the others are reused from the manifest. Controls in a sample \
+        sheet are reviewed like any other tube. Exit status: 0, 2 when some samples could not be gated (listed on the \
+        index page), 64 for a bad template or sample sheet.
+        """)
+
+    @Option(help: "The gating template (.json or Gating-ML .xml).")
+    var template: String
+
+    @Option(help: "samples.csv, or a folder of FCS files.")
+    var samples: String
+
+    @Option(help: "Output folder (reused as the cache on the next run).")
+    var out: String
+
+    @Option(help: "Samples drawn at once (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Cell size in pixels on the gate and sample pages.")
+    var size: Int = 220
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard (64...1024).contains(size) else { throw ValidationError("--size must be between 64 and 1024") }
+    }
+
+    func run() throws {
+        let gallery: ReviewGallery
+        do {
+            let loaded = try loadTemplate(template)
+            guard let text = FileManager.default.contents(atPath: template).map({ String(decoding: $0, as: UTF8.self) }) else {
+                throw ValidationError("\(template): expected a readable template file")
+            }
+            var isFolder: ObjCBool = false
+            FileManager.default.fileExists(atPath: samples, isDirectory: &isFolder)
+            let sheet = isFolder.boolValue ? try SampleSheet.read(folder: samples) : try SampleSheet.read(csv: samples)
+            let entries = sheet.entries.map { ReviewGallery.Entry(id: $0.sampleID, file: $0.file) }
+            gallery = ReviewGallery(template: loaded, templateText: text, entries: entries, jobs: jobs, size: size)
+        } catch let error as SampleSheet.Problems {
+            printError(error.description); throw ExitCode.validationFailure
+        } catch let error as TemplateError {
+            printError(error.description); throw ExitCode.validationFailure
+        } catch let error as GatingMLError {
+            printError(error.description); throw ExitCode.validationFailure
+        }
+        let start = Date()
+        let result = try gallery.build(in: out)
+        let drawn = result.cells.filter(\.drawn).count
+        printError(String(format: "flowstudy: %d cells (%d drawn, %d reused) in %.1f s → %@", result.cells.count, drawn, result.cells.count - drawn,
+                          Date().timeIntervalSince(start), (out as NSString).appendingPathComponent("index.html")))
+        for (population, sample, delta) in result.changes.prefix(5) {
+            printError(String(format: "  changed: %@ on %@ by %.2f points", population, sample, delta))
+        }
+        for (sample, reason) in result.failures { printError("  failed: \(sample): \(reason)") }
+        if !result.failures.isEmpty { throw ExitCode(2) }
+    }
+}

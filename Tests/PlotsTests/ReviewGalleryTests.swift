@@ -1,0 +1,192 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+import TestSupport
+import FCS
+import Gating
+import Simulation
+@testable import Plots
+
+/// The gate-review gallery: five simulated tubes, one of which has far more CD206+ macrophages than the rest.
+@Suite("Review gallery")
+struct ReviewGalleryTests {
+    static let templatePath = SharedData.repositoryRoot.appendingPathComponent("gating-templates/mdm-macrophages.json").path
+
+    /// Writes five tubes; `P5` carries CD206 on 95 % of macrophages instead of the simulator's default.
+    static func writeSamples(in folder: TemporaryDirectory) throws -> [ReviewGallery.Entry] {
+        var entries: [ReviewGallery.Entry] = []
+        for s in 1...5 {
+            var simulator = MacrophageSimulator(events: 8_000, seed: UInt64(40 + s))
+            if s == 5, let cd206 = simulator.expression["CD206"] {
+                simulator.expression["CD206"] = .init(fractionPositive: 0.95, positiveMedian: cd206.positiveMedian, sigma: cd206.sigma)
+            }
+            let path = folder.path("P\(s).fcs")
+            try FCSWriter().write(try simulator.simulate().sample, to: path)
+            entries.append(.init(id: "P\(s)", file: path))
+        }
+        return entries
+    }
+
+    static func gallery(_ text: String, _ entries: [ReviewGallery.Entry]) throws -> ReviewGallery {
+        let template = try TemplateReader.read(text, name: "mdm-macrophages.json")
+        return ReviewGallery(template: template, templateText: text, entries: entries, jobs: 2, size: 120)
+    }
+
+    /// Every `src` of every `<img>`, read with an XML parser (which fails on a page that is not well formed).
+    final class ImageSources: NSObject, XMLParserDelegate {
+        var sources: [String] = []
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+            if name == "img", let src = attributes["src"] { sources.append(src) }
+        }
+    }
+
+    @Test("every page parses, every image it names exists and decodes, and the odd sample is flagged first")
+    func galleryIsWhole() throws {
+        let folder = try TemporaryDirectory()
+        let entries = try Self.writeSamples(in: folder)
+        let text = try String(contentsOfFile: Self.templatePath, encoding: .utf8)
+        let out = folder.path("gallery")
+        let result = try Self.gallery(text, entries).build(in: out)
+        #expect(result.failures.isEmpty)
+        // 5 samples × 10 gates with axes, all drawn on a first run.
+        #expect(result.cells.count == 50)
+        #expect(result.cells.filter(\.drawn).count == 50)
+
+        let pages = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".html") }.sorted()
+        #expect(pages.count == 1 + 10 + 5, "index, a page per gate, a page per sample")
+        for page in pages {
+            let parser = try #require(XMLParser(contentsOf: URL(fileURLWithPath: out).appendingPathComponent(page)))
+            let sources = ImageSources()
+            parser.delegate = sources
+            #expect(parser.parse(), "\(page) parses: \(String(describing: parser.parserError))")
+            #expect(!sources.sources.isEmpty, "\(page) shows images")
+            for src in Set(sources.sources) {
+                #expect(!src.contains("://") && !src.hasPrefix("/"), "\(src): relative, no external asset")
+                let bytes = try #require(FileManager.default.contents(atPath: URL(fileURLWithPath: out).appendingPathComponent(src).path), "\(src) exists")
+                let image = try PNGDecoder.decode([UInt8](bytes))
+                // A 2-D density is square; a 1-D histogram two thirds as tall.
+                #expect(image.width == 120 && (image.height == 120 || image.height == 80), "\(src): \(image.width)×\(image.height)")
+            }
+        }
+
+        // The outlier, computed here from the cells: CD206+ % of P5 against the median ± 3 MAD of the five.
+        let cd206 = result.cells.filter { $0.population == "CD206+" }.compactMap(\.percent)
+        #expect(cd206.count == 5)
+        let sorted = cd206.sorted()
+        let median = sorted[2]
+        let mad = cd206.map { abs($0 - median) }.sorted()[2]
+        let p5 = try #require(result.cells.first { $0.sample == "P5" && $0.population == "CD206+" }?.percent)
+        #expect(p5 > 80 && median < 60, "P5 carries CD206 on most macrophages: \(p5) vs median \(median)")
+        #expect(abs(p5 - median) > 3 * mad)
+        #expect(result.outliers.contains { $0.0 == "CD206+" && $0.1 == "P5" })
+        #expect(!result.outliers.contains { $0.1 != "P5" && $0.0 == "CD206+" })
+        // Listed before the grid, and the grid cell is marked.
+        let index = try String(contentsOfFile: (out as NSString).appendingPathComponent("index.html"), encoding: .utf8)
+        let outlierRow = try #require(index.range(of: "<td>CD206+</td><td><a href=\"sample_4.html\">P5</a>"))
+        let grid = try #require(index.range(of: "Samples × gates"))
+        #expect(outlierRow.lowerBound < grid.lowerBound)
+        #expect(index.contains("class=\"flag\"><img src=\"\(try #require(result.cells.first { $0.sample == "P5" && $0.population == "CD206+" }).image)\""))
+    }
+
+    @Test("a rerun after a one-gate edit redraws only that gate's cells, and says what moved")
+    func rerunRedrawsOnlyTheEditedGate() throws {
+        let folder = try TemporaryDirectory()
+        let entries = try Self.writeSamples(in: folder)
+        let text = try String(contentsOfFile: Self.templatePath, encoding: .utf8)
+        let out = folder.path("gallery")
+        let first = try Self.gallery(text, entries).build(in: out)
+        let manifest = (out as NSString).appendingPathComponent("manifest.json")
+        func keys() throws -> [String: String] {
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: manifest))) as? [String: Any])
+            let cells = try #require(json["cells"] as? [[String: Any]])
+            return Dictionary(uniqueKeysWithValues: cells.compactMap { c in
+                (c["sample"] as? String).flatMap { s in (c["population"] as? String).flatMap { p in (c["key"] as? String).map { ("\(s)/\(p)", $0) } } }
+            })
+        }
+        let before = try keys()
+        #expect(before.count == 50)
+
+        // The same template again: nothing to draw.
+        let same = try Self.gallery(text, entries).build(in: out)
+        #expect(same.cells.filter(\.drawn).isEmpty)
+        #expect(same.changes.isEmpty)
+        #expect(try keys() == before)
+
+        // Raise the CD206+ threshold: only the five CD206+ cells change key and are drawn.
+        let cd206Line = #""dimensions": [{"marker": "CD206", "compensated": true, "transform": "logicle", "min": 0.5}]"#
+        #expect(text.contains(cd206Line))
+        let edited = text.replacingOccurrences(of: cd206Line, with: cd206Line.replacingOccurrences(of: "0.5}", with: "0.62}"))
+        let rerun = try Self.gallery(edited, entries).build(in: out)
+        let after = try keys()
+        let changedKeys = Set(after.filter { before[$0.key] != $0.value }.map(\.key))
+        #expect(changedKeys == Set((1...5).map { "P\($0)/CD206+" }))
+        #expect(Set(rerun.cells.filter(\.drawn).map { "\($0.sample)/\($0.population)" }) == changedKeys)
+        // A higher threshold keeps fewer events: every change is a CD206+ drop, reported.
+        #expect(!rerun.changes.isEmpty && rerun.changes.allSatisfy { $0.0 == "CD206+" })
+        for cell in rerun.cells where cell.population == "CD206+" {
+            let old = try #require(first.cells.first { $0.sample == cell.sample && $0.population == "CD206+" }?.percent)
+            #expect(try #require(cell.percent) < old)
+        }
+        // Images no cell uses any more are gone.
+        let images = try FileManager.default.contentsOfDirectory(atPath: (out as NSString).appendingPathComponent("img"))
+        #expect(images.count == 50)
+
+        // Editing an ancestor (the live gate) redraws it and everything under it, but not cells or singlets.
+        let liveLine = #""dimensions": [{"marker": "Viability", "compensated": true, "transform": "logicle", "max": 0.6}]"#
+        let ancestorEdit = edited.replacingOccurrences(of: liveLine, with: liveLine.replacingOccurrences(of: "0.6}", with: "0.58}"))
+        let third = try Self.gallery(ancestorEdit, entries).build(in: out)
+        #expect(Set(third.cells.filter(\.drawn).map(\.population)) == Set(["live", "macrophages", "CD86+", "CD206+", "CD163+", "CD204+", "TLR4+", "HLA-DR+"]))
+    }
+
+    @Test("headless Chromium loads the gallery from disk with no broken image and no console error",
+          .enabled(if: ChromiumCheck.executable != nil, "Chromium is absent (Debian package chromium; .ci/run installs it): browser check skipped"))
+    func chromiumLoadsTheGallery() throws {
+        let folder = try TemporaryDirectory()
+        let entries = try Array(Self.writeSamples(in: folder).prefix(3))
+        let text = try String(contentsOfFile: Self.templatePath, encoding: .utf8)
+        let out = folder.path("gallery")
+        _ = try Self.gallery(text, entries).build(in: out)
+        for page in ["index.html", "gate_5.html", "sample_0.html"] {
+            let check = try ChromiumCheck.load(URL(fileURLWithPath: out).appendingPathComponent(page))
+            #expect(check.brokenImages == 0, "\(page): \(check.brokenImages.map(String.init) ?? "no count: the page script did not run")")
+            #expect(check.consoleMessages.isEmpty, "\(page): \(check.consoleMessages)")
+        }
+        // The check itself fails on a broken page: a missing image is counted, a script error is seen.
+        let broken = folder.path("gallery/broken.html")
+        let index = try String(contentsOfFile: (out as NSString).appendingPathComponent("index.html"), encoding: .utf8)
+        try index.replacingOccurrences(of: "img/", with: "missing/").replacingOccurrences(of: "<body>", with: "<body><script>undefinedFunction();</script>")
+            .write(toFile: broken, atomically: true, encoding: .utf8)
+        let bad = try ChromiumCheck.load(URL(fileURLWithPath: broken))
+        #expect((bad.brokenImages ?? 0) > 0)
+        #expect(bad.consoleMessages.contains { $0.contains("undefinedFunction") })
+    }
+}
+
+/// Loads a page in headless Chromium and reads back what the page script recorded.
+enum ChromiumCheck {
+    static let executable: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    struct Outcome {
+        /// `data-broken-images` on the body after load; nil when the script never ran.
+        var brokenImages: Int?
+        /// The page's console lines (Chromium logs them as `INFO:CONSOLE`).
+        var consoleMessages: [String]
+    }
+
+    static func load(_ page: URL) throws -> Outcome {
+        let chromium = try #require(executable)
+        let profile = try TemporaryDirectory("chromium-profile")
+        let result = run(chromium, ["--headless=new", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(profile.url.path)",
+                                    "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000", "--dump-dom", page.absoluteString])
+        #expect(result.status == 0, "chromium: \(result.stderr.suffix(2000))")
+        var broken: Int?
+        if let range = result.stdout.range(of: #"data-broken-images="(\d+)""#, options: .regularExpression) {
+            broken = Int(result.stdout[range].filter(\.isNumber))
+        }
+        let console = result.stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") }.map(String.init)
+        return Outcome(brokenImages: broken, consoleMessages: console)
+    }
+}
