@@ -10,7 +10,8 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "flowstudy-bench",
-            dependencies: [.product(name: "FCS", package: "FlowStudy"), .product(name: "Gating", package: "FlowStudy"), .product(name: "ELISA", package: "FlowStudy")]
+            dependencies: [.product(name: "FCS", package: "FlowStudy"), .product(name: "Gating", package: "FlowStudy"), .product(name: "ELISA", package: "FlowStudy"),
+                           .product(name: "Plots", package: "FlowStudy")]
         ),
     ]
 )

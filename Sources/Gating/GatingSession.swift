@@ -72,6 +72,12 @@ extension GatingSession {
         try values.values(dimension, place: dimension.label)
     }
 
+    /// A gate dimension's values in the gate's coordinates for the events of `events`; the other entries are NaN
+    /// unless the whole column was already computed for a gate.
+    public func dimensionValues(_ dimension: GateDimension, over events: EventSet) throws -> [Double] {
+        try values.values(dimension, over: events, place: dimension.label)
+    }
+
     /// The strategy's transform named `id`, if it is one-dimensional.
     public func transform(_ id: String?) -> (any Transform)? {
         id.flatMap { strategy.transforms[$0]?.transform }

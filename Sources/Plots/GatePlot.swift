@@ -33,10 +33,10 @@ public struct GatePlot: Sendable {
             throw GatingError(.invalidGate, place: id, "a boolean gate has no axes to plot; plot its operands")
         }
         let parentEvents = population.parent.flatMap { session.result.membership[$0] } ?? EventSet.all(session.sample.eventCount)
-        let xs = try session.dimensionValues(dimensions[0])
+        let xs = try session.dimensionValues(dimensions[0], over: parentEvents)
         // A one-dimensional gate is drawn against the event index's neighbour: SSC-A is more useful, but the gate's
         // own axis is what matters; use the dimension twice with y as a spread over events.
-        let ys = dimensions.count > 1 ? try session.dimensionValues(dimensions[1]) : (0..<xs.count).map { Double($0 % 1000) / 1000 }
+        let ys = dimensions.count > 1 ? try session.dimensionValues(dimensions[1], over: parentEvents) : (0..<xs.count).map { Double($0 % 1000) / 1000 }
         func range(_ values: [Double], _ gateValues: [Double]) -> DensityPlot.Range {
             let q = OrderStatistics.quantiles(values, over: parentEvents, probabilities: [0.002, 0.998])
             var low = q[0], high = q[1]
@@ -71,7 +71,7 @@ public struct GatePlot: Sendable {
             var controlData: (values: [Double], events: EventSet)?
             if let control {
                 let parent = population.parent.flatMap { control.result.membership[$0] } ?? EventSet.all(control.sample.eventCount)
-                controlData = (try control.dimensionValues(dimensions[0]), parent)
+                controlData = (try control.dimensionValues(dimensions[0], over: parent), parent)
             }
             bitmap = histogram.render(values: xs, events: parentEvents, control: controlData, thresholds: gateX)
         } else {

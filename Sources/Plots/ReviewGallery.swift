@@ -85,17 +85,20 @@ public struct ReviewGallery: Sendable {
         let images = (folder as NSString).appendingPathComponent("img")
         try FileManager.default.createDirectory(atPath: images, withIntermediateDirectories: true)
         let manifestPath = (folder as NSString).appendingPathComponent("manifest.json")
-        let previous: [Cell] = FileManager.default.contents(atPath: manifestPath).flatMap { try? JSONDecoder().decode(Manifest.self, from: $0) }?.cells ?? []
+        let manifestBefore = FileManager.default.contents(atPath: manifestPath).flatMap { try? JSONDecoder().decode(Manifest.self, from: $0) }
+        let previous: [Cell] = manifestBefore?.cells ?? []
+        let knownFiles = manifestBefore?.files ?? [:]
         let previousPercent = Dictionary(previous.map { ($0.key, $0.percent) }, uniquingKeysWith: { a, _ in a })
         let dependencies = Dictionary(uniqueKeysWithValues: columns.map { ($0.id, Self.sha256(Data(dependencyText($0).utf8))) })
         let next = Mutex(0)
-        let collected = Mutex([(index: Int, cells: [Cell], failure: (String, String)?)]())
+        let collected = Mutex([(index: Int, cells: [Cell], failure: (String, String)?, file: FileRecord?)]())
         DispatchQueue.concurrentPerform(iterations: min(jobs, max(entries.count, 1))) { _ in
             while true {
                 let index: Int = next.withLock { value in defer { value += 1 }; return value }
                 guard index < entries.count else { return }
-                let outcome = review(entries[index], dependencies: dependencies, previous: previousPercent, images: images)
-                collected.withLock { $0.append((index, outcome.cells, outcome.failure)) }
+                let entry = entries[index]
+                let outcome = review(entry, known: knownFiles[entry.file], dependencies: dependencies, previous: previousPercent, images: images)
+                collected.withLock { $0.append((index, outcome.cells, outcome.failure, outcome.file)) }
             }
         }
         let ordered = collected.withLock { $0 }.sorted { $0.index < $1.index }
@@ -123,7 +126,9 @@ public struct ReviewGallery: Sendable {
         }
         let result = Result(cells: cells, failures: failures, changes: changes, outliers: outliers)
         try writePages(result, in: folder)
-        let manifest = Manifest(template_sha256: Self.sha256(Data(templateText.utf8)), cells: cells)
+        var files: [String: FileRecord] = [:]
+        for (entry, outcome) in zip(ordered.map { entries[$0.index] }, ordered) { files[entry.file] = outcome.file }
+        let manifest = Manifest(template_sha256: Self.sha256(Data(templateText.utf8)), files: files, cells: cells)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(Array(try encoder.encode(manifest)), to: manifestPath)
@@ -137,7 +142,47 @@ public struct ReviewGallery: Sendable {
 
     struct Manifest: Codable {
         var template_sha256: String
+        var files: [String: FileRecord]?
         var cells: [Cell]
+    }
+
+    /// A sample file's SHA-256 with the size, modification time and inode it was computed for: while all three are
+    /// unchanged a rerun reuses the hash instead of reading the file (as `git` and `make` trust a file's stat).
+    struct FileRecord: Codable, Equatable {
+        var size: Int
+        var modified: Double
+        var inode: Int
+        var sha256: String
+
+        /// The stat part of the record for `path` (hash left empty), or nil when the file cannot be stat'ed.
+        static func stat(_ path: String) -> FileRecord? {
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                  let size = (attributes[.size] as? NSNumber)?.intValue,
+                  let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 else { return nil }
+            let inode = (attributes[.systemFileNumber] as? NSNumber)?.intValue ?? 0
+            return FileRecord(size: size, modified: modified, inode: inode, sha256: "")
+        }
+
+        func sameFile(as other: FileRecord) -> Bool { size == other.size && modified == other.modified && inode == other.inode }
+    }
+
+    /// `strategy` with only what drawing `ids` needs: each gate, the gates plotted beside it, every ancestor and
+    /// every operand of a boolean ancestor, in document order.
+    static func trimmed(_ strategy: GatingStrategy, to ids: Set<String>) -> GatingStrategy {
+        let populations = strategy.populations
+        func node(_ id: String) -> Population? { populations.first { $0.id == id || GatePlot.quadrantIDs($0).contains(id) } }
+        var keep = Set<String>()
+        var pending = populations.filter { ids.contains($0.id) }.flatMap { target in
+            populations.filter { $0.parent == target.parent && $0.gate.dimensions == target.gate.dimensions }
+        }
+        while let population = pending.popLast() {
+            guard keep.insert(population.id).inserted else { continue }
+            if let parent = population.parent.flatMap(node) { pending.append(parent) }
+            if case .boolean(let gate) = population.gate { pending += gate.operands.compactMap { node($0.reference) } }
+        }
+        var trimmed = strategy
+        trimmed.populations = populations.filter { keep.contains($0.id) }
+        return trimmed
     }
 
     static func median(_ values: [Double]) -> Double {
@@ -147,24 +192,45 @@ public struct ReviewGallery: Sendable {
     }
 
     /// The cells of one sample: cached ones reused (with their recorded %), the others drawn.
-    func review(_ entry: Entry, dependencies: [String: String], previous: [String: Double?], images: String) -> (cells: [Cell], failure: (String, String)?) {
-        guard let data = FileManager.default.contents(atPath: entry.file) else { return ([], (entry.id, "\(entry.file): expected a readable file")) }
-        let fileHash = Self.sha256(data)
+    func review(_ entry: Entry, known: FileRecord?, dependencies: [String: String], previous: [String: Double?],
+                images: String) -> (cells: [Cell], failure: (String, String)?, file: FileRecord?) {
+        let unreadable = (entry.id, "\(entry.file): expected a readable file")
+        guard var record = FileRecord.stat(entry.file) else { return ([], unreadable, nil) }
+        var bytes: [UInt8]?
+        if let known, known.sameFile(as: record) {
+            record.sha256 = known.sha256
+        } else {
+            guard let data = FileManager.default.contents(atPath: entry.file) else { return ([], unreadable, nil) }
+            record.sha256 = Self.sha256(data)
+            bytes = [UInt8](data)
+        }
+        let fileHash = record.sha256
         var session: GatingSession?
         func gated() throws -> GatingSession {
             if let session { return session }
-            let sample = try FCSFile.read(bytes: [UInt8](data), name: entry.file).dataSets[0]
-            let made = try GatingSession(strategy: template.strategy(for: sample), sample: sample)
+            guard let contents = bytes ?? FileManager.default.contents(atPath: entry.file).map({ [UInt8]($0) }) else {
+                throw FCSError(.unreadableFile, file: entry.file, expected: "a readable file")
+            }
+            bytes = nil
+            let sample = try FCSFile.read(bytes: contents, name: entry.file).dataSets[0]
+            let made = try GatingSession(strategy: Self.trimmed(template.strategy(for: sample), to: Set(toDraw)), sample: sample)
             session = made
             return made
         }
+        let folder = (images as NSString).deletingLastPathComponent
+        let keys = columns.map { Self.sha256(Data((fileHash + "\n" + (dependencies[$0.id] ?? "") + "\n\(size)").utf8)) }
+        let isCached = keys.map { key in
+            previous[key] != nil && FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("img/\(key.prefix(24)).png"))
+        }
+        // Only the gates the cells to draw depend on are computed (a one-gate edit gates a fraction of the tree).
+        let toDraw = zip(columns, isCached).filter { !$0.1 }.map(\.0.id)
         var cells: [Cell] = []
         do {
-            for column in columns {
-                let key = Self.sha256(Data((fileHash + "\n" + (dependencies[column.id] ?? "") + "\n\(size)").utf8))
+            for (index, column) in columns.enumerated() {
+                let key = keys[index]
                 let name = "img/\(key.prefix(24)).png"
-                let path = ((images as NSString).deletingLastPathComponent as NSString).appendingPathComponent(name)
-                let cached = previous[key] != nil && FileManager.default.fileExists(atPath: path)
+                let path = (folder as NSString).appendingPathComponent(name)
+                let cached = isCached[index]
                 var percent: Double?
                 if cached {
                     percent = previous[key] ?? nil  // same key: same file, same gates, same result
@@ -178,8 +244,8 @@ public struct ReviewGallery: Sendable {
                 cells.append(Cell(sample: entry.id, population: column.id, key: key, image: name, percent: percent, drawn: !cached))
             }
         } catch {
-            return (cells, (entry.id, "\(error)"))
+            return (cells, (entry.id, "\(error)"), record)
         }
-        return (cells, nil)
+        return (cells, nil, record)
     }
 }

@@ -7,6 +7,7 @@ import ELISA
 import FCS
 import Foundation
 import Gating
+import Plots
 
 func now() -> Double {
     var time = timespec()
@@ -224,6 +225,49 @@ func elisa(_ plate: String, layout: String, repeats: Int) throws {
     }
 }
 
+/// Plot: a gated 1M-event sample drawn as the macrophage gate's 2-D density with its outline, and as the CD206+
+/// histogram with its threshold, each encoded to PNG (target ≤ 50 ms); reading and gating are timed apart.
+func plot(_ file: String, template path: String, repeats: Int) throws {
+    let template = try TemplateReader.read(contentsOf: path)
+    let sample = try FCSFile.readSample(file)
+    let session = try GatingSession(strategy: template.strategy(for: sample), sample: sample)
+    print(String(format: "plot %@ (%d events) with %@: best of %d, one core, 320 px", (file as NSString).lastPathComponent,
+                 sample.eventCount, (path as NSString).lastPathComponent, repeats))
+    for population in ["cells", "macrophages", "CD206+"] {
+        var bytes = 0
+        let seconds = try best(repeats) { bytes = try GatePlot(session: session, population: population, size: 320).png().count }
+        let parent = session.result.count(session.strategy.populations.first { $0.id == population }?.parent ?? population)
+        print(String(format: "  %@ %6.1f ms  (%d parent events, PNG %d bytes; target ≤ 50 ms)", population.padding(toLength: 12, withPad: " ", startingAt: 0), seconds * 1e3,
+                     population == "cells" ? sample.eventCount : parent, bytes))
+    }
+}
+
+/// Review: the gallery of every FCS file in a folder on 2 cores (target ≤ 30 s for 100 samples × 8 gates), then
+/// a rerun after raising one gate's threshold (target ≤ 15 % of the first run) and a rerun with nothing changed.
+func review(_ folder: String, template path: String) throws {
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".fcs") }.sorted()
+    let entries = files.map { ReviewGallery.Entry(id: ($0 as NSString).deletingPathExtension, file: folder + "/" + $0) }
+    let out = NSTemporaryDirectory() + "flowstudy-bench-review-\(getpid())"
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    func run(_ text: String) throws -> (Double, ReviewGallery.Result) {
+        let gallery = ReviewGallery(template: try TemplateReader.read(text, name: "bench.json"), templateText: text, entries: entries, jobs: 2)
+        let start = now()
+        let result = try gallery.build(in: out)
+        return (now() - start, result)
+    }
+    let (first, result) = try run(text)
+    let gates = Set(result.cells.map(\.population)).count
+    print(String(format: "review: %d samples × %d gates on 2 cores: %.2f s (target ≤ 30 s)", entries.count, gates, first))
+    let line = #""dimensions": [{"marker": "CD206", "compensated": true, "transform": "logicle", "min": 0.5}]"#
+    guard text.contains(line) else { print("  rerun: the template has no CD206 threshold of 0.5 to edit"); return }
+    let (rerun, edited) = try run(text.replacingOccurrences(of: line, with: line.replacingOccurrences(of: "0.5}", with: "0.6}")))
+    print(String(format: "  rerun after editing the CD206+ gate: %.2f s, %.1f %% of the first run (target ≤ 15 %%), %d cells redrawn",
+                 rerun, 100 * rerun / first, edited.cells.filter(\.drawn).count))
+    let (unchanged, _) = try run(text.replacingOccurrences(of: line, with: line.replacingOccurrences(of: "0.5}", with: "0.6}")))
+    print(String(format: "  rerun with nothing changed: %.2f s", unchanged))
+}
+
 MemoryTuning.reuseLargeAllocations()
 let arguments = Array(CommandLine.arguments.dropFirst())
 let repeats = arguments.firstIndex(of: "--repeat").flatMap { Int(arguments[$0 + 1]) } ?? 7
@@ -232,9 +276,11 @@ do {
     case "parse" where arguments.count >= 2: try parse(arguments[1], repeats: repeats)
     case "gate" where arguments.count >= 3: try gate(arguments[1], template: arguments[2], repeats: repeats)
     case "elisa" where arguments.count >= 3: try elisa(arguments[1], layout: arguments[2], repeats: repeats)
+    case "plot" where arguments.count >= 3: try plot(arguments[1], template: arguments[2], repeats: repeats)
+    case "review" where arguments.count >= 3: try review(arguments[1], template: arguments[2])
     case "batch" where arguments.count >= 3: try batch(arguments[1], template: arguments[2], flowKit: arguments.contains("--flowkit"))
     default:
-        print("usage: flowstudy-bench parse FILE.fcs [--repeat N]\n       flowstudy-bench gate FILE.fcs TEMPLATE.json [--repeat N]\n       flowstudy-bench batch FOLDER TEMPLATE.json [--flowkit]\n       flowstudy-bench elisa PLATE LAYOUT [--repeat N]")
+        print("usage: flowstudy-bench parse FILE.fcs [--repeat N]\n       flowstudy-bench gate FILE.fcs TEMPLATE.json [--repeat N]\n       flowstudy-bench batch FOLDER TEMPLATE.json [--flowkit]\n       flowstudy-bench elisa PLATE LAYOUT [--repeat N]\n       flowstudy-bench plot FILE.fcs TEMPLATE.json [--repeat N]\n       flowstudy-bench review FOLDER TEMPLATE.json")
         exit(64)
     }
 } catch {
