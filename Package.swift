@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "TransformsTests", dependencies: ["Transforms", "TestSupport"]),
         .testTarget(name: "GatingTests", dependencies: ["Gating", "FCS", "Compensation", "Transforms", "TestSupport"]),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "Gating", "FCS", "Simulation", "TestSupport"]),
-        .testTarget(name: "PlotsTests", dependencies: ["Plots", "FlowStudyZlib", "FCS", "Gating", "Simulation", "TestSupport"]),
+        .testTarget(name: "PlotsTests", dependencies: ["Plots", "FlowStudyZlib", "FCS", "Gating", "Simulation", "Transforms", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Batch", "Gating", "TestSupport"]),
         .testTarget(name: "ELISATests", dependencies: ["ELISA", "TestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "FCS", "TestSupport"]),

@@ -117,17 +117,6 @@ final class EventValues {
         return values
     }
 
-    /// The values of a dimension in the gate's coordinates for the events of `events` only (the others NaN):
-    /// a plot of one population transforms its parent's events, not the whole file.
-    func values(_ dimension: GateDimension, over events: EventSet, place: String) throws -> [Double] {
-        if let cached = dimensions[dimension] { return cached }
-        let raw = try untransformed(dimension, place: place)
-        guard let transform = try transform(dimension.transform, place: place)?.transform else { return raw }
-        var values = [Double](repeating: .nan, count: raw.count)
-        events.forEach { values[$0] = transform.apply(raw[$0]) }
-        return values
-    }
-
     // MARK: - Gates
 
     func select(_ gate: Gate, within parent: EventSet, population: String) throws -> EventSet {

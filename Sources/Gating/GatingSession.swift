@@ -72,10 +72,10 @@ extension GatingSession {
         try values.values(dimension, place: dimension.label)
     }
 
-    /// A gate dimension's values in the gate's coordinates for the events of `events`; the other entries are NaN
-    /// unless the whole column was already computed for a gate.
-    public func dimensionValues(_ dimension: GateDimension, over events: EventSet) throws -> [Double] {
-        try values.values(dimension, over: events, place: dimension.label)
+    /// A gate dimension's values before its transform (compensated if the dimension is): what a plot bins against
+    /// borders mapped back through the transform's inverse, instead of transforming every event.
+    public func untransformedValues(_ dimension: GateDimension) throws -> [Double] {
+        try values.untransformed(dimension, place: dimension.label)
     }
 
     /// The strategy's transform named `id`, if it is one-dimensional.

@@ -1,4 +1,5 @@
 import Gating
+import Transforms
 
 /// Events binned into pixels: a 2-D pseudocolour density (log-density colour map) over given axis ranges,
 /// with gates drawn over it in the same coordinates.
@@ -29,15 +30,16 @@ public struct DensityPlot: Sendable {
     /// Pixel row of a y value (row 0 at the top).
     public func row(_ value: Double) -> Double { Double(height - 1) - (value - y.low) / (y.high - y.low) * Double(height - 1) }
 
-    /// The density image of the events in `events`.
-    public func render(xs: [Double], ys: [Double], events: EventSet) -> Bitmap {
+    /// The density image of the events in `events`; `xs` and `ys` are untransformed values whose plotted
+    /// coordinates are `xTransform(x)` and `yTransform(y)` (nil: plotted as they are).
+    public func render(xs: [Double], ys: [Double], events: EventSet, xTransform: (any Transform)? = nil, yTransform: (any Transform)? = nil) -> Bitmap {
+        // Off-scale events pile up on the edges, as cytometry plots show them.
+        let columns = Binning(count: width, range: x, transform: xTransform, centred: true)
+        let rows = Binning(count: height, range: y, transform: yTransform, centred: true)
         var counts = [Int](repeating: 0, count: width * height)
         events.forEach { e in
-            let cx = column(xs[e]), cy = row(ys[e])
-            guard cx.isFinite, cy.isFinite else { return }
-            // Off-scale events pile up on the edges, as cytometry plots show them.
-            let px = min(max(Int(cx.rounded()), 0), width - 1), py = min(max(Int(cy.rounded()), 0), height - 1)
-            counts[py * width + px] += 1
+            guard let px = columns.bin(xs[e]), let up = rows.bin(ys[e]) else { return }
+            counts[(height - 1 - up) * width + px] += 1
         }
         let maximum = counts.max() ?? 0
         var bitmap = Bitmap(width: width, height: height)

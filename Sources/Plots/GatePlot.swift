@@ -1,6 +1,7 @@
 import FCS
 import Foundation
 import Gating
+import Transforms
 
 /// The plot an analyst checks a gate on: the parent population's events in the gate's two dimensions (a density
 /// in the gate's own transformed space), every gate defined there on the same dimensions drawn over it, each with
@@ -33,12 +34,14 @@ public struct GatePlot: Sendable {
             throw GatingError(.invalidGate, place: id, "a boolean gate has no axes to plot; plot its operands")
         }
         let parentEvents = population.parent.flatMap { session.result.membership[$0] } ?? EventSet.all(session.sample.eventCount)
-        let xs = try session.dimensionValues(dimensions[0], over: parentEvents)
-        // A one-dimensional gate is drawn against the event index's neighbour: SSC-A is more useful, but the gate's
-        // own axis is what matters; use the dimension twice with y as a spread over events.
-        let ys = dimensions.count > 1 ? try session.dimensionValues(dimensions[1], over: parentEvents) : (0..<xs.count).map { Double($0 % 1000) / 1000 }
-        func range(_ values: [Double], _ gateValues: [Double]) -> DensityPlot.Range {
-            let q = OrderStatistics.quantiles(values, over: parentEvents, probabilities: [0.002, 0.998])
+        // Values stay untransformed: plots bin them against borders mapped back through the transform.
+        let xTransform = session.transform(dimensions[0].transform)
+        let yTransform = dimensions.count > 1 ? session.transform(dimensions[1].transform) : nil
+        let xs = try session.untransformedValues(dimensions[0])
+        let ys = dimensions.count > 1 ? try session.untransformedValues(dimensions[1]) : []
+        func range(_ values: [Double], _ transform: (any Transform)?, _ gateValues: [Double]) -> DensityPlot.Range {
+            // Quantiles commute with a monotone transform: take them raw, transform two values.
+            let q = OrderStatistics.quantiles(values, over: parentEvents, probabilities: [0.002, 0.998]).map { transform?.apply($0) ?? $0 }
             var low = q[0], high = q[1]
             for v in gateValues where v.isFinite { low = min(low, v); high = max(high, v) }
             if !low.isFinite || !high.isFinite { low = 0; high = 1 }
@@ -58,7 +61,7 @@ public struct GatePlot: Sendable {
             case .boolean: break
             }
         }
-        density = DensityPlot(width: size, height: size, x: range(xs, gateX), y: dimensions.count > 1 ? range(ys, gateY) : DensityPlot.Range(0, 1))
+        density = DensityPlot(width: size, height: size, x: range(xs, xTransform, gateX), y: dimensions.count > 1 ? range(ys, yTransform, gateY) : DensityPlot.Range(0, 1))
         x = Axis(label: Self.label(dimensions[0], session), range: density.x, transform: session.transform(dimensions[0].transform))
         y = dimensions.count > 1
             ? Axis(label: Self.label(dimensions[1], session), range: density.y, transform: session.transform(dimensions[1].transform))
@@ -71,11 +74,11 @@ public struct GatePlot: Sendable {
             var controlData: (values: [Double], events: EventSet)?
             if let control {
                 let parent = population.parent.flatMap { control.result.membership[$0] } ?? EventSet.all(control.sample.eventCount)
-                controlData = (try control.dimensionValues(dimensions[0], over: parent), parent)
+                controlData = (try control.untransformedValues(dimensions[0]), parent)
             }
-            bitmap = histogram.render(values: xs, events: parentEvents, control: controlData, thresholds: gateX)
+            bitmap = histogram.render(values: xs, events: parentEvents, control: controlData, thresholds: gateX, transform: xTransform)
         } else {
-            bitmap = density.render(xs: xs, ys: ys, events: parentEvents)
+            bitmap = density.render(xs: xs, ys: ys, events: parentEvents, xTransform: xTransform, yTransform: yTransform)
         }
         var drawn: [DrawnGate] = []
         for sibling in siblings {

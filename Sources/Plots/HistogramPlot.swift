@@ -1,4 +1,5 @@
 import Gating
+import Transforms
 
 /// A 1-D histogram (bars, normalised to the tallest bin) with threshold lines, and optionally a control's
 /// histogram (an FMO or isotype tube, same population) drawn over it as an outline.
@@ -15,14 +16,12 @@ public struct HistogramPlot: Sendable {
         self.bins = max(bins, 1)
     }
 
-    /// Counts per bin; off-scale values go to the end bins.
-    public func counts(_ values: [Double], over events: EventSet) -> [Int] {
+    /// Counts per bin of untransformed `values` plotted as `transform(value)`; off-scale values go to the end bins.
+    public func counts(_ values: [Double], over events: EventSet, transform: (any Transform)? = nil) -> [Int] {
+        let binning = Binning(count: bins, range: range, transform: transform, centred: false)
         var counts = [Int](repeating: 0, count: bins)
         events.forEach { e in
-            let v = values[e]
-            guard v.isFinite else { return }
-            let bin = Int(((v - range.low) / (range.high - range.low) * Double(bins)).rounded(.down))
-            counts[min(max(bin, 0), bins - 1)] += 1
+            if let bin = binning.bin(values[e]) { counts[bin] += 1 }
         }
         return counts
     }
@@ -31,11 +30,13 @@ public struct HistogramPlot: Sendable {
     public var density: DensityPlot { DensityPlot(width: width, height: height, x: range, y: DensityPlot.Range(0, 1.05)) }
 
     /// Bars of the sample, the control as an outline, and vertical lines at the thresholds.
-    public func render(values: [Double], events: EventSet, control: (values: [Double], events: EventSet)? = nil, thresholds: [Double]) -> Bitmap {
+    /// `values` (and the control's) are untransformed, plotted as `transform(value)`; thresholds are in plotted units.
+    public func render(values: [Double], events: EventSet, control: (values: [Double], events: EventSet)? = nil, thresholds: [Double],
+                       transform: (any Transform)? = nil) -> Bitmap {
         var bitmap = Bitmap(width: width, height: height)
         let plot = density
         let binWidth = Double(width) / Double(bins)
-        let sample = counts(values, over: events)
+        let sample = counts(values, over: events, transform: transform)
         let top = Double(sample.max() ?? 0)
         if top > 0 {
             for (bin, count) in sample.enumerated() where count > 0 {
@@ -45,7 +46,7 @@ public struct HistogramPlot: Sendable {
             }
         }
         if let control {
-            let counts = self.counts(control.values, over: control.events)
+            let counts = self.counts(control.values, over: control.events, transform: transform)
             let controlTop = Double(counts.max() ?? 0)
             if controlTop > 0 {
                 var previous: (Double, Double)?

@@ -78,7 +78,7 @@ public struct ReviewGallery: Sendable {
         return text
     }
 
-    static func sha256(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+    static func sha256<D: DataProtocol>(_ data: D) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
 
     /// Builds the gallery in `folder`, reusing images listed in its previous `manifest.json`.
     public func build(in folder: String) throws -> Result {
@@ -194,26 +194,25 @@ public struct ReviewGallery: Sendable {
     /// The cells of one sample: cached ones reused (with their recorded %), the others drawn.
     func review(_ entry: Entry, known: FileRecord?, dependencies: [String: String], previous: [String: Double?],
                 images: String) -> (cells: [Cell], failure: (String, String)?, file: FileRecord?) {
-        let unreadable = (entry.id, "\(entry.file): expected a readable file")
-        guard var record = FileRecord.stat(entry.file) else { return ([], unreadable, nil) }
-        var bytes: [UInt8]?
+        guard var record = FileRecord.stat(entry.file) else { return ([], (entry.id, "\(entry.file): expected a readable file"), nil) }
+        var sample: Sample?
         if let known, known.sameFile(as: record) {
             record.sha256 = known.sha256
         } else {
-            guard let data = FileManager.default.contents(atPath: entry.file) else { return ([], unreadable, nil) }
-            record.sha256 = Self.sha256(data)
-            bytes = [UInt8](data)
+            // A new or touched file: hash the bytes while the reader has them mapped.
+            do {
+                sample = try FCSFile.readSample(entry.file) { bytes in record.sha256 = Self.sha256(bytes) }
+            } catch {
+                return ([], (entry.id, "\(error)"), nil)
+            }
         }
         let fileHash = record.sha256
         var session: GatingSession?
         func gated() throws -> GatingSession {
             if let session { return session }
-            guard let contents = bytes ?? FileManager.default.contents(atPath: entry.file).map({ [UInt8]($0) }) else {
-                throw FCSError(.unreadableFile, file: entry.file, expected: "a readable file")
-            }
-            bytes = nil
-            let sample = try FCSFile.read(bytes: contents, name: entry.file).dataSets[0]
-            let made = try GatingSession(strategy: Self.trimmed(template.strategy(for: sample), to: Set(toDraw)), sample: sample)
+            let events = try sample ?? FCSFile.readSample(entry.file)
+            sample = nil
+            let made = try GatingSession(strategy: Self.trimmed(template.strategy(for: events), to: Set(toDraw)), sample: events)
             session = made
             return made
         }
