@@ -59,7 +59,8 @@ struct Binning {
         guard !value.isNaN else { return nil }
         if let linear {
             let position = (value - linear.low) * linear.scale
-            let bin = linear.centred ? position.rounded() : position.rounded(.down)
+            // floor(x + 0.5), not rounded(): the latter is a libm call per event (halves differ only below 0).
+            let bin = linear.centred ? (position + 0.5).rounded(.down) : position.rounded(.down)
             return bin < 0 ? 0 : bin >= Double(bins - 1) ? bins - 1 : Int(bin)
         }
         // Borders in lower buckets are below the value, those in higher buckets above it: compare only the bucket's.

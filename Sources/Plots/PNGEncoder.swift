@@ -8,45 +8,29 @@ public enum PNGEncoder {
     public static func encode(_ image: Bitmap) -> [UInt8] {
         let width = image.width, height = image.height
         let stride = width * 4
-        var filtered = [UInt8]()
-        filtered.reserveCapacity((stride + 1) * height)
-        var previous = [UInt8](repeating: 0, count: stride)
-        var candidate = [UInt8](repeating: 0, count: stride)
-        var best = [UInt8](repeating: 0, count: stride)
-        for y in 0..<height {
-            let row = Array(image.pixels[(y * stride)..<((y + 1) * stride)])
-            var bestType: UInt8 = 0
-            var bestScore = Int.max
-            for type: UInt8 in 0...4 {
-                var score = 0
-                for i in 0..<stride {
-                    let a = i >= 4 ? Int(row[i - 4]) : 0
-                    let b = Int(previous[i])
-                    let c = i >= 4 ? Int(previous[i - 4]) : 0
-                    let predictor: Int
-                    switch type {
-                    case 0: predictor = 0
-                    case 1: predictor = a
-                    case 2: predictor = b
-                    case 3: predictor = (a + b) / 2
-                    default:
-                        let p = a + b - c
-                        let pa = abs(p - a), pb = abs(p - b), pc = abs(p - c)
-                        predictor = pa <= pb && pa <= pc ? a : (pb <= pc ? b : c)
+        var filtered = [UInt8](repeating: 0, count: (stride + 1) * height)
+        var candidates = [[UInt8]](repeating: [UInt8](repeating: 0, count: stride), count: 5)
+        let zeros = [UInt8](repeating: 0, count: stride)
+        image.pixels.withUnsafeBufferPointer { pixels in
+            for y in 0..<height {
+                let row = UnsafeBufferPointer(rebasing: pixels[(y * stride)..<((y + 1) * stride)])
+                var bestType = 0
+                var bestScore = Int.max
+                zeros.withUnsafeBufferPointer { zero in
+                    let above = y > 0 ? UnsafeBufferPointer(rebasing: pixels[((y - 1) * stride)..<(y * stride)]) : zero
+                    for type in 0..<5 {
+                        let score = candidates[type].withUnsafeMutableBufferPointer { Self.filter(type, row, above, into: $0) }
+                        if score < bestScore { bestScore = score; bestType = type }
                     }
-                    let value = UInt8(truncatingIfNeeded: Int(row[i]) - predictor)
-                    candidate[i] = value
-                    score += value < 128 ? Int(value) : 256 - Int(value)
                 }
-                if score < bestScore {
-                    bestScore = score
-                    bestType = type
-                    swap(&best, &candidate)
+                let offset = y * (stride + 1)
+                filtered[offset] = UInt8(bestType)
+                filtered.withUnsafeMutableBufferPointer { out in
+                    candidates[bestType].withUnsafeBufferPointer { best in
+                        for i in 0..<stride { out[offset + 1 + i] = best[i] }
+                    }
                 }
             }
-            filtered.append(bestType)
-            filtered += best
-            previous = row
         }
         var out: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
         var header = [UInt8]()
@@ -56,6 +40,34 @@ public enum PNGEncoder {
         chunk("IDAT", compress(filtered), into: &out)
         chunk("IEND", [], into: &out)
         return out
+    }
+
+    /// Filters one row with PNG filter `type` (None, Sub, Up, Average, Paeth) into `out` and returns the sum of
+    /// the absolute values of the filtered bytes (as signed), the score rows are chosen by. One loop per type so
+    /// the inner loops have no branch on the type.
+    static func filter(_ type: Int, _ row: UnsafeBufferPointer<UInt8>, _ above: UnsafeBufferPointer<UInt8>,
+                       into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var score = 0
+        @inline(__always) func put(_ i: Int, _ predictor: Int) {
+            let value = UInt8(truncatingIfNeeded: Int(row[i]) - predictor)
+            out[i] = value
+            score += value < 128 ? Int(value) : 256 - Int(value)
+        }
+        let count = row.count
+        switch type {
+        case 0: for i in 0..<count { put(i, 0) }
+        case 1: for i in 0..<count { put(i, i >= 4 ? Int(row[i - 4]) : 0) }
+        case 2: for i in 0..<count { put(i, Int(above[i])) }
+        case 3: for i in 0..<count { put(i, ((i >= 4 ? Int(row[i - 4]) : 0) + Int(above[i])) / 2) }
+        default:
+            for i in 0..<count {
+                let a = i >= 4 ? Int(row[i - 4]) : 0, b = Int(above[i]), c = i >= 4 ? Int(above[i - 4]) : 0
+                let p = a + b - c
+                let pa = abs(p - a), pb = abs(p - b), pc = abs(p - c)
+                put(i, pa <= pb && pa <= pc ? a : (pb <= pc ? b : c))
+            }
+        }
+        return score
     }
 
     static func bigEndian(_ value: UInt32) -> [UInt8] {
