@@ -53,9 +53,15 @@ public struct Compensator: Sendable {
     /// Events are processed in blocks of 512: the block's detector values are converted to Double once and stay
     /// in cache while every fluorochrome's small dot product runs over them.
     public func compensate(_ sample: Sample) -> [[Double]] {
+        compensate(sample, fluorochromes: Array(0..<(unmixing.first?.count ?? 0)))
+    }
+
+    /// Compensated values of the fluorochromes at `rows` (matrix row order), for all events; the result has one
+    /// column per requested row, in the order given. A gate that reads four of nine fluorochromes pays for four.
+    public func compensate(_ sample: Sample, fluorochromes rows: [Int]) -> [[Double]] {
         let events = sample.eventCount
         let detectors = detectorParameters.count
-        let fluorochromes = unmixing.first?.count ?? 0
+        let fluorochromes = rows.count
         // Detectors whose scale values differ from the stored ones are scaled up front; the others are read
         // straight from their columns.
         let scaled: [[Double]?] = detectorParameters.map { sample.needsScaling(at: $0.index) ? sample.scaleValues(at: $0.index) : nil }
@@ -63,7 +69,7 @@ public struct Compensator: Sendable {
         var outputs = (0..<fluorochromes).map { _ in [Double](repeating: 0, count: events) }
         let block = 512
         var input = [Double](repeating: 0, count: detectors * block)
-        let coefficients = (0..<fluorochromes).map { f in (0..<detectors).map { unmixing[$0][f] } }
+        let coefficients = rows.map { f in (0..<detectors).map { unmixing[$0][f] } }
         var start = 0
         while start < events {
             let n = min(block, events - start)

@@ -18,6 +18,28 @@ public struct EventSet: Equatable, Sendable {
         return set
     }
 
+    /// The set as bytes (each 64-bit word little-endian), to store a population's events beside a result.
+    public var bytes: [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(words.count * 8)
+        for word in words { for shift in stride(from: 0, to: 64, by: 8) { out.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) } }
+        return out
+    }
+
+    /// The set stored by ``bytes``; nil when the length does not fit `eventCount` or bits lie beyond it.
+    public init?(eventCount: Int, bytes: [UInt8]) {
+        guard eventCount >= 0, bytes.count == (eventCount + 63) / 64 * 8 else { return nil }
+        self.init(eventCount: eventCount)
+        for w in words.indices {
+            var word: UInt64 = 0
+            for b in 0..<8 { word |= UInt64(bytes[w * 8 + b]) << UInt64(8 * b) }
+            words[w] = word
+        }
+        var trimmed = self
+        trimmed.clearTail()
+        guard trimmed == self else { return nil }
+    }
+
     private mutating func clearTail() {
         let extra = words.count * 64 - eventCount
         if extra > 0, !words.isEmpty { words[words.count - 1] &= UInt64.max >> UInt64(extra) }

@@ -9,7 +9,9 @@ final class EventValues {
     let strategy: GatingStrategy
     private var scale: [Int: [Double]] = [:]
     private var compensators: [CompensationReference: Compensator?] = [:]
-    private var compensated: [CompensationReference: [[Double]]] = [:]
+    /// Compensated columns by matrix row. The first request computes the rows the strategy's gates read
+    /// (together, so each block of detector values is converted once); a later miss computes all the others.
+    private var compensated: [CompensationReference: [Int: [Double]]] = [:]
     private var dimensions: [GateDimension: [Double]] = [:]
 
     init(strategy: GatingStrategy, sample: Sample) throws {
@@ -67,18 +69,47 @@ final class EventValues {
     /// A channel's values after compensation (untransformed).
     func channelValues(_ channel: String, _ reference: CompensationReference, place: String) throws -> [Double] {
         if let compensator = try compensator(reference, place: place) {
-            let matrix = compensator.matrix
-            // A fluorochrome of the matrix by name, or the fluorochrome whose detector is this channel.
-            var row = matrix.fluorochromes.firstIndex(of: channel)
-            if row == nil, matrix.isSquare, let index = sample.parameterIndex(channel) {
-                row = compensator.detectorParameters.firstIndex { $0.index == index }
-            }
-            if let row {
-                if compensated[reference] == nil { compensated[reference] = compensator.compensate(sample) }
-                return compensated[reference]![row]
+            if let row = matrixRow(channel, compensator) {
+                if let column = compensated[reference]?[row] { return column }
+                let known = compensated[reference] ?? [:]
+                let wanted: [Int]
+                if known.isEmpty {
+                    wanted = Array(Set(gateRows(reference, compensator)).union([row])).sorted()
+                } else {
+                    wanted = (0..<(compensator.unmixing.first?.count ?? 0)).filter { known[$0] == nil }
+                }
+                let columns = compensator.compensate(sample, fluorochromes: wanted)
+                var updated = known
+                for (index, column) in zip(wanted, columns) { updated[index] = column }
+                compensated[reference] = updated
+                if let column = updated[row] { return column }
             }
         }
         return scaleValues(try parameterIndex(channel, place: place))
+    }
+
+    /// The matrix row of a channel: a fluorochrome of the matrix by name, or the one whose detector it is.
+    private func matrixRow(_ channel: String, _ compensator: Compensator) -> Int? {
+        let matrix = compensator.matrix
+        if let row = matrix.fluorochromes.firstIndex(of: channel) { return row }
+        guard matrix.isSquare, let index = sample.parameterIndex(channel) else { return nil }
+        return compensator.detectorParameters.firstIndex { $0.index == index }
+    }
+
+    /// The matrix rows the strategy's gates read with `reference`.
+    private func gateRows(_ reference: CompensationReference, _ compensator: Compensator) -> [Int] {
+        var channels: [String] = []
+        for population in strategy.populations {
+            for dimension in population.gate.dimensions where dimension.compensation == reference {
+                switch dimension.source {
+                case .channel(let channel): channels.append(channel)
+                case .ratio(let id):
+                    if case .ratio(_, let numerator, let denominator) = strategy.transforms[id] { channels += [numerator, denominator] }
+                case .marker: break
+                }
+            }
+        }
+        return channels.compactMap { matrixRow($0, compensator) }
     }
 
     /// The untransformed values of a dimension (a ratio is computed here; its own transform comes later).

@@ -10,7 +10,8 @@ public enum GatingEngine {
         return try evaluate(strategy, store: store)
     }
 
-    static func evaluate(_ strategy: GatingStrategy, store: EventValues) throws -> GatingResult {
+    /// `known` populations are taken as given (events computed before, e.g. a review gallery's cache), not gated.
+    static func evaluate(_ strategy: GatingStrategy, store: EventValues, known: [String: EventSet] = [:]) throws -> GatingResult {
         let sample = store.sample
         let order = try dependencyOrder(strategy)
         var membership: [String: EventSet] = [:]
@@ -18,6 +19,11 @@ public enum GatingEngine {
         let everyone = EventSet.all(sample.eventCount)
         for index in order {
             let population = strategy.populations[index]
+            if let events = known[population.id], events.eventCount == sample.eventCount {
+                membership[population.id] = events
+                if let parent = population.parent { parents[population.id] = parent }
+                continue
+            }
             let parentSet: EventSet
             if let parent = population.parent {
                 guard let set = membership[parent] else {

@@ -11,12 +11,13 @@ public final class GatingSession {
     public let result: GatingResult
     let values: EventValues
 
-    /// Gates `sample` with `strategy`.
-    public init(strategy: GatingStrategy, sample: Sample) throws {
+    /// Gates `sample` with `strategy`; populations in `known` keep the events given (computed by an earlier
+    /// session of the same file and gates) instead of being gated again.
+    public init(strategy: GatingStrategy, sample: Sample, known: [String: EventSet] = [:]) throws {
         self.sample = sample
         self.strategy = strategy
         values = try EventValues(strategy: strategy, sample: sample)
-        result = try GatingEngine.evaluate(strategy, store: values)
+        result = try GatingEngine.evaluate(strategy, store: values, known: known)
     }
 
     /// A channel's values after `compensation` (untransformed), for every event.

@@ -60,23 +60,40 @@ public struct ReviewGallery: Sendable {
     /// The populations that get a column: gates with axes (boolean gates have none).
     var columns: [Population] { template.strategy.populations.filter { !$0.gate.dimensions.isEmpty } }
 
-    /// The template text of a cell's dependencies: the gate, its plot siblings, every ancestor, and the
-    /// transforms and matrices they name, plus the compensation and panel (markers decide channels).
-    func dependencyText(_ population: Population) -> String {
-        let strategy = template.strategy
-        var nodes: [Population] = strategy.populations.filter { $0.parent == population.parent && $0.gate.dimensions == population.gate.dimensions }
-        var parent = population.parent
-        while let id = parent, let node = strategy.populations.first(where: { $0.id == id || GatePlot.quadrantIDs($0).contains(id) }) {
-            nodes.append(node)
-            parent = node.parent
+    /// The population whose result id is `id` (a quadrant's id names its quadrant gate).
+    func node(_ id: String) -> Population? {
+        template.strategy.populations.first { $0.id == id || GatePlot.quadrantIDs($0).contains(id) }
+    }
+
+    /// `start` and everything their events depend on: ancestors and the operands of boolean gates, in template order.
+    func lineage(_ start: [Population]) -> [Population] {
+        var seen = Set<String>()
+        var pending = start
+        while let population = pending.popLast() {
+            guard seen.insert(population.id).inserted else { continue }
+            if let parent = population.parent.flatMap(node) { pending.append(parent) }
+            if case .boolean(let gate) = population.gate { pending += gate.operands.compactMap { node($0.reference) } }
         }
+        return template.strategy.populations.filter { seen.contains($0.id) }
+    }
+
+    /// The template text of `nodes`, the transforms they name, the compensation and the panel (markers decide channels).
+    func text(of nodes: [Population]) -> String {
         var text = nodes.map { TemplateWriter.population($0) }.joined(separator: "\n")
         let transformIDs = Set(nodes.flatMap { $0.gate.dimensions.compactMap(\.transform) })
-        for id in transformIDs.sorted() { if let t = strategy.transforms[id] { text += "\n\(id)=\(TemplateWriter.transform(t))" } }
+        for id in transformIDs.sorted() { if let t = template.strategy.transforms[id] { text += "\n\(id)=\(TemplateWriter.transform(t))" } }
         text += "\ncompensation=\(template.compensation)"
         text += "\npanel=" + template.panel.map { "\($0.name):\($0.aliases):\($0.channels)" }.joined(separator: ";")
         return text
     }
+
+    /// The gates drawn in `population`'s cell: every gate on the same parent and dimensions.
+    func plotted(_ population: Population) -> [Population] {
+        template.strategy.populations.filter { $0.parent == population.parent && $0.gate.dimensions == population.gate.dimensions }
+    }
+
+    /// The template text a cell depends on: the gates drawn in it and their lineage.
+    func dependencyText(_ population: Population) -> String { text(of: lineage(plotted(population))) }
 
     static func sha256<D: DataProtocol>(_ data: D) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
 
@@ -90,6 +107,9 @@ public struct ReviewGallery: Sendable {
         let knownFiles = manifestBefore?.files ?? [:]
         let previousPercent = Dictionary(previous.map { ($0.key, $0.percent) }, uniquingKeysWith: { a, _ in a })
         let dependencies = Dictionary(uniqueKeysWithValues: columns.map { ($0.id, Self.sha256(Data(dependencyText($0).utf8))) })
+        let parents = Set(columns.compactMap(\.parent)).compactMap(node)
+        let membership = Dictionary(parents.map { ($0.id, Self.sha256(Data(text(of: lineage([$0])).utf8))) }, uniquingKeysWith: { a, _ in a })
+        try FileManager.default.createDirectory(atPath: (folder as NSString).appendingPathComponent("events"), withIntermediateDirectories: true)
         let next = Mutex(0)
         let collected = Mutex([(index: Int, cells: [Cell], failure: (String, String)?, file: FileRecord?)]())
         DispatchQueue.concurrentPerform(iterations: min(jobs, max(entries.count, 1))) { _ in
@@ -97,7 +117,8 @@ public struct ReviewGallery: Sendable {
                 let index: Int = next.withLock { value in defer { value += 1 }; return value }
                 guard index < entries.count else { return }
                 let entry = entries[index]
-                let outcome = review(entry, known: knownFiles[entry.file], dependencies: dependencies, previous: previousPercent, images: images)
+                let outcome = review(entry, known: knownFiles[entry.file], dependencies: dependencies, membershipText: membership,
+                                     previous: previousPercent, images: images)
                 collected.withLock { $0.append((index, outcome.cells, outcome.failure, outcome.file)) }
             }
         }
@@ -132,10 +153,15 @@ public struct ReviewGallery: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(Array(try encoder.encode(manifest)), to: manifestPath)
-        // Images no cell refers to any more are removed, so the folder holds the gallery and nothing else.
+        // Images and stored events nothing refers to any more are removed, so the folder holds this gallery only.
         let used = Set(cells.map { ($0.image as NSString).lastPathComponent })
         for name in (try? FileManager.default.contentsOfDirectory(atPath: images)) ?? [] where !used.contains(name) {
             try? FileManager.default.removeItem(atPath: (images as NSString).appendingPathComponent(name))
+        }
+        let events = (folder as NSString).appendingPathComponent("events")
+        let current = Set(files.values.flatMap { record in membership.values.map { Self.eventsFile(record.sha256, $0) } })
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: events)) ?? [] where !current.contains("events/" + name) {
+            try? FileManager.default.removeItem(atPath: (events as NSString).appendingPathComponent(name))
         }
         return result
     }
@@ -166,9 +192,9 @@ public struct ReviewGallery: Sendable {
         func sameFile(as other: FileRecord) -> Bool { size == other.size && modified == other.modified && inode == other.inode }
     }
 
-    /// `strategy` with only what drawing `ids` needs: each gate, the gates plotted beside it, every ancestor and
-    /// every operand of a boolean ancestor, in document order.
-    static func trimmed(_ strategy: GatingStrategy, to ids: Set<String>) -> GatingStrategy {
+    /// `strategy` with only what drawing `ids` needs: each gate, the gates plotted beside it and their lineage,
+    /// in document order. The lineage stops at `known` populations (their events are given), which become roots.
+    static func trimmed(_ strategy: GatingStrategy, to ids: Set<String>, known: Set<String> = []) -> GatingStrategy {
         let populations = strategy.populations
         func node(_ id: String) -> Population? { populations.first { $0.id == id || GatePlot.quadrantIDs($0).contains(id) } }
         var keep = Set<String>()
@@ -176,13 +202,22 @@ public struct ReviewGallery: Sendable {
             populations.filter { $0.parent == target.parent && $0.gate.dimensions == target.gate.dimensions }
         }
         while let population = pending.popLast() {
-            guard keep.insert(population.id).inserted else { continue }
+            guard keep.insert(population.id).inserted, !known.contains(population.id) else { continue }
             if let parent = population.parent.flatMap(node) { pending.append(parent) }
             if case .boolean(let gate) = population.gate { pending += gate.operands.compactMap { node($0.reference) } }
         }
         var trimmed = strategy
-        trimmed.populations = populations.filter { keep.contains($0.id) }
+        trimmed.populations = populations.filter { keep.contains($0.id) }.map { population in
+            var root = population
+            if known.contains(population.id) { root.parent = nil }
+            return root
+        }
         return trimmed
+    }
+
+    /// Where a parent population's events are stored: named by the file's hash and the hash of the population's lineage.
+    static func eventsFile(_ fileHash: String, _ lineageHash: String) -> String {
+        "events/" + sha256(Data((fileHash + "\n" + lineageHash).utf8)).prefix(24) + ".bits"
     }
 
     static func median(_ values: [Double]) -> Double {
@@ -192,7 +227,7 @@ public struct ReviewGallery: Sendable {
     }
 
     /// The cells of one sample: cached ones reused (with their recorded %), the others drawn.
-    func review(_ entry: Entry, known: FileRecord?, dependencies: [String: String], previous: [String: Double?],
+    func review(_ entry: Entry, known: FileRecord?, dependencies: [String: String], membershipText: [String: String], previous: [String: Double?],
                 images: String) -> (cells: [Cell], failure: (String, String)?, file: FileRecord?) {
         guard var record = FileRecord.stat(entry.file) else { return ([], (entry.id, "\(entry.file): expected a readable file"), nil) }
         var sample: Sample?
@@ -207,16 +242,32 @@ public struct ReviewGallery: Sendable {
             }
         }
         let fileHash = record.sha256
+        let folder = (images as NSString).deletingLastPathComponent
+        // The events of every parent of a column, stored after gating: a rerun that only edits a gate starts from
+        // its parent's events instead of gating the whole lineage again.
+        let parents = Set(columns.compactMap(\.parent)).sorted().filter { node($0)?.id == $0 }
+        let stored = Dictionary(uniqueKeysWithValues: parents.map { id in
+            (id, Self.eventsFile(fileHash, membershipText[id] ?? ""))
+        })
         var session: GatingSession?
         func gated() throws -> GatingSession {
             if let session { return session }
             let events = try sample ?? FCSFile.readSample(entry.file)
             sample = nil
-            let made = try GatingSession(strategy: Self.trimmed(template.strategy(for: events), to: Set(toDraw)), sample: events)
+            var known: [String: EventSet] = [:]
+            for id in Set(toDraw.compactMap { node($0)?.parent }) {
+                guard let name = stored[id], let bytes = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(name)),
+                      let set = EventSet(eventCount: events.eventCount, bytes: [UInt8](bytes)) else { continue }
+                known[id] = set
+            }
+            let strategy = Self.trimmed(try template.strategy(for: events), to: Set(toDraw), known: Set(known.keys))
+            let made = try GatingSession(strategy: strategy, sample: events, known: known)
+            for (id, name) in stored where known[id] == nil {
+                if let set = made.result.membership[id] { try AtomicFile.write(set.bytes, to: (folder as NSString).appendingPathComponent(name)) }
+            }
             session = made
             return made
         }
-        let folder = (images as NSString).deletingLastPathComponent
         let keys = columns.map { Self.sha256(Data((fileHash + "\n" + (dependencies[$0.id] ?? "") + "\n\(size)").utf8)) }
         let isCached = keys.map { key in
             previous[key] != nil && FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("img/\(key.prefix(24)).png"))

@@ -129,6 +129,18 @@ struct ReviewGalleryTests {
             let old = try #require(first.cells.first { $0.sample == cell.sample && $0.population == "CD206+" }?.percent)
             #expect(try #require(cell.percent) < old)
         }
+        // The rerun started from the stored events of each parent (cells, singlets, live, macrophages per sample);
+        // its %s are those of gating the whole tree afresh with the edited template.
+        let stored = try FileManager.default.contentsOfDirectory(atPath: (out as NSString).appendingPathComponent("events"))
+        #expect(stored.count == 5 * 4)
+        let editedTemplate = try TemplateReader.read(edited, name: "edited.json")
+        for entry in entries {
+            let sample = try FCSFile.readSample(entry.file)
+            let fresh = try GatingSession(strategy: editedTemplate.strategy(for: sample), sample: sample)
+            for cell in rerun.cells where cell.sample == entry.id {
+                #expect(cell.percent == fresh.result.percentOfParent(cell.population), "\(entry.id) \(cell.population)")
+            }
+        }
         // Images no cell uses any more are gone.
         let images = try FileManager.default.contentsOfDirectory(atPath: (out as NSString).appendingPathComponent("img"))
         #expect(images.count == 50)
