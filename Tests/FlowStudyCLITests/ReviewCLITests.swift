@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `flowstudy plot` and `flowstudy review` as an analyst runs them on simulated tubes.
+@Suite("flowstudy plot and review")
+struct ReviewCLITests {
+    let flowstudy: String
+    let template = SharedData.repositoryRoot.appendingPathComponent("gating-templates/mdm-macrophages.json").path
+
+    init() throws {
+        flowstudy = try #require(flowstudyExecutable(), "the flowstudy executable is built by swift test")
+    }
+
+    @Test("review keeps going past a broken file, lists it, exits 2; a rerun reuses every cell")
+    func reviewWithABrokenFile() throws {
+        let folder = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: folder.path("tubes"), withIntermediateDirectories: true)
+        for seed in 1...3 {
+            #expect(run(flowstudy, ["simulate", "--events", "3000", "--seed", "\(seed)", "-o", folder.path("tubes/T\(seed).fcs")]).status == 0)
+        }
+        try Data("FCS3.1    not really".utf8).write(to: URL(fileURLWithPath: folder.path("tubes/broken.fcs")))
+        let out = folder.path("gallery")
+        let first = run(flowstudy, ["review", "--template", template, "--samples", folder.path("tubes"), "--out", out, "--jobs", "2"])
+        #expect(first.status == 2, "\(first.stderr)")
+        #expect(first.stderr.contains("failed: broken") && first.stderr.contains("30 cells (30 drawn, 0 reused)"), "\(first.stderr)")
+        let index = try String(contentsOfFile: out + "/index.html", encoding: .utf8)
+        #expect(index.contains("Samples that could not be gated") && index.contains("broken"))
+        let second = run(flowstudy, ["review", "--template", template, "--samples", folder.path("tubes"), "--out", out])
+        #expect(second.stderr.contains("30 cells (0 drawn, 30 reused)"), "\(second.stderr)")
+        // A template that does not parse is a usage problem: nothing is written, exit 64.
+        try "{\"format\": \"flowstudy-gating/1\"".write(toFile: folder.path("bad.json"), atomically: true, encoding: .utf8)
+        let bad = run(flowstudy, ["review", "--template", folder.path("bad.json"), "--samples", folder.path("tubes"), "--out", folder.path("none")])
+        #expect(bad.status == 64 && bad.stderr.contains("bad.json"), "\(bad.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("none")))
+    }
+
+    @Test("plot writes a PNG and a labelled SVG; an unknown population names the template's populations")
+    func plot() throws {
+        let folder = try TemporaryDirectory()
+        #expect(run(flowstudy, ["simulate", "--events", "3000", "--seed", "9", "-o", folder.path("t.fcs")]).status == 0)
+        #expect(run(flowstudy, ["plot", folder.path("t.fcs"), "--template", template, "--population", "macrophages", "-o", folder.path("m.png")]).status == 0)
+        let png = try Data(contentsOf: URL(fileURLWithPath: folder.path("m.png")))
+        #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        #expect(run(flowstudy, ["plot", folder.path("t.fcs"), "--template", template, "--population", "CD206+", "-o", folder.path("c.svg")]).status == 0)
+        let svg = try String(contentsOfFile: folder.path("c.svg"), encoding: .utf8)
+        #expect(svg.contains("CD206+") && svg.contains("data:image/png;base64,"))
+        let unknown = run(flowstudy, ["plot", folder.path("t.fcs"), "--template", template, "--population", "CD999+", "-o", folder.path("x.png")])
+        #expect(unknown.status == 65 && unknown.stderr.contains("CD999+") && unknown.stderr.contains("macrophages"), "\(unknown.stderr)")
+    }
+}
