@@ -12,8 +12,7 @@ public enum GatingMLWriter {
             #"    xmlns:transforms="http://www.isac-net.org/std/Gating-ML/v2.0/transformations""#,
             #"    xmlns:data-type="http://www.isac-net.org/std/Gating-ML/v2.0/datatypes">"#,
         ]
-        for id in strategy.matrices.keys.sorted() {
-            let matrix = strategy.matrices[id]!
+        for (id, matrix) in strategy.matrices.sorted(by: { $0.key < $1.key }) {
             lines.append(#"  <transforms:spectrumMatrix transforms:id="\#(escape(id))">"#)
             lines.append("    <transforms:fluorochromes>")
             for name in matrix.fluorochromes { lines.append(#"      <data-type:fcs-dimension data-type:name="\#(escape(name))"/>"#) }

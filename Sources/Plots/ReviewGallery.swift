@@ -14,17 +14,25 @@ import Synchronization
 public struct ReviewGallery: Sendable {
     /// One sample to review.
     public struct Entry: Sendable {
+        /// The sample id shown in the gallery.
         public var id: String
+        /// The FCS file.
         public var file: String
+        /// Creates an entry.
         public init(id: String, file: String) { self.id = id; self.file = file }
     }
 
     /// One cell of the grid.
     public struct Cell: Sendable, Codable, Equatable {
+        /// The sample id.
         public var sample: String
+        /// The population whose gate the cell shows.
         public var population: String
+        /// The cache key: SHA-256 of the file's hash, the template text the cell depends on and the image size.
         public var key: String
+        /// The image, relative to the gallery folder.
         public var image: String
+        /// The population's % of its parent (nil when the parent is empty).
         public var percent: Double?
         /// Whether this run drew the image (false: reused from the cache).
         public var drawn: Bool
@@ -32,6 +40,7 @@ public struct ReviewGallery: Sendable {
 
     /// What a run produced.
     public struct Result: Sendable {
+        /// Every cell, samples in entry order, gates in template order.
         public var cells: [Cell]
         /// Samples that could not be read or gated, with the reason.
         public var failures: [(String, String)]
@@ -41,14 +50,19 @@ public struct ReviewGallery: Sendable {
         public var outliers: [(String, String, Double, Double, Double)]
     }
 
+    /// The gating template.
     public var template: GatingTemplate
     /// The template's own text; its hash is recorded in the manifest (cell keys hash only the nodes a cell depends on,
     /// so an edit elsewhere in the template keeps the cell).
     public var templateText: String
+    /// The samples, in the order shown.
     public var entries: [Entry]
+    /// Samples drawn at once.
     public var jobs: Int
+    /// Cell size in pixels.
     public var size: Int
 
+    /// A gallery of `entries` gated with `template` (whose text is `templateText`).
     public init(template: GatingTemplate, templateText: String, entries: [Entry], jobs: Int = 2, size: Int = 220) {
         self.template = template
         self.templateText = templateText
