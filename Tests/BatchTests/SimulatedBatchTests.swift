@@ -34,7 +34,7 @@ struct SimulatedBatchTests {
             }
         }
         let sheet = folder.path("samples.csv")
-        try (lines.joined(separator: "\n") + "\n").write(toFile: sheet, atomically: true, encoding: .utf8)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: sheet, atomically: false, encoding: .utf8)
         return sheet
     }
 
@@ -168,7 +168,7 @@ struct SimulatedBatchTests {
         D,S1,,d.fcs,FMO,
         E,S1,UT,e.fcs,fluorescence,CD86
         F,S1,UT,,,
-        """.write(toFile: path, atomically: true, encoding: .utf8)
+        """.write(toFile: path, atomically: false, encoding: .utf8)
         do {
             _ = try SampleSheet.read(csv: path)
             Issue.record("expected sheet problems")
@@ -182,7 +182,7 @@ struct SimulatedBatchTests {
             #expect(text.contains("row 7, column fcs_file: expected a path"))
             #expect(error.problems.count == 6)
         }
-        try "id,file\nA,a.fcs\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "id,file\nA,a.fcs\n".write(toFile: path, atomically: false, encoding: .utf8)
         #expect { try SampleSheet.read(csv: path) } throws: { ($0 as? SampleSheet.Problems)?.problems.count == 2 }
     }
 

@@ -62,7 +62,7 @@ struct BatchCLITests {
         try Data("FCS3.1  this is not an FCS file".utf8).write(to: folder.url.appendingPathComponent("b.fcs"))
         try FileManager.default.copyItem(at: samples.appendingPathComponent("mdm_fmo_CD206_seed2.fcs"), to: folder.url.appendingPathComponent("c.fcs"))
         let sheet = folder.path("samples.csv")
-        try "sample_id,fcs_file\nA,a.fcs\nB,b.fcs\nC,c.fcs\n".write(toFile: sheet, atomically: true, encoding: .utf8)
+        try "sample_id,fcs_file\nA,a.fcs\nB,b.fcs\nC,c.fcs\n".write(toFile: sheet, atomically: false, encoding: .utf8)
         let result = run(flowstudy, ["batch", "--template", template, "--samples", sheet, "--out", folder.path("out"), "--quiet"])
         #expect(result.status == 2)
         let errors = try String(contentsOfFile: folder.path("out/errors.csv"), encoding: .utf8).split(separator: "\n")
@@ -71,7 +71,7 @@ struct BatchCLITests {
         let populations = try String(contentsOfFile: folder.path("out/populations.csv"), encoding: .utf8)
         #expect(populations.contains("A,cells,root,") && populations.contains("C,cells,root,") && !populations.contains("B,cells"))
         // A sheet with problems: usage error, nothing read.
-        try "sample_id,fcs_file\nA,\n".write(toFile: sheet, atomically: true, encoding: .utf8)
+        try "sample_id,fcs_file\nA,\n".write(toFile: sheet, atomically: false, encoding: .utf8)
         let bad = run(flowstudy, ["batch", "--template", template, "--samples", sheet, "--out", folder.path("out2")])
         #expect(bad.status == 64)
         #expect(bad.stderr.contains("row 2, column fcs_file"))
@@ -83,7 +83,7 @@ struct BatchCLITests {
         let folder = try TemporaryDirectory()
         let file = SharedData.repositoryRoot.appendingPathComponent("fcs-samples/mdm_untreated_seed1.fcs").path
         let sheet = folder.path("samples.csv")
-        try ("sample_id,fcs_file\n" + (0..<3000).map { "S\($0),\(file)" }.joined(separator: "\n") + "\n").write(toFile: sheet, atomically: true, encoding: .utf8)
+        try ("sample_id,fcs_file\n" + (0..<3000).map { "S\($0),\(file)" }.joined(separator: "\n") + "\n").write(toFile: sheet, atomically: false, encoding: .utf8)
         let out = folder.path("out")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: flowstudy)

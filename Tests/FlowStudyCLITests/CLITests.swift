@@ -68,7 +68,7 @@ struct CLITests {
         #expect(result.status == 0)
         let snapshot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots/inspect-simulated.json")
         if ProcessInfo.processInfo.environment["FLOWSTUDY_RECORD_SNAPSHOTS"] != nil {
-            try result.stdout.write(to: snapshot, atomically: true, encoding: .utf8)
+            try result.stdout.write(to: snapshot, atomically: false, encoding: .utf8)
         }
         #expect(result.stdout == (try String(contentsOf: snapshot, encoding: .utf8)))
         // The JSON validates against docs/inspect.schema.json (with a Python that has jsonschema).

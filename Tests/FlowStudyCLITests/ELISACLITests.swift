@@ -25,7 +25,7 @@ struct ELISACLITests {
         plate_file,plate,layout,analyte
         \(plate1.path)/plate.csv,CCL18_1,\(plate1.path)/layout.csv,CCL18
         \(reference.path)/plate2_IL6/plate.csv,IL6_1,\(reference.path)/plate2_IL6/layout.csv,IL-6
-        """.write(toFile: runs, atomically: true, encoding: .utf8)
+        """.write(toFile: runs, atomically: false, encoding: .utf8)
         let many = run(flowstudy, ["elisa", "--runs", runs, "--model", "5pl", "--weights", "1/y2", "--out", folder.path("two")])
         #expect(many.status == 0, "\(many.stderr)")
         let curves = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.url.appendingPathComponent("two/curves.json"))) as? [String: Any]

@@ -59,7 +59,7 @@ struct GatingCLITests {
             .replacingOccurrences(of: "[35000, 120000]", with: "[35000]")
             .replacingOccurrences(of: #""parent": "live""#, with: #""parent": "alive""#)
         let path = folder.path("broken.json")
-        try broken.write(toFile: path, atomically: true, encoding: .utf8)
+        try broken.write(toFile: path, atomically: false, encoding: .utf8)
         let bad = run(flowstudy, ["template", "validate", path])
         #expect(bad.status == 65)
         #expect(bad.stderr.contains("populations[0].gate.vertices[4]: expected [x, y]"))

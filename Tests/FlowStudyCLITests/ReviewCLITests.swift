@@ -29,7 +29,7 @@ struct ReviewCLITests {
         let second = run(flowstudy, ["review", "--template", template, "--samples", folder.path("tubes"), "--out", out])
         #expect(second.stderr.contains("30 cells (0 drawn, 30 reused)"), "\(second.stderr)")
         // A template that does not parse is a usage problem: nothing is written, exit 64.
-        try "{\"format\": \"flowstudy-gating/1\"".write(toFile: folder.path("bad.json"), atomically: true, encoding: .utf8)
+        try "{\"format\": \"flowstudy-gating/1\"".write(toFile: folder.path("bad.json"), atomically: false, encoding: .utf8)
         let bad = run(flowstudy, ["review", "--template", folder.path("bad.json"), "--samples", folder.path("tubes"), "--out", folder.path("none")])
         #expect(bad.status == 64 && bad.stderr.contains("bad.json"), "\(bad.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.path("none")))

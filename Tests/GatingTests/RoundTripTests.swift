@@ -48,7 +48,7 @@ struct RoundTripTests {
         let folder = try TemporaryDirectory()
         let template = try MDMTemplateTests.template()
         let xmlPath = folder.path("mdm.xml")
-        try GatingMLWriter.document(template.strategyWithPanelChannels()).write(toFile: xmlPath, atomically: true, encoding: .utf8)
+        try GatingMLWriter.document(template.strategyWithPanelChannels()).write(toFile: xmlPath, atomically: false, encoding: .utf8)
         let fcsPath = SharedData.repositoryRoot.appendingPathComponent("fcs-samples/mdm_untreated_seed1.fcs").path
         let script = """
         import sys, json, flowkit as fk

@@ -169,7 +169,7 @@ struct ReviewGalleryTests {
         let broken = folder.path("gallery/broken.html")
         let index = try String(contentsOfFile: (out as NSString).appendingPathComponent("index.html"), encoding: .utf8)
         try index.replacingOccurrences(of: "img/", with: "missing/").replacingOccurrences(of: "<body>", with: "<body><script>undefinedFunction();</script>")
-            .write(toFile: broken, atomically: true, encoding: .utf8)
+            .write(toFile: broken, atomically: false, encoding: .utf8)
         let bad = try ChromiumCheck.load(URL(fileURLWithPath: broken))
         #expect((bad.brokenImages ?? 0) > 0)
         #expect(bad.consoleMessages.contains { $0.contains("undefinedFunction") })

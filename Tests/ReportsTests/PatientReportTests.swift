@@ -68,7 +68,7 @@ struct DamagedMarkersTests {
     @Test("a short row is an error naming the line, not a crash")
     func shortRow() throws {
         let folder = try TemporaryDirectory()
-        try (MarkerReadout.header.joined(separator: ",") + "\nP1_UT,P1,UT,macrophages\n").write(to: folder.url.appendingPathComponent("markers.csv"), atomically: true, encoding: .utf8)
+        try (MarkerReadout.header.joined(separator: ",") + "\nP1_UT,P1,UT,macrophages\n").write(to: folder.url.appendingPathComponent("markers.csv"), atomically: false, encoding: .utf8)
         #expect { try PatientReport(batch: folder.url.path, subject: "P1") } throws: { "\($0)".contains("line 2: expected 19 cells, found 4") }
     }
 }
