@@ -26,7 +26,7 @@ public struct GatePlot: Sendable {
     /// A one-dimensional gate is a histogram with its bounds as lines, and `control` (the matched FMO or
     /// isotype tube, gated with the same template) is overlaid as an outline.
     public init(session: GatingSession, population id: String, size: Int = 320, control: GatingSession? = nil) throws {
-        guard let population = session.strategy.populations.first(where: { $0.id == id || Self.quadrantIDs($0).contains(id) }) else {
+        guard let population = session.strategy.populations.population(resulting: id) else {
             throw GatingError(.unknownGate, place: id, "not a population of the template (\(session.strategy.resultIDs.joined(separator: ", ")))")
         }
         let dimensions = population.gate.dimensions
@@ -48,7 +48,7 @@ public struct GatePlot: Sendable {
             let pad = (high - low) * 0.05 + 1e-9
             return DensityPlot.Range(low - pad, high + pad)
         }
-        let siblings = session.strategy.populations.filter { $0.parent == population.parent && $0.gate.dimensions == dimensions }
+        let siblings = session.strategy.populations.plotted(with: population)
         var gateX: [Double] = [], gateY: [Double] = []
         for sibling in siblings {
             switch sibling.gate {

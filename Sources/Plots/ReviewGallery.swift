@@ -74,22 +74,7 @@ public struct ReviewGallery: Sendable {
     /// The populations that get a column: gates with axes (boolean gates have none).
     var columns: [Population] { template.strategy.populations.filter { !$0.gate.dimensions.isEmpty } }
 
-    /// The population whose result id is `id` (a quadrant's id names its quadrant gate).
-    func node(_ id: String) -> Population? {
-        template.strategy.populations.first { $0.id == id || GatePlot.quadrantIDs($0).contains(id) }
-    }
-
-    /// `start` and everything their events depend on: ancestors and the operands of boolean gates, in template order.
-    func lineage(_ start: [Population]) -> [Population] {
-        var seen = Set<String>()
-        var pending = start
-        while let population = pending.popLast() {
-            guard seen.insert(population.id).inserted else { continue }
-            if let parent = population.parent.flatMap(node) { pending.append(parent) }
-            if case .boolean(let gate) = population.gate { pending += gate.operands.compactMap { node($0.reference) } }
-        }
-        return template.strategy.populations.filter { seen.contains($0.id) }
-    }
+    func node(_ id: String) -> Population? { template.strategy.populations.population(resulting: id) }
 
     /// The template text of `nodes`, the transforms they name, the compensation and the panel (markers decide channels).
     func text(of nodes: [Population]) -> String {
@@ -101,13 +86,11 @@ public struct ReviewGallery: Sendable {
         return text
     }
 
-    /// The gates drawn in `population`'s cell: every gate on the same parent and dimensions.
-    func plotted(_ population: Population) -> [Population] {
-        template.strategy.populations.filter { $0.parent == population.parent && $0.gate.dimensions == population.gate.dimensions }
-    }
-
     /// The template text a cell depends on: the gates drawn in it and their lineage.
-    func dependencyText(_ population: Population) -> String { text(of: lineage(plotted(population))) }
+    func dependencyText(_ population: Population) -> String {
+        let populations = template.strategy.populations
+        return text(of: populations.lineage(of: populations.plotted(with: population)))
+    }
 
     static func sha256<D: DataProtocol>(_ data: D) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
 
@@ -122,7 +105,7 @@ public struct ReviewGallery: Sendable {
         let previousPercent = Dictionary(previous.map { ($0.key, $0.percent) }, uniquingKeysWith: { a, _ in a })
         let dependencies = Dictionary(uniqueKeysWithValues: columns.map { ($0.id, Self.sha256(Data(dependencyText($0).utf8))) })
         let parents = Set(columns.compactMap(\.parent)).compactMap(node)
-        let membership = Dictionary(parents.map { ($0.id, Self.sha256(Data(text(of: lineage([$0])).utf8))) }, uniquingKeysWith: { a, _ in a })
+        let membership = Dictionary(parents.map { ($0.id, Self.sha256(Data(text(of: template.strategy.populations.lineage(of: [$0])).utf8))) }, uniquingKeysWith: { a, _ in a })
         try FileManager.default.createDirectory(atPath: (folder as NSString).appendingPathComponent("events"), withIntermediateDirectories: true)
         let next = Mutex(0)
         let collected = Mutex([(index: Int, cells: [Cell], failure: (String, String)?, file: FileRecord?)]())
@@ -210,16 +193,7 @@ public struct ReviewGallery: Sendable {
     /// in document order. The lineage stops at `known` populations (their events are given), which become roots.
     static func trimmed(_ strategy: GatingStrategy, to ids: Set<String>, known: Set<String> = []) -> GatingStrategy {
         let populations = strategy.populations
-        func node(_ id: String) -> Population? { populations.first { $0.id == id || GatePlot.quadrantIDs($0).contains(id) } }
-        var keep = Set<String>()
-        var pending = populations.filter { ids.contains($0.id) }.flatMap { target in
-            populations.filter { $0.parent == target.parent && $0.gate.dimensions == target.gate.dimensions }
-        }
-        while let population = pending.popLast() {
-            guard keep.insert(population.id).inserted, !known.contains(population.id) else { continue }
-            if let parent = population.parent.flatMap(node) { pending.append(parent) }
-            if case .boolean(let gate) = population.gate { pending += gate.operands.compactMap { node($0.reference) } }
-        }
+        let keep = Set(populations.lineage(of: populations.filter { ids.contains($0.id) }.flatMap(populations.plotted(with:)), stoppingAt: known).map(\.id))
         var trimmed = strategy
         trimmed.populations = populations.filter { keep.contains($0.id) }.map { population in
             var root = population
