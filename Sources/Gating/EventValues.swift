@@ -250,7 +250,7 @@ final class EventValues {
         let vx = gate.vertices.map { $0[0] }, vy = gate.vertices.map { $0[1] }
         let n = vx.count
         // Outside the bounding box no crossing count can be odd: most events are decided there.
-        let minX = vx.min()!, maxX = vx.max()!, minY = vy.min()!, maxY = vy.max()!
+        guard let minX = vx.min(), let maxX = vx.max(), let minY = vy.min(), let maxY = vy.max() else { return EventSet(eventCount: parent.eventCount) }
         var result = EventSet(eventCount: parent.eventCount)
         xs.withUnsafeBufferPointer { xv in
             ys.withUnsafeBufferPointer { yv in
@@ -345,16 +345,17 @@ final class EventValues {
             intervals[divider.id] = values.map { divider.interval(of: $0) }
         }
         return try gate.quadrants.map { quadrant in
-            var wanted: [(String, Int)] = []
+            // Each position as (the divider's interval per event, the interval wanted), looked up once.
+            var wanted: [(intervals: [Int?], interval: Int)] = []
             for (dividerID, location) in quadrant.positions {
-                guard let divider = dividers[dividerID], let interval = divider.interval(of: location) else {
+                guard let divider = dividers[dividerID], let column = intervals[dividerID], let interval = divider.interval(of: location) else {
                     throw GatingError(.invalidGate, place: quadrant.id, "position refers to an unknown divider '\(dividerID)'")
                 }
-                wanted.append((dividerID, interval))
+                wanted.append((column, interval))
             }
             var set = EventSet(eventCount: parent.eventCount)
             parent.forEach { e in
-                if wanted.allSatisfy({ intervals[$0.0]![e] == $0.1 }) { set.insert(e) }
+                if wanted.allSatisfy({ $0.intervals[e] == $0.interval }) { set.insert(e) }
             }
             return (quadrant.id, set)
         }

@@ -99,8 +99,9 @@ public enum GatingMLReader {
             var counts: [String: Int] = [:]
             for child in element.children?.compactMap({ $0 as? XMLElement }) ?? [] {
                 let name = child.localName ?? child.name ?? "?"
-                counts[name, default: 0] += 1
-                let childPath = "\(path)/\(name)[\(counts[name]!)]"
+                let position = counts[name, default: 0] + 1
+                counts[name] = position
+                let childPath = "\(path)/\(name)[\(position)]"
                 switch name {
                 case "transformation": try readTransformation(child, path: childPath)
                 case "spectrumMatrix": try readMatrix(child, path: childPath)

@@ -27,9 +27,9 @@ public enum GatingMLWriter {
             }
             lines.append("  </transforms:spectrumMatrix>")
         }
-        for id in strategy.transforms.keys.sorted() {
+        for (id, transform) in strategy.transforms.sorted(by: { $0.key < $1.key }) {
             lines.append(#"  <transforms:transformation transforms:id="\#(escape(id))">"#)
-            switch strategy.transforms[id]! {
+            switch transform {
             case .linear(let t): lines.append(#"    <transforms:flin transforms:T="\#(number(t.T))" transforms:A="\#(number(t.A))"/>"#)
             case .log(let t): lines.append(#"    <transforms:flog transforms:T="\#(number(t.T))" transforms:M="\#(number(t.M))"/>"#)
             case .asinh(let t):

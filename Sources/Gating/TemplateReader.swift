@@ -241,22 +241,23 @@ public enum TemplateReader {
                 return nil
             }
             keys(value, path, allowed: ["type"] + parameters + (type == "ratio" ? ["numerator", "denominator"] : []))
-            var p: [String: Double] = [:]
-            for name in parameters { p[name] = number(value[name], "\(path).\(name)", parent: value) }
+            // The parameters in the order listed above; every one is read (and reported) before giving up.
+            let read = parameters.map { number(value[$0], "\(path).\($0)", parent: value) }
+            let p = read.compactMap { $0 }
             guard p.count == parameters.count else { return nil }
             do {
                 switch type {
-                case "linear": return .linear(try LinearTransform(T: p["T"]!, A: p["A"]!))
-                case "log": return .log(try LogTransform(T: p["T"]!, M: p["M"]!))
-                case "asinh": return .asinh(try AsinhTransform(T: p["T"]!, M: p["M"]!, A: p["A"]!))
-                case "logicle": return .logicle(try LogicleTransform(T: p["T"]!, W: p["W"]!, M: p["M"]!, A: p["A"]!))
-                case "hyperlog": return .hyperlog(try HyperlogTransform(T: p["T"]!, W: p["W"]!, M: p["M"]!, A: p["A"]!))
+                case "linear": return .linear(try LinearTransform(T: p[0], A: p[1]))
+                case "log": return .log(try LogTransform(T: p[0], M: p[1]))
+                case "asinh": return .asinh(try AsinhTransform(T: p[0], M: p[1], A: p[2]))
+                case "logicle": return .logicle(try LogicleTransform(T: p[0], W: p[1], M: p[2], A: p[3]))
+                case "hyperlog": return .hyperlog(try HyperlogTransform(T: p[0], W: p[1], M: p[2], A: p[3]))
                 case "flowjo_biex":
-                    return .flowJoBiex(try FlowJoBiexTransform(negative: p["negative"]!, width: p["width"]!, positive: p["positive"]!, maxValue: p["max_value"]!))
+                    return .flowJoBiex(try FlowJoBiexTransform(negative: p[0], width: p[1], positive: p[2], maxValue: p[3]))
                 default:
                     guard let numerator = string(value["numerator"], "\(path).numerator", parent: value),
                           let denominator = string(value["denominator"], "\(path).denominator", parent: value) else { return nil }
-                    return .ratio(RatioTransform(A: p["A"]!, B: p["B"]!, C: p["C"]!), numerator: numerator, denominator: denominator)
+                    return .ratio(RatioTransform(A: p[0], B: p[1], C: p[2]), numerator: numerator, denominator: denominator)
                 }
             } catch {
                 issue(path, value, "\(error)")

@@ -28,8 +28,7 @@ public enum TemplateWriter {
         }
         let matrices = template.strategy.matrices
         if !matrices.isEmpty {
-            members.append(("matrices", object(matrices.keys.sorted().map { id in
-                let m = matrices[id]!
+            members.append(("matrices", object(matrices.sorted(by: { $0.key < $1.key }).map { id, m in
                 return (id, inline([("fluorochromes", "[" + m.fluorochromes.map(quote).joined(separator: ", ") + "]"),
                                     ("detectors", "[" + m.detectors.map(quote).joined(separator: ", ") + "]"),
                                     ("coefficients", "[" + m.coefficients.map { "[" + $0.map(number).joined(separator: ", ") + "]" }.joined(separator: ", ") + "]")]))
@@ -38,7 +37,7 @@ public enum TemplateWriter {
         let transforms = template.strategy.transforms
         if !transforms.isEmpty {
             let order = template.transformOrder.filter { transforms[$0] != nil } + transforms.keys.sorted().filter { !template.transformOrder.contains($0) }
-            members.append(("transforms", object(order.map { ($0, transform(transforms[$0]!)) }, indent: 1)))
+            members.append(("transforms", object(order.compactMap { id in transforms[id].map { (id, transform($0)) } }, indent: 1)))
         }
         members.append(("populations", array(template.strategy.populations.map(population), indent: 1)))
         if !template.readouts.isEmpty {

@@ -50,20 +50,8 @@ struct BatchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded: GatingTemplate
-        let sheet: SampleSheet
-        do {
-            loaded = try loadTemplate(template)
-            var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: samples, isDirectory: &isFolder)
-            sheet = isFolder.boolValue ? try SampleSheet.read(folder: samples) : try SampleSheet.read(csv: samples)
-            if isFolder.boolValue && !quiet { printError("flowstudy: \(samples) is a folder: sample ids are file stems and controls are not matched") }
-        } catch let error as SampleSheet.Problems {
-            printError(error.description); throw ExitCode.validationFailure
-        } catch let error as TemplateError {
-            printError(error.description); throw ExitCode.validationFailure
-        } catch let error as GatingMLError {
-            printError(error.description); throw ExitCode.validationFailure
+        let (loaded, sheet) = try reportingInputErrors(exit: .validationFailure) {
+            (try loadTemplate(template), try loadSampleSheet(samples, quiet: quiet))
         }
         let options = BatchOptions(jobs: jobs, shard: try parsedShard(), reading: reading.options, quiet: quiet)
         let runner = BatchRunner(template: loaded, sheet: sheet, options: options)

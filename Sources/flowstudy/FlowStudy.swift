@@ -26,15 +26,6 @@ struct FlowStudy: ParsableCommand {
 /// Exit status for input data that cannot be used (sysexits' EX_DATAERR).
 let badInputData = ExitCode(65)
 
-/// Runs `body`, printing a typed FCS error on stderr and exiting with 65.
-func reportingInputErrors<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as FCSError {
-        printError("flowstudy: \(error)")
-        throw badInputData
-    }
-}
 
 /// Writes a line to standard error.
 func printError(_ message: String) {

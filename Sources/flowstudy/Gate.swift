@@ -33,7 +33,7 @@ struct Gate: ParsableCommand {
     @OptionGroup var reading: ReadingOptions
 
     func run() throws {
-        do {
+        try reportingInputErrors(file: file) {
             let loaded = try loadTemplate(template)
             let sample = try FCSFile.readSample(file, dataSet: dataset, options: reading.options)
             let session = try GatingSession(strategy: loaded.strategy(for: sample), sample: sample)
@@ -44,14 +44,6 @@ struct Gate: ParsableCommand {
             if let medians {
                 try AtomicFile.write(csvTable(header: ["population", "channel", "median"], rows: try session.medianRows()), to: medians)
             }
-        } catch let error as TemplateError {
-            printError(error.description); throw badInputData
-        } catch let error as GatingMLError {
-            printError(error.description); throw badInputData
-        } catch let error as GatingError {
-            printError("\(file): \(error)"); throw badInputData
-        } catch let error as FCSError {
-            printError("flowstudy: \(error)"); throw badInputData
         }
     }
 }

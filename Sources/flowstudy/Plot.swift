@@ -33,7 +33,7 @@ struct Plot: ParsableCommand {
     }
 
     func run() throws {
-        do {
+        try reportingInputErrors(file: file) {
             let loaded = try loadTemplate(template)
             let sample = try FCSFile.readSample(file)
             let session = try GatingSession(strategy: loaded.strategy(for: sample), sample: sample)
@@ -44,14 +44,6 @@ struct Plot: ParsableCommand {
             }
             let plot = try GatePlot(session: session, population: population, size: size, control: controlSession)
             if output.hasSuffix(".png") { try AtomicFile.write(plot.png(), to: output) } else { try AtomicFile.write(plot.svg(), to: output) }
-        } catch let error as TemplateError {
-            printError(error.description); throw badInputData
-        } catch let error as GatingMLError {
-            printError(error.description); throw badInputData
-        } catch let error as GatingError {
-            printError("\(file): \(error)"); throw badInputData
-        } catch let error as FCSError {
-            printError("flowstudy: \(error)"); throw badInputData
         }
     }
 }

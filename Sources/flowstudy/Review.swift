@@ -37,23 +37,13 @@ struct Review: ParsableCommand {
     }
 
     func run() throws {
-        let gallery: ReviewGallery
-        do {
+        let gallery = try reportingInputErrors(exit: .validationFailure) {
             let loaded = try loadTemplate(template)
             guard let text = FileManager.default.contents(atPath: template).map({ String(decoding: $0, as: UTF8.self) }) else {
                 throw ValidationError("\(template): expected a readable template file")
             }
-            var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: samples, isDirectory: &isFolder)
-            let sheet = isFolder.boolValue ? try SampleSheet.read(folder: samples) : try SampleSheet.read(csv: samples)
-            let entries = sheet.entries.map { ReviewGallery.Entry(id: $0.sampleID, file: $0.file) }
-            gallery = ReviewGallery(template: loaded, templateText: text, entries: entries, jobs: jobs, size: size)
-        } catch let error as SampleSheet.Problems {
-            printError(error.description); throw ExitCode.validationFailure
-        } catch let error as TemplateError {
-            printError(error.description); throw ExitCode.validationFailure
-        } catch let error as GatingMLError {
-            printError(error.description); throw ExitCode.validationFailure
+            let entries = try loadSampleSheet(samples, quiet: true).entries.map { ReviewGallery.Entry(id: $0.sampleID, file: $0.file) }
+            return ReviewGallery(template: loaded, templateText: text, entries: entries, jobs: jobs, size: size)
         }
         let start = Date()
         let result = try gallery.build(in: out)
