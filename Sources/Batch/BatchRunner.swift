@@ -1,3 +1,4 @@
+import Tables
 import Compensation
 import Crypto
 import FCS

@@ -1,3 +1,4 @@
+import Tables
 import Foundation
 
 /// The batch's list of samples: `samples.csv` (OUTCOMES.md §4, extended with `control_type` and
@@ -80,7 +81,7 @@ public struct SampleSheet: Sendable {
                 continue
             }
             var columns: [String: String] = [:]
-            for (name, value) in zip(header, row) { columns[name] = value.trimmingCharacters(in: " ") }
+            for (name, value) in zip(header, row) { columns[name] = value.trimmingCharacters(in: .whitespaces) }
             let sampleID = columns["sample_id"] ?? ""
             if sampleID.isEmpty { problems.append("row \(line), column sample_id: expected a sample id, found an empty cell") }
             else if let first = seen[sampleID] { problems.append("row \(line), column sample_id: '\(sampleID)' already used on row \(first)") }

@@ -14,6 +14,8 @@ public struct ELISAError: Error, Equatable, Sendable, CustomStringConvertible {
         case layoutMismatch = "layout_mismatch"
         case badWeights = "bad_weights"
         case fitFailed = "fit_failed"
+        /// A workbook part with a DTD that could fetch files or expand entities.
+        case unsafeXML = "unsafe_xml"
     }
 
     public var code: Code

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import Tables
 import ZIPFoundation
 
 /// The cells of an .xlsx workbook, sheet by sheet, as text (numbers in their shortest form): enough to find
@@ -32,6 +33,12 @@ struct Workbook {
         }
         func document(_ path: String) throws -> XMLDocument? {
             guard let data = try entry(path) else { return nil }
+            // Screened first: libxml2 would otherwise fetch external DTDs and expand entities (see UntrustedXML).
+            do {
+                try UntrustedXML.check(Array(data), file: file, part: path)
+            } catch let error as TablesError {
+                throw ELISAError(.unsafeXML, file: file, place: path, "expected \(error.expected), found \(error.found)")
+            }
             return try XMLDocument(data: data, options: [])
         }
         func elements(_ node: XMLNode, _ name: String) -> [XMLElement] {

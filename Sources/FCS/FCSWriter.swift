@@ -1,3 +1,5 @@
+import Tables
+
 /// Writes samples as FCS 3.1 (or 3.2) list-mode files: little-endian, `$DATATYPE F`, or `D` when a value would
 /// lose precision in Float32, with every required keyword, the `$PnS` markers, `$SPILLOVER` and the sample's own
 /// keywords. Offsets beyond 8 digits are written as 0 in the HEADER and given in TEXT, as FCS 3.1 says.

@@ -1,3 +1,5 @@
+import Tables
+
 /// Which numbers to take from a sample: what the file stores, or the scale values gates use.
 public enum ValueScale: String, Sendable, CaseIterable, Codable {
     /// Stored values, after the integer bitmask (what FlowIO returns).
@@ -54,7 +56,7 @@ extension Sample {
     /// `-Inf` are spelled so.
     public func csv(_ indices: [Int], values scale: ValueScale) -> [UInt8] {
         var out: [UInt8] = []
-        out += Array(indices.map { csvField(parameters[$0].name) }.joined(separator: ",").utf8)
+        out += Array(indices.map { csvQuoted(parameters[$0].name) }.joined(separator: ",").utf8)
         out.append(0x0A)
         let sources: [Either] = indices.map { index in
             scale == .scale && needsScaling(at: index) ? .doubles(scaleValues(at: index)) : .stored(columns[index])
@@ -104,10 +106,4 @@ func numberText<T: BinaryFloatingPoint & LosslessStringConvertible>(_ value: T) 
     var text = value.description
     if text.hasSuffix(".0") { text.removeLast(2) }
     return text
-}
-
-/// A CSV field, quoted per RFC 4180 when it holds a comma, a quote, CR or LF.
-func csvField(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-    return "\"" + text.replacing("\"", with: "\"\"") + "\""
 }

@@ -1,5 +1,6 @@
 import Compensation
 import Foundation
+import Tables
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -29,14 +30,23 @@ public struct GatingMLError: Error, Equatable, Sendable, CustomStringConvertible
 public enum GatingMLReader {
     /// Reads the document at `path`.
     public static func read(contentsOf path: String) throws -> GatingStrategy {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw GatingMLError(file: path, path: "/", "expected a readable file")
+        let bytes: [UInt8]
+        do {
+            bytes = try InputFile.bytes(path)
+        } catch let error as TablesError {
+            throw GatingMLError(file: path, path: "/", "expected \(error.expected), found \(error.found)")
         }
-        return try read(data, name: path)
+        return try read(Data(bytes), name: path)
     }
 
     /// Reads a document held in memory.
     public static func read(_ data: Data, name: String) throws -> GatingStrategy {
+        // Screened first: libxml2 would otherwise fetch external DTDs and expand entities (see UntrustedXML).
+        do {
+            try UntrustedXML.check(Array(data), file: name)
+        } catch let error as TablesError {
+            throw GatingMLError(file: name, path: "/" + error.place, "expected \(error.expected), found \(error.found)")
+        }
         let document: XMLDocument
         do {
             document = try XMLDocument(data: data, options: [])

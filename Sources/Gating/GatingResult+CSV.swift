@@ -1,4 +1,5 @@
 import FCS
+import Tables
 
 extension GatingResult {
     /// Membership CSV: one column per population (document order), one 0/1 row per event in file order,
@@ -25,26 +26,4 @@ extension GatingResult {
             [id, parents[id] ?? "root", "\(count(id))", csvNumber(percentOfParent(id)), csvNumber(percentOfTotal(id))]
         }
     }
-}
-
-/// A CSV field, quoted when it holds a comma, a quote, `+`-free text needs none.
-public func csvQuoted(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-    return "\"" + text.replacing("\"", with: "\"\"") + "\""
-}
-
-/// Shortest round-trip text for a number; `NA` for NaN (readable by pandas and R without options).
-public func csvNumber(_ value: Double) -> String {
-    if value.isNaN { return "NA" }
-    if value.isInfinite { return value < 0 ? "-Inf" : "Inf" }
-    var text = "\(value)"
-    if text.hasSuffix(".0") { text.removeLast(2) }
-    return text
-}
-
-/// Rows as CSV text with a header, LF line ends.
-public func csvTable(header: [String], rows: [[String]]) -> [UInt8] {
-    var text = header.map(csvQuoted).joined(separator: ",") + "\n"
-    for row in rows { text += row.map(csvQuoted).joined(separator: ",") + "\n" }
-    return Array(text.utf8)
 }

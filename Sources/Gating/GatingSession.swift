@@ -1,3 +1,4 @@
+import Tables
 import FCS
 import Transforms
 

@@ -1,3 +1,4 @@
+import Tables
 import Crypto
 import FCS
 import Foundation

@@ -1,3 +1,4 @@
+import Tables
 import Batch
 import Foundation
 import Gating

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import FCS
+import Tables
 
 /// Where command output goes: a file written atomically, or standard output for `-` or no `-o`.
 enum FileHandleOutput {

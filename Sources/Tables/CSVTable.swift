@@ -1,4 +1,7 @@
 /// A CSV file read per RFC 4180 (quoted fields may hold commas, quotes and line breaks), with a header.
+///
+/// A NUL anywhere is refused (no CSV text holds one, and a path or id cut at it would name something else).
+/// A field that ``csvQuoted(_:)`` defused against spreadsheet formulas reads back without its added `'`.
 public struct CSVTable: Sendable {
     /// Column names from the first row.
     public var header: [String]
@@ -8,6 +11,13 @@ public struct CSVTable: Sendable {
 
     /// Parses `text`; a byte-order mark is skipped, CRLF and LF both end a row, blank lines are ignored.
     public init(_ text: String) throws {
+        if let nul = text.utf8.firstIndex(of: 0) {
+            let before = text.utf8[..<nul]
+            let line = before.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            let lineStart = before.lastIndex(of: 0x0A).map { text.utf8.index(after: $0) } ?? text.utf8.startIndex
+            let column = text.utf8[lineStart..<nul].reduce(1) { $1 == 0x2C ? $0 + 1 : $0 }
+            throw CSVError(line: line, column: column, message: "expected text without NUL characters, found a NUL")
+        }
         var records: [[String]] = []
         var starts: [Int] = []
         var field = ""
@@ -21,6 +31,7 @@ public struct CSVTable: Sendable {
         func endRecord() {
             record.append(field)
             field = ""
+            record = record.map(CSVFormula.unescape)
             if !(record.count == 1 && record[0].isEmpty) { records.append(record); starts.append(recordLine) }
             record = []
         }
@@ -58,14 +69,27 @@ public struct CSVTable: Sendable {
     }
 }
 
-/// A CSV syntax error.
+/// A CSV syntax error, at a 1-based line (and column, counted in fields, when known).
 public struct CSVError: Error, Sendable, CustomStringConvertible {
+    /// The line where the problem is.
     public var line: Int
+    /// The field, counting from 1; nil when the problem is the whole row.
+    public var column: Int?
+    /// What was expected and found.
     public var message: String
-    public var description: String { "line \(line): \(message)" }
+
+    /// A problem at `line` (and `column`).
+    public init(line: Int, column: Int? = nil, message: String) {
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String { "line \(line)" + (column.map { ", column \($0)" } ?? "") + ": \(message)" }
 }
 
 extension String {
+    /// The text without leading and trailing `set` characters.
     func trimmingCharacters(in set: Character) -> String {
         var s = Substring(self)
         while s.first == set { s.removeFirst() }

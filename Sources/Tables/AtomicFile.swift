@@ -1,0 +1,128 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes files so that a reader never sees half of one: bytes go to a temporary file in the same folder, which
+/// is flushed and then renamed over the destination. An interrupted write leaves the old file (or none).
+///
+/// What the destination is decides how it is written:
+/// - a regular file, or nothing yet: temporary file + `fsync` + rename (+ `fsync` of the folder when `durable`);
+///   an existing file's permission bits (and, where allowed, owner) are kept;
+/// - a character device or a FIFO (`/dev/null`, `/dev/stdout`, a named pipe): written through, never replaced;
+/// - a symbolic link: followed, so the file it points to is replaced and the link stays a link;
+/// - a folder, block device or socket: refused.
+public enum AtomicFile {
+    /// Writes `bytes` to `path` atomically.
+    public static func write(_ bytes: [UInt8], to path: String, durable: Bool = true) throws {
+        try bytes.withUnsafeBytes { try write(buffer: $0, to: path, durable: durable) }
+    }
+
+    /// Writes UTF-8 `text` to `path` atomically.
+    public static func write(_ text: String, to path: String, durable: Bool = true) throws {
+        try write(Array(text.utf8), to: path, durable: durable)
+    }
+
+    /// Writes the bytes of `buffer` to `path` atomically; `durable` also flushes the folder entry to disk.
+    public static func write(buffer: UnsafeRawBufferPointer, to path: String, durable: Bool = true) throws {
+        try InputFile.checkPath(path, file: path)
+        let target = try followingLinks(path)
+        var status = stat()
+        var existingMode: mode_t?
+        var existingOwner: (uid_t, gid_t)?
+        if lstat(target, &status) == 0 {
+            switch status.st_mode & S_IFMT {
+            case S_IFREG:
+                existingMode = status.st_mode & 0o7777
+                existingOwner = (status.st_uid, status.st_gid)
+            case S_IFCHR, S_IFIFO:
+                return try writeThrough(buffer, to: target, named: path)
+            default:
+                throw TablesError(.unwritableFile, file: path, expected: "a regular file, a character device or a FIFO",
+                                  found: FileIdentity.kind(of: status.st_mode))
+            }
+        }
+        let (folder, name) = split(target)
+        let temporary = folder + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else {
+            throw TablesError(.unwritableFile, file: path, expected: "a writable folder '\(folder)'",
+                              found: String(cString: strerror(errno)))
+        }
+        do {
+            if let existingMode { fchmod(descriptor, existingMode) }
+            if let (uid, gid) = existingOwner, uid != getuid() || gid != getgid() { _ = fchown(descriptor, uid, gid) }
+            try writeAll(buffer, to: descriptor, named: path)
+            if durable, fsync(descriptor) != 0 {
+                throw TablesError(.unwritableFile, file: path, expected: "to flush the file to disk", found: String(cString: strerror(errno)))
+            }
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        close(descriptor)
+        guard rename(temporary, target) == 0 else {
+            let message = String(cString: strerror(errno))
+            unlink(temporary)
+            throw TablesError(.unwritableFile, file: path, expected: "to rename the finished file into place", found: message)
+        }
+        if durable { syncFolder(folder) }
+    }
+
+    /// Flushes a folder's entries (a rename is durable only once its folder is).
+    public static func syncFolder(_ folder: String) {
+        let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        fsync(descriptor)
+        close(descriptor)
+    }
+
+    /// Writes every byte of `buffer` to an open descriptor, retrying short writes and EINTR.
+    static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32, named path: String) throws {
+        guard let base = buffer.baseAddress else { return }
+        var written = 0
+        while written < buffer.count {
+            let result = Glibc.write(descriptor, base + written, buffer.count - written)
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw TablesError(.unwritableFile, file: path, place: "byte \(written)", expected: "to write \(buffer.count) bytes",
+                                  found: String(cString: strerror(errno)))
+            }
+            written += result
+        }
+    }
+
+    /// A device or FIFO is written in place: replacing `/dev/null` with a regular file would break the system.
+    private static func writeThrough(_ buffer: UnsafeRawBufferPointer, to target: String, named path: String) throws {
+        let descriptor = open(target, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw TablesError(.unwritableFile, file: path, expected: "a writable device or FIFO", found: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        try writeAll(buffer, to: descriptor, named: path)
+    }
+
+    /// The path a chain of symbolic links ends at (which need not exist yet).
+    static func followingLinks(_ path: String) throws -> String {
+        var current = path
+        for _ in 0..<40 {
+            var status = stat()
+            guard lstat(current, &status) == 0, (status.st_mode & S_IFMT) == S_IFLNK else { return current }
+            var target = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let length = readlink(current, &target, target.count - 1)
+            guard length >= 0 else { return current }
+            let destination = String(decoding: target[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            current = destination.hasPrefix("/") ? destination : split(current).folder + "/" + destination
+        }
+        throw TablesError(.unwritableFile, file: path, expected: "a chain of symbolic links that ends", found: "more than 40 links")
+    }
+
+    /// The folder (`.` when none is written) and the last component of a path.
+    static func split(_ path: String) -> (folder: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let folder = String(path[..<slash])
+        return (folder.isEmpty ? "/" : folder, String(path[path.index(after: slash)...]))
+    }
+}

@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads whole input files, refusing anything that is not a regular file before it can block or mislead.
+///
+/// A FIFO would block `open()` forever and a device would never end, so an input is opened without blocking and
+/// checked with `fstat` on the open descriptor (no window between the check and the read). A path holding NUL
+/// is refused: C would silently read only the part before it.
+public enum InputFile {
+    /// The bytes of the regular file at `path`.
+    public static func bytes(_ path: String) throws -> [UInt8] {
+        let descriptor = try openRegular(path)
+        defer { close(descriptor) }
+        var status = stat()
+        fstat(descriptor, &status)
+        var bytes = [UInt8](repeating: 0, count: max(Int(status.st_size), 0))
+        var filled = 0
+        while true {
+            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(4096, bytes.count))) }
+            let result = bytes.withUnsafeMutableBytes { buffer in
+                read(descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
+            }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw TablesError(.unreadableFile, file: path, place: "byte \(filled)", expected: "a readable file",
+                                  found: String(cString: strerror(errno)))
+            }
+            if result == 0 { break }
+            filled += result
+        }
+        bytes.removeSubrange(filled...)
+        return bytes
+    }
+
+    /// The UTF-8 text of the regular file at `path` (invalid bytes become U+FFFD).
+    public static func text(_ path: String) throws -> String {
+        String(decoding: try bytes(path), as: UTF8.self)
+    }
+
+    /// Opens `path` for reading after checking, on the open descriptor, that it is a regular file.
+    /// The caller closes the descriptor.
+    public static func openRegular(_ path: String) throws -> Int32 {
+        try checkPath(path, file: path)
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw TablesError(.unreadableFile, file: path, expected: "a readable file", found: String(cString: strerror(errno)))
+        }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            let message = String(cString: strerror(errno))
+            close(descriptor)
+            throw TablesError(.unreadableFile, file: path, expected: "a file whose size can be read", found: message)
+        }
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            throw TablesError(.notARegularFile, file: path, expected: "a regular file", found: FileIdentity.kind(of: status.st_mode))
+        }
+        // Regular files ignore O_NONBLOCK, but clear it so later reads behave as usual everywhere.
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+        return descriptor
+    }
+
+    /// Refuses a path with a NUL (C would read only the part before it) or an empty path. `file` names the
+    /// document the path came from (a sheet), `place` where in it.
+    public static func checkPath(_ path: String, file: String, place: String = "") throws {
+        if path.isEmpty {
+            throw TablesError(.unreadableFile, file: file, place: place, expected: "a path", found: "an empty one")
+        }
+        if path.utf8.contains(0) {
+            throw TablesError(.unreadableFile, file: file, place: place, expected: "a path without NUL characters",
+                              found: "a NUL after '\(path.prefix(while: { $0 != "\0" }))'")
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import Tables
+import Testing
+
+@Suite("Untrusted XML: no DTD that can fetch or expand")
+struct UntrustedXMLTests {
+    func refused(_ xml: String) -> Bool {
+        do { try UntrustedXML.check(Array(xml.utf8), file: "t.xml"); return false } catch let error as TablesError {
+            return error.code == .unsafeXML
+        } catch { return false }
+    }
+
+    @Test("External general entity, parameter entities, billion laughs and external DTDs are refused")
+    func attacksAreRefused() {
+        #expect(refused(#"<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>"#))
+        #expect(refused(#"<!DOCTYPE r [<!ENTITY % d SYSTEM "http://127.0.0.1:9/e.dtd"> %d;]><r/>"#))
+        #expect(refused(#"<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><lolz>&lol2;</lolz>"#))
+        #expect(refused(#"<!DOCTYPE r SYSTEM "http://127.0.0.1:9/x.dtd"><r/>"#))
+        #expect(refused(#"<!doctype r public "-//x//y" "http://127.0.0.1:9/x.dtd"><r/>"#))
+    }
+
+    @Test("UTF-16 documents are screened too, and encodings the screen cannot read are refused")
+    func encodings() {
+        let attack = #"<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>"#
+        var utf16LE: [UInt8] = [0xFF, 0xFE]
+        for unit in attack.utf16 { utf16LE += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        #expect(throws: TablesError.self) { try UntrustedXML.check(utf16LE, file: "t.xml") }
+        #expect(refused(#"<?xml version="1.0" encoding="UTF-7"?><r/>"#))
+        #expect(throws: TablesError.self) { try UntrustedXML.check([0, 0, 0, 0x3C, 0, 0, 0, 0x72], file: "t.xml") }
+    }
+
+    @Test("Ordinary documents pass: a bare DOCTYPE, DOCTYPE text in comments and CDATA")
+    func ordinaryDocumentsPass() throws {
+        try UntrustedXML.check(Array(#"<?xml version="1.0" encoding="UTF-8"?><gating:Gating-ML xmlns:gating="x"/>"#.utf8), file: "t.xml")
+        try UntrustedXML.check(Array("<!DOCTYPE html><html/>".utf8), file: "t.xml")
+        try UntrustedXML.check(Array("<r><!-- <!DOCTYPE r [<!ENTITY x 'y'>] --><![CDATA[<!DOCTYPE r SYSTEM 'z'>]]></r>".utf8), file: "t.xml")
+    }
+}
