@@ -4,29 +4,30 @@ import FCS
 import Foundation
 import Gating
 
-/// Writes a batch's tables and `run.json` into a folder, each file atomically. The CSVs depend only on the
-/// inputs, so a rerun writes byte-identical files; `run.json` adds hashes, options and timings.
+/// Writes a batch's tables and `run.json` into a folder as one output set (``OutputFolder``): a reader sees the
+/// previous run's five files or this run's, never a mix. The CSVs depend only on the inputs, so a rerun writes
+/// byte-identical files; `run.json` adds hashes, options and timings.
 public enum BatchWriter {
     public static let tables = ["populations.csv", "markers.csv", "qc.csv", "errors.csv"]
 
-    /// Writes every output of `result` to `folder` (created if needed).
+    /// Writes every output of `result` as the run in `folder`.
     public static func write(_ result: BatchResult, to folder: String, run: [String: Any]) throws {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
-        try AtomicFile.write(csvTable(header: BatchResult.populationsHeader, rows: result.populations), to: path("populations.csv"))
-        try AtomicFile.write(csvTable(header: MarkerReadout.header, rows: result.markers), to: path("markers.csv"))
-        try AtomicFile.write(csvTable(header: BatchResult.qcHeader, rows: result.qc), to: path("qc.csv"))
-        try AtomicFile.write(csvTable(header: BatchResult.errorsHeader, rows: result.errors), to: path("errors.csv"))
+        let output = try OutputFolder(folder)
+        try output.write(csvTable(header: BatchResult.populationsHeader, rows: result.populations), to: "populations.csv")
+        try output.write(csvTable(header: MarkerReadout.header, rows: result.markers), to: "markers.csv")
+        try output.write(csvTable(header: BatchResult.qcHeader, rows: result.qc), to: "qc.csv")
+        try output.write(csvTable(header: BatchResult.errorsHeader, rows: result.errors), to: "errors.csv")
         var document = run
         document["inputs"] = result.inputs.map { ["sample_id": $0.sampleID, "file": $0.file, "sha256": $0.sha256, "bytes": $0.bytes] as [String: Any] }
         document["per_sample_seconds"] = result.seconds
         let json = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        try AtomicFile.write(Array(json) + [0x0A], to: path("run.json"))
+        try output.write(Array(json) + [0x0A], to: "run.json")
+        try output.commit()
     }
 
     /// SHA-256 of a file's bytes, hex.
     public static func sha256(of path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard let data = try? InputFile.bytes(path) else { return nil }
         return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
@@ -34,10 +35,11 @@ public enum BatchWriter {
     public static func read(_ folder: String) throws -> BatchResult {
         func rows(_ name: String, header: [String]) throws -> [[String]] {
             let path = (folder as NSString).appendingPathComponent(name)
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard let text = try? InputFile.text(path) else {
                 throw SampleSheet.Problems(file: path, problems: ["expected a batch output file"])
             }
-            let table = try CSVTable(String(decoding: data, as: UTF8.self))
+            let table: CSVTable
+            do { table = try CSVTable(text) } catch let error as CSVError { throw SampleSheet.Problems(file: path, problems: [error.description]) }
             guard table.header == header else {
                 throw SampleSheet.Problems(file: path, problems: ["header: expected \(header.joined(separator: ","))"])
             }
@@ -49,8 +51,8 @@ public enum BatchWriter {
         result.qc = try rows("qc.csv", header: BatchResult.qcHeader)
         result.errors = try rows("errors.csv", header: BatchResult.errorsHeader)
         let runPath = (folder as NSString).appendingPathComponent("run.json")
-        if let data = FileManager.default.contents(atPath: runPath),
-           let run = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+        if let bytes = try? InputFile.bytes(runPath),
+           let run = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] {
             for input in run["inputs"] as? [[String: Any]] ?? [] {
                 result.inputs.append((input["sample_id"] as? String ?? "", input["file"] as? String ?? "",
                                       input["sha256"] as? String ?? "", input["bytes"] as? Int ?? 0))
@@ -60,11 +62,86 @@ public enum BatchWriter {
         return result
     }
 
-    /// Merges shard folders into one result, as an unsharded run would have produced it.
-    public static func merge(_ folders: [String]) throws -> BatchResult {
+    /// Merges shard folders into one result, as an unsharded run would have produced it, with the provenance
+    /// of that run: the shards must be exactly 1…n of one run (same template, sample sheet and options, by the
+    /// hashes and options each shard's `run.json` records), else ``ShardMergeError`` lists every problem.
+    public static func merge(_ folders: [String]) throws -> (result: BatchResult, run: [String: Any]) {
+        let runs = try folders.map { folder -> [String: Any] in
+            let path = (folder as NSString).appendingPathComponent("run.json")
+            guard let bytes = try? InputFile.bytes(path),
+                  let run = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+                throw ShardMergeError(problems: ["\(folder): expected a batch shard with its run.json"])
+            }
+            return run
+        }
+        let run = try ShardMergeError.check(folders: folders, runs: runs)
         var merged = BatchResult()
         for folder in folders { merged.merge(try read(folder)) }
         merged.sort()
+        return (merged, run)
+    }
+}
+
+/// Why shard folders cannot be merged into one run: each problem names the folder (missing, doubled or foreign
+/// shard, a shard of another template, sheet or options, an unsharded run).
+public struct ShardMergeError: Error, Sendable, CustomStringConvertible {
+    /// Every problem found.
+    public var problems: [String]
+
+    public var description: String {
+        "flowstudy merge: the folders are not the shards 1…n of one batch run\n" + problems.map { "  \($0)" }.joined(separator: "\n")
+    }
+
+    /// The merged run's `run.json` document when `runs` (one per folder) are exactly shards 1…n of one run.
+    static func check(folders: [String], runs: [[String: Any]]) throws -> [String: Any] {
+        var problems: [String] = []
+        func text(_ value: Any?) -> String {
+            guard let value, JSONSerialization.isValidJSONObject([value]),
+                  let data = try? JSONSerialization.data(withJSONObject: [value], options: [.sortedKeys]) else { return "" }
+            return String(decoding: data, as: UTF8.self)
+        }
+        /// What must agree between shards: the inputs' hashes and every option but the shard and the job count.
+        func identity(_ run: [String: Any]) -> String {
+            var options = run["options"] as? [String: Any] ?? [:]
+            options["shard"] = nil
+            options["jobs"] = nil
+            let template = (run["template"] as? [String: Any])?["sha256"]
+            let samples = (run["samples"] as? [String: Any])?["sha256"]
+            return text(template) + text(samples) + text(options)
+        }
+        var byIndex: [Int: String] = [:]
+        var count: Int?
+        let reference = runs.first.map(identity)
+        for (folder, run) in zip(folders, runs) {
+            let shard = (run["options"] as? [String: Any])?["shard"] as? String ?? ""
+            let parts = shard.split(separator: "/").compactMap { Int($0) }
+            guard parts.count == 2 else {
+                problems.append("\(folder): an unsharded run (run.json has no shard k/n); merge takes the shards of one run")
+                continue
+            }
+            if let count, count != parts[1] { problems.append("\(folder): shard \(shard) of a run in \(parts[1]) shards, the others are of \(count)") }
+            count = count ?? parts[1]
+            if let other = byIndex[parts[0]] { problems.append("\(folder): shard \(shard) given twice (also \(other))") }
+            byIndex[parts[0]] = folder
+            if identity(run) != reference {
+                problems.append("\(folder): a shard of another run (template, sample sheet or options differ from \(folders[0]))")
+            }
+        }
+        if let count {
+            let missing = (1...count).filter { byIndex[$0] == nil }
+            if !missing.isEmpty { problems.append("missing shard\(missing.count == 1 ? "" : "s") " + missing.map { "\($0)/\(count)" }.joined(separator: ", ")) }
+        }
+        guard problems.isEmpty, let first = runs.first else { throw ShardMergeError(problems: problems) }
+        var merged: [String: Any] = [:]
+        for key in ["template", "samples", "flowstudy_version"] { merged[key] = first[key] }
+        var options = first["options"] as? [String: Any] ?? [:]
+        options["shard"] = ""
+        merged["options"] = options
+        merged["merged_from"] = zip(folders, runs).map { folder, run in
+            ["folder": folder, "shard": (run["options"] as? [String: Any])?["shard"] ?? "", "total_seconds": run["total_seconds"] ?? 0,
+             "peak_rss_mb": run["peak_rss_mb"] ?? 0] as [String: Any]
+        }
+        merged["events"] = runs.reduce(0) { $0 + ($1["events"] as? Int ?? 0) }
         return merged
     }
 }

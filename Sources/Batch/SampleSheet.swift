@@ -45,14 +45,13 @@ public struct SampleSheet: Sendable {
 
     /// Reads and checks a sample sheet.
     public static func read(csv path: String) throws -> SampleSheet {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw Problems(file: path, problems: ["expected a readable CSV file"])
-        }
         let table: CSVTable
         do {
-            table = try CSVTable(String(decoding: data, as: UTF8.self))
+            table = try CSVTable(try InputFile.text(path))
         } catch let error as CSVError {
             throw Problems(file: path, problems: [error.description])
+        } catch let error as TablesError {
+            throw Problems(file: path, problems: ["expected \(error.expected), found \(error.found)"])
         }
         let folder = (path as NSString).deletingLastPathComponent
         var problems: [String] = []

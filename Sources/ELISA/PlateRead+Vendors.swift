@@ -1,3 +1,4 @@
+import Tables
 import Foundation
 
 extension PlateRead {
@@ -5,10 +6,13 @@ extension PlateRead {
     /// BMG MARS CSV, or SoftMax Pro plate-section text (UTF-16 or ASCII). A file with several plates gives
     /// `<file stem>#<n>`. Spreadsheet exports (.xlsx) are recognised and refused with a clear error for now.
     public static func read(contentsOf path: String) throws -> [PlateRead] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ELISAError(.unreadableFile, file: path, "expected a readable plate file")
+        let bytes: [UInt8]
+        do {
+            bytes = try InputFile.bytes(path)
+        } catch let error as TablesError {
+            throw ELISAError(.unreadableFile, file: path, "expected \(error.expected), found \(error.found)")
         }
-        return try read(data, file: path)
+        return try read(Data(bytes), file: path)
     }
 
     /// Reads an export held in memory (`file` names it in errors and plate names).

@@ -115,7 +115,20 @@ public struct Inspection: Codable, Equatable, Sendable {
         }
     }
 
-    /// A plain-text report for a terminal.
+    /// The widest a table cell or keyword name is shown in ``text`` (JSON keeps every value whole).
+    public static let cellWidth = 40
+    /// The widest a keyword value is shown in ``text``.
+    public static let valueWidth = 200
+
+    /// `value` cut to `width` characters with an ellipsis and its full length, so one huge keyword cannot
+    /// pad every row of the table to its size.
+    static func cell(_ value: String, width: Int) -> String {
+        let shown = value.prefix(width + 1)
+        guard shown.count > width else { return value }
+        return shown.prefix(width - 1) + "… (\(value.count) characters)"
+    }
+
+    /// A plain-text report for a terminal: long values cut (see ``cell(_:width:)``).
     public var text: String {
         var lines: [String] = ["\(file)  (\(bytes) bytes\(compressed ? ", gzip" : ""), \(dataSets.count) data set\(dataSets.count == 1 ? "" : "s"))"]
         for set in dataSets {
@@ -125,7 +138,7 @@ public struct Inspection: Codable, Equatable, Sendable {
                          + (set.timestep.map { "   $TIMESTEP: \(numberText($0))" } ?? ""))
             let rows = [["#", "$PnN", "$PnS", "bits", "range", "$PnE", "gain", "type"]] + set.channels.map {
                 ["\($0.index)", $0.name, $0.marker ?? "", "\($0.bits)", $0.range.trimmingSpaces, $0.amplification?.trimmingSpaces ?? "",
-                 $0.gain.map { numberText($0) } ?? "", $0.storedType]
+                 $0.gain.map { numberText($0) } ?? "", $0.storedType].map { Self.cell($0, width: Self.cellWidth) }
             }
             let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
             for row in rows {
@@ -148,7 +161,10 @@ public struct Inspection: Codable, Equatable, Sendable {
             }
             if let keywords = set.keywords {
                 lines.append("  keywords:")
-                for keyword in keywords { lines.append("    \(keyword.key) = \(keyword.value)" + (keyword.segment == "TEXT" ? "" : "   [\(keyword.segment)]")) }
+                for keyword in keywords {
+                    lines.append("    \(Self.cell(keyword.key, width: Self.cellWidth)) = \(Self.cell(keyword.value, width: Self.valueWidth))"
+                                 + (keyword.segment == "TEXT" ? "" : "   [\(keyword.segment)]"))
+                }
             }
         }
         return lines.joined(separator: "\n") + "\n"

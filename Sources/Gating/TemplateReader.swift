@@ -1,3 +1,4 @@
+import Tables
 import Compensation
 import Foundation
 import Transforms
@@ -7,11 +8,14 @@ import Transforms
 public enum TemplateReader {
     /// Reads the template at `path` (matrix files it names are relative to its folder).
     public static func read(contentsOf path: String) throws -> GatingTemplate {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw TemplateError(file: path, issues: [.init(path: "", line: nil, message: "expected a readable file")])
+        let text: String
+        do {
+            text = try InputFile.text(path)
+        } catch let error as TablesError {
+            throw TemplateError(file: path, issues: [.init(path: "", line: nil, message: "expected \(error.expected), found \(error.found)")])
         }
         let folder = (path as NSString).deletingLastPathComponent
-        return try read(String(decoding: data, as: UTF8.self), name: path, folder: folder)
+        return try read(text, name: path, folder: folder)
     }
 
     /// Reads template text; `folder` resolves matrix file paths.
@@ -204,7 +208,7 @@ public enum TemplateReader {
             case "csv", "json":
                 guard let file = string(value["path"], "compensation.path", parent: value) else { return nil }
                 let full = file.hasPrefix("/") ? file : (folder as NSString).appendingPathComponent(file)
-                guard let data = FileManager.default.contents(atPath: full) else {
+                guard let data = (try? InputFile.bytes(full)).map({ Data($0) }) else {
                     issue("compensation.path", value["path"], "expected a readable \(source!.uppercased()) matrix file, found none at '\(full)'")
                     return nil
                 }

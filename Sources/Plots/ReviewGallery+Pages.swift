@@ -33,8 +33,7 @@ extension ReviewGallery {
 
     static func percent(_ value: Double?) -> String { value.map { String(format: "%.1f %%", $0) } ?? "NA" }
 
-    func writePages(_ result: Result, in folder: String) throws {
-        func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
+    func writePages(_ result: Result, to output: OutputFolder) throws {
         let samples = entries.map(\.id)
         let columnIDs = columns.map(\.id)
         let cell = Dictionary(result.cells.map { ("\($0.sample)\u{1F}\($0.population)", $0) }, uniquingKeysWith: { a, _ in a })
@@ -82,7 +81,7 @@ extension ReviewGallery {
             index += "</tr>\n"
         }
         index += "</table>\n"
-        try AtomicFile.write(Self.page("Gate review", index), to: path("index.html"))
+        try output.write(Self.page("Gate review", index), to: "index.html")
         for (i, id) in columnIDs.enumerated() {
             var strip = "<p><a href=\"index.html\">all gates</a></p>\n<table><tr>"
             for sample in samples {
@@ -91,7 +90,7 @@ extension ReviewGallery {
                 }
             }
             strip += "</tr></table>\n"
-            try AtomicFile.write(Self.page("Gate \(id) on every sample", strip), to: path("gate_\(i).html"))
+            try output.write(Self.page("Gate \(id) on every sample", strip), to: "gate_\(i).html")
         }
         for (s, sample) in samples.enumerated() {
             var body = "<p><a href=\"index.html\">all samples</a></p>\n<table><tr>"
@@ -101,7 +100,7 @@ extension ReviewGallery {
                 }
             }
             body += "</tr></table>\n"
-            try AtomicFile.write(Self.page("Sample \(sample)", body), to: path("sample_\(s).html"))
+            try output.write(Self.page("Sample \(sample)", body), to: "sample_\(s).html")
         }
     }
 }

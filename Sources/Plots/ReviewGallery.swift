@@ -96,29 +96,34 @@ public struct ReviewGallery: Sendable {
     static func sha256<D: DataProtocol>(_ data: D) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
 
     /// Builds the gallery in `folder`, reusing images listed in its previous `manifest.json`.
-    public func build(in folder: String) throws -> Result {
-        let images = (folder as NSString).appendingPathComponent("img")
-        try FileManager.default.createDirectory(atPath: images, withIntermediateDirectories: true)
-        let manifestPath = (folder as NSString).appendingPathComponent("manifest.json")
-        let manifestBefore = FileManager.default.contents(atPath: manifestPath).flatMap { try? JSONDecoder().decode(Manifest.self, from: $0) }
+    ///
+    /// The gallery is one output set (``OutputFolder``): it is built beside `folder` and switched into place when
+    /// complete, so an interrupted run (`cancelled` returning true, checked between samples) leaves the previous
+    /// gallery whole and throws `CancellationError`. Reused images and stored events are carried over by link.
+    public func build(in folder: String, cancelled: @escaping @Sendable () -> Bool = { false }) throws -> Result {
+        let output = try OutputFolder(folder)
+        let manifestBefore = (try? InputFile.bytes(output.previous("manifest.json"))).flatMap { try? JSONDecoder().decode(Manifest.self, from: Data($0)) }
         let previous: [Cell] = manifestBefore?.cells ?? []
         let knownFiles = manifestBefore?.files ?? [:]
         let previousPercent = Dictionary(previous.map { ($0.key, $0.percent) }, uniquingKeysWith: { a, _ in a })
         let dependencies = Dictionary(uniqueKeysWithValues: columns.map { ($0.id, Self.sha256(Data(dependencyText($0).utf8))) })
         let parents = Set(columns.compactMap(\.parent)).compactMap(node)
         let membership = Dictionary(parents.map { ($0.id, Self.sha256(Data(text(of: template.strategy.populations.lineage(of: [$0])).utf8))) }, uniquingKeysWith: { a, _ in a })
-        try FileManager.default.createDirectory(atPath: (folder as NSString).appendingPathComponent("events"), withIntermediateDirectories: true)
         let next = Mutex(0)
         let collected = Mutex([(index: Int, cells: [Cell], failure: (String, String)?, file: FileRecord?)]())
         DispatchQueue.concurrentPerform(iterations: min(jobs, max(entries.count, 1))) { _ in
             while true {
                 let index: Int = next.withLock { value in defer { value += 1 }; return value }
-                guard index < entries.count else { return }
+                guard index < entries.count, !cancelled() else { return }
                 let entry = entries[index]
                 let outcome = review(entry, known: knownFiles[entry.file], dependencies: dependencies, membershipText: membership,
-                                     previous: previousPercent, images: images)
+                                     previous: previousPercent, output: output)
                 collected.withLock { $0.append((index, outcome.cells, outcome.failure, outcome.file)) }
             }
+        }
+        if cancelled() {
+            output.discard()
+            throw CancellationError()
         }
         let ordered = collected.withLock { $0 }.sorted { $0.index < $1.index }
         let cells = ordered.flatMap(\.cells)
@@ -144,23 +149,16 @@ public struct ReviewGallery: Sendable {
             }
         }
         let result = Result(cells: cells, failures: failures, changes: changes, outliers: outliers)
-        try writePages(result, in: folder)
+        try writePages(result, to: output)
         var files: [String: FileRecord] = [:]
         for (entry, outcome) in zip(ordered.map { entries[$0.index] }, ordered) { files[entry.file] = outcome.file }
         let manifest = Manifest(template_sha256: Self.sha256(Data(templateText.utf8)), files: files, cells: cells)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(Array(try encoder.encode(manifest)), to: manifestPath)
-        // Images and stored events nothing refers to any more are removed, so the folder holds this gallery only.
-        let used = Set(cells.map { ($0.image as NSString).lastPathComponent })
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: images)) ?? [] where !used.contains(name) {
-            try? FileManager.default.removeItem(atPath: (images as NSString).appendingPathComponent(name))
-        }
-        let events = (folder as NSString).appendingPathComponent("events")
-        let current = Set(files.values.flatMap { record in membership.values.map { Self.eventsFile(record.sha256, $0) } })
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: events)) ?? [] where !current.contains("events/" + name) {
-            try? FileManager.default.removeItem(atPath: (events as NSString).appendingPathComponent(name))
-        }
+        try output.write(Array(try encoder.encode(manifest)), to: "manifest.json")
+        // Only what this gallery refers to was written or carried over: the previous run's other images and
+        // stored events go with it when the new gallery takes its place.
+        try output.commit()
         return result
     }
 
@@ -217,7 +215,7 @@ public struct ReviewGallery: Sendable {
 
     /// The cells of one sample: cached ones reused (with their recorded %), the others drawn.
     func review(_ entry: Entry, known: FileRecord?, dependencies: [String: String], membershipText: [String: String], previous: [String: Double?],
-                images: String) -> (cells: [Cell], failure: (String, String)?, file: FileRecord?) {
+                output: OutputFolder) -> (cells: [Cell], failure: (String, String)?, file: FileRecord?) {
         guard var record = FileRecord.stat(entry.file) else { return ([], (entry.id, "\(entry.file): expected a readable file"), nil) }
         var sample: Sample?
         if let known, known.sameFile(as: record) {
@@ -231,13 +229,14 @@ public struct ReviewGallery: Sendable {
             }
         }
         let fileHash = record.sha256
-        let folder = (images as NSString).deletingLastPathComponent
         // The events of every parent of a column, stored after gating: a rerun that only edits a gate starts from
         // its parent's events instead of gating the whole lineage again.
         let parents = Set(columns.compactMap(\.parent)).sorted().filter { node($0)?.id == $0 }
         let stored = Dictionary(uniqueKeysWithValues: parents.map { id in
             (id, Self.eventsFile(fileHash, membershipText[id] ?? ""))
         })
+        // Stored events of the previous run that still apply come along, whether or not this run gates.
+        let carried = Set(stored.values.filter { (try? output.keep($0)) == true })
         var session: GatingSession?
         func gated() throws -> GatingSession {
             if let session { return session }
@@ -245,21 +244,21 @@ public struct ReviewGallery: Sendable {
             sample = nil
             var known: [String: EventSet] = [:]
             for id in Set(toDraw.compactMap { node($0)?.parent }) {
-                guard let name = stored[id], let bytes = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(name)),
-                      let set = EventSet(eventCount: events.eventCount, bytes: [UInt8](bytes)) else { continue }
+                guard let name = stored[id], carried.contains(name), let bytes = try? InputFile.bytes(output.path(name)),
+                      let set = EventSet(eventCount: events.eventCount, bytes: bytes) else { continue }
                 known[id] = set
             }
             let strategy = Self.trimmed(try template.strategy(for: events), to: Set(toDraw), known: Set(known.keys))
             let made = try GatingSession(strategy: strategy, sample: events, known: known)
             for (id, name) in stored where known[id] == nil {
-                if let set = made.result.membership[id] { try AtomicFile.write(set.bytes, to: (folder as NSString).appendingPathComponent(name)) }
+                if let set = made.result.membership[id] { try output.write(set.bytes, to: name, durable: false) }
             }
             session = made
             return made
         }
         let keys = columns.map { Self.sha256(Data((fileHash + "\n" + (dependencies[$0.id] ?? "") + "\n\(size)").utf8)) }
         let isCached = keys.map { key in
-            previous[key] != nil && FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("img/\(key.prefix(24)).png"))
+            previous[key] != nil && (try? output.keep("img/\(key.prefix(24)).png")) == true
         }
         // Only the gates the cells to draw depend on are computed (a one-gate edit gates a fraction of the tree).
         let toDraw = zip(columns, isCached).filter { !$0.1 }.map(\.0.id)
@@ -268,14 +267,13 @@ public struct ReviewGallery: Sendable {
             for (index, column) in columns.enumerated() {
                 let key = keys[index]
                 let name = "img/\(key.prefix(24)).png"
-                let path = (folder as NSString).appendingPathComponent(name)
                 let cached = isCached[index]
                 var percent: Double?
                 if cached {
                     percent = previous[key] ?? nil  // same key: same file, same gates, same result
                 } else {
                     let session = try gated()
-                    try AtomicFile.write(GatePlot(session: session, population: column.id, size: size).png(), to: path)
+                    try output.write(GatePlot(session: session, population: column.id, size: size).png(), to: name, durable: false)
                     let ids = GatePlot.quadrantIDs(column).isEmpty ? [column.id] : GatePlot.quadrantIDs(column)
                     let value = session.result.percentOfParent(ids[0])
                     percent = value.isNaN ? nil : value

@@ -45,10 +45,11 @@ public struct PatientReport: Sendable {
     /// Reads `markers.csv` (and `qc.csv` when present) of a batch folder for one subject.
     public init(batch folder: String, subject: String) throws {
         let markersPath = (folder as NSString).appendingPathComponent("markers.csv")
-        guard let data = FileManager.default.contents(atPath: markersPath) else {
+        guard let text = try? InputFile.text(markersPath) else {
             throw ReportError(description: "\(markersPath): expected a batch's markers.csv")
         }
-        let table = try CSVTable(String(decoding: data, as: UTF8.self))
+        let table: CSVTable
+        do { table = try CSVTable(text) } catch { throw ReportError(description: "\(markersPath): \(error)") }
         guard table.header == MarkerReadout.header else {
             throw ReportError(description: "\(markersPath): header: expected \(MarkerReadout.header.joined(separator: ","))")
         }
@@ -81,8 +82,8 @@ public struct PatientReport: Sendable {
         self.cells = cells
         self.conditions = Self.displayOrder(conditions)
         var qcFlags: [String: String] = [:]
-        if let qc = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent("qc.csv")),
-           let qcTable = try? CSVTable(String(decoding: qc, as: UTF8.self)),
+        if let qc = try? InputFile.text((folder as NSString).appendingPathComponent("qc.csv")),
+           let qcTable = try? CSVTable(qc),
            let flagsColumn = qcTable.header.firstIndex(of: "flags") {
             for row in qcTable.rows where row.count > flagsColumn { qcFlags[row[0]] = row[flagsColumn] }
         }

@@ -16,7 +16,7 @@ import Foundation
 /// FlowStudy owns the folders it writes. Each holds `.flowstudy-output`, the list of files it wrote; an existing
 /// folder is replaced only when it is empty or every file in it is on that list, so nothing FlowStudy did not
 /// write is ever moved or deleted. The check runs before any work (``validate(_:)``).
-public final class OutputFolder {
+public final class OutputFolder: @unchecked Sendable {
     /// The name of the list of files FlowStudy wrote into an output folder.
     public static let listName = ".flowstudy-output"
 
@@ -26,12 +26,14 @@ public final class OutputFolder {
     public let staging: String
     private var written: Set<String> = []
     private var finished = false
+    /// Guards `written`: a gallery writes its images from several threads.
+    private let lock = NSLock()
 
     /// Prepares a run into `destination`: checks it (see ``validate(_:)``), removes staging folders that killed
     /// runs left, and creates this run's staging folder.
     public init(_ destination: String) throws {
         try Self.validate(destination)
-        self.destination = Self.trimmed(destination)
+        self.destination = URL(fileURLWithPath: destination).standardizedFileURL.path
         let (parent, name) = AtomicFile.split(self.destination)
         Self.removeAbandonedStaging(parent: parent, name: name)
         staging = parent + "/.\(name).flowstudy-staging.\(getpid())"
@@ -74,7 +76,7 @@ public final class OutputFolder {
         let full = staging + "/" + name
         let folder = AtomicFile.split(full).folder
         if folder != staging { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        written.insert(name)
+        lock.withLock { _ = written.insert(name) }
         return full
     }
 
@@ -97,23 +99,25 @@ public final class OutputFolder {
         guard lstat(previous, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return false }
         let target = try path(name)
         if link(previous, target) != 0 {
-            do { try FileManager.default.copyItem(atPath: previous, toPath: target) } catch { written.remove(name); return false }
+            do { try FileManager.default.copyItem(atPath: previous, toPath: target) } catch {
+                lock.withLock { _ = written.remove(name) }
+                return false
+            }
         }
         return true
     }
 
-    /// Whether the previous run in the destination has `name`.
-    public func previousRunHas(_ name: String) -> Bool {
-        FileManager.default.fileExists(atPath: destination + "/" + name)
-    }
+    /// The path of `name` in the previous run (the destination as it is until commit).
+    public func previous(_ name: String) -> String { destination + "/" + name }
 
     /// Puts this run's files in place of the previous run's, in one step.
     public func commit() throws {
         guard !finished else { return }
-        let list = try JSONSerialization.data(withJSONObject: ["written_by": "flowstudy", "files": written.sorted()],
+        let names = lock.withLock { written.sorted() }
+        let list = try JSONSerialization.data(withJSONObject: ["written_by": "flowstudy", "files": names],
                                               options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         try AtomicFile.write(Array(list) + [0x0A], to: staging + "/" + Self.listName)
-        for folder in Set(written.map { AtomicFile.split(staging + "/" + $0).folder }) { AtomicFile.syncFolder(folder) }
+        for folder in Set(names.map { AtomicFile.split(staging + "/" + $0).folder }) { AtomicFile.syncFolder(folder) }
         AtomicFile.syncFolder(staging)
         let (parent, _) = AtomicFile.split(destination)
         var status = stat()

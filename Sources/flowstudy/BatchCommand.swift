@@ -4,7 +4,6 @@ import Batch
 import FCS
 import Foundation
 import Gating
-import Synchronization
 
 struct BatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -54,24 +53,17 @@ struct BatchCommand: ParsableCommand {
         let (loaded, sheet) = try reportingInputErrors(exit: .validationFailure) {
             (try loadTemplate(template), try loadSampleSheet(samples, quiet: quiet))
         }
+        try checkOutputs(folders: [out], inputs: [template, samples] + sheet.entries.map(\.file))
         let options = BatchOptions(jobs: jobs, shard: try parsedShard(), reading: reading.options, quiet: quiet)
         let runner = BatchRunner(template: loaded, sheet: sheet, options: options)
 
-        // Ctrl-C: stop between files and write nothing.
-        let interrupted = Mutex(false)
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { interrupted.withLock { $0 = true } }
-        source.resume()
-
+        // Ctrl-C, SIGTERM, SIGHUP: stop between files and write nothing.
+        let interruption = Interruption()
         let reporter = ProgressReporter(quiet: quiet)
         let start = Date()
-        let result = runner.run(cancelled: { interrupted.withLock { $0 } }, progress: { reporter.report($0) })
+        let result = runner.run(cancelled: { interruption.happened }, progress: { reporter.report($0) })
         reporter.finish()
-        if interrupted.withLock({ $0 }) {
-            printError("flowstudy: interrupted; no output written")
-            throw ExitCode(130)
-        }
+        try interruption.exitIfHappened()
         let run: [String: Any] = [
             "flowstudy_version": FlowStudy.configuration.version,
             "template": ["path": template, "sha256": BatchWriter.sha256(of: template) ?? ""],
@@ -82,11 +74,8 @@ struct BatchCommand: ParsableCommand {
             "peak_rss_mb": peakResidentMegabytes(),
             "events": result.events,
         ]
-        do {
-            try BatchWriter.write(result, to: out, run: run)
-        } catch let error as FCSError {
-            printError("flowstudy: \(error)"); throw badInputData
-        }
+        try reportingInputErrors { try BatchWriter.write(result, to: out, run: run) }
+        try interruption.exitIfHappened()
         if !result.errors.isEmpty {
             printError("flowstudy: \(result.errors.count) input\(result.errors.count == 1 ? "" : "s") failed; see \(out)/errors.csv")
             throw ExitCode(2)
@@ -96,7 +85,12 @@ struct BatchCommand: ParsableCommand {
 
 struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Merge the outputs of batch shards into the outputs of one unsharded run.")
+        abstract: "Merge the outputs of batch shards into the outputs of one unsharded run.",
+        discussion: """
+        The shard folders must be exactly the shards 1…n of one batch run: same template, sample sheet and options \
+        (as each shard's run.json records them). A missing, doubled or foreign shard is named and nothing is \
+        written (exit 64). The merged run.json carries the template and sheet hashes and the options over.
+        """)
 
     @Argument(help: "The output folder.")
     var out: String
@@ -105,15 +99,17 @@ struct Merge: ParsableCommand {
     var shards: [String]
 
     func run() throws {
+        try checkOutputs(folders: [out], inputs: shards)
+        let merged: (result: BatchResult, run: [String: Any])
         do {
-            let merged = try BatchWriter.merge(shards)
-            try BatchWriter.write(merged, to: out, run: ["flowstudy_version": FlowStudy.configuration.version, "merged_from": shards])
-            if !merged.errors.isEmpty { throw ExitCode(2) }
-        } catch let error as SampleSheet.Problems {
-            printError(error.description); throw badInputData
-        } catch let error as CSVError {
-            printError("flowstudy: \(error)"); throw badInputData
+            merged = try BatchWriter.merge(shards)
+        } catch let error as ShardMergeError {
+            printError(error.description); throw ExitCode.validationFailure
         }
+        var run = merged.run
+        run["merged_by"] = FlowStudy.configuration.version
+        try reportingInputErrors { try BatchWriter.write(merged.result, to: out, run: run) }
+        if !merged.result.errors.isEmpty { throw ExitCode(2) }
     }
 }
 

@@ -86,10 +86,10 @@ struct ELISACommand: ParsableCommand {
             if let well = Well.normalise(String(parts[0])) { options.masks[well] = String(parts[1]) }
         }
         var jobs: [(plate: String, name: String?, layout: String, analyte: String)] = []
+        try checkOutputs(folders: [out], inputs: [plate, layout, runs, samples].compactMap { $0 })
         do {
             if let runs {
-                guard let data = FileManager.default.contents(atPath: runs) else { throw ELISAError(.unreadableFile, file: runs, "expected a readable runs.csv") }
-                let table = try CSVTable(String(decoding: data, as: UTF8.self))
+                let table = try CSVTable(try InputFile.text(runs))
                 let folder = (runs as NSString).deletingLastPathComponent
                 for required in ["plate_file", "layout", "analyte"] where !table.header.contains(required) {
                     throw ELISAError(.badLayout, file: runs, place: "line 1", "expected a column '\(required)'")
@@ -109,8 +109,7 @@ struct ELISACommand: ParsableCommand {
             }
             var sheet: [String: (subject: String, condition: String)]?
             if let samples {
-                guard let data = FileManager.default.contents(atPath: samples) else { throw ELISAError(.unreadableFile, file: samples, "expected a readable samples.csv") }
-                let table = try CSVTable(String(decoding: data, as: UTF8.self))
+                let table = try CSVTable(try InputFile.text(samples))
                 guard let id = table.header.firstIndex(of: "sample_id"), let subject = table.header.firstIndex(of: "subject_id"),
                       let condition = table.header.firstIndex(of: "condition") else {
                     throw ELISAError(.badLayout, file: samples, place: "line 1", "expected columns sample_id, subject_id and condition")
@@ -133,18 +132,16 @@ struct ELISACommand: ParsableCommand {
                     throw ELISAError(.layoutMismatch, file: job.plate,
                                      "the file holds \(plates.count) plates (\(plates.map(\.name).joined(separator: ", "))): name one with --plate-name or the runs.csv plate column")
                 }
-                guard let layoutData = FileManager.default.contents(atPath: job.layout) else {
-                    throw ELISAError(.unreadableFile, file: job.layout, "expected a readable layout file")
-                }
-                var plateLayout = try PlateLayout.csv(String(decoding: layoutData, as: UTF8.self), file: job.layout)
+                var plateLayout = try PlateLayout.csv(try InputFile.text(job.layout), file: job.layout)
                 if let sheet, let samples { try plateLayout.reconcile(with: sheet, file: job.layout, sheetName: samples) }
                 let analysis = try PlateAnalysis(read: read, layout: plateLayout, analyte: job.analyte, options: options, file: job.plate)
                 rows += analysis.concentrationRows(units: units)
                 curves.append(analysis.curveRecord())
                 plots.append(analysis)
             }
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            try AtomicFile.write(csvTable(header: PlateAnalysis.concentrationsHeader, rows: rows), to: (out as NSString).appendingPathComponent("concentrations.csv"))
+            // One output set: concentrations, curves and plots of one run, never beside an older run's.
+            let output = try OutputFolder(out)
+            try output.write(csvTable(header: PlateAnalysis.concentrationsHeader, rows: rows), to: "concentrations.csv")
             // One standard-curve plot per plate: points, fitted curve, LLOQ/ULOQ (PNG raster and labelled SVG).
             for analysis in plots {
                 let parameters = analysis.fit.parameters
@@ -152,12 +149,15 @@ struct ELISACommand: ParsableCommand {
                                      curve: { parameters.response($0) }, lloq: analysis.lloq, uloq: analysis.uloq,
                                      title: "\(analysis.analyte) \(analysis.plate) — \(analysis.options.model.label), weights \(analysis.options.weighting.label)",
                                      xLabel: "concentration in the well (\(units))")
-                let stem = (out as NSString).appendingPathComponent("curve_" + analysis.plate.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "#", with: "_"))
-                try AtomicFile.write(plot.png(), to: stem + ".png")
-                try AtomicFile.write(plot.svg(), to: stem + ".svg")
+                let stem = "curve_" + analysis.plate.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "#", with: "_")
+                try output.write(plot.png(), to: stem + ".png")
+                try output.write(plot.svg(), to: stem + ".svg")
             }
             let json = try JSONSerialization.data(withJSONObject: ["curves": curves], options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            try AtomicFile.write(Array(json) + [0x0A], to: (out as NSString).appendingPathComponent("curves.json"))
+            try output.write(Array(json) + [0x0A], to: "curves.json")
+            try output.commit()
+        } catch let error as TablesError {
+            printError("flowstudy: \(error)"); throw badInputData
         } catch let error as ELISAError {
             printError("flowstudy: \(error)"); throw badInputData
         } catch let error as CSVError {

@@ -40,6 +40,7 @@ struct Export: ParsableCommand {
     }
 
     func run() throws {
+        try checkOutputs(files: [output], inputs: [file])
         try reportingInputErrors {
             let sample = try FCSFile.readSample(file, dataSet: dataset, options: reading.options)
             // "FSC-A,CD14" is a list unless a channel is called exactly that.

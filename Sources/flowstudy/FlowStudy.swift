@@ -27,10 +27,15 @@ struct FlowStudy: ParsableCommand {
 let badInputData = ExitCode(65)
 
 
-/// Writes a line to standard error.
+/// Writes a line to standard error, its control characters escaped (messages quote bytes from input files).
 func printError(_ message: String) {
     var standardError = StandardError()
-    print(message, to: &standardError)
+    print(terminalSafe(message), to: &standardError)
+}
+
+/// Writes a line to standard output, its control characters escaped.
+func say(_ message: String) {
+    FileHandleOutput.write(terminalSafe(message) + "\n", to: 1)
 }
 
 struct StandardError: TextOutputStream {

@@ -34,6 +34,7 @@ struct Gate: ParsableCommand {
     @OptionGroup var reading: ReadingOptions
 
     func run() throws {
+        try checkOutputs(files: [events, stats, medians], inputs: [file, template])
         try reportingInputErrors(file: file) {
             let loaded = try loadTemplate(template)
             let sample = try FCSFile.readSample(file, dataSet: dataset, options: reading.options)

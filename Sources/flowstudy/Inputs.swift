@@ -3,6 +3,7 @@ import Batch
 import FCS
 import Foundation
 import Gating
+import Tables
 
 /// Runs `body`; a typed input error (FCS file, template, Gating-ML, gating, sample sheet) is printed on stderr
 /// and becomes `exit`: 65 for data that cannot be used, or 64 where a command treats a bad template or sheet as
@@ -20,6 +21,8 @@ func reportingInputErrors<T>(file: String? = nil, exit: ExitCode = badInputData,
         printError("\(file ?? "flowstudy"): \(error)")
     } catch let error as SampleSheet.Problems {
         printError(error.description)
+    } catch let error as TablesError {
+        printError("flowstudy: \(error)")
     }
     throw exit
 }

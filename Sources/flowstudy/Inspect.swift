@@ -37,7 +37,7 @@ struct Inspect: ParsableCommand {
             let data = try encoder.encode(reports)
             FileHandleOutput.write(Array(data) + [0x0A], to: 1)
         } else {
-            FileHandleOutput.write(reports.map(\.text).joined(separator: "\n"), to: 1)
+            FileHandleOutput.write(terminalSafe(reports.map(\.text).joined(separator: "\n")), to: 1)
         }
         if failed { throw badInputData }
     }

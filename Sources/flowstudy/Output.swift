@@ -25,6 +25,9 @@ enum FileHandleOutput {
     static func emit(_ bytes: [UInt8], to path: String?) throws {
         if let path, path != "-" {
             try AtomicFile.write(bytes, to: path)
+        } else if isatty(1) == 1 {
+            // On a terminal, bytes from input files (channel names, ids) must not drive it.
+            write(terminalSafe(String(decoding: bytes, as: UTF8.self)), to: 1)
         } else {
             write(bytes, to: 1)
         }

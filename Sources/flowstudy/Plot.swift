@@ -34,6 +34,7 @@ struct Plot: ParsableCommand {
     }
 
     func run() throws {
+        try checkOutputs(files: [output], inputs: [file, template] + (control.map { [$0] } ?? []))
         try reportingInputErrors(file: file) {
             let loaded = try loadTemplate(template)
             let sample = try FCSFile.readSample(file)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FCS
+import Foundation
 import Reports
 
 struct Report: ParsableCommand {
@@ -25,6 +26,8 @@ struct Report: ParsableCommand {
         }
 
         func run() throws {
+            let batchFiles = ["markers.csv", "qc.csv", "populations.csv", "run.json"].map { (batch as NSString).appendingPathComponent($0) }
+            try checkOutputs(files: [output], inputs: batchFiles)
             do {
                 let report = try PatientReport(batch: batch, subject: subject)
                 let text = output?.hasSuffix(".html") == true ? report.html() : report.markdown()

@@ -4,6 +4,7 @@ import FCS
 import Foundation
 import Gating
 import Plots
+import Tables
 
 struct Review: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,14 +40,20 @@ struct Review: ParsableCommand {
     func run() throws {
         let gallery = try reportingInputErrors(exit: .validationFailure) {
             let loaded = try loadTemplate(template)
-            guard let text = FileManager.default.contents(atPath: template).map({ String(decoding: $0, as: UTF8.self) }) else {
-                throw ValidationError("\(template): expected a readable template file")
-            }
+            let text = try InputFile.text(template)
             let entries = try loadSampleSheet(samples, quiet: true).entries.map { ReviewGallery.Entry(id: $0.sampleID, file: $0.file) }
             return ReviewGallery(template: loaded, templateText: text, entries: entries, jobs: jobs, size: size)
         }
+        try checkOutputs(folders: [out], inputs: [template, samples] + gallery.entries.map(\.file))
         let start = Date()
-        let result = try gallery.build(in: out)
+        let interruption = Interruption()
+        let result: ReviewGallery.Result
+        do {
+            result = try reportingInputErrors { try gallery.build(in: out, cancelled: { interruption.happened }) }
+        } catch is CancellationError {
+            try interruption.exitIfHappened()
+            throw ExitCode(130)
+        }
         let drawn = result.cells.filter(\.drawn).count
         printError(String(format: "flowstudy: %d cells (%d drawn, %d reused) in %.1f s → %@", result.cells.count, drawn, result.cells.count - drawn,
                           Date().timeIntervalSince(start), (out as NSString).appendingPathComponent("index.html")))

@@ -22,18 +22,18 @@ struct Template: ParsableCommand {
         func run() throws {
             do {
                 let loaded = try loadTemplate(template)
-                print("\(template): OK (\(loaded.strategy.populations.count) populations)")
+                say("\(template): OK (\(loaded.strategy.populations.count) populations)")
                 if let sample {
                     let fcs = try FCSFile.readSample(sample)
                     let session = try GatingSession(strategy: loaded.strategy(for: fcs), sample: fcs)
-                    print("\(sample): every marker and channel found; \(session.result.ids.count) populations gated")
+                    say("\(sample): every marker and channel found; \(session.result.ids.count) populations gated")
                     for marker in loaded.panel {
-                        if let channel = try? loaded.channel(forMarker: marker.name, in: fcs) { print("  marker \(marker.name) → \(channel)") }
+                        if let channel = try? loaded.channel(forMarker: marker.name, in: fcs) { say("  marker \(marker.name) → \(channel)") }
                     }
                     let references = Set(session.strategy.populations.flatMap { $0.gate.dimensions.map(\.compensation) })
                     for reference in references.sorted(by: { $0.gatingMLName < $1.gatingMLName }) where reference != .uncompensated {
                         for match in try session.compensationMatches(reference) {
-                            print("  compensation \(reference.gatingMLName): \(match.channel) → \(match.parameter) (by \(match.match))")
+                            say("  compensation \(reference.gatingMLName): \(match.channel) → \(match.parameter) (by \(match.match))")
                         }
                     }
                 }
@@ -70,6 +70,7 @@ struct Template: ParsableCommand {
         }
 
         func run() throws {
+            try checkOutputs(files: [output], inputs: [input])
             do {
                 let template = try loadTemplate(input)
                 let text = output.hasSuffix(".xml")

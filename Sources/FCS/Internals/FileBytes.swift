@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Tables
 
 /// The bytes of one input file, mapped read-only from the page cache or, for gzip input, inflated in memory.
 ///
@@ -40,7 +41,11 @@ final class FileBytes: @unchecked Sendable {
     /// Opens `path`: maps it, or inflates it when it starts with the gzip magic bytes. `onDiskBytes` sees the
     /// file's bytes as stored (before inflation) while they are mapped, e.g. to hash them in the same read.
     static func open(_ path: String, onDiskBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws -> FileBytes {
-        let descriptor = Glibc.open(path, O_RDONLY)
+        guard !path.utf8.contains(0) else {
+            throw FCSError(.unreadableFile, file: path, expected: "a path without NUL characters", found: "a NUL")
+        }
+        // Non-blocking, so that a FIFO is refused by the regular-file check below instead of blocking open().
+        let descriptor = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw FCSError(.unreadableFile, file: path, expected: "a readable file",
                            found: String(cString: strerror(errno)))
@@ -52,7 +57,7 @@ final class FileBytes: @unchecked Sendable {
                            found: String(cString: strerror(errno)))
         }
         guard (status.st_mode & S_IFMT) == S_IFREG else {
-            throw FCSError(.unreadableFile, file: path, expected: "a regular file", found: "a directory or device")
+            throw FCSError(.unreadableFile, file: path, expected: "a regular file", found: FileIdentity.kind(of: status.st_mode))
         }
         let size = Int(status.st_size)
         if size == 0 {
