@@ -2,26 +2,10 @@ import Foundation
 import Testing
 import TestSupport
 
-/// One case of ../shared/stats/reference.json: inputs, the base R 4.2.2 block (the target) and the scipy block
-/// (which carries the Walsh-definition Hodges–Lehmann values and the t-test's GMR).
-struct ReferenceCase {
-    let id: String
-    let test: String
-    let input: [String: Any]
-    let r: [String: Any]
-    let scipy: [String: Any]
+/// The reference cases, with the checks' own `#require` around them.
+typealias ReferenceCase = StatsReferenceCase
 
-    /// Every case of the file (an empty list when ../shared is absent; the tests using it are then disabled).
-    static func all() throws -> [ReferenceCase] {
-        guard let root = try SharedData.json("stats/reference.json") as? [String: Any],
-              let cases = root["cases"] as? [[String: Any]] else { return [] }
-        return cases.compactMap { entry in
-            guard let id = entry["id"] as? String, let test = entry["test"] as? String else { return nil }
-            return ReferenceCase(id: id, test: test, input: entry["input"] as? [String: Any] ?? [:],
-                                 r: entry["r"] as? [String: Any] ?? [:], scipy: entry["scipy"] as? [String: Any] ?? [:])
-        }
-    }
-
+extension StatsReferenceCase {
     /// The cases of one `test` kind; at least one must exist, so a renamed kind cannot pass silently.
     static func of(_ test: String) throws -> [ReferenceCase] {
         let cases = try all().filter { $0.test == test }
@@ -37,18 +21,14 @@ struct ReferenceCase {
     }
 }
 
-/// A number at `path` (keys, then an optional array index) in a JSON dictionary.
+/// The number at `path` (keys, then an optional array index) in a JSON dictionary.
 func number(_ object: [String: Any], _ path: String...) throws -> Double {
-    var current: Any? = object
-    for key in path {
-        if let index = Int(key), let array = current as? [Any] { current = array[index] } else { current = (current as? [String: Any])?[key] }
-    }
-    return try #require((current as? NSNumber)?.doubleValue, "no number at \(path.joined(separator: "."))")
+    try #require(jsonNumber(object, path: path), "no number at \(path.joined(separator: "."))")
 }
 
 /// The numbers of an array at `key`.
 func numbers(_ object: [String: Any], _ key: String) throws -> [Double] {
-    try #require((object[key] as? [NSNumber])?.map(\.doubleValue), "no number list at \(key)")
+    try #require(jsonNumbers(object, key), "no number list at \(key)")
 }
 
 /// Tracks the largest deviation from the reference over a test run, for the report: relative where the
