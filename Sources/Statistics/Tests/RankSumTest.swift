@@ -40,7 +40,7 @@ public struct RankSumTest: Sendable {
             method = .normalWithContinuityCorrection
             let total = m + n
             let variance = m * n / 12 * ((total + 1) - ranks.tieSum / (total * (total - 1)))
-            p = SignedRankTest.normalP(statistic: w, mean: m * n / 2, variance: variance, continuity: true)
+            p = NormalApproximation.twoSidedP(statistic: w, mean: m * n / 2, variance: variance, continuity: true)
         }
         shift = try .shift(first, second, confidence: confidence)
     }

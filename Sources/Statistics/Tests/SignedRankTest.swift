@@ -43,7 +43,7 @@ public struct SignedRankTest: Sendable {
         } else {
             method = .normalWithContinuityCorrection
             let variance = n * (n + 1) * (2 * n + 1) / 24 - ranks.tieSum / 48
-            p = Self.normalP(statistic: v, mean: n * (n + 1) / 4, variance: variance, continuity: true)
+            p = NormalApproximation.twoSidedP(statistic: v, mean: n * (n + 1) / 4, variance: variance, continuity: true)
         }
         prattP = zerosDropped == 0 ? p : Self.prattP(differences)
     }
@@ -56,15 +56,6 @@ public struct SignedRankTest: Sendable {
         let statistic = kept.reduce(0) { $0 + ($1.0 > 0 ? $1.1 : 0) }
         let mean = kept.reduce(0) { $0 + $1.1 } / 2
         let variance = kept.reduce(0) { $0 + $1.1 * $1.1 } / 4
-        return normalP(statistic: statistic, mean: mean, variance: variance, continuity: false)
-    }
-
-    /// 2·min(Φ(z), 1 − Φ(z)) with z = (statistic − mean − c)/σ and c = ½·sign(statistic − mean) when
-    /// `continuity` (R's `correct = TRUE`); nil when the variance is 0.
-    static func normalP(statistic: Double, mean: Double, variance: Double, continuity: Bool) -> Double? {
-        guard variance > 0 else { return nil }
-        let centred = statistic - mean
-        let correction = continuity ? 0.5 * (centred > 0 ? 1 : centred < 0 ? -1 : 0) : 0
-        return NormalDistribution.twoSidedP((centred - correction) / variance.squareRoot())
+        return NormalApproximation.twoSidedP(statistic: statistic, mean: mean, variance: variance, continuity: false)
     }
 }
