@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "Reports", targets: ["Reports"]),
         .library(name: "ELISA", targets: ["ELISA"]),
         .library(name: "Simulation", targets: ["Simulation"]),
+        .library(name: "Statistics", targets: ["Statistics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -46,10 +47,12 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Batch", "Gating", "Tables"]),
         .target(name: "ELISA", dependencies: ["Tables", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Simulation", dependencies: ["FCS"]),
+        // R-exact tests and the special functions behind them; no dependencies, so any stage may use it.
+        .target(name: "Statistics"),
         .executableTarget(
             name: "flowstudy",
             dependencies: [
-                "Tables", "FCS", "Simulation", "Gating", "Batch", "Reports", "ELISA", "Plots",
+                "Tables", "FCS", "Simulation", "Gating", "Batch", "Reports", "ELISA", "Plots", "Statistics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,6 +68,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Tables", "Batch", "Gating", "TestSupport"]),
         .testTarget(name: "ELISATests", dependencies: ["ELISA", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "FCS", "TestSupport"]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"]),
         .testTarget(name: "FlowStudyCLITests", dependencies: ["flowstudy", "FCS", "TestSupport"]),
     ]
 )

@@ -1,0 +1,44 @@
+import Foundation
+import Statistics
+import Testing
+import TestSupport
+
+/// The CSV inputs of `flowstudy stats`: tolerant reading, and errors naming file, line, column and value.
+@Suite("stats CSV inputs")
+struct StatisticsInputTests {
+    @Test("quoted cells, CRLF, a byte-order mark, blank lines and extra columns")
+    func tolerant() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("groups.csv")
+        try "\u{FEFF}id,group,value\r\n1,\"limited, early\",0.5\r\n\r\n2,diffuse,-1e-3\r\n3,\"limited, early\",\"2\"\r\n"
+            .write(toFile: path, atomically: false, encoding: .utf8)
+        let groups = try StatisticsInput.groups(csv: path)
+        #expect(groups.map(\.label) == ["limited, early", "diffuse"])
+        #expect(groups.map(\.values) == [[0.5, 2], [-0.001]])
+    }
+
+    @Test("a non-numeric cell is named by file, line, column and value; a missing column by the header")
+    func malformed() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("pairs.csv")
+        try "untreated,treated\n1,2\n\n3,n/a\n".write(toFile: path, atomically: false, encoding: .utf8)
+        #expect(throws: StatisticsError.malformedCell(file: path, line: 4, column: "treated", value: "n/a", expected: "a finite number")) {
+            try StatisticsInput.pairs(csv: path)
+        }
+        #expect(throws: StatisticsError.missingColumn(file: path, column: "x", header: ["untreated", "treated"])) {
+            try StatisticsInput.correlationPairs(csv: path)
+        }
+        try "p\n0.01\nNA\n\n0.2\ninf\n".write(toFile: path, atomically: false, encoding: .utf8)
+        #expect(throws: StatisticsError.malformedCell(file: path, line: 6, column: "p", value: "inf", expected: "a finite number")) {
+            try StatisticsInput.pValues(csv: path)
+        }
+    }
+
+    @Test("NA and empty p-values are missing, not errors")
+    func missingP() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("p.csv")
+        try "test,p\na,0.01\nb,NA\nc,\n".write(toFile: path, atomically: false, encoding: .utf8)
+        #expect(try StatisticsInput.pValues(csv: path) == [0.01, nil, nil])
+    }
+}
