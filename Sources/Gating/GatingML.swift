@@ -41,6 +41,12 @@ public enum GatingMLReader {
 
     /// Reads a document held in memory.
     public static func read(_ data: Data, name: String) throws -> GatingStrategy {
+        try document(data, name: name).strategy
+    }
+
+    /// Reads a document held in memory, with the FlowStudy template JSON that ``GatingMLWriter`` carries in
+    /// `custom_info` (nil for documents from other tools).
+    public static func document(_ data: Data, name: String) throws -> (strategy: GatingStrategy, flowStudyTemplate: String?) {
         // Screened first: libxml2 would otherwise fetch external DTDs and expand entities (see UntrustedXML).
         do {
             try UntrustedXML.check(Array(data), file: name)
@@ -58,8 +64,8 @@ public enum GatingMLReader {
         }
         var reader = Reader(file: name)
         try reader.walk(root, path: "/Gating-ML")
-        return GatingStrategy(populations: reader.restoringIDs(), transforms: reader.transforms, matrices: reader.matrices,
-                              allowMissingFileMatrix: true)
+        return (GatingStrategy(populations: reader.restoringIDs(), transforms: reader.transforms, matrices: reader.matrices,
+                               allowMissingFileMatrix: true), reader.flowStudyTemplate)
     }
 
     private struct Reader {
@@ -67,6 +73,8 @@ public enum GatingMLReader {
         var populations: [Population] = []
         var transforms: [String: ScaleTransform] = [:]
         var matrices: [String: SpilloverMatrix] = [:]
+        /// The FlowStudy template JSON found in `custom_info`, if any.
+        var flowStudyTemplate: String?
 
         /// xs:ID → the population id FlowStudy wrote in `gating:name` (see ``GatingMLWriter/xmlID(_:)``).
         var restoredIDs: [String: String] = [:]
@@ -117,6 +125,8 @@ public enum GatingMLReader {
                 case "spectrumMatrix": try readMatrix(child, path: childPath)
                 case "RectangleGate", "PolygonGate", "EllipsoidGate", "QuadrantGate", "BooleanGate":
                     try readGate(child, kind: name, path: childPath)
+                case "flowstudy-template" where child.uri == GatingMLWriter.flowStudyNamespace:
+                    flowStudyTemplate = child.stringValue
                 default: try walk(child, path: childPath)  // wrappers and extensions
                 }
             }

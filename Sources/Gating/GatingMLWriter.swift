@@ -4,14 +4,24 @@ import Transforms
 /// Writes a strategy as Gating-ML 2.0, so it opens in FlowKit and other tools; population ids are kept.
 /// Markers must be resolved to channels first (``GatingTemplate/strategyWithPanelChannels()``).
 public enum GatingMLWriter {
-    /// The Gating-ML document.
-    public static func document(_ strategy: GatingStrategy) throws -> String {
+    /// The namespace of FlowStudy's own element in `custom_info`.
+    public static let flowStudyNamespace = "https://flowstudy.invalid/gating-template/1"
+
+    /// The Gating-ML document. With `template`, the template's own JSON (panel, readouts, name, description,
+    /// compensation, min_events and the marker-named gates) rides along in the document's `custom_info`, so
+    /// converting back gives the same template; other tools skip it.
+    public static func document(_ strategy: GatingStrategy, template: GatingTemplate? = nil) throws -> String {
         var lines = [
             #"<?xml version="1.0" encoding="UTF-8"?>"#,
             #"<gating:Gating-ML xmlns:gating="http://www.isac-net.org/std/Gating-ML/v2.0/gating""#,
             #"    xmlns:transforms="http://www.isac-net.org/std/Gating-ML/v2.0/transformations""#,
             #"    xmlns:data-type="http://www.isac-net.org/std/Gating-ML/v2.0/datatypes">"#,
         ]
+        if let template {
+            lines.append("  <data-type:custom_info>")
+            lines.append(#"    <flowstudy:flowstudy-template xmlns:flowstudy="\#(flowStudyNamespace)">"# + escape(TemplateWriter.json(template)) + "</flowstudy:flowstudy-template>")
+            lines.append("  </data-type:custom_info>")
+        }
         for (id, matrix) in strategy.matrices.sorted(by: { $0.key < $1.key }) {
             lines.append(#"  <transforms:spectrumMatrix transforms:id="\#(escape(id))">"#)
             lines.append("    <transforms:fluorochromes>")

@@ -74,7 +74,7 @@ struct Template: ParsableCommand {
             do {
                 let template = try loadTemplate(input)
                 let text = output.hasSuffix(".xml")
-                    ? try GatingMLWriter.document(template.strategyWithPanelChannels())
+                    ? try GatingMLWriter.document(template.strategyWithPanelChannels(), template: template)
                     : TemplateWriter.json(template)
                 try AtomicFile.write(text, to: output)
             } catch let error as TemplateError {
@@ -90,11 +90,9 @@ struct Template: ParsableCommand {
     }
 }
 
-/// A JSON template, or a Gating-ML document wrapped as one.
+/// A JSON template, or a Gating-ML document wrapped as one; what the reader assumed is said on stderr.
 func loadTemplate(_ path: String) throws -> GatingTemplate {
-    if path.lowercased().hasSuffix(".xml") {
-        let strategy = try GatingMLReader.read(contentsOf: path)
-        return TemplateWriter.template(from: strategy, name: ((path as NSString).lastPathComponent as NSString).deletingPathExtension)
-    }
-    return try TemplateReader.read(contentsOf: path)
+    let loaded = try TemplateLoader.load(path)
+    for warning in loaded.warnings { printError("flowstudy: warning: \(warning)") }
+    return loaded.template
 }
