@@ -300,6 +300,17 @@ struct DataSafetyTests {
         }
     }
 
+    @Test("FlowKit still reads a Gating-ML export that carries FlowStudy's fields in custom_info",
+          .enabled(if: pythonWith(["flowkit"]) != nil, "FlowKit is not installed (.ci/run installs it in .venv): cross-check skipped"))
+    func flowKitReadsCustomInfo() throws {
+        let folder = try TemporaryDirectory()
+        #expect(run(flowstudy, ["template", "convert", template, "-o", folder.path("t.xml")]).status == 0)
+        let python = try #require(pythonWith(["flowkit"]))
+        let result = run(python, ["-c", "import flowkit, sys; print(len(flowkit.parse_gating_xml(sys.argv[1]).get_gate_ids()))", folder.path("t.xml")])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "10")
+    }
+
     @Test("JSON → Gating-ML → JSON is the identity; a foreign Gating-ML file gets a warning")
     func templateRoundTrip() throws {
         let folder = try TemporaryDirectory()
