@@ -1,3 +1,5 @@
+import Tables
+
 /// How values of one parameter are stored in DATA.
 public enum StoredType: String, Equatable, Hashable, Sendable, Codable {
     /// Unsigned binary integer (`$DATATYPE I`).

@@ -99,11 +99,5 @@ extension Sample {
     }
 }
 
-/// Shortest round-trip text for a Float32 or Float64, without a trailing `.0`; `NaN`, `Inf`, `-Inf`.
-func numberText<T: BinaryFloatingPoint & LosslessStringConvertible>(_ value: T) -> String {
-    if value.isNaN { return "NaN" }
-    if value.isInfinite { return value < 0 ? "-Inf" : "Inf" }
-    var text = value.description
-    if text.hasSuffix(".0") { text.removeLast(2) }
-    return text
-}
+/// Shortest round-trip text for a Float32 or Float64 (Tables' one number convention).
+func numberText<T: BinaryFloatingPoint & LosslessStringConvertible>(_ value: T) -> String { shortestText(value) }

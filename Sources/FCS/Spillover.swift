@@ -1,3 +1,5 @@
+import Tables
+
 /// A spillover matrix as stored in an FCS file: row `i` is the fraction of dye `i`'s signal seen in each
 /// detector `j` (the FCS 3.1 `$SPILLOVER` convention), with the channel names as written.
 public struct Spillover: Equatable, Sendable {
@@ -114,8 +116,4 @@ extension Sample {
     }
 }
 
-/// The shortest decimal text that reads back as the same Double (Swift's `description` guarantees this).
-func shortestText(_ value: Double) -> String {
-    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-    return "\(value)"
-}
+

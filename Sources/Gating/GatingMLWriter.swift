@@ -1,4 +1,5 @@
 import Compensation
+import Tables
 import Transforms
 
 /// Writes a strategy as Gating-ML 2.0, so it opens in FlowKit and other tools; population ids are kept.
@@ -183,9 +184,5 @@ public enum GatingMLWriter {
     }
 
     /// Shortest round-trip text for a coordinate.
-    static func number(_ value: Double) -> String {
-        var text = "\(value)"
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        return text
-    }
+    static func number(_ value: Double) -> String { shortestText(value) }
 }

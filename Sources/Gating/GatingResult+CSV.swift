@@ -20,7 +20,7 @@ extension GatingResult {
     }
 
     /// The tidy population table: `population,parent,count,percent_parent,percent_total` (`root` for a
-    /// population of all events; `NA` for a percentage of nothing).
+    /// population of all events; an empty cell for a percentage of nothing).
     public func populationRows() -> [[String]] {
         ids.map { id in
             [id, parents[id] ?? "root", "\(count(id))", csvNumber(percentOfParent(id)), csvNumber(percentOfTotal(id))]

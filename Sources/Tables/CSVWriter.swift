@@ -18,11 +18,19 @@ public func csvQuoted(_ text: String) -> String {
     return "\"" + text.replacing("\"", with: "\"\"") + "\""
 }
 
-/// Shortest round-trip text for a number; `NA` for NaN (readable by pandas and R without options).
+/// A number in a CSV cell: its shortest round-trip text (``shortestText(_:)``), or an empty cell for a value that
+/// does not exist (NaN). Readers accept `NA` as absent too; pandas and R read the empty cell as missing.
 public func csvNumber(_ value: Double) -> String {
-    if value.isNaN { return "NA" }
+    value.isNaN ? "" : shortestText(value)
+}
+
+/// The shortest text that reads back as the same value of its type (Swift's `description` guarantees the
+/// round trip), without a trailing `.0`: `1`, `0.1`, `1e-07`, `-Inf`, `Inf`, `NaN`. The one number convention of
+/// every FlowStudy output (CSV cells, JSON templates, Gating-ML, FCS keywords).
+public func shortestText<T: BinaryFloatingPoint & LosslessStringConvertible>(_ value: T) -> String {
+    if value.isNaN { return "NaN" }
     if value.isInfinite { return value < 0 ? "-Inf" : "Inf" }
-    var text = "\(value)"
+    var text = value.description
     if text.hasSuffix(".0") { text.removeLast(2) }
     return text
 }

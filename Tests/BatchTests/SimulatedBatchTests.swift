@@ -139,7 +139,7 @@ struct SimulatedBatchTests {
         #expect(Set(result.populations.map { $0[0] }).count == 7)
         // P3's TLR4 readout lost its control: NA threshold, flagged.
         let p3tlr4 = try #require(result.markers.first { $0[0] == "P3_UT" && $0[4] == "TLR4" })
-        #expect(p3tlr4[11] == "NA" && p3tlr4[18].contains("CONTROL_FAILED"))
+        #expect(p3tlr4[11] == "" && p3tlr4[18].contains("CONTROL_FAILED"))
     }
 
     @Test("an empty or tiny population gives NA with a QC flag, never a crash")
@@ -150,7 +150,7 @@ struct SimulatedBatchTests {
         let result = BatchRunner(template: try TemplateReader.read(strict, name: "t.json"),
                                  sheet: try SampleSheet.read(csv: sheetPath), options: BatchOptions(jobs: 1, quiet: true)).run()
         for row in result.markers {
-            #expect(row[7] == "NA" && row[17] == "NA")
+            #expect(row[7] == "" && row[17] == "")
             #expect(row[18].contains("TOO_FEW_EVENTS"))
         }
         #expect(result.qc.allSatisfy { $0[8].contains("TOO_FEW_EVENTS:all") })
