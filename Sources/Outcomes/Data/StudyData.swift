@@ -10,6 +10,13 @@ public struct StudyData: Sendable {
         public var readout: String
         /// Why it is missing.
         public var reason: String
+
+        /// `readout` of `sampleID` missing for `reason`.
+        public init(sampleID: String, readout: String, reason: String) {
+            self.sampleID = sampleID
+            self.readout = readout
+            self.reason = reason
+        }
     }
 
     /// Subjects by id, in sheet order in ``subjectOrder``.
