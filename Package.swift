@@ -74,6 +74,6 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "FCS", "TestSupport"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"]),
         .testTarget(name: "OutcomesTests", dependencies: ["Outcomes", "Tables", "TestSupport"]),
-        .testTarget(name: "FlowStudyCLITests", dependencies: ["flowstudy", "FCS", "TestSupport"]),
+        .testTarget(name: "FlowStudyCLITests", dependencies: ["flowstudy", "FCS", "Outcomes", "Tables", "TestSupport"]),
     ]
 )
