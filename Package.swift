@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "ELISA", targets: ["ELISA"]),
         .library(name: "Simulation", targets: ["Simulation"]),
         .library(name: "Statistics", targets: ["Statistics"]),
+        .library(name: "Outcomes", targets: ["Outcomes"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -49,10 +50,13 @@ let package = Package(
         .target(name: "Simulation", dependencies: ["FCS"]),
         // R-exact tests and the special functions behind them; no dependencies, so any stage may use it.
         .target(name: "Statistics"),
+        // The study's answers: clinical and sample sheets, markers and concentrations as typed values, outcomes P1 and
+        // S1–S4, and their tables.
+        .target(name: "Outcomes", dependencies: ["Tables", "Statistics"]),
         .executableTarget(
             name: "flowstudy",
             dependencies: [
-                "Tables", "FCS", "Simulation", "Gating", "Batch", "Reports", "ELISA", "Plots", "Statistics",
+                "Tables", "FCS", "Simulation", "Gating", "Batch", "Reports", "ELISA", "Plots", "Statistics", "Outcomes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -69,6 +73,7 @@ let package = Package(
         .testTarget(name: "ELISATests", dependencies: ["ELISA", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "FCS", "TestSupport"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"]),
-        .testTarget(name: "FlowStudyCLITests", dependencies: ["flowstudy", "FCS", "TestSupport"]),
+        .testTarget(name: "OutcomesTests", dependencies: ["Outcomes", "Tables", "TestSupport"]),
+        .testTarget(name: "FlowStudyCLITests", dependencies: ["flowstudy", "FCS", "Outcomes", "Tables", "TestSupport"]),
     ]
 )

@@ -1,0 +1,59 @@
+/// One study marker's readouts on one culture sample, from the batch's `markers.csv` (docs/statistics.md).
+public struct MarkerResult: Sendable, Equatable {
+    /// The culture sample.
+    public var sampleID: String
+    /// The marker.
+    public var marker: StudyMarker
+    /// The median fluorescence intensity; nil when absent (`NA` or empty).
+    public var mfi: Double?
+    /// The % positive; nil when absent.
+    public var percentPositive: Double?
+    /// The batch's flags.
+    public var flags: [String]
+    /// The line in `markers.csv`.
+    public var line: Int
+
+    /// The value of `readout`.
+    public func value(_ readout: FlowReadout) -> Double? {
+        readout == .mfi ? mfi : percentPositive
+    }
+
+    /// Reads `markers.csv`: rows of the six study markers (other readouts are not outcomes and are skipped),
+    /// their sample ids and the sheet's subject and condition checked by the caller.
+    static func read(markers path: String) throws -> (results: [MarkerResult], identities: [ResultIdentity], problems: [StudyDataProblems.Problem]) {
+        var sheet = try SheetReader(path, required: ["sample_id", "marker", "mfi", "percent_positive"])
+        if sheet.problems.contains(where: { $0.kind == .missingColumn }) {
+            throw OutcomesError(file: path, place: "line 1", sheet.problems.map(\.allowed).joined(separator: "; "))
+        }
+        var results: [MarkerResult] = []
+        var identities: [ResultIdentity] = []
+        var seen: [String: Int] = [:]
+        for row in sheet.rows {
+            guard let sampleID = sheet.requiredText(row, "sample_id", allowed: "a sample id"),
+                  let name = sheet.requiredText(row, "marker", allowed: "a marker name"),
+                  let marker = StudyMarker(named: name) else { continue }
+            let key = sampleID + "\u{1F}" + marker.rawValue
+            if let first = seen[key] {
+                sheet.report(.duplicate, row: row, column: "marker", value: name, allowed: "one row per sample and marker (already on line \(first))")
+                continue
+            }
+            seen[key] = sheet.line(row)
+            let mfi = sheet.number(row, "mfi", allowed: "a number, or empty/NA when absent")
+            let percent = sheet.number(row, "percent_positive", in: 0...100, allowed: "a percentage from 0 to 100, or empty/NA when absent")
+            let flags = sheet.text(row, "flags").split(separator: ";").map(String.init)
+            results.append(MarkerResult(sampleID: sampleID, marker: marker, mfi: mfi, percentPositive: percent, flags: flags, line: sheet.line(row)))
+            identities.append(ResultIdentity(file: path, line: sheet.line(row), sampleID: sampleID,
+                                             subjectID: sheet.optionalText(row, "subject_id"), condition: sheet.optionalText(row, "condition")))
+        }
+        return (results, identities, sheet.problems)
+    }
+}
+
+/// Who a result row says it belongs to, checked against the sample sheet.
+struct ResultIdentity: Sendable {
+    var file: String
+    var line: Int
+    var sampleID: String
+    var subjectID: String?
+    var condition: String?
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import Outcomes
+import Statistics
+import Tables
+
+/// `flowstudy outcomes`: the study's last step alone. Reads the sheets, the batch's markers.csv and the ELISA's
+/// concentrations.csv, and writes T0–T6, S4, the footnotes and the missing results as one output set. The
+/// library (`StudyData`, `StudyOutcomes`) does the work; this shell maps its errors to exit codes.
+struct OutcomesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "outcomes",
+        abstract: "Outcome tables of the study (P1, S1–S4, T0) from markers.csv, concentrations.csv and the sheets.",
+        discussion: """
+        --flow is a batch output folder (markers.csv), --elisa an elisa output folder (concentrations.csv). \
+        Conventions: docs/outcomes.md. Exit status: 0; 64 for a usage, sample sheet, clinical sheet or result \
+        validation problem (every problem listed); 65 for an input that cannot be used (unreadable, not CSV, \
+        lacking a result file's columns).
+        """
+    )
+
+    @Option(help: "The study's samples.csv.")
+    var samples: String
+
+    @Option(help: "The study's clinical.csv.")
+    var clinical: String
+
+    @Option(help: "The batch output folder holding markers.csv.")
+    var flow: String
+
+    @Option(help: "The elisa output folder holding concentrations.csv.")
+    var elisa: String
+
+    @Option(help: "The review gallery folder (kept for the report; not read by the tables).")
+    var review: String?
+
+    @Option(help: "Output folder for the tables.")
+    var out: String
+
+    func run() throws {
+        let markers = (flow as NSString).appendingPathComponent("markers.csv")
+        let concentrations = (elisa as NSString).appendingPathComponent("concentrations.csv")
+        try checkOutputs(folders: [out], inputs: [samples, clinical, markers, concentrations])
+        let outcomes: StudyOutcomes
+        do {
+            let data = try StudyData.load(clinical: clinical, samples: samples, markers: markers, concentrations: concentrations)
+            outcomes = try StudyOutcomes(data)
+        } catch let problems as StudyDataProblems {
+            printError(problems.description)
+            printError("flowstudy outcomes: \(problems.problems.count) problem(s) in the sheets or results; nothing written")
+            throw ExitCode.validationFailure
+        } catch let error as OutcomesError {
+            printError("flowstudy outcomes: \(error)")
+            throw badInputData
+        } catch let error as StatisticsError {
+            printError("flowstudy outcomes: \(error)")
+            throw badInputData
+        }
+        try reportingInputErrors {
+            let output = try OutputFolder(out)
+            do {
+                for file in outcomes.files { try output.write(file.bytes, to: file.name) }
+                try output.commit()
+            } catch {
+                output.discard()
+                throw error
+            }
+        }
+        say("outcomes: \(outcomes.files.count) files in \(out) (P1 n = \(outcomes.primary.pairs.count) pairs; \(outcomes.data.missing.count) missing results)")
+    }
+}
