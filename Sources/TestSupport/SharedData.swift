@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Locates `../shared`, the reference material that sits beside the repository (CI has it; a fresh clone on its
 /// own does not). Tests that need it are skipped with a message naming the folder when it is absent.
@@ -11,7 +12,7 @@ public enum SharedData {
     /// `../shared` (or `$FLOWSTUDY_SHARED`), if present.
     public static let root: URL? = {
         if let override = ProcessInfo.processInfo.environment["FLOWSTUDY_SHARED"] {
-            return URL(fileURLWithPath: override)
+            return FileManager.default.fileExists(atPath: override) ? URL(fileURLWithPath: override) : nil
         }
         let candidate = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
         return FileManager.default.fileExists(atPath: candidate.path) ? candidate : nil
@@ -113,4 +114,11 @@ public func flowstudyExecutable() -> String? {
     let candidates = [beside.path,
                       SharedData.repositoryRoot.appendingPathComponent(".build/debug/flowstudy").path]
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Runs a test or suite only when `../shared` is present, and says so visibly when it is skipped.
+    public static var needsShared: Self {
+        .enabled(if: SharedData.isAvailable, Comment(rawValue: SharedData.skipMessage))
+    }
 }

@@ -9,7 +9,7 @@ import Gating
 /// The reference cohort of `../shared/study/reference-cohort`: 126 FCS files (18 cultures, 108 FMO tubes) with
 /// independently computed markers and populations. Tolerances of its README: counts exact, MFI, means,
 /// percentiles, thresholds, ΔMFI and ratios 1e-9 relative.
-@Suite("Batch on the reference cohort")
+@Suite("Batch on the reference cohort", .needsShared)
 struct ReferenceCohortTests {
     static let template = SharedData.repositoryRoot.appendingPathComponent("gating-templates/mdm-macrophages.json").path
 

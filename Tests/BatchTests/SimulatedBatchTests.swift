@@ -199,7 +199,7 @@ struct SimulatedBatchTests {
     }
 }
 
-@Suite("Batch over corpus files from other panels")
+@Suite("Batch over corpus files from other panels", .needsShared)
 struct CorpusBatchTests {
     @Test("files without the study panel become error rows with their typed error; nothing crashes")
     func panelMismatch() throws {

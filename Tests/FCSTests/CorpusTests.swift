@@ -6,7 +6,7 @@ import TestSupport
 /// Every file of `../shared/fcs-corpus` against the reference reading made by FlowIO 1.4.0 (cross-checked by
 /// fcsparser), with the tolerances of the corpus README: keywords, counts, offsets and first/last events exact,
 /// channel sums to 1e-6 relative, minima and maxima exact.
-@Suite("FCS corpus: real files from many cytometers")
+@Suite("FCS corpus: real files from many cytometers", .needsShared)
 struct CorpusTests {
     static let names: [String] = {
         guard let folder = SharedData.url("fcs-corpus/files"),

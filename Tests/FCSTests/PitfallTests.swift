@@ -5,7 +5,7 @@ import TestSupport
 
 /// The quirks of `../shared/fcs-corpus/PITFALLS.md`, each on the corpus file that shows it: handled as the
 /// established readers handle it, and every repair recorded on the sample.
-@Suite("PITFALLS.md: real-world quirks")
+@Suite("PITFALLS.md: real-world quirks", .needsShared)
 struct PitfallTests {
     func corpus(_ name: String, _ options: FCSReadOptions = .strict) throws -> FCSFile {
         guard let url = SharedData.url("fcs-corpus/files/\(name)") else {

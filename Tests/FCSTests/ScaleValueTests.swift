@@ -5,7 +5,7 @@ import TestSupport
 
 @Suite("Scale values: log decoding, gain and time step")
 struct ScaleValueTests {
-    @Test("data1.fcs scale values match the Gating-ML preprocessed events")
+    @Test("data1.fcs scale values match the Gating-ML preprocessed events", .needsShared)
     func gatingMLPreprocessed() throws {
         guard let fcs = SharedData.url("gatingml/data1.fcs"), let csv = SharedData.url("gatingml/data1_events_preprocessed.csv") else {
             try #require(Bool(false), Comment(rawValue: SharedData.skipMessage))

@@ -28,7 +28,7 @@ struct BatchCLITests {
         return files
     }
 
-    @Test("reruns write byte-identical CSVs; shards merged are identical to one run")
+    @Test("reruns write byte-identical CSVs; shards merged are identical to one run", .needsShared)
     func determinismAndMerge() throws {
         let sheet = try cohortSheet()
         let folder = try TemporaryDirectory()
@@ -100,7 +100,7 @@ struct BatchCLITests {
     }
 
     @Test("the Snakemake workflow: dry run, then a local run equal to the unsharded batch",
-          .enabled(if: BatchSupport.snakemake() != nil, "snakemake is not installed (.ci/run installs it in .venv)"))
+          .enabled(if: BatchSupport.snakemake() != nil, "snakemake is not installed (.ci/run installs it in .venv)"), .needsShared)
     func snakemake() throws {
         let snakemake = try #require(BatchSupport.snakemake())
         let sheet = try cohortSheet()

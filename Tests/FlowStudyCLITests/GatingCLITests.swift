@@ -39,7 +39,7 @@ struct GatingCLITests {
         #expect(medians.count == 1 + 10 * 14)
     }
 
-    @Test("a Gating-ML file can be used directly as the template")
+    @Test("a Gating-ML file can be used directly as the template", .needsShared)
     func gateWithGatingML() throws {
         guard let data1 = SharedData.url("gatingml/data1.fcs"), let xml = SharedData.url("gatingml/cases/range/gate.xml") else {
             try #require(Bool(false), Comment(rawValue: SharedData.skipMessage))
@@ -86,12 +86,19 @@ struct GatingCLITests {
         #expect(direct == viaXML)
         #expect(direct == viaJSON)
         #expect(run(flowstudy, ["template", "convert", template, "-o", folder.path("mdm.txt")]).status == 64)
-        if let python = pythonWith(["jsonschema"]) {
-            let schema = SharedData.repositoryRoot.appendingPathComponent("docs/gating-template.schema.json").path
-            for file in [template, folder.path("mdm.json")] {
-                let check = run(python, ["-c", "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))", schema, file])
-                #expect(check.status == 0, "\(file): \(check.stderr)")
-            }
+    }
+
+    @Test("the study template and a converted one follow docs/gating-template.schema.json",
+          .enabled(if: pythonWith(["jsonschema"]) != nil, "no Python with jsonschema (.ci/run installs it in .venv): schema check skipped"))
+    func schema() throws {
+        let folder = try TemporaryDirectory()
+        #expect(run(flowstudy, ["template", "convert", template, "-o", folder.path("mdm.xml")]).status == 0)
+        #expect(run(flowstudy, ["template", "convert", folder.path("mdm.xml"), "-o", folder.path("mdm.json")]).status == 0)
+        let python = try #require(pythonWith(["jsonschema"]))
+        let schema = SharedData.repositoryRoot.appendingPathComponent("docs/gating-template.schema.json").path
+        for file in [template, folder.path("mdm.json")] {
+            let check = run(python, ["-c", "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))", schema, file])
+            #expect(check.status == 0, "\(file): \(check.stderr)")
         }
     }
 }

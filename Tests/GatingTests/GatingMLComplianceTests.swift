@@ -6,7 +6,7 @@ import FCS
 
 /// The ISAC Gating-ML 2.0 compliance cases of `../shared/gatingml/cases`: per-event membership identical to the
 /// expected results for every gate, on `data1.fcs` scale values.
-@Suite("Gating-ML 2.0 compliance cases")
+@Suite("Gating-ML 2.0 compliance cases", .needsShared)
 struct GatingMLComplianceTests {
     static let cases: [String] = {
         guard let list = try? SharedData.json("gatingml/cases.json") as? [[String: Any]] else { return [] }

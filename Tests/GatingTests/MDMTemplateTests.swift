@@ -21,7 +21,7 @@ struct MDMTemplateTests {
         #expect(template.compensation == .file(allowMissing: false))
     }
 
-    @Test("reference cohort: every file's counts and percentages equal expected/populations.csv")
+    @Test("reference cohort: every file's counts and percentages equal expected/populations.csv", .needsShared)
     func referenceCohort() throws {
         guard let folder = SharedData.url("study/reference-cohort") else {
             try #require(Bool(false), Comment(rawValue: SharedData.skipMessage))
@@ -51,7 +51,7 @@ struct MDMTemplateTests {
         #expect(checked == 1260)
     }
 
-    @Test("1M events: counts identical to FlowKit, macrophage medians within 1e-6", .enabled(if: pythonWith(["numpy"]) != nil, "no Python with numpy to generate the 1M file: set FLOWSTUDY_PYTHON"))
+    @Test("1M events: counts identical to FlowKit, macrophage medians within 1e-6", .enabled(if: pythonWith(["numpy"]) != nil, "no Python with numpy to generate the 1M file: set FLOWSTUDY_PYTHON"), .needsShared)
     func oneMillion() throws {
         guard let generator = SharedData.url("perf/gen_synthetic.py"), let expectedURL = SharedData.url("perf/expected-1M.json") else {
             try #require(Bool(false), Comment(rawValue: SharedData.skipMessage))

@@ -5,7 +5,7 @@ import TestSupport
 
 /// Every point of `../shared/gatingml/transforms.json` (FlowKit 1.3.2, checked against closed forms):
 /// forward and inverse within 1e-9 relative with an absolute floor of 1e-12.
-@Suite("Transforms against the Gating-ML reference points")
+@Suite("Transforms against the Gating-ML reference points", .needsShared)
 struct ReferencePointTests {
     struct Entry: CustomTestStringConvertible, Sendable {
         var index: Int
