@@ -99,5 +99,28 @@ struct CompensatorTests {
         let values = compensator.compensate(sample)
         #expect(values.count == matrix.fluorochromes.count)
         #expect(values[0].count == sample.eventCount)
+        // The values, against independent arithmetic: invert S by Gauss–Jordan with partial pivoting here, then
+        // x · S⁻¹ per event on the detectors' scale values.
+        let n = matrix.coefficients.count
+        var augmented = matrix.coefficients.enumerated().map { i, row in row + (0..<n).map { $0 == i ? 1.0 : 0.0 } }
+        for column in 0..<n {
+            let pivot = (column..<n).max { abs(augmented[$0][column]) < abs(augmented[$1][column]) } ?? column
+            augmented.swapAt(column, pivot)
+            let divisor = augmented[column][column]
+            augmented[column] = augmented[column].map { $0 / divisor }
+            for row in 0..<n where row != column {
+                let factor = augmented[row][column]
+                augmented[row] = zip(augmented[row], augmented[column]).map { $0 - factor * $1 }
+            }
+        }
+        let inverse = augmented.map { Array($0[n...]) }
+        let detectors = compensator.detectorParameters.map { sample.scaleValues(at: $0.index) }
+        for event in stride(from: 0, to: sample.eventCount, by: max(1, sample.eventCount / 200)) {
+            for fluorochrome in 0..<n {
+                let expected = (0..<n).reduce(0.0) { $0 + detectors[$1][event] * inverse[$1][fluorochrome] }
+                #expect(values[fluorochrome][event].isApproximatelyEqual(to: expected, relativeTolerance: 1e-9, absoluteTolerance: 1e-9),
+                        "event \(event), \(matrix.fluorochromes[fluorochrome])")
+            }
+        }
     }
 }
