@@ -100,8 +100,10 @@ public struct ReviewGallery: Sendable {
     /// The gallery is one output set (``OutputFolder``): it is built beside `folder` and switched into place when
     /// complete, so an interrupted run (`cancelled` returning true, checked between samples) leaves the previous
     /// gallery whole and throws `CancellationError`. Reused images and stored events are carried over by link.
-    public func build(in folder: String, cancelled: @escaping @Sendable () -> Bool = { false }) throws -> Result {
-        let output = try OutputFolder(folder)
+    /// `previous` names where the last gallery is when it is not `folder` itself (a study run builds its gallery
+    /// inside a staging folder and reuses the one in the study folder it will replace).
+    public func build(in folder: String, previous: String? = nil, cancelled: @escaping @Sendable () -> Bool = { false }) throws -> Result {
+        let output = try OutputFolder(folder, previousRun: previous)
         let manifestBefore = (try? InputFile.bytes(output.previous("manifest.json"))).flatMap { try? JSONDecoder().decode(Manifest.self, from: Data($0)) }
         let previous: [Cell] = manifestBefore?.cells ?? []
         let knownFiles = manifestBefore?.files ?? [:]

@@ -22,6 +22,9 @@ public final class OutputFolder: @unchecked Sendable {
 
     /// Where the run's files will be once committed.
     public let destination: String
+    /// Where the previous run's files are read from for ``keep(_:)`` (the destination, unless the run is part of
+    /// a larger one that will replace it: then the larger run's previous folder).
+    public let previousRun: String
     /// The staging folder the files are written into until then.
     public let staging: String
     private var written: Set<String> = []
@@ -31,9 +34,10 @@ public final class OutputFolder: @unchecked Sendable {
 
     /// Prepares a run into `destination`: checks it (see ``validate(_:)``), removes staging folders that killed
     /// runs left, and creates this run's staging folder.
-    public init(_ destination: String) throws {
+    public init(_ destination: String, previousRun: String? = nil) throws {
         try Self.validate(destination)
         self.destination = URL(fileURLWithPath: destination).standardizedFileURL.path
+        self.previousRun = previousRun.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? self.destination
         let (parent, name) = AtomicFile.split(self.destination)
         Self.removeAbandonedStaging(parent: parent, name: name)
         staging = parent + "/.\(name).flowstudy-staging.\(getpid())"
@@ -94,7 +98,7 @@ public final class OutputFolder: @unchecked Sendable {
     /// devices). Returns false when the previous run has no such file.
     @discardableResult
     public func keep(_ name: String) throws -> Bool {
-        let previous = destination + "/" + name
+        let previous = previousRun + "/" + name
         var status = stat()
         guard lstat(previous, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return false }
         let target = try path(name)
@@ -108,12 +112,13 @@ public final class OutputFolder: @unchecked Sendable {
     }
 
     /// The path of `name` in the previous run (the destination as it is until commit).
-    public func previous(_ name: String) -> String { destination + "/" + name }
+    public func previous(_ name: String) -> String { previousRun + "/" + name }
 
     /// Puts this run's files in place of the previous run's, in one step.
     public func commit() throws {
         guard !finished else { return }
-        let names = lock.withLock { written.sorted() }
+        // Everything in the staging folder is this run's: files written here and by runs nested in it.
+        let names = Array(Set(lock.withLock { written }).union(Self.files(under: staging))).filter { $0 != Self.listName }.sorted()
         let list = try JSONSerialization.data(withJSONObject: ["written_by": "flowstudy", "files": names],
                                               options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         try AtomicFile.write(Array(list) + [0x0A], to: staging + "/" + Self.listName)
