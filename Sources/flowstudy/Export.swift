@@ -49,7 +49,10 @@ struct Export: ParsableCommand {
             case .csv:
                 try FileHandleOutput.emit(sample.csv(indices, values: values), to: output)
             case .fcs:
-                try FCSWriter().write(sample.selecting(indices, values: values), to: output ?? "")
+                // Stored values keep integer channels (and their log $PnE) as integers; scale values are floats.
+                var writer = FCSWriter()
+                writer.keepIntegerColumns = values == .stored
+                try writer.write(sample.selecting(indices, values: values), to: output ?? "")
             }
         }
     }
