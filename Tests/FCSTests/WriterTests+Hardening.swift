@@ -101,3 +101,28 @@ struct WriterHardeningTests {
         #expect(events[1] == 1 && events[3] == 10)
     }
 }
+
+@Suite("CSV export streamed in blocks")
+struct StreamedCSVTests {
+    @Test("100,000 events across many parallel blocks: the same text as formatting each value on its own")
+    func blocks() throws {
+        var random = SplitMix(seed: 7)
+        let events = 100_000
+        let floats = (0..<events).map { _ in Float(random.next() * 2e5 - 1e4) }
+        let integers = (0..<events).map { _ in UInt32(random.next() * 4e9) }
+        let sample = Sample(keywords: Keywords(), parameters: [Parameter(index: 1, name: "FSC-A"), Parameter(index: 2, name: "Time")],
+                            columns: [ChannelValues(floats), ChannelValues(integers)])
+        var expected = "FSC-A,Time\n"
+        for i in 0..<events {
+            var text = "\(floats[i])"
+            if text.hasSuffix(".0") { text.removeLast(2) }
+            expected += "\(text),\(integers[i])\n"
+        }
+        var chunks = 0
+        var streamed: [UInt8] = []
+        sample.writeCSV([0, 1], values: .stored) { streamed += $0; chunks += 1 }
+        #expect(String(decoding: streamed, as: UTF8.self) == expected)
+        #expect(chunks == 1 + (events + Sample.csvBlockEvents - 1) / Sample.csvBlockEvents)
+        #expect(sample.csv([0, 1], values: .stored) == streamed)
+    }
+}
