@@ -98,40 +98,42 @@ extension Sample {
 
     /// The CSV rows of `events`.
     private func csvRows(_ indices: [Int], scaled: [Bool], events: Range<Int>) -> [UInt8] {
-        let sources: [Either] = zip(indices, scaled).map { index, scaled in
-            scaled ? .doubles(scaleValues(at: index, events: events)) : .stored(columns[index])
+        // Scale values are computed for the block; stored values are read in place. Both as (kind, pointer).
+        let blocks: [UnsafeMutableBufferPointer<Double>?] = zip(indices, scaled).map { index, scaled in
+            guard scaled else { return nil }
+            let values = scaleValues(at: index, events: events)
+            let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(values.count, 1))
+            _ = buffer.initialize(from: values)
+            return buffer
         }
+        defer { for block in blocks { block?.deallocate() } }
         var out: [UInt8] = []
         out.reserveCapacity(events.count * indices.count * 12)
-        for event in events {
-            for (position, source) in sources.enumerated() {
-                if position > 0 { out.append(0x2C) }
-                switch source {
-                case .doubles(let values): appendNumber(values[event - events.lowerBound], to: &out)
-                case .stored(let column): append(column, event, to: &out)
+        do {
+            let sources: [(kind: ChannelValues.Kind, base: UnsafeRawPointer)] = indices.indices.map { position in
+                if let block = blocks[position], let start = block.baseAddress {
+                    return (.float64, UnsafeRawPointer(start) - events.lowerBound * 8)
                 }
+                let column = columns[indices[position]]
+                return (column.kind, UnsafeRawPointer(column.base))
             }
-            out.append(0x0A)
+            for event in events {
+                for position in sources.indices {
+                    if position > 0 { out.append(0x2C) }
+                    let (kind, base) = sources[position]
+                    switch kind {
+                    case .float32: appendNumber(base.load(fromByteOffset: event &* 4, as: Float.self), to: &out)
+                    case .float64: appendNumber(base.load(fromByteOffset: event &* 8, as: Double.self), to: &out)
+                    case .uint64: appendInteger(base.load(fromByteOffset: event &* 8, as: UInt64.self), to: &out)
+                    case .uint32: appendInteger(UInt64(base.load(fromByteOffset: event &* 4, as: UInt32.self)), to: &out)
+                    case .uint16: appendInteger(UInt64(base.load(fromByteOffset: event &* 2, as: UInt16.self)), to: &out)
+                    case .uint8: appendInteger(UInt64(base.load(fromByteOffset: event, as: UInt8.self)), to: &out)
+                    }
+                }
+                out.append(0x0A)
+            }
         }
         return out
-    }
-
-    private enum Either {
-        case stored(ChannelValues)
-        case doubles([Double])
-    }
-
-    private func append(_ column: ChannelValues, _ event: Int, to out: inout [UInt8]) {
-        column.withUnsafeBytes { raw in
-            switch column.kind {
-            case .float32: appendNumber(raw.load(fromByteOffset: event * 4, as: Float.self), to: &out)
-            case .float64: appendNumber(raw.load(fromByteOffset: event * 8, as: Double.self), to: &out)
-            case .uint64: appendInteger(raw.load(fromByteOffset: event * 8, as: UInt64.self), to: &out)
-            case .uint32: appendInteger(UInt64(raw.load(fromByteOffset: event * 4, as: UInt32.self)), to: &out)
-            case .uint16: appendInteger(UInt64(raw.load(fromByteOffset: event * 2, as: UInt16.self)), to: &out)
-            case .uint8: appendInteger(UInt64(raw.load(fromByteOffset: event, as: UInt8.self)), to: &out)
-            }
-        }
     }
 }
 
@@ -148,17 +150,16 @@ func appendInteger(_ value: UInt64, to out: inout [UInt8]) {
     }
 }
 
-/// Appends ``numberText(_:)`` of `value` without building an intermediate array (the text is a small string).
+/// Appends ``numberText(_:)`` of `value`, copying the (small, inline) string's bytes in one go.
 @inline(__always)
 func appendNumber<T: BinaryFloatingPoint & LosslessStringConvertible>(_ value: T, to out: inout [UInt8]) {
     if value.isNaN { out.append(contentsOf: "NaN".utf8); return }
     if value.isInfinite { out.append(contentsOf: (value < 0 ? "-Inf" : "Inf").utf8); return }
-    let text = value.description
-    let utf8 = text.utf8
-    if utf8.count >= 2, utf8.last == 0x30, utf8[utf8.index(utf8.endIndex, offsetBy: -2)] == 0x2E {
-        out.append(contentsOf: utf8.dropLast(2))
-    } else {
-        out.append(contentsOf: utf8)
+    var text = value.description
+    text.withUTF8 { bytes in
+        let n = bytes.count
+        let trim = n >= 2 && bytes[n - 1] == 0x30 && bytes[n - 2] == 0x2E
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<(trim ? n - 2 : n)]))
     }
 }
 
