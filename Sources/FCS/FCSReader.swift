@@ -90,8 +90,9 @@ struct FCSReader {
     /// Decodes the events of a planned data set.
     func decode(_ plan: Plan) throws -> Sample {
         var sample = plan.sample
+        bytes.advance(to: plan.data.start)
         sample.columns = try DataDecoder.decode(bytes.buffer, data: plan.data, events: plan.events, layout: plan.layout,
-                                                consumed: bytes.release(upTo:))
+                                                consumed: bytes.advance(to:))
         return sample
     }
 

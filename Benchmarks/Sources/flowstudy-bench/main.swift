@@ -273,7 +273,7 @@ func review(_ folder: String, template path: String) throws {
 }
 
 /// Runs `arguments` as a child process; its wall time and peak resident set (from `wait4`), in seconds and MB.
-func measuredChild(_ arguments: [String]) -> (seconds: Double, peakMB: Double, status: Int32) {
+func measuredChild(_ arguments: [String]) -> (seconds: Double, cpu: Double, peakMB: Double, status: Int32) {
     var pid: pid_t = 0
     var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
@@ -282,11 +282,12 @@ func measuredChild(_ arguments: [String]) -> (seconds: Double, peakMB: Double, s
     let argv = arguments.map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     let start = now()
-    guard posix_spawn(&pid, arguments[0], &actions, nil, argv, environ) == 0 else { return (.nan, .nan, -1) }
+    guard posix_spawn(&pid, arguments[0], &actions, nil, argv, environ) == 0 else { return (.nan, .nan, .nan, -1) }
     var status: Int32 = 0
     var usage = rusage()
     wait4(pid, &status, 0, &usage)
-    return (now() - start, Double(usage.ru_maxrss) / 1024, status)
+    let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
+    return (now() - start, cpu, Double(usage.ru_maxrss) / 1024, status)
 }
 
 /// inspect, gate and export --format csv through the release CLI, each in a fresh process.
@@ -302,9 +303,10 @@ func memory(_ file: String, template: String) throws {
         ("export --format csv", ["export", file, "--format", "csv", "-o", csv], "≤ 5 s, ≤ 1.5× the file"),
     ]
     for (name, arguments, target) in runs {
-        let (seconds, peak, status) = measuredChild([binary] + arguments)
-        print(String(format: "  %-20@ %6.2f s  peak RSS %6.0f MB = %.2f× the file  (target %@)%@", name, seconds, peak, peak / size, target,
-                     status == 0 ? "" : "  exit status \(status)"))
+        let (seconds, cpu, peak, status) = measuredChild([binary] + arguments)
+        let label = name.padding(toLength: 20, withPad: " ", startingAt: 0)
+        print(String(format: "  %@ %6.2f s wall, %6.2f s CPU (user + system)  peak RSS %5.0f MB = %.2f× the file  (target %@)%@",
+                     label, seconds, cpu, peak, peak / size, target, status == 0 ? "" : "  exit status \(status)"))
     }
 }
 

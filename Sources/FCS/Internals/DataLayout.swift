@@ -41,7 +41,8 @@ enum DataDecoder {
     static let blockEvents = 256
 
     /// Decodes `events` events of `data`. `consumed` is told, every few megabytes, the absolute offset up to which
-    /// DATA has been read, so a mapped file can hand those pages back (memory stays near the size of the columns).
+    /// DATA has been read, so a mapped file can hand those pages back and fault in the next ones (memory stays near
+    /// the size of the columns).
     static func decode(_ bytes: UnsafeRawBufferPointer, data: Segment, events: Int, layout: DataLayout,
                        consumed: (Int) -> Void = { _ in }) throws -> [ChannelValues] {
         if layout.isDelimitedASCII || layout.fields.contains(where: { $0.type == .ascii }) {
