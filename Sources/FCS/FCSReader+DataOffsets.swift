@@ -26,8 +26,22 @@ extension FCSReader {
         let headerCandidate = header.data.map { Segment(start: base + $0.start, end: base + $0.end) }
         var textCandidate: Segment?
         if let beginEntry = keywords.entry("$BEGINDATA"), let endEntry = keywords.entry("$ENDDATA") {
-            let begin = try offsetValue(beginEntry), end = try offsetValue(endEntry)
-            if begin != 0 || end != 0 { textCandidate = Segment(start: base + begin, end: base + end) }
+            guard let begin = Int(beginEntry.value.trimmingSpaces), let end = Int(endEntry.value.trimmingSpaces),
+                  begin >= 0, end >= 0 else {
+                throw FCSError(.badKeywordValue, offset: beginEntry.offset, keyword: "$BEGINDATA/$ENDDATA",
+                               expected: "byte offsets", found: "'\(printable(beginEntry.value.utf8))', '\(printable(endEntry.value.utf8))'")
+            }
+            if begin > Self.maximumOffset || end > Self.maximumOffset {
+                // Beyond any file: not a candidate (and never added to a base, which could overflow).
+                let beyond = FCSError(.segmentOutOfBounds, offset: beginEntry.offset, keyword: "$BEGINDATA/$ENDDATA",
+                                      expected: "DATA offsets inside the file (\(bytes.count) bytes)", found: "\(begin)–\(end)")
+                guard headerCandidate != nil else { throw beyond }
+                repairs.append(Repair("data_offsets_disagree",
+                    "$BEGINDATA/$ENDDATA \(begin)–\(end) lie beyond any file; the HEADER's DATA offsets were used",
+                    offset: beginEntry.offset, keyword: "$BEGINDATA"))
+            } else if begin != 0 || end != 0 {
+                textCandidate = Segment(start: base + begin, end: base + end)
+            }
         }
         guard let anyCandidate = headerCandidate ?? textCandidate else {
             throw FCSError(.missingKeyword, offset: base + 26, keyword: "$BEGINDATA",

@@ -29,11 +29,10 @@ struct HostileInputTests {
 
     static let cases: [Case] = [
         // Integer overflow on untrusted offsets and sizes (each trapped before the fix).
-        Case(name: "$ENDDATA = Int.max (segment length overflows)", code: .badKeywordValue,
-             bytes: FCSFixture.assemble(version: "3.1", pairs: valid + [("$BEGINDATA", "100"), ("$ENDDATA", "9223372036854775807")],
-                                        data: MalformedFileTests.validData, textOffsets: false)),
-        Case(name: "base + $ENDDATA overflows in the second data set of a $NEXTDATA chain", code: .badKeywordValue,
-             bytes: chain([("$BEGINDATA", "9223372036854775000"), ("$ENDDATA", "9223372036854775807")])),
+        Case(name: "$ENDDATA = Int.max without HEADER DATA offsets", code: .segmentOutOfBounds,
+             bytes: MalformedFileTests.header(MalformedFileTests.header(
+                FCSFixture.assemble(version: "3.1", pairs: valid + [("$BEGINDATA", "100"), ("$ENDDATA", "9223372036854775807")],
+                                    data: MalformedFileTests.validData, textOffsets: false), field: 2, "0"), field: 3, "0")),
         Case(name: "$BEGINSTEXT = Int.max in strict mode", code: .badKeywordValue,
              bytes: bytes { $0 += [("$BEGINSTEXT", "9223372036854775807"), ("$ENDSTEXT", "9223372036854775807")] }),
         Case(name: "$TOT × bytes per event = Int.max (expected length + 1 overflows)", code: .eventCountTooLarge,
@@ -66,6 +65,19 @@ struct HostileInputTests {
             #expect(error.file == "hostile.fcs")
             #expect(error.offset != nil || error.keyword != nil, "the error names a place: \(error)")
         }
+    }
+
+    @Test("absurd $BEGINDATA/$ENDDATA (base + offset would overflow) are no candidate: the HEADER's offsets are read, recorded",
+          arguments: [false, true])
+    func absurdTextOffsets(_ inChain: Bool) throws {
+        let absurd = [("$BEGINDATA", "9223372036854775000"), ("$ENDDATA", "9223372036854775807")]
+        let bytes = inChain ? Self.chain(absurd)
+            : FCSFixture.assemble(version: "3.1", pairs: Self.valid + absurd, data: MalformedFileTests.validData, textOffsets: false)
+        let file = try FCSFile.read(bytes: bytes, name: "absurd.fcs")
+        let sample = try #require(file.dataSets.last)
+        #expect(file.dataSets.count == (inChain ? 2 : 1))
+        #expect(sample.columns.map { $0.doubles() } == [[1, 3, 5], [2, 4, 6]])
+        #expect(sample.repairs.contains { $0.code == "data_offsets_disagree" && $0.message.contains("9223372036854775807") })
     }
 
     @Test("one $DFC1TO100000 keyword is a malformed spillover, not an 80 GB matrix")
