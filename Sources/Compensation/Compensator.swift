@@ -8,6 +8,9 @@ public enum ChannelMatch: String, Sendable, Equatable, Codable {
     case marker = "$PnS"
     /// A number naming the parameter (Accuri writes parameter numbers).
     case index = "parameter number"
+    /// An FCS 2.0 `$DFCiTOj` detector `FLk` matched to the parameter of detector `k` (`FL1 INT LOG`); see
+    /// ``FluorescenceDetectors``.
+    case detectorNumber = "detector number"
 }
 
 /// Applies a spillover matrix to a sample: finds the matrix's detectors among the sample's parameters and turns
@@ -20,10 +23,14 @@ public struct Compensator: Sendable {
     /// `S⁻¹` (or the least-squares right inverse), detectors × fluorochromes.
     public let unmixing: [[Double]]
 
-    /// Matches `matrix` to `sample`: each detector by `$PnN`, then `$PnS`, then (for a number) parameter index.
+    /// Matches `matrix` to `sample`: each detector by `$PnN`, then `$PnS`, then (for a number) parameter index,
+    /// then (for `FLk`) detector number.
     public init(matrix: SpilloverMatrix, sample: Sample) throws {
         var found: [(Int, ChannelMatch)] = []
         var used: [Int: String] = [:]
+        let numbered = matrix.detectors.compactMap { FluorescenceDetectors.parse($0) }
+        let byDetector = numbered.count == matrix.detectors.count && numbered.allSatisfy({ $0.family.isEmpty })
+            ? FluorescenceDetectors.parameters(for: numbered.map(\.detector), in: sample) : [:]
         for detector in matrix.detectors {
             let match: (Int, ChannelMatch)
             if let index = sample.parameters.firstIndex(where: { $0.name == detector }) {
@@ -32,6 +39,8 @@ public struct Compensator: Sendable {
                 match = (index, .marker)
             } else if let number = Int(detector), number >= 1, number <= sample.parameters.count {
                 match = (number - 1, .index)
+            } else if let number = FluorescenceDetectors.parse(detector)?.detector, let index = byDetector[number] {
+                match = (index, .detectorNumber)
             } else {
                 throw CompensationError(.unmatchedChannel, source: matrix.source,
                     "channel '\(detector)': expected a parameter of \(sample.file) named so by $PnN or $PnS (\(sample.parameters.map(\.name).joined(separator: ", ")))")

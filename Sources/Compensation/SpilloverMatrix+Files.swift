@@ -58,8 +58,24 @@ extension SpilloverMatrix {
     }
 
     /// The matrix of the sample's own spillover keyword, or nil when it has none.
+    ///
+    /// An FCS 2.0 `$DFCiTOj` matrix names detectors `FL1`…`FLn`; it is cut down to the detectors the sample
+    /// records (see ``FluorescenceDetectors``), which the ``Compensator`` then matches by detector number.
     public static func fromSample(_ sample: Sample) throws -> SpilloverMatrix? {
         guard let spillover = try sample.spillover() else { return nil }
-        return try SpilloverMatrix(spillover, source: "\(spillover.keyword) of \(sample.file)")
+        let source = "\(spillover.keyword) of \(sample.file)"
+        guard spillover.keyword == "$DFCiTOj" else { return try SpilloverMatrix(spillover, source: source) }
+        let numbers = Array(1...max(spillover.size, 1))
+        let recorded = FluorescenceDetectors.parameters(for: numbers, in: sample)
+        let kept = numbers.filter { recorded[$0] != nil }
+        guard !kept.isEmpty else {
+            throw CompensationError(.unmatchedChannel, source: source,
+                "detectors FL1–FL\(spillover.size): expected parameters of \(sample.file) named FLk… (FL1 INT LOG, FL1 Log), found \(sample.parameters.map(\.name).joined(separator: ", "))")
+        }
+        let left = numbers.filter { recorded[$0] == nil }
+        let note = left.isEmpty ? "" : " (FL\(left.map(String.init).joined(separator: ", FL")) not recorded, left out)"
+        return try SpilloverMatrix(fluorochromes: kept.map { "FL\($0)" }, detectors: kept.map { "FL\($0)" },
+                                   coefficients: kept.map { i in kept.map { j in spillover.matrix[i - 1][j - 1] } },
+                                   source: source + note)
     }
 }

@@ -56,6 +56,9 @@ public struct FCSError: Error, Equatable, Sendable, CustomStringConvertible {
         public static let badASCIIValue = Code(rawValue: "bad_ascii_value")
         /// A gzip stream could not be inflated.
         public static let badCompressedData = Code(rawValue: "bad_compressed_data")
+        /// A gzip stream inflates beyond the cap (``FCSReadOptions/maximumInflatedBytes``, 64 × its compressed
+        /// size + 64 MiB): a gzip bomb, refused while inflating.
+        public static let inflationLimit = Code(rawValue: "inflation_limit")
         /// The requested data set does not exist in the file.
         public static let noSuchDataSet = Code(rawValue: "no_such_data_set")
         /// A channel name matches no parameter of the sample.

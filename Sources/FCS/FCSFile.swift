@@ -22,8 +22,12 @@ public struct FCSFile: Sendable {
         try FCSReader(path: path, options: options, onDiskBytes: onDiskBytes).read(dataSet: dataSet)
     }
 
-    /// Reads an FCS file held in memory (`name` is used in errors).
+    /// Reads an FCS file held in memory, inflating it first when it is gzip (`name` is used in errors).
     public static func read(bytes: [UInt8], name: String = "<memory>", options: FCSReadOptions = .strict) throws -> FCSFile {
-        try FCSReader(bytes: FileBytes.copying(bytes), name: name, options: options).readAll()
+        do {
+            return try FCSReader(bytes: FileBytes.inMemory(bytes, options: options), name: name, options: options).readAll()
+        } catch let error as FCSError {
+            throw error.inFile(name)
+        }
     }
 }

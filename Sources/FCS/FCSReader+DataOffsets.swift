@@ -29,9 +29,19 @@ extension FCSReader {
             guard let begin = Int(beginEntry.value.trimmingSpaces), let end = Int(endEntry.value.trimmingSpaces),
                   begin >= 0, end >= 0 else {
                 throw FCSError(.badKeywordValue, offset: beginEntry.offset, keyword: "$BEGINDATA/$ENDDATA",
-                               expected: "byte offsets", found: "'\(beginEntry.value)', '\(endEntry.value)'")
+                               expected: "byte offsets", found: "'\(printable(beginEntry.value.utf8))', '\(printable(endEntry.value.utf8))'")
             }
-            if begin != 0 || end != 0 { textCandidate = Segment(start: base + begin, end: base + end) }
+            if begin > Self.maximumOffset || end > Self.maximumOffset {
+                // Beyond any file: not a candidate (and never added to a base, which could overflow).
+                let beyond = FCSError(.segmentOutOfBounds, offset: beginEntry.offset, keyword: "$BEGINDATA/$ENDDATA",
+                                      expected: "DATA offsets inside the file (\(bytes.count) bytes)", found: "\(begin)–\(end)")
+                guard headerCandidate != nil else { throw beyond }
+                repairs.append(Repair("data_offsets_disagree",
+                    "$BEGINDATA/$ENDDATA \(begin)–\(end) lie beyond any file; the HEADER's DATA offsets were used",
+                    offset: beginEntry.offset, keyword: "$BEGINDATA"))
+            } else if begin != 0 || end != 0 {
+                textCandidate = Segment(start: base + begin, end: base + end)
+            }
         }
         guard let anyCandidate = headerCandidate ?? textCandidate else {
             throw FCSError(.missingKeyword, offset: base + 26, keyword: "$BEGINDATA",
@@ -71,10 +81,12 @@ extension FCSReader {
         } else if header.version.hasPrefix("3") {
             throw FCSError(.missingKeyword, keyword: "$TOT", expected: "the required keyword $TOT (number of events)")
         }
+        // Below Int.max (checked above), and every candidate length is far below it: `length - 1 == expected`
+        // is the overflow-free form of `length == expected + 1`.
         let expectedLength = events.flatMap { layout.bytesPerEvent > 0 ? $0 * layout.bytesPerEvent : nil }
 
         func fit(_ candidate: Segment) -> Fit {
-            if candidate.start >= bytes.count, let expectedLength, candidate.length == expectedLength || candidate.length == expectedLength + 1 {
+            if candidate.start >= bytes.count, let expectedLength, candidate.length == expectedLength || candidate.length - 1 == expectedLength {
                 // DATA of exactly the declared size, wholly past the end: the file was cut short.
                 return .outOfBounds(FCSError(.truncated, offset: bytes.count,
                     expected: "DATA at bytes \(candidate.start)–\(candidate.end)",
@@ -93,7 +105,7 @@ extension FCSReader {
             let length = candidate.length
             if let expectedLength {
                 if length == expectedLength, candidate.end < bytes.count { return .exact }
-                if length == expectedLength + 1, candidate.end <= bytes.count { return .endOffByOne }
+                if length - 1 == expectedLength, candidate.end <= bytes.count { return .endOffByOne }
                 if candidate.end >= bytes.count, length >= expectedLength {
                     return .outOfBounds(FCSError(.truncated, offset: bytes.count,
                         expected: "DATA to end at byte \(candidate.end)",
@@ -185,7 +197,7 @@ extension FCSReader {
         guard parameters.allSatisfy({ $0.storedType == .integer && $0.bits <= 16 }),
               let tot = keywords["$TOT"].flatMap({ Int($0.trimmingSpaces) }) else { throw unsupported }
         let (length, overflow) = tot.multipliedReportingOverflow(by: parameters.count * 2)
-        guard !overflow, candidates.contains(where: { $0.length == length || $0.length == length + 1 }) else { throw unsupported }
+        guard !overflow, candidates.contains(where: { $0.length == length || $0.length - 1 == length }) else { throw unsupported }
         var words = layout
         for i in words.fields.indices {
             words.fields[i].byteWidth = 2

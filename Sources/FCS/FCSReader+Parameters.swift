@@ -2,6 +2,10 @@ extension FCSReader {
     /// The largest `$PAR` accepted: spectral cytometers write a few hundred parameters; a million is corruption.
     static let maximumParameters = 100_000
 
+    /// The widest fixed ASCII field accepted (`$PnB` characters): a Double needs 24; this bound keeps the event
+    /// width, summed over up to ``maximumParameters`` fields, far from overflow.
+    static let maximumASCIIWidth = 4096
+
     /// Reads `$PAR` and each parameter's `$Pn…` keywords.
     func readParameters(_ keywords: Keywords, version: String, repairs: inout [Repair]) throws -> [Parameter] {
         guard let parEntry = keywords.entry("$PAR") else {
@@ -131,6 +135,7 @@ extension FCSReader {
                 guard parameter.bits == 64 else { throw unsupported("64 bits for $DATATYPE D") }
                 width = 8
             case .ascii:
+                guard parameter.bits <= Self.maximumASCIIWidth else { throw unsupported("at most \(Self.maximumASCIIWidth) characters for $DATATYPE A") }
                 width = parameter.bits
             case .integer:
                 guard parameter.bits <= 64 else { throw unsupported("8, 16, 24, 32 or 64 bits for $DATATYPE I") }

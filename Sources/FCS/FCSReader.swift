@@ -10,7 +10,7 @@ struct FCSReader {
     let options: FCSReadOptions
 
     init(path: String, options: FCSReadOptions, onDiskBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
-        self.init(bytes: try FileBytes.open(path, onDiskBytes: onDiskBytes), name: path, options: options)
+        self.init(bytes: try FileBytes.open(path, options: options, onDiskBytes: onDiskBytes), name: path, options: options)
     }
 
     init(bytes: FileBytes, name: String, options: FCSReadOptions) {
@@ -90,7 +90,9 @@ struct FCSReader {
     /// Decodes the events of a planned data set.
     func decode(_ plan: Plan) throws -> Sample {
         var sample = plan.sample
-        sample.columns = try DataDecoder.decode(bytes.buffer, data: plan.data, events: plan.events, layout: plan.layout)
+        bytes.advance(to: plan.data.start)
+        sample.columns = try DataDecoder.decode(bytes.buffer, data: plan.data, events: plan.events, layout: plan.layout,
+                                                consumed: bytes.advance(to:))
         return sample
     }
 
@@ -157,7 +159,7 @@ struct FCSReader {
                                found: "\(text), a loop back to byte \(base + value)")
             }
             if value > 0 {
-                guard value <= bytes.count else {
+                guard value <= bytes.count - base else {
                     throw FCSError(.badNextData, offset: entry.offset, keyword: entry.key,
                                    expected: "an offset inside the \(bytes.count)-byte file", found: text)
                 }
@@ -189,17 +191,17 @@ struct FCSReader {
         }
     }
 
+    /// Reads the supplemental TEXT into `keywords` (the primary TEXT wins on duplicates). Events never depend on
+    /// it, so by default (``FCSReadOptions/SupplementalTextPolicy/ignore``) one that cannot be read is ignored and
+    /// recorded; `strict` rethrows.
     private func readSupplementalText(base: Int, primary: Segment, into keywords: inout Keywords, repairs: inout [Repair]) throws {
         guard let startEntry = keywords.entry("$BEGINSTEXT"), let endEntry = keywords.entry("$ENDSTEXT") else { return }
-        guard let start = Int(startEntry.value.trimmingSpaces), let end = Int(endEntry.value.trimmingSpaces) else {
-            throw FCSError(.badKeywordValue, offset: startEntry.offset, keyword: "$BEGINSTEXT/$ENDSTEXT",
-                           expected: "byte offsets", found: "'\(startEntry.value)', '\(endEntry.value)'")
-        }
-        guard start != 0 || end != 0 else { return }
-        let segment = Segment(start: base + start, end: base + end)
-        // Accuri declares the primary TEXT again as supplemental.
-        if segment == primary { return }
         do {
+            let start = try offsetValue(startEntry), end = try offsetValue(endEntry)
+            guard start != 0 || end != 0 else { return }
+            let segment = Segment(start: base + start, end: base + end)
+            // Accuri declares the primary TEXT again as supplemental.
+            if segment == primary { return }
             try check(segment, name: "supplemental TEXT", base: base)
             if segment.overlaps(primary) {
                 throw FCSError(.segmentsOverlap, offset: segment.start, keyword: "$BEGINSTEXT",
@@ -217,17 +219,31 @@ struct FCSReader {
                     keywords.set(pair.key, pair.value, offset: pair.offset, source: .supplementalText)
                 }
             }
-        } catch let error as FCSError where options.ignoreBadSupplementalText {
-            repairs.append(Repair("supplemental_text_ignored", "supplemental TEXT ignored: \(error)",
-                                  offset: segment.start, keyword: "$BEGINSTEXT"))
+        } catch let error as FCSError where options.supplementalText == .ignore {
+            repairs.append(Repair("supplemental_text_ignored",
+                "supplemental TEXT ignored (events never depend on it; --supplemental-text strict refuses it): \(error)",
+                offset: error.offset ?? startEntry.offset, keyword: "$BEGINSTEXT"))
         }
+    }
+
+    /// The largest byte offset accepted from TEXT: far beyond any file, small enough that adding a data set's
+    /// base and computing a segment's length can never overflow.
+    static let maximumOffset = 1 << 52
+
+    /// A byte offset from a TEXT keyword (`$BEGINDATA`, `$ENDSTEXT`…): a whole number from 0 to ``maximumOffset``.
+    func offsetValue(_ entry: Keywords.Entry) throws -> Int {
+        guard let value = Int(entry.value.trimmingSpaces), value >= 0, value <= Self.maximumOffset else {
+            throw FCSError(.badKeywordValue, offset: entry.offset, keyword: entry.key,
+                           expected: "a byte offset from 0 to \(Self.maximumOffset)", found: "'\(printable(entry.value.utf8))'")
+        }
+        return value
     }
 
     private func readAnalysis(base: Int, header: FCSHeader, keywords: Keywords, text: Segment, data: Segment,
                               repairs: inout [Repair]) -> Keywords {
         var segment = header.analysis.map { Segment(start: base + $0.start, end: base + $0.end) }
-        if let start = keywords["$BEGINANALYSIS"].flatMap({ Int($0.trimmingSpaces) }),
-           let end = keywords["$ENDANALYSIS"].flatMap({ Int($0.trimmingSpaces) }), start != 0 || end != 0 {
+        if let start = keywords.entry("$BEGINANALYSIS").flatMap({ try? offsetValue($0) }),
+           let end = keywords.entry("$ENDANALYSIS").flatMap({ try? offsetValue($0) }), start != 0 || end != 0 {
             segment = Segment(start: base + start, end: base + end)
         }
         guard let segment else { return Keywords() }

@@ -6,10 +6,21 @@ import Tables
 ///
 /// What is written reads back bit for bit: a Float32 column comes back as the same Float32 values, a Float64
 /// column as the same Float64 values, and integers that Float32 holds exactly come back as those numbers.
+///
+/// FCS 3.1 forbids a logarithmic `$PnE` on `F`/`D` data, so a log-amplified channel written as floats is written
+/// as its decoded values `10^(f1 · x / $PnR) · f2` with `$PnE 0,0` (its scale values are unchanged); the original
+/// `$PnE` and `$PnR` are recorded in `FLOWSTUDY_PnE` and `FLOWSTUDY_PnR`. With ``keepIntegerColumns`` an integer
+/// channel keeps its stored values and its `$PnE` instead.
+///
+/// The TEXT delimiter is `/` unless a keyword or value starts with it (`$FIL=/home/u/x.fcs`): a delimiter doubled
+/// right after a separator cannot be told from an escaped one, so the writer then takes the first of `|`, `\`,
+/// `!`, `^`, `~`, `#`, `%`, `&`, `*`, `;`, then any other ASCII byte, that no keyword or value starts with.
 public struct FCSWriter: Sendable {
     /// The version written in the HEADER: `3.1` (default) or `3.2`.
     public var version: String = "3.1"
-    /// With FCS 3.2, integer columns are written as integers with `$PnDATATYPE I` rather than as floats.
+    /// Integer columns are written as integers, keeping their `$PnE`: with FCS 3.2 as `$PnDATATYPE I` beside float
+    /// columns; with FCS 3.1 when every column is an integer column (`$DATATYPE I`). `export --values stored`
+    /// sets it, so a log-amplified channel keeps its stored channel numbers.
     public var keepIntegerColumns = false
     /// Keywords (by name) to place in a supplemental TEXT segment after DATA instead of the primary TEXT.
     public var supplementalKeywords: Set<String> = []
@@ -29,6 +40,9 @@ public struct FCSWriter: Sendable {
             return true
         }
         if upper.hasPrefix("$DFC") { return true }
+        // FLOWSTUDY_PnE / FLOWSTUDY_PnR: written for the channels this writer decodes, never copied.
+        if upper.hasPrefix("FLOWSTUDY_P"), let last = upper.last, last == "E" || last == "R",
+           upper.dropFirst(11).dropLast().allSatisfy(\.isNumber) { return true }
         // $Pn… keywords the writer derives from the parameters.
         guard upper.hasPrefix("$P"), let digitEnd = upper.dropFirst(2).firstIndex(where: { !$0.isNumber }),
               digitEnd > upper.index(upper.startIndex, offsetBy: 2) else { return false }
@@ -82,7 +96,10 @@ public struct FCSWriter: Sendable {
         guard sample.columns.allSatisfy({ $0.count == count }) else {
             throw FCSError(.unwritableSample, expected: "columns of equal length", found: "\(sample.columns.map(\.count))")
         }
-        let integerStays = { (column: ChannelValues) in self.version == "3.2" && self.keepIntegerColumns && column.kind.isInteger }
+        let integerStays = { (column: ChannelValues) in self.keepsIntegers(sample) && column.kind.isInteger }
+        if sample.columns.allSatisfy(integerStays) {
+            return (.integer, sample.columns.map { Plan(type: .integer, bytes: $0.kind.byteWidth) })
+        }
         let exactInFloat = sample.columns.allSatisfy { integerStays($0) || Self.fitsFloat32($0) }
         let common: StoredType = exactInFloat ? .float : .double
         let plans = sample.columns.map { column -> Plan in
@@ -105,7 +122,44 @@ public struct FCSWriter: Sendable {
         }
     }
 
-    private func encodeDataSet(_ sample: Sample, nextData: Int) throws -> [UInt8] {
+    /// Whether integer columns stay integers in this sample (3.2: always when asked; 3.1: when all are integers).
+    private func keepsIntegers(_ sample: Sample) -> Bool {
+        keepIntegerColumns && (version == "3.2" || sample.columns.allSatisfy { $0.kind.isInteger })
+    }
+
+    /// The sample as written: each log-amplified channel that will be stored as floats decoded to
+    /// `10^(f1 · x / $PnR) · f2` with linear `$PnE`, and the keywords recording what it was.
+    func decodingLogChannels(_ sample: Sample) -> (Sample, [(String, String)]) {
+        var copy = sample
+        var records: [(String, String)] = []
+        let keeps = keepsIntegers(sample)
+        for (i, parameter) in sample.parameters.enumerated() where parameter.logDecades > 0 {
+            if keeps && sample.columns[i].kind.isInteger { continue }
+            let range = parameter.range ?? 0
+            let offset = parameter.logOffset == 0 ? 1 : parameter.logOffset
+            records.append(("FLOWSTUDY_P\(parameter.index)E", Self.amplification(parameter)))
+            if !parameter.rangeText.trimmingSpaces.isEmpty {
+                records.append(("FLOWSTUDY_P\(parameter.index)R", parameter.rangeText.trimmingSpaces))
+            }
+            var linear = parameter
+            linear.logDecades = 0
+            linear.logOffset = 0
+            linear.amplificationText = "0,0"
+            // Scale values ignore a clock's $PnE, so Time keeps its values; other channels are decoded.
+            if range > 0 && !parameter.isTime {
+                let decades = parameter.logDecades
+                copy.columns[i] = ChannelValues(sample.columns[i].doubles().map { pow10(decades * $0 / range) * offset })
+                let top = pow10(decades) * offset
+                linear.range = top
+                linear.rangeText = shortestText(top)
+            }
+            copy.parameters[i] = linear
+        }
+        return (copy, records)
+    }
+
+    private func encodeDataSet(_ original: Sample, nextData: Int) throws -> [UInt8] {
+        let (sample, records) = decodingLogChannels(original)
         let (common, plans) = try plans(for: sample)
         let events = sample.eventCount
         let bytesPerEvent = plans.reduce(0) { $0 + $1.bytes }
@@ -130,6 +184,7 @@ public struct FCSWriter: Sendable {
         if let spillover = try sample.spillover() {
             fixed.append(("$SPILLOVER", spillover.keywordValue))
         }
+        fixed += records
         var primary: [(String, String)] = []
         var supplemental: [(String, String)] = []
         for entry in sample.keywords where !Self.isStructural(entry.key) && !entry.value.isEmpty {
@@ -137,6 +192,8 @@ public struct FCSWriter: Sendable {
             else { primary.append((entry.key, entry.value)) }
         }
 
+        let delimiter = try Self.delimiter(for: fixed + primary)
+        let stextDelimiter = try Self.delimiter(for: supplemental)
         // Offsets depend on TEXT's length, which depends on the offsets: iterate to the fixed point.
         let textStart = FCSHeader.size
         var textLength = 0
@@ -146,7 +203,7 @@ public struct FCSWriter: Sendable {
         for _ in 0..<8 {
             dataStart = textStart + textLength
             dataEnd = dataStart + dataLength - 1
-            stext = supplemental.isEmpty ? [] : Self.render(supplemental)
+            stext = supplemental.isEmpty ? [] : Self.render(supplemental, delimiter: stextDelimiter)
             stextStart = stext.isEmpty ? 0 : dataStart + dataLength
             stextEnd = stext.isEmpty ? 0 : stextStart + stext.count - 1
             let offsets: [(String, String)] = [
@@ -154,7 +211,7 @@ public struct FCSWriter: Sendable {
                 ("$BEGINDATA", "\(dataLength == 0 ? 0 : dataStart)"), ("$ENDDATA", "\(dataLength == 0 ? 0 : dataEnd)"),
                 ("$BEGINSTEXT", "\(stextStart)"), ("$ENDSTEXT", "\(stextEnd)"),
             ]
-            text = Self.render(offsets + fixed + primary)
+            text = Self.render(offsets + fixed + primary, delimiter: delimiter)
             if text.count == textLength { break }
             textLength = text.count
         }
@@ -180,16 +237,38 @@ public struct FCSWriter: Sendable {
         parameter.logDecades > 0 ? "\(shortestText(parameter.logDecades)),\(shortestText(parameter.logOffset))" : "0,0"
     }
 
-    /// A TEXT segment with `/` as delimiter; a `/` inside a keyword or value is doubled.
-    static func render(_ pairs: [(String, String)]) -> [UInt8] {
-        var out: [UInt8] = [0x2F]
+    /// Delimiters tried in order; after them, any other byte from 1 to 126 that is not a letter or digit.
+    static let preferredDelimiters: [UInt8] = Array("/|\\!^~#%&*;".utf8)
+
+    /// The first delimiter no keyword or value starts with (offsets and counts start with digits). A delimiter
+    /// inside a value is doubled; one at the start of a value would be read as an escaped delimiter.
+    static func delimiter(for pairs: [(String, String)]) throws -> UInt8 {
+        var starts = Set<UInt8>()
+        for (key, value) in pairs {
+            if let first = key.utf8.first { starts.insert(first) }
+            if let first = value.utf8.first { starts.insert(first) }
+        }
+        let others = (UInt8(1)...126).filter { byte in
+            !(0x30...0x39).contains(byte) && !(0x41...0x5A).contains(byte) && !(0x61...0x7A).contains(byte) && byte != 0x20
+        }
+        guard let chosen = (preferredDelimiters + others).first(where: { !starts.contains($0) }) else {
+            throw FCSError(.unwritableSample, keyword: "TEXT delimiter",
+                           expected: "a delimiter byte that no keyword or value starts with",
+                           found: "keywords and values starting with every punctuation and control byte")
+        }
+        return chosen
+    }
+
+    /// A TEXT segment with `delimiter`; a delimiter inside a keyword or value is doubled.
+    static func render(_ pairs: [(String, String)], delimiter: UInt8 = 0x2F) -> [UInt8] {
+        var out: [UInt8] = [delimiter]
         for (key, value) in pairs {
             for part in [key, value] {
                 for byte in part.utf8 {
                     out.append(byte)
-                    if byte == 0x2F { out.append(0x2F) }
+                    if byte == delimiter { out.append(delimiter) }
                 }
-                out.append(0x2F)
+                out.append(delimiter)
             }
         }
         return out

@@ -1,4 +1,10 @@
 import Tables
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Which numbers to take from a sample: what the file stores, or the scale values gates use.
 public enum ValueScale: String, Sendable, CaseIterable, Codable {
@@ -53,49 +59,108 @@ extension Sample {
 
     /// The events as CSV: a header of `$PnN`, one row per event in file order, LF line ends, RFC 4180 quoting.
     /// Each number is the shortest text that reads back as the same value of its stored type; `NaN`, `Inf` and
-    /// `-Inf` are spelled so.
+    /// `-Inf` are spelled so. The whole text in memory: for large samples use ``writeCSV(_:values:to:)``.
     public func csv(_ indices: [Int], values scale: ValueScale) -> [UInt8] {
         var out: [UInt8] = []
-        out += Array(indices.map { csvQuoted(parameters[$0].name) }.joined(separator: ",").utf8)
-        out.append(0x0A)
-        let sources: [Either] = indices.map { index in
-            scale == .scale && needsScaling(at: index) ? .doubles(scaleValues(at: index)) : .stored(columns[index])
-        }
-        out.reserveCapacity(out.count + eventCount * indices.count * 9)
-        for event in 0..<eventCount {
-            for (position, source) in sources.enumerated() {
-                if position > 0 { out.append(0x2C) }
-                switch source {
-                case .doubles(let values): append(values[event], to: &out)
-                case .stored(let column): append(column, event, to: &out)
-                }
-            }
-            out.append(0x0A)
-        }
+        writeCSV(indices, values: scale) { out.append(contentsOf: $0) }
         return out
     }
 
-    private enum Either {
-        case stored(ChannelValues)
-        case doubles([Double])
-    }
+    /// Events per block of CSV text: each block is formatted on its own (blocks in parallel) and handed to the
+    /// sink in order, so memory holds a few blocks of text, never the whole file's.
+    static let csvBlockEvents = 16_384
 
-    private func append(_ column: ChannelValues, _ event: Int, to out: inout [UInt8]) {
-        switch column.kind {
-        case .float32:
-            let value = column.withUnsafeBytes { $0.load(fromByteOffset: event * 4, as: Float.self) }
-            out += Array(numberText(value).utf8)
-        case .float64:
-            append(column[event], to: &out)
-        case .uint64:
-            out += Array(String(column.withUnsafeBytes { $0.load(fromByteOffset: event * 8, as: UInt64.self) }).utf8)
-        case .uint8, .uint16, .uint32:
-            out += Array(String(Int(column[event])).utf8)
+    /// Streams the CSV of ``csv(_:values:)`` to `sink` in blocks of a few hundred kilobytes, formatting several
+    /// blocks at once on all cores. Scale values are computed per block too: memory beyond the sample's own
+    /// columns is a few blocks of text and Doubles, whatever the number of events.
+    public func writeCSV(_ indices: [Int], values scale: ValueScale, to sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        var header = Array(indices.map { csvQuoted(parameters[$0].name) }.joined(separator: ",").utf8)
+        header.append(0x0A)
+        try header.withUnsafeBytes(sink)
+        let scaled = indices.map { scale == .scale && needsScaling(at: $0) }
+        let blocks = (eventCount + Self.csvBlockEvents - 1) / Self.csvBlockEvents
+        let parallel = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) * 2
+        var first = 0
+        while first < blocks {
+            let batch = min(parallel, blocks - first)
+            // Each iteration writes only its own slot, and the slots are read after all iterations end.
+            nonisolated(unsafe) let texts = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: batch)
+            texts.initialize(repeating: [])
+            defer { texts.deinitialize(); texts.deallocate() }
+            let firstBlock = first
+            DispatchQueue.concurrentPerform(iterations: batch) { offset in
+                let start = (firstBlock + offset) * Self.csvBlockEvents
+                texts[offset] = csvRows(indices, scaled: scaled, events: start..<min(start + Self.csvBlockEvents, eventCount))
+            }
+            for text in texts { try text.withUnsafeBytes(sink) }
+            first += batch
         }
     }
 
-    private func append(_ value: Double, to out: inout [UInt8]) {
-        out += Array(numberText(value).utf8)
+    /// The CSV rows of `events`.
+    private func csvRows(_ indices: [Int], scaled: [Bool], events: Range<Int>) -> [UInt8] {
+        // Scale values are computed for the block; stored values are read in place. Both as (kind, pointer).
+        let blocks: [UnsafeMutableBufferPointer<Double>?] = zip(indices, scaled).map { index, scaled in
+            guard scaled else { return nil }
+            let values = scaleValues(at: index, events: events)
+            let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(values.count, 1))
+            _ = buffer.initialize(from: values)
+            return buffer
+        }
+        defer { for block in blocks { block?.deallocate() } }
+        var out: [UInt8] = []
+        out.reserveCapacity(events.count * indices.count * 12)
+        do {
+            let sources: [(kind: ChannelValues.Kind, base: UnsafeRawPointer)] = indices.indices.map { position in
+                if let block = blocks[position], let start = block.baseAddress {
+                    return (.float64, UnsafeRawPointer(start) - events.lowerBound * 8)
+                }
+                let column = columns[indices[position]]
+                return (column.kind, UnsafeRawPointer(column.base))
+            }
+            for event in events {
+                for position in sources.indices {
+                    if position > 0 { out.append(0x2C) }
+                    let (kind, base) = sources[position]
+                    switch kind {
+                    case .float32: appendNumber(base.load(fromByteOffset: event &* 4, as: Float.self), to: &out)
+                    case .float64: appendNumber(base.load(fromByteOffset: event &* 8, as: Double.self), to: &out)
+                    case .uint64: appendInteger(base.load(fromByteOffset: event &* 8, as: UInt64.self), to: &out)
+                    case .uint32: appendInteger(UInt64(base.load(fromByteOffset: event &* 4, as: UInt32.self)), to: &out)
+                    case .uint16: appendInteger(UInt64(base.load(fromByteOffset: event &* 2, as: UInt16.self)), to: &out)
+                    case .uint8: appendInteger(UInt64(base.load(fromByteOffset: event, as: UInt8.self)), to: &out)
+                    }
+                }
+                out.append(0x0A)
+            }
+        }
+        return out
+    }
+}
+
+/// Appends the decimal digits of `value`.
+@inline(__always)
+func appendInteger(_ value: UInt64, to out: inout [UInt8]) {
+    if value < 10 { out.append(0x30 + UInt8(value)); return }
+    var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // 32 bytes ≥ 20 digits
+    var count = 0
+    var rest = value
+    withUnsafeMutableBytes(of: &digits) { buffer in
+        while rest > 0 { buffer[31 - count] = 0x30 + UInt8(rest % 10); rest /= 10; count += 1 }
+        out.append(contentsOf: buffer[(32 - count)...])
+    }
+}
+
+/// Appends ``numberText(_:)`` of `value`, copying the (small, inline) string's bytes in one go.
+@inline(__always)
+func appendNumber<T: BinaryFloatingPoint & LosslessStringConvertible>(_ value: T, to out: inout [UInt8]) {
+    if value.isNaN { out.append(contentsOf: "NaN".utf8); return }
+    if value.isInfinite { out.append(contentsOf: (value < 0 ? "-Inf" : "Inf").utf8); return }
+    var text = value.description
+    text.withUTF8 { bytes in
+        let n = bytes.count
+        let trim = n >= 2 && bytes[n - 1] == 0x30 && bytes[n - 2] == 0x2E
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<(trim ? n - 2 : n)]))
     }
 }
 

@@ -15,7 +15,14 @@ extension Sample {
 
     /// The scale values of the parameter at `index` (0-based).
     public func scaleValues(at index: Int) -> [Double] {
-        var values = columns[index].doubles()
+        scaleValues(at: index, events: 0..<eventCount)
+    }
+
+    /// The scale values of the parameter at `index` (0-based) for the events in `range` only.
+    public func scaleValues(at index: Int, events range: Range<Int>) -> [Double] {
+        guard !range.isEmpty else { return [] }
+        var values = [Double](repeating: 0, count: range.count)
+        columns[index].copyDoubles(from: range.lowerBound, count: range.count, into: &values, at: 0)
         let parameter = parameters[index]
         if parameter.isTime {
             if let step = timestep, step != 1 {

@@ -89,10 +89,14 @@ extension Sample {
         }
     }
 
+    /// The most fluorescence detectors a `$DFCiTOj` matrix may number (FCS 2.0 instruments have up to 10; the
+    /// bound keeps one `$DFC1TO100000` keyword from asking for an 80 GB matrix).
+    public static let maximumDFCDetectors = 256
+
     /// FCS 2.0 `$DFCiTOj`: percent of dye `i` seen in fluorescence detector `j`. The numbers count fluorescence
     /// detectors (FL1, FL2, … on Beckman instruments), not parameters, so the channels are named `FL1`…`FLn` and
-    /// matched to `$PnN` later (`FL1 Log`, `FL1 INT LIN`). A written diagonal (`$DFC1TO1 0.0`) is ignored: a dye is
-    /// all of its own detector's signal.
+    /// matched to `$PnN` later by detector number (`FL1 Log`, `FL1 INT LIN`; see the Compensation module). A
+    /// written diagonal (`$DFC1TO1 0.0`) is ignored: a dye is all of its own detector's signal.
     private func dfcSpillover() throws -> Spillover? {
         var pairs: [(Int, Int, Double)] = []
         for entry in keywords {
@@ -100,11 +104,11 @@ extension Sample {
             guard key.hasPrefix("$DFC") else { continue }
             let numbers = key.dropFirst(4).split(separator: "TO", maxSplits: 1, omittingEmptySubsequences: false)
             guard numbers.count == 2, let i = Int(numbers[0]), let j = Int(numbers[1]), i >= 1, j >= 1,
-                  i <= FCSReader.maximumParameters, j <= FCSReader.maximumParameters,
+                  i <= Self.maximumDFCDetectors, j <= Self.maximumDFCDetectors,
                   let percent = Double(entry.value.trimmingSpaces), percent.isFinite else {
                 throw FCSError(.malformedSpillover, offset: entry.offset, keyword: entry.key,
-                               expected: "$DFCiTOj with detector numbers i, j ≥ 1 and a percentage",
-                               found: "'\(entry.value)'")
+                               expected: "$DFCiTOj with detector numbers i, j from 1 to \(Self.maximumDFCDetectors) and a percentage",
+                               found: "'\(printable(entry.value.utf8))'")
             }
             pairs.append((i, j, percent / 100))
         }

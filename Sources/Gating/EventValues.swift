@@ -2,29 +2,77 @@ import Compensation
 import FCS
 import Transforms
 
-/// The values gates read, computed once per sample and only when a gate asks: scale values, compensated values
-/// per matrix, and transformed values per dimension.
+/// The values gates read, computed only when a gate asks: scale values, compensated values per matrix, and
+/// transformed values per dimension.
+///
+/// Computed columns are kept in a cache of bounded size (``cacheBudget``: 15 % of the sample's stored columns, at
+/// least 32 MiB), least recently used first out, so gating holds the sample plus that budget plus the columns a
+/// gate is reading (two for a polygon): 1.5 × the stored data on the 5M-event MDM file, however many channels the
+/// strategy reads. A column that fell out
+/// is computed again when asked (a compensated row costs one pass over its detectors).
 final class EventValues {
     let sample: Sample
     let strategy: GatingStrategy
-    private var scale: [Int: [Double]] = [:]
     private var compensators: [CompensationReference: Compensator?] = [:]
-    /// Compensated columns by matrix row. The first request computes the rows the strategy's gates read
-    /// (together, so each block of detector values is converted once); a later miss computes all the others.
-    private var compensated: [CompensationReference: [Int: [Double]]] = [:]
-    private var dimensions: [GateDimension: [Double]] = [:]
+    private var cache: ColumnCache
+
+    /// What one cached column is.
+    private enum Key: Hashable {
+        case scale(Int)
+        case compensated(CompensationReference, row: Int)
+        case dimension(GateDimension)
+    }
+
+    /// Cached columns up to a byte budget, evicting the least recently used.
+    private struct ColumnCache {
+        let budget: Int
+        private var columns: [Key: [Double]] = [:]
+        private var order: [Key] = []
+        private var bytes = 0
+
+        init(budget: Int) { self.budget = budget }
+
+        mutating func get(_ key: Key) -> [Double]? {
+            guard let column = columns[key] else { return nil }
+            if let position = order.lastIndex(of: key), position != order.count - 1 {
+                order.remove(at: position)
+                order.append(key)
+            }
+            return column
+        }
+
+        mutating func put(_ key: Key, _ column: [Double]) {
+            if let old = columns.updateValue(column, forKey: key) {
+                bytes -= old.count * 8
+                order.removeAll { $0 == key }
+            }
+            order.append(key)
+            bytes += column.count * 8
+            while bytes > budget, order.count > 1, let oldest = order.first {
+                order.removeFirst()
+                bytes -= (columns.removeValue(forKey: oldest)?.count ?? 0) * 8
+            }
+        }
+    }
+
+    /// Bytes of computed columns kept: 15 % of the sample's stored values, at least 32 MiB.
+    static func cacheBudget(for sample: Sample) -> Int {
+        let stored = sample.columns.reduce(0) { $0 + $1.count * $1.kind.byteWidth }
+        return max(32 << 20, stored * 15 / 100)
+    }
 
     init(strategy: GatingStrategy, sample: Sample) throws {
         self.strategy = strategy
         self.sample = sample
+        self.cache = ColumnCache(budget: Self.cacheBudget(for: sample))
     }
 
     // MARK: - Values
 
     func scaleValues(_ index: Int) -> [Double] {
-        if let cached = scale[index] { return cached }
+        if let cached = cache.get(.scale(index)) { return cached }
         let values = sample.scaleValues(at: index)
-        scale[index] = values
+        cache.put(.scale(index), values)
         return values
     }
 
@@ -67,22 +115,19 @@ final class EventValues {
     }
 
     /// A channel's values after compensation (untransformed).
+    ///
+    /// A missing compensated row is computed together with as many of the other rows the strategy's gates read
+    /// as the cache budget holds (each block of detector values is then converted once for all of them).
     func channelValues(_ channel: String, _ reference: CompensationReference, place: String) throws -> [Double] {
         if let compensator = try compensator(reference, place: place) {
             if let row = matrixRow(channel, compensator) {
-                if let column = compensated[reference]?[row] { return column }
-                let known = compensated[reference] ?? [:]
-                let wanted: [Int]
-                if known.isEmpty {
-                    wanted = Array(Set(gateRows(reference, compensator)).union([row])).sorted()
-                } else {
-                    wanted = (0..<(compensator.unmixing.first?.count ?? 0)).filter { known[$0] == nil }
-                }
+                if let column = cache.get(.compensated(reference, row: row)) { return column }
+                let fit = max(1, cache.budget / max(1, sample.eventCount * 8))
+                let others = gateRows(reference, compensator).filter { $0 != row && cache.get(.compensated(reference, row: $0)) == nil }
+                let wanted = [row] + Array(Set(others).sorted().prefix(fit - 1))
                 let columns = compensator.compensate(sample, fluorochromes: wanted)
-                var updated = known
-                for (index, column) in zip(wanted, columns) { updated[index] = column }
-                compensated[reference] = updated
-                if let column = updated[row] { return column }
+                for (index, column) in zip(wanted, columns).reversed() { cache.put(.compensated(reference, row: index), column) }
+                return columns[0]
             }
         }
         return scaleValues(try parameterIndex(channel, place: place))
@@ -139,12 +184,11 @@ final class EventValues {
 
     /// The values of a dimension in the gate's coordinates (transformed).
     func values(_ dimension: GateDimension, place: String) throws -> [Double] {
-        if let cached = dimensions[dimension] { return cached }
+        if let cached = cache.get(.dimension(dimension)) { return cached }
         var values = try untransformed(dimension, place: place)
-        if let transform = try transform(dimension.transform, place: place)?.transform {
-            transform.apply(inPlace: &values)
-        }
-        dimensions[dimension] = values
+        guard let transform = try transform(dimension.transform, place: place)?.transform else { return values }
+        transform.apply(inPlace: &values)
+        cache.put(.dimension(dimension), values)
         return values
     }
 

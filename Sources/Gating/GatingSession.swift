@@ -56,15 +56,14 @@ extension GatingSession {
         let reference: CompensationReference = strategy.populations.lazy
             .flatMap { $0.gate.dimensions }.map(\.compensation).first { $0 != .uncompensated } ?? .uncompensated
         let channels = sample.parameters.map(\.name)
-        let values = try channels.map { try channelValues($0, compensation: reference) }
-        var rows: [[String]] = []
-        for id in result.ids {
-            guard let events = result.membership[id] else { continue }
-            for (channel, column) in zip(channels, values) {
-                rows.append([id, channel, csvNumber(OrderStatistics.median(column, over: events))])
-            }
+        // One channel's values at a time (memory: one column, not all of them); rows in population order.
+        var medians = [[String]](repeating: [], count: channels.count)
+        let populations = result.ids.compactMap { id in result.membership[id].map { (id, $0) } }
+        for (c, channel) in channels.enumerated() {
+            let column = try channelValues(channel, compensation: reference)
+            medians[c] = populations.map { csvNumber(OrderStatistics.median(column, over: $0.1)) }
         }
-        return rows
+        return populations.indices.flatMap { p in channels.indices.map { c in [populations[p].0, channels[c], medians[c][p]] } }
     }
 }
 

@@ -62,14 +62,18 @@ public struct ReviewGallery: Sendable {
     public var jobs: Int
     /// Cell size in pixels.
     public var size: Int
+    /// How FCS files are read (the same leniency options as every other command).
+    public var reading: FCSReadOptions
 
     /// A gallery of `entries` gated with `template` (whose text is `templateText`).
-    public init(template: GatingTemplate, templateText: String, entries: [Entry], jobs: Int = 2, size: Int = 220) {
+    public init(template: GatingTemplate, templateText: String, entries: [Entry], jobs: Int = 2, size: Int = 220,
+                reading: FCSReadOptions = FCSReadOptions()) {
         self.template = template
         self.templateText = templateText
         self.entries = entries
         self.jobs = max(jobs, 1)
         self.size = size
+        self.reading = reading
     }
 
     /// The populations that get a column: gates with axes (boolean gates have none).
@@ -225,7 +229,7 @@ public struct ReviewGallery: Sendable {
         } else {
             // A new or touched file: hash the bytes while the reader has them mapped.
             do {
-                sample = try FCSFile.readSample(entry.file) { bytes in record.sha256 = Self.sha256(bytes) }
+                sample = try FCSFile.readSample(entry.file, options: reading) { bytes in record.sha256 = Self.sha256(bytes) }
             } catch {
                 return ([], (entry.id, "\(error)"), nil)
             }
@@ -242,7 +246,7 @@ public struct ReviewGallery: Sendable {
         var session: GatingSession?
         func gated() throws -> GatingSession {
             if let session { return session }
-            let events = try sample ?? FCSFile.readSample(entry.file)
+            let events = try sample ?? FCSFile.readSample(entry.file, options: reading)
             sample = nil
             var known: [String: EventSet] = [:]
             for id in Set(toDraw.compactMap { node($0)?.parent }) {

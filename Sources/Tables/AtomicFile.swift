@@ -26,6 +26,13 @@ public enum AtomicFile {
 
     /// Writes the bytes of `buffer` to `path` atomically; `durable` also flushes the folder entry to disk.
     public static func write(buffer: UnsafeRawBufferPointer, to path: String, durable: Bool = true) throws {
+        try stream(to: path, durable: durable) { emit in try emit(buffer) }
+    }
+
+    /// Writes what `body` produces, chunk by chunk, to `path` atomically: memory holds only the chunk being
+    /// written, and the file appears whole or not at all (an error thrown by `body` leaves the old file).
+    public static func stream(to path: String, durable: Bool = true,
+                              _ body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         try InputFile.checkPath(path, file: path)
         let target = try followingLinks(path)
         var status = stat()
@@ -37,7 +44,7 @@ public enum AtomicFile {
                 existingMode = status.st_mode & 0o7777
                 existingOwner = (status.st_uid, status.st_gid)
             case S_IFCHR, S_IFIFO:
-                return try writeThrough(buffer, to: target, named: path)
+                return try writeThrough(body, to: target, named: path)
             default:
                 throw TablesError(.unwritableFile, file: path, expected: "a regular file, a character device or a FIFO",
                                   found: FileIdentity.kind(of: status.st_mode))
@@ -53,7 +60,11 @@ public enum AtomicFile {
         do {
             if let existingMode { fchmod(descriptor, existingMode) }
             if let (uid, gid) = existingOwner, uid != getuid() || gid != getgid() { _ = fchown(descriptor, uid, gid) }
-            try writeAll(buffer, to: descriptor, named: path)
+            var written = 0
+            try body { chunk in
+                try writeAll(chunk, to: descriptor, named: path, at: written)
+                written += chunk.count
+            }
             if durable, fsync(descriptor) != 0 {
                 throw TablesError(.unwritableFile, file: path, expected: "to flush the file to disk", found: String(cString: strerror(errno)))
             }
@@ -80,14 +91,14 @@ public enum AtomicFile {
     }
 
     /// Writes every byte of `buffer` to an open descriptor, retrying short writes and EINTR.
-    static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32, named path: String) throws {
+    static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32, named path: String, at offset: Int = 0) throws {
         guard let base = buffer.baseAddress else { return }
         var written = 0
         while written < buffer.count {
             let result = Glibc.write(descriptor, base + written, buffer.count - written)
             if result < 0 {
                 if errno == EINTR { continue }
-                throw TablesError(.unwritableFile, file: path, place: "byte \(written)", expected: "to write \(buffer.count) bytes",
+                throw TablesError(.unwritableFile, file: path, place: "byte \(offset + written)", expected: "to write \(buffer.count) more bytes",
                                   found: String(cString: strerror(errno)))
             }
             written += result
@@ -95,13 +106,17 @@ public enum AtomicFile {
     }
 
     /// A device or FIFO is written in place: replacing `/dev/null` with a regular file would break the system.
-    private static func writeThrough(_ buffer: UnsafeRawBufferPointer, to target: String, named path: String) throws {
+    private static func writeThrough(_ body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void, to target: String, named path: String) throws {
         let descriptor = open(target, O_WRONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw TablesError(.unwritableFile, file: path, expected: "a writable device or FIFO", found: String(cString: strerror(errno)))
         }
         defer { close(descriptor) }
-        try writeAll(buffer, to: descriptor, named: path)
+        var written = 0
+        try body { chunk in
+            try writeAll(chunk, to: descriptor, named: path, at: written)
+            written += chunk.count
+        }
     }
 
     /// The path a chain of symbolic links ends at (which need not exist yet).

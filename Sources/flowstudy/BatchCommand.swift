@@ -69,7 +69,7 @@ struct BatchCommand: ParsableCommand {
             "template": ["path": template, "sha256": BatchWriter.sha256(of: template) ?? ""],
             "samples": ["path": samples, "sha256": BatchWriter.sha256(of: samples) ?? ""],
             "options": ["jobs": jobs, "shard": shard ?? "", "data_offsets": reading.dataOffsets.rawValue,
-                        "ignore_bad_supplemental_text": reading.ignoreBadSupplementalText],
+                        "supplemental_text": reading.options.supplementalText.rawValue],
             "total_seconds": Date().timeIntervalSince(start),
             "peak_rss_mb": peakResidentMegabytes(),
             "events": result.events,

@@ -48,9 +48,12 @@ struct Export: ParsableCommand {
             let indices = try sample.parameterIndices(names)
             switch format {
             case .csv:
-                try FileHandleOutput.emit(sample.csv(indices, values: values), to: output)
+                try FileHandleOutput.stream(to: output) { sink in try sample.writeCSV(indices, values: values, to: sink) }
             case .fcs:
-                try FCSWriter().write(sample.selecting(indices, values: values), to: output ?? "")
+                // Stored values keep integer channels (and their log $PnE) as integers; scale values are floats.
+                var writer = FCSWriter()
+                writer.keepIntegerColumns = values == .stored
+                try writer.write(sample.selecting(indices, values: values), to: output ?? "")
             }
         }
     }

@@ -43,21 +43,26 @@ struct Inspect: ParsableCommand {
     }
 }
 
-/// Reader leniency shared by every command that reads FCS files.
+/// Reader leniency shared by every command that reads FCS files (inspect, export, gate, batch, plot, review,
+/// template validate --sample).
 struct ReadingOptions: ParsableArguments {
     @Option(help: "When HEADER and TEXT give different DATA offsets that both fit: strict (stop), header or text.")
     var dataOffsets: FCSReadOptions.OffsetPreference = .strict
 
-    @Flag(help: "Ignore a supplemental TEXT segment that lies outside the file (recorded as a repair).")
+    @Option(help: "A supplemental TEXT that cannot be read (outside the file, overlapping TEXT, malformed): ignore (recorded as a repair) or strict (stop).")
+    var supplementalText: FCSReadOptions.SupplementalTextPolicy = .ignore
+
+    @Flag(help: ArgumentHelp("The same as --supplemental-text ignore (the default; kept for old scripts).", visibility: .hidden))
     var ignoreBadSupplementalText = false
 
     var options: FCSReadOptions {
         var options = FCSReadOptions()
         options.offsetPreference = dataOffsets
-        options.ignoreBadSupplementalText = ignoreBadSupplementalText
+        options.supplementalText = ignoreBadSupplementalText ? .ignore : supplementalText
         return options
     }
 }
 
 extension FCSReadOptions.OffsetPreference: ExpressibleByArgument {}
+extension FCSReadOptions.SupplementalTextPolicy: ExpressibleByArgument {}
 extension ValueScale: ExpressibleByArgument {}

@@ -28,6 +28,8 @@ struct Plot: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output .png or .svg.")
     var output: String
 
+    @OptionGroup var reading: ReadingOptions
+
     func validate() throws {
         guard output.hasSuffix(".png") || output.hasSuffix(".svg") else { throw ValidationError("-o must end in .png or .svg") }
         guard (64...4096).contains(size) else { throw ValidationError("--size must be between 64 and 4096") }
@@ -37,11 +39,11 @@ struct Plot: ParsableCommand {
         try checkOutputs(files: [output], inputs: [file, template] + (control.map { [$0] } ?? []))
         try reportingInputErrors(file: file) {
             let loaded = try loadTemplate(template)
-            let sample = try FCSFile.readSample(file)
+            let sample = try FCSFile.readSample(file, options: reading.options)
             let session = try GatingSession(strategy: loaded.strategy(for: sample), sample: sample)
             var controlSession: GatingSession?
             if let control {
-                let controlSample = try FCSFile.readSample(control)
+                let controlSample = try FCSFile.readSample(control, options: reading.options)
                 controlSession = try GatingSession(strategy: loaded.strategy(for: controlSample), sample: controlSample)
             }
             let plot = try GatePlot(session: session, population: population, size: size, control: controlSession)

@@ -32,6 +32,8 @@ struct Review: ParsableCommand {
     @Option(help: "Cell size in pixels on the gate and sample pages.")
     var size: Int = 220
 
+    @OptionGroup var reading: ReadingOptions
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard (64...1024).contains(size) else { throw ValidationError("--size must be between 64 and 1024") }
@@ -42,7 +44,7 @@ struct Review: ParsableCommand {
             let loaded = try loadTemplate(template)
             let text = try InputFile.text(template)
             let entries = try loadSampleSheet(samples, quiet: true).entries.map { ReviewGallery.Entry(id: $0.sampleID, file: $0.file) }
-            return ReviewGallery(template: loaded, templateText: text, entries: entries, jobs: jobs, size: size)
+            return ReviewGallery(template: loaded, templateText: text, entries: entries, jobs: jobs, size: size, reading: reading.options)
         }
         try checkOutputs(folders: [out], inputs: [template, samples] + gallery.entries.map(\.file))
         let start = Date()

@@ -19,12 +19,14 @@ struct Template: ParsableCommand {
         @Option(help: "An FCS file the template must fit.")
         var sample: String?
 
+        @OptionGroup var reading: ReadingOptions
+
         func run() throws {
             do {
                 let loaded = try loadTemplate(template)
                 say("\(template): OK (\(loaded.strategy.populations.count) populations)")
                 if let sample {
-                    let fcs = try FCSFile.readSample(sample)
+                    let fcs = try FCSFile.readSample(sample, options: reading.options)
                     let session = try GatingSession(strategy: loaded.strategy(for: fcs), sample: fcs)
                     say("\(sample): every marker and channel found; \(session.result.ids.count) populations gated")
                     for marker in loaded.panel {

@@ -42,7 +42,10 @@ struct CLITests {
         parameter.gain = 1
         let sample = Sample(keywords: Keywords(), parameters: [parameter], columns: [ChannelValues([0, 256, 512] as [UInt16])])
         let path = folder.path("log.fcs")
-        try FCSWriter().write(sample, to: path)
+        // Integers kept (as `export --values stored --format fcs` does): the log channel keeps its $PnE 4,0.
+        var writer = FCSWriter()
+        writer.keepIntegerColumns = true
+        try writer.write(sample, to: path)
         #expect(run(flowstudy, ["export", path]).stdout == "FL1-H\n0\n256\n512\n")
         #expect(run(flowstudy, ["export", path, "--values", "scale"]).stdout == "FL1-H\n1\n10\n100\n")
     }

@@ -3,6 +3,10 @@
 //   parse FILE [--repeat N]   parse an FCS file into per-channel columns on one core; compare with
 //                             `cat FILE > /dev/null` and, when FLOWSTUDY_PYTHON has flowio, FlowIO on the same file.
 //                             Targets (issue 3): ≤ 2× the raw read, ≥ 5× faster than FlowIO.
+//   memory FILE TEMPLATE      wall time and peak RSS of the release CLI (`FLOWSTUDY_BIN`, default
+//                             ../.build/release/flowstudy) for inspect, gate and export --format csv on a large file,
+//                             as multiples of the file's size. Targets (issue 11): inspect far below the file,
+//                             gate ≤ 1.5×, export csv ≤ 5 s and ≤ 1.5×.
 import ELISA
 import FCS
 import Foundation
@@ -268,6 +272,44 @@ func review(_ folder: String, template path: String) throws {
     print(String(format: "  rerun with nothing changed: %.2f s", unchanged))
 }
 
+/// Runs `arguments` as a child process; its wall time and peak resident set (from `wait4`), in seconds and MB.
+func measuredChild(_ arguments: [String]) -> (seconds: Double, cpu: Double, peakMB: Double, status: Int32) {
+    var pid: pid_t = 0
+    var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    let argv = arguments.map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    let start = now()
+    guard posix_spawn(&pid, arguments[0], &actions, nil, argv, environ) == 0 else { return (.nan, .nan, .nan, -1) }
+    var status: Int32 = 0
+    var usage = rusage()
+    wait4(pid, &status, 0, &usage)
+    let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
+    return (now() - start, cpu, Double(usage.ru_maxrss) / 1024, status)
+}
+
+/// inspect, gate and export --format csv through the release CLI, each in a fresh process.
+func memory(_ file: String, template: String) throws {
+    let binary = ProcessInfo.processInfo.environment["FLOWSTUDY_BIN"] ?? "../.build/release/flowstudy"
+    let size = Double((try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0) / 1e6
+    let csv = NSTemporaryDirectory() + "flowstudy-bench-\(getpid()).csv"
+    defer { try? FileManager.default.removeItem(atPath: csv) }
+    print(String(format: "memory: %@ (%.0f MB), %@", file, size, binary))
+    let runs: [(String, [String], String)] = [
+        ("inspect", ["inspect", file], "far below the file"),
+        ("gate", ["gate", file, "--template", template], "≤ 1.5× the file"),
+        ("export --format csv", ["export", file, "--format", "csv", "-o", csv], "≤ 5 s, ≤ 1.5× the file"),
+    ]
+    for (name, arguments, target) in runs {
+        let (seconds, cpu, peak, status) = measuredChild([binary] + arguments)
+        let label = name.padding(toLength: 20, withPad: " ", startingAt: 0)
+        print(String(format: "  %@ %6.2f s wall, %6.2f s CPU (user + system)  peak RSS %5.0f MB = %.2f× the file  (target %@)%@",
+                     label, seconds, cpu, peak, peak / size, target, status == 0 ? "" : "  exit status \(status)"))
+    }
+}
+
 MemoryTuning.reuseLargeAllocations()
 let arguments = Array(CommandLine.arguments.dropFirst())
 let repeats = arguments.firstIndex(of: "--repeat").flatMap { Int(arguments[$0 + 1]) } ?? 7
@@ -279,8 +321,9 @@ do {
     case "plot" where arguments.count >= 3: try plot(arguments[1], template: arguments[2], repeats: repeats)
     case "review" where arguments.count >= 3: try review(arguments[1], template: arguments[2])
     case "batch" where arguments.count >= 3: try batch(arguments[1], template: arguments[2], flowKit: arguments.contains("--flowkit"))
+    case "memory" where arguments.count >= 3: try memory(arguments[1], template: arguments[2])
     default:
-        print("usage: flowstudy-bench parse FILE.fcs [--repeat N]\n       flowstudy-bench gate FILE.fcs TEMPLATE.json [--repeat N]\n       flowstudy-bench batch FOLDER TEMPLATE.json [--flowkit]\n       flowstudy-bench elisa PLATE LAYOUT [--repeat N]\n       flowstudy-bench plot FILE.fcs TEMPLATE.json [--repeat N]\n       flowstudy-bench review FOLDER TEMPLATE.json")
+        print("usage: flowstudy-bench parse FILE.fcs [--repeat N]\n       flowstudy-bench gate FILE.fcs TEMPLATE.json [--repeat N]\n       flowstudy-bench batch FOLDER TEMPLATE.json [--flowkit]\n       flowstudy-bench elisa PLATE LAYOUT [--repeat N]\n       flowstudy-bench plot FILE.fcs TEMPLATE.json [--repeat N]\n       flowstudy-bench review FOLDER TEMPLATE.json\n       flowstudy-bench memory FILE.fcs TEMPLATE.json")
         exit(64)
     }
 } catch {

@@ -40,7 +40,11 @@ struct DataLayout {
 enum DataDecoder {
     static let blockEvents = 256
 
-    static func decode(_ bytes: UnsafeRawBufferPointer, data: Segment, events: Int, layout: DataLayout) throws -> [ChannelValues] {
+    /// Decodes `events` events of `data`. `consumed` is told, every few megabytes, the absolute offset up to which
+    /// DATA has been read, so a mapped file can hand those pages back and fault in the next ones (memory stays near
+    /// the size of the columns).
+    static func decode(_ bytes: UnsafeRawBufferPointer, data: Segment, events: Int, layout: DataLayout,
+                       consumed: (Int) -> Void = { _ in }) throws -> [ChannelValues] {
         if layout.isDelimitedASCII || layout.fields.contains(where: { $0.type == .ascii }) {
             return try decodeASCII(bytes, data: data, events: events, layout: layout)
         }
@@ -53,10 +57,15 @@ enum DataDecoder {
         }
         let block = RawStorage(byteCount: total)
         let destinations = offsets.map { block.pointer + $0 }
-        let source = bytes.baseAddress! + data.start
+        guard let start = bytes.baseAddress, events > 0 else {
+            return zip(layout.fields, offsets).map { ChannelValues(kind: DataLayout.kind(of: $0), count: 0, storage: block, offset: $1) }
+        }
+        let source = start + data.start
         let stride = layout.bytesPerEvent
+        let releaseEvery = max(1, (8 << 20) / max(stride, 1) / blockEvents) * blockEvents
         var first = 0
         while first < events {
+            if first > 0 && first % releaseEvery == 0 { consumed(data.start + first * stride) }
             let n = min(blockEvents, events - first)
             let block = source + first * stride
             for (index, field) in layout.fields.enumerated() {
@@ -124,6 +133,14 @@ enum DataDecoder {
     /// ASCII data: fixed-width fields, or values separated by space, tab, comma, CR or LF (`$PnB *`).
     private static func decodeASCII(_ bytes: UnsafeRawBufferPointer, data: Segment, events: Int, layout: DataLayout) throws -> [ChannelValues] {
         let parameters = layout.fields.count
+        // Every delimited value takes at least one character and one separator (the last needs none), so DATA
+        // bounds the values before anything is reserved: memory stays within 8 bytes per DATA byte.
+        let (values, overflow) = events.multipliedReportingOverflow(by: parameters)
+        if layout.isDelimitedASCII, overflow || values > (data.length + 1) / 2 {
+            throw FCSError(.eventCountTooLarge, offset: data.start, keyword: "$TOT",
+                           expected: "at most \((data.length + 1) / 2) ASCII values (one character and one separator each) in \(data.length) bytes of DATA",
+                           found: "\(events) events × \(parameters) parameters")
+        }
         var columns = [[Double]](repeating: [], count: parameters)
         for p in 0..<parameters { columns[p].reserveCapacity(events) }
         func number(_ start: Int, _ end: Int) throws -> Double {

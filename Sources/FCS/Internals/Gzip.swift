@@ -2,38 +2,46 @@ import FlowStudyZlib
 
 /// gzip decompression through the system zlib (`inflate` with gzip header detection).
 enum Gzip {
-    /// Inflates every gzip member in `compressed` (concatenated members are allowed, as gzip allows).
-    static func inflate(_ compressed: UnsafeRawBufferPointer) throws -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(compressed.count * 4)
+    /// Inflates every gzip member in `compressed` (concatenated members are allowed, as gzip allows) into one
+    /// buffer the caller owns, stopping with ``FCSError/Code/inflationLimit`` as soon as the output would exceed
+    /// `limit` bytes: memory never grows past the cap, however small the input.
+    static func inflate(_ compressed: UnsafeRawBufferPointer, limit: Int) throws -> UnsafeMutableRawBufferPointer {
+        var output = GrowableBuffer(initialCapacity: min(max(compressed.count * 4, 1 << 16), max(limit, 1)))
+        var success = false
+        defer { if !success { output.free() } }
         var stream = z_stream()
         // 16 + MAX_WBITS: expect a gzip wrapper.
         guard inflateInit2_(&stream, 16 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw FCSError(.badCompressedData, expected: "zlib to initialise")
         }
         defer { inflateEnd(&stream) }
+        guard let input = compressed.baseAddress else {
+            throw FCSError(.badCompressedData, offset: 0, expected: "a gzip stream", found: "an empty file")
+        }
         let chunk = 1 << 20
-        var scratch = [UInt8](repeating: 0, count: chunk)
         var consumed = 0
         while consumed < compressed.count {
-            let base = compressed.baseAddress!.advanced(by: consumed).assumingMemoryBound(to: Bytef.self)
-            stream.next_in = UnsafeMutablePointer(mutating: base)
+            stream.next_in = UnsafeMutablePointer(mutating: (input + consumed).assumingMemoryBound(to: Bytef.self))
             stream.avail_in = uInt(min(compressed.count - consumed, Int(UInt32.max)))
             let startIn = stream.avail_in
             var result: Int32 = Z_OK
             repeat {
-                result = scratch.withUnsafeMutableBytes { out -> Int32 in
-                    stream.next_out = out.baseAddress!.assumingMemoryBound(to: Bytef.self)
-                    stream.avail_out = uInt(chunk)
-                    let code = FlowStudyZlib.inflate(&stream, Z_NO_FLUSH)
-                    return code
+                guard output.count < limit else {
+                    throw FCSError(.inflationLimit, offset: consumed + Int(startIn - stream.avail_in),
+                                   expected: "gzip data that inflates to at most \(limit) bytes (64 × the compressed size + 64 MiB, capped by the reading options)",
+                                   found: "more than \(output.count) bytes from \(compressed.count) compressed bytes")
                 }
+                let room = min(chunk, limit - output.count)
+                let target = output.reserve(room)
+                stream.next_out = target.assumingMemoryBound(to: Bytef.self)
+                stream.avail_out = uInt(room)
+                result = FlowStudyZlib.inflate(&stream, Z_NO_FLUSH)
                 guard result == Z_OK || result == Z_STREAM_END || result == Z_BUF_ERROR else {
                     let message = stream.msg.map { String(cString: $0) } ?? "code \(result)"
                     throw FCSError(.badCompressedData, offset: consumed + Int(startIn - stream.avail_in),
                                    expected: "a valid gzip stream", found: message)
                 }
-                output.append(contentsOf: scratch[0..<(chunk - Int(stream.avail_out))])
+                output.count += room - Int(stream.avail_out)
             } while stream.avail_out == 0 && result != Z_STREAM_END
             consumed += Int(startIn - stream.avail_in)
             if result == Z_STREAM_END {
@@ -42,7 +50,8 @@ enum Gzip {
                     inflateReset(&stream)
                     continue
                 }
-                return output
+                success = true
+                return output.result()
             }
             if result == Z_BUF_ERROR && startIn == stream.avail_in {
                 break
@@ -50,6 +59,35 @@ enum Gzip {
         }
         throw FCSError(.badCompressedData, offset: compressed.count,
                        expected: "a complete gzip stream", found: "the stream ends early")
+    }
+
+    /// Bytes appended at the end of one malloc'd block that doubles when full.
+    private struct GrowableBuffer {
+        var base: UnsafeMutableRawPointer
+        var capacity: Int
+        var count = 0
+
+        init(initialCapacity: Int) {
+            capacity = max(initialCapacity, 1)
+            base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        }
+
+        /// Room for `bytes` more bytes at the end; returns where to write them.
+        mutating func reserve(_ bytes: Int) -> UnsafeMutableRawPointer {
+            if count + bytes > capacity {
+                var grown = capacity
+                while grown < count + bytes { grown = grown > Int.max / 2 ? count + bytes : grown * 2 }
+                let larger = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 16)
+                larger.copyMemory(from: base, byteCount: count)
+                base.deallocate()
+                base = larger
+                capacity = grown
+            }
+            return base + count
+        }
+
+        func result() -> UnsafeMutableRawBufferPointer { UnsafeMutableRawBufferPointer(start: base, count: count) }
+        func free() { base.deallocate() }
     }
 }
 
@@ -67,7 +105,7 @@ extension Gzip {
             try output.withUnsafeMutableBytes { out in
                 stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
                 stream.avail_in = uInt(input.count)
-                stream.next_out = out.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                stream.next_out = out.baseAddress?.assumingMemoryBound(to: Bytef.self)
                 stream.avail_out = uInt(out.count)
                 guard FlowStudyZlib.deflate(&stream, Z_FINISH) == Z_STREAM_END else {
                     throw FCSError(.badCompressedData, expected: "gzip compression to finish")

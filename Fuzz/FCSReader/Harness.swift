@@ -1,0 +1,27 @@
+// libFuzzer harness for the FCS reader: raw bytes and gzip input, every data set, then what later stages ask of
+// a sample (spillover, scale values, CSV of the first events, a write and re-read). Built by scripts/fuzz.sh,
+// never by `swift build`.
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzFCSReader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    var options = FCSReadOptions()
+    // The fuzzer's limits are 2 GB: keep the inflation cap well below them so a bomb is refused, not killed.
+    options.maximumInflatedBytes = 256 << 20
+    for preference in [FCSReadOptions.OffsetPreference.strict, .header] {
+        options.offsetPreference = preference
+        guard let file = try? FCSFile.read(bytes: bytes, name: "fuzz", options: options) else { continue }
+        for sample in file.dataSets {
+            _ = try? sample.spillover()
+            for index in sample.parameters.indices { _ = sample.scaleValues(at: index).first }
+            _ = Inspection(file, keywords: true).text
+            if sample.eventCount <= 64 {
+                _ = sample.csv(Array(sample.parameters.indices), values: .scale)
+                if let written = try? FCSWriter().encode([sample]) {
+                    _ = try? FCSFile.read(bytes: written, name: "rewritten")
+                }
+            }
+        }
+    }
+    return 0
+}
