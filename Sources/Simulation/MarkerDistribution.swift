@@ -12,7 +12,7 @@ import Foundation
 /// marker has f = 0 (``unstained``).
 ///
 /// Numerics: the CDF of `A + N` is tabulated on a grid of step s/24 by convolving A's exact bin masses (spread
-/// uniformly within each bin) with the normal kernel, and read between grid points by cubic Hermite interpolation
+/// uniformly within each bin, corrected to first order by each bin's exact mean) with the normal kernel, and read between grid points by cubic Hermite interpolation
 /// with the tabulated density; `A + P + N` integrates that CDF against P's log-normal density by Simpson's rule
 /// over the only range where it lies strictly between 0 and 1 (step s/8), plus P's closed-form CDF below it.
 /// The CDF is accurate to about 1e-6; quantiles are found by bisection to 1e-10 relative.
@@ -44,13 +44,19 @@ public struct MarkerDistribution: Sendable {
         let kernelWidth = Int((reach / step).rounded(.up))
         let top = autofluorescence * exp(7 * autofluorescenceSigma)
         let bins = max(Int((top / step).rounded(.up)), 1)
-        // A's mass in bin k = [k·h, (k+1)·h).
-        var previous = 0.0
-        let masses = (0..<bins).map { k -> Double in
-            let upper = Self.logNormalCDF(Double(k + 1) * step, median: autofluorescence, sigma: autofluorescenceSigma)
-            defer { previous = upper }
-            return upper - previous
+        // A's mass in bin k = [k·h, (k+1)·h), and its first moment about the bin's centre (mass × (mean − centre)),
+        // from the log-normal's partial expectation m·e^{σ²/2}·Φ(z − σ).
+        let sigmaA = autofluorescenceSigma, scale = autofluorescence * exp(sigmaA * sigmaA / 2)
+        var previous = (mass: 0.0, partial: 0.0)
+        let bounds = (0..<bins).map { k -> (mass: Double, moment: Double) in
+            let upper = Double(k + 1) * step
+            let z = log(upper / autofluorescence) / sigmaA
+            let next = (mass: Self.normalCDF(z), partial: scale * Self.normalCDF(z - sigmaA))
+            defer { previous = next }
+            let mass = next.mass - previous.mass
+            return (mass, (next.partial - previous.partial) - mass * (Double(k) + 0.5) * step)
         }
+        let masses = bounds.map(\.mass), moments = bounds.map(\.moment)
         // Kernels by offset d = j − k: a uniform bin convolved with N(0, s²), as CDF and density at y_j = j·h.
         let r = step / s
         func psi(_ t: Double) -> Double { t * Self.normalCDF(t) + Self.normalDensity(t) }
@@ -72,7 +78,8 @@ public struct MarkerDistribution: Sendable {
                 if from <= to {
                     for k in from...to {
                         let index = j - k + kernelWidth
-                        f += m[k] * cdfKernel[index]
+                        // Uniform within the bin, corrected to first order for the bin's own mean.
+                        f += m[k] * cdfKernel[index] - moments[k] * densityKernel[index]
                         g += m[k] * densityKernel[index]
                     }
                 }

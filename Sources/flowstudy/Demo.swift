@@ -55,7 +55,7 @@ struct DemoGenerate: ParsableCommand {
         }
         let start = Date()
         do {
-            let summary = try StudyGenerator(settings: settings).write(to: out) { say("  " + $0) }
+            let summary = try StudyGenerator(settings: settings).write(to: out) { say(String(format: "  %5.1f s  ", Date().timeIntervalSince(start)) + $0) }
             let megabytes = String(format: "%.1f", Double(summary.bytes) / 1_000_000)
             say("demo study in \(summary.folder): \(summary.subjects) subjects, \(summary.cultures) cultures, \(summary.tubes) FCS tubes, \(summary.plates) plates; \(summary.files) files, \(megabytes) MB in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
         } catch let error as DemoError {
