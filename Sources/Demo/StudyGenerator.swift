@@ -114,9 +114,11 @@ public struct StudyGenerator: Sendable {
         Panel.readoutMarkers.compactMap { marker in
             guard let stained = simulator.markerDistribution(marker) else { return nil }
             let fmo = stained.unstained
-            let threshold = fmo.quantile(0.99)
-            return StudyTruth.Readout(marker: marker, mfi: stained.median, percentPositive: 100 * stained.shareAbove(threshold),
-                                      fmoP99: threshold, fmoMfi: fmo.median, noiseSd: stained.noiseSD)
+            let threshold = fmo.quantile(0.99), median = stained.median
+            return StudyTruth.Readout(marker: marker, mfi: median, percentPositive: 100 * stained.shareAbove(threshold),
+                                      fmoP99: threshold, fmoMfi: fmo.median, noiseSd: stained.noiseSD,
+                                      densityAtMfi: stained.density(median), densityAtFmoP99: stained.density(threshold),
+                                      fmoDensityAtFmoP99: fmo.density(threshold))
         }
     }
 

@@ -50,6 +50,12 @@ public struct StudyTruth: Codable, Sendable {
         public var fmoMfi: Double
         /// SD of the compensated detector noise in the marker's channel.
         public var noiseSd: Double
+        /// Density of the stained distribution at `mfi`: the sampling SD of a median of n macrophages is
+        /// 1 / (2·density·√n), large for markers near 50 % positive (the median sits between the modes).
+        public var densityAtMfi: Double
+        /// Densities of the stained and the FMO distributions at `fmo_p99`: the sampling SD of % positive with a
+        /// threshold from n_f FMO events is 100·√(p(1−p)/n + (stained / fmo)²·0.0099/n_f).
+        public var densityAtFmoP99: Double, fmoDensityAtFmoP99: Double
     }
 
     /// One FCS tube.
