@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "Simulation", targets: ["Simulation"]),
         .library(name: "Statistics", targets: ["Statistics"]),
         .library(name: "Outcomes", targets: ["Outcomes"]),
+        .library(name: "Demo", targets: ["Demo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -50,13 +51,16 @@ let package = Package(
         .target(name: "Simulation", dependencies: ["FCS"]),
         // R-exact tests and the special functions behind them; no dependencies, so any stage may use it.
         .target(name: "Statistics"),
+        // The synthetic demo study (cohort, FCS tubes, ELISA plates, truth): composes the stages it writes for, so
+        // it sits downstream of them and nothing upstream depends on it.
+        .target(name: "Demo", dependencies: ["Simulation", "ELISA", "FCS", "Tables"]),
         // The study's answers: clinical and sample sheets, markers and concentrations as typed values, outcomes P1 and
         // S1–S4, and their tables.
         .target(name: "Outcomes", dependencies: ["Tables", "Statistics"]),
         .executableTarget(
             name: "flowstudy",
             dependencies: [
-                "Tables", "FCS", "Simulation", "Gating", "Batch", "Reports", "ELISA", "Plots", "Statistics", "Outcomes",
+                "Tables", "FCS", "Simulation", "Gating", "Batch", "Reports", "ELISA", "Plots", "Statistics", "Outcomes", "Demo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -71,7 +75,8 @@ let package = Package(
         .testTarget(name: "PlotsTests", dependencies: ["Plots", "FlowStudyZlib", "FCS", "Gating", "Simulation", "Transforms", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Tables", "Batch", "Gating", "TestSupport"]),
         .testTarget(name: "ELISATests", dependencies: ["ELISA", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "FCS", "TestSupport"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "FCS", "Compensation", "TestSupport"]),
+        .testTarget(name: "DemoTests", dependencies: ["Demo", "Simulation", "ELISA", "FCS", "Batch", "Tables", "Compensation", "TestSupport"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"]),
         .testTarget(name: "OutcomesTests", dependencies: ["Outcomes", "Tables", "TestSupport"]),
         .testTarget(name: "FlowStudyCLITests", dependencies: ["flowstudy", "FCS", "Outcomes", "Tables", "TestSupport"]),

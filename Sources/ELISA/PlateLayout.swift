@@ -13,9 +13,27 @@ public struct PlateLayout: Sendable {
         public var concentration: Double?
         /// Multiply by this (50 for 1:50).
         public var dilution: Double
+
+        /// A well's content.
+        public init(well: String, role: Role, sampleID: String = "", subjectID: String = "", condition: String = "",
+                    concentration: Double? = nil, dilution: Double = 1) {
+            self.well = well
+            self.role = role
+            self.sampleID = sampleID
+            self.subjectID = subjectID
+            self.condition = condition
+            self.concentration = concentration
+            self.dilution = dilution
+        }
     }
 
+    /// The wells by canonical name.
     public var entries: [String: Entry]
+
+    /// A layout of the given wells.
+    public init(entries: [String: Entry]) {
+        self.entries = entries
+    }
 
     /// Reads and checks a layout: known roles, standards with a positive concentration, dilution ≥ 1, each
     /// well once. Every problem is reported at once.

@@ -10,14 +10,23 @@ public struct PlateRead: Sendable {
         public var reference: Double?
         /// The cell's text when it was not a number (`OVRFLW`, `*`, `?????`).
         public var text: String?
+
+        /// A reading: the ODs, or the cell's text when it held no number.
+        public init(measurement: Double?, reference: Double? = nil, text: String? = nil) {
+            self.measurement = measurement
+            self.reference = reference
+            self.text = text
+        }
     }
 
     /// `<file stem>` or `<file stem>#<n>` for files holding several plates.
     public var name: String
     /// Measurement and reference wavelengths in nm (reference nil when single-wavelength).
     public var wavelengths: (measurement: Int, reference: Int?)
+    /// The readings by canonical well name (`B7`).
     public var wells: [String: Reading]
 
+    /// A plate read named `name`.
     public init(name: String, wavelengths: (measurement: Int, reference: Int?), wells: [String: Reading]) {
         self.name = name
         self.wavelengths = wavelengths

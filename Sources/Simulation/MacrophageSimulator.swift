@@ -50,6 +50,8 @@ public struct MacrophageSimulator: Sendable {
     ]
     /// Median autofluorescence of a macrophage in every detector.
     public var autofluorescence = 250.0
+    /// Spread of the autofluorescence on the natural-log scale (log-normal, the same in every detector).
+    public static let autofluorescenceSigma = 0.5
     /// Standard deviation of the electronic noise added to each detector.
     public var noise = 120.0
     /// Keywords added to the file (e.g. `$FIL`, sample identifiers).
@@ -92,7 +94,7 @@ public struct MacrophageSimulator: Sendable {
         var signal = [Double](repeating: 0, count: dyes)
         func macrophageSignal(into signal: inout [Double], adding: Bool = false) {
             for dye in 0..<dyes {
-                var value = random.logNormal(median: autofluorescence, sigma: 0.5)
+                var value = random.logNormal(median: autofluorescence, sigma: Self.autofluorescenceSigma)
                 let profile = profiles[dye]
                 if dye != unstained, random.uniform() < profile.fractionPositive, profile.positiveMedian > 0 {
                     value += random.logNormal(median: profile.positiveMedian, sigma: profile.sigma)
