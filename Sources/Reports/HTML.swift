@@ -32,8 +32,15 @@ public enum HTML {
         var html = "<div class=\"wide\"><table>"
         if !caption.isEmpty { html += "<caption>\(caption)</caption>" }
         html += "<thead><tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
-        for row in rows { html += "<tr>" + row.map { "<td>\($0)</td>" }.joined() + "</tr>\n" }
+        for row in rows { html += "<tr>" + row.map { isNumeric($0) ? "<td class=\"num\">\($0)</td>" : "<td>\($0)</td>" }.joined() + "</tr>\n" }
         return html + "</tbody></table></div>\n"
+    }
+
+    /// Whether a cell reads as a number (right-aligned): a number, or a number followed by brackets or a unit.
+    static func isNumeric(_ cell: String) -> Bool {
+        guard let first = cell.unicodeScalars.first else { return false }
+        let head = cell.split(separator: " ").first.map(String.init) ?? cell
+        return (("0"..."9").contains(first) || first == "-" || first == "–") && (Double(head) != nil || head == "–")
     }
 
     /// A whole page: `title` (escaped here) and `body` (HTML). Self-contained: inline CSS, no external asset.
@@ -74,9 +81,9 @@ public enum HTML {
         nav a { margin-right: 1em; }
         .wide { overflow-x: auto; margin: 0.5em 0 1em; }
         table { border-collapse: collapse; font-size: 0.9em; }
-        th, td { border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: right; vertical-align: top; }
+        th, td { border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
+        td.num { text-align: right; white-space: nowrap; }
         th { background: #f0f0f0; text-align: center; }
-        td:first-child, td.text { text-align: left; }
         caption { text-align: left; color: #555; margin-bottom: 0.3em; caption-side: top; }
         .muted { color: #666; } .small { font-size: 0.85em; }
         .flag { display: inline-block; padding: 0 0.35em; border-radius: 3px; font-size: 0.8em; margin: 0 0.1em; }

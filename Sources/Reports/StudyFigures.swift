@@ -17,7 +17,7 @@ public enum StudyFigures {
             + "results (LLOQ·DF/2 below the LLOQ, ULOQ·DF above the ULOQ), drawn at the substituted value; the grey band lies below the "
             + "LLOQ×DF reported by the ELISA run. Inset: complete pairs and the Wilcoxon signed-rank p."
         return [
-            paired("F1_primary_CCL18", "F1. CCL18 in SSc MDM, RUX vs UT (primary outcome P1)", [outcomes.primary], columns: 1, panel: (320, 400),
+            paired("F1_primary_CCL18", "F1. CCL18 in SSc MDM, RUX vs UT (primary outcome P1)", [outcomes.primary], columns: 1, panel: (420, 420),
                    caption: "F1. " + pairedCaption),
             paired("F2_soluble_SSc", "F2. Soluble factors in SSc MDM, RUX vs UT (S1)", outcomes.solubleSSc, columns: 4, panel: (250, 320),
                    caption: "F2. S1, as F1 for each analyte; q (BH over the 4 analytes) in T2. " + pairedCaption),
@@ -49,12 +49,12 @@ public enum StudyFigures {
             yLabel = readout == .mfi ? "MFI (compensated units)" : "% positive"
             logarithmic = readout == .mfi
         }
-        var inset = "n = \(pairs.count)"
+        var inset = ["n = \(pairs.count)"]
         if let p = outcome.p {
             let method = outcome.comparison?.signedRank.method.rawValue == "exact" ? "exact" : "normal approx."
-            inset += ", p = \(HTML.p(p)) (\(method))"
+            inset[0] += ", p = \(HTML.p(p)) (\(method))"
         }
-        if let q = outcome.q { inset += ", q = \(HTML.p(q))" }
+        if let q = outcome.q { inset.append("q = \(HTML.p(q)) (BH)") }
         return PairedPanel(title: title, yLabel: yLabel, conditions: (outcome.arm.untreated.rawValue, outcome.arm.treated.rawValue),
                            pairs: points, logarithmic: logarithmic, censoringLimit: limit, inset: inset)
     }

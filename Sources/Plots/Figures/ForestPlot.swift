@@ -60,7 +60,12 @@ public struct ForestPlot: Sendable {
 
     /// The x scale: every estimate and interval end, with 0, as a linear scale of log2 units.
     public var scale: ValueScale {
-        ValueScale(enclosing: rows.flatMap { [$0.estimate, $0.low, $0.high].compactMap { $0 } } + [0], logarithmic: false)
+        var scale = ValueScale(enclosing: rows.flatMap { [$0.estimate, $0.low, $0.high].compactMap { $0 } } + [0], logarithmic: false)
+        // The 0 line is never drawn on the frame: widen the side it sits on by one step.
+        let step = Axis.niceStep((scale.high - scale.low) / 5)
+        if scale.high == 0 { scale.high = step }
+        if scale.low == 0 { scale.low = -step }
+        return scale
     }
 
     /// The figure's size in pixels.

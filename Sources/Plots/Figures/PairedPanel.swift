@@ -39,12 +39,12 @@ public struct PairedPanel: Sendable {
     public var logarithmic: Bool
     /// The LLOQ×DF: values below it are censored, and the band under it is shaded. Nil: no band.
     public var censoringLimit: Double?
-    /// The inset text (`n = 6, p = 0.031`).
-    public var inset: String
+    /// The inset lines (`n = 6, p = 0.031 (exact)`, `q = 0.06`), printed under the title, above the plot.
+    public var inset: [String]
 
     /// A panel of `pairs`.
     public init(title: String, yLabel: String, conditions: (untreated: String, treated: String), pairs: [Pair], logarithmic: Bool,
-                censoringLimit: Double? = nil, inset: String) {
+                censoringLimit: Double? = nil, inset: [String]) {
         self.title = title
         self.yLabel = yLabel
         self.conditions = conditions
@@ -66,7 +66,7 @@ public struct PairedPanel: Sendable {
     static let untreatedColour = "#0072B2", treatedColour = "#D55E00"
 
     /// The margins around the plot area inside a panel's box.
-    static let margin = (left: 58.0, right: 12.0, top: 34.0, bottom: 30.0)
+    static let margin = (left: 58.0, right: 12.0, top: 56.0, bottom: 30.0)
 
     /// Draws the panel in the box (x, y, width, height) of `canvas`. The plot area is
     /// `<rect class="plot-area">`; each symbol is a `<circle class="ut|rx" data-id=…>`.
@@ -79,7 +79,7 @@ public struct PairedPanel: Sendable {
         if let limit = censoringLimit, limit > scale.low {
             let bandTop = max(py(limit), top)
             canvas.rect(left, bandTop, w, top + h - bandTop, fill: "#e6e6e6", extra: [("class", "lloq-band")])
-            canvas.text(left + w - 4, min(bandTop + 12, top + h - 3), "< LLOQ×DF", anchor: "end", size: 9, fill: "#555")
+            canvas.text(left + w - 4, top + h - 4, "< LLOQ×DF", anchor: "end", size: 9, fill: "#555")
         }
         canvas.rect(left, top, w, h, fill: "none", stroke: "#333", extra: [("class", "plot-area"), ("data-low", SVGCanvas.n(scale.low)),
                                                                            ("data-high", SVGCanvas.n(scale.high))])
@@ -106,8 +106,9 @@ public struct PairedPanel: Sendable {
         if pairs.isEmpty {
             canvas.text(left + w / 2, top + h / 2, "no complete pair", anchor: "middle", size: 11, fill: "#777")
         }
-        canvas.rect(left + 4, top + 4, Double(inset.count) * 5.6 + 8, 16, fill: "white", extra: [("fill-opacity", "0.85")])
-        canvas.text(left + 8, top + 16, inset, size: 10, extra: [("class", "inset")])
+        for (index, line) in inset.enumerated() {
+            canvas.text(x + width / 2, y + 31 + Double(index) * 12, line, anchor: "middle", size: 10, fill: "#333", extra: [("class", "inset")])
+        }
     }
 }
 

@@ -68,7 +68,7 @@ enum FigureNumber {
         let magnitude = abs(value)
         if magnitude == 0 { return "0" }
         if magnitude >= 1e6 { return trimmed(value / 1e6) + "M" }
-        if magnitude >= 1e4 { return trimmed(value / 1e3) + "K" }
+        if magnitude >= 1e3 { return trimmed(value / 1e3) + "K" }
         if magnitude < 0.01 { return String(format: "%.1e", value) }
         return trimmed(value)
     }

@@ -91,7 +91,7 @@ public struct ScatterPlot: Sendable {
                           extra: [("class", "point"), ("data-id", point.id), ("data-group", point.group), ("fill-opacity", "0.9")])
         }
         var lx = m.left + w - 8
-        for group in (groups + (points.contains { !groups.contains($0.group) } ? ["other / not given"] : [])).reversed() {
+        for group in (groups.filter { g in points.contains { $0.group == g } } + (points.contains { !groups.contains($0.group) } ? ["other / not given"] : [])).reversed() {
             let colour = groups.contains(group) ? colour(group) : "#888888"
             canvas.text(lx, m.top - 8, group, anchor: "end", size: 10)
             lx -= Double(group.count) * 6 + 6
