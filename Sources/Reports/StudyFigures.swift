@@ -17,7 +17,7 @@ public enum StudyFigures {
             + "results (LLOQ·DF/2 below the LLOQ, ULOQ·DF above the ULOQ), drawn at the substituted value; the grey band lies below the "
             + "LLOQ×DF reported by the ELISA run. Inset: complete pairs and the Wilcoxon signed-rank p."
         return [
-            paired("F1_primary_CCL18", "F1. CCL18 in SSc MDM, RUX vs UT (primary outcome P1)", [outcomes.primary], columns: 1, panel: (420, 420),
+            paired("F1_primary_CCL18", "F1. CCL18, SSc MDM, RUX vs UT (P1, primary)", [outcomes.primary], columns: 1, panel: (420, 420),
                    caption: "F1. " + pairedCaption),
             paired("F2_soluble_SSc", "F2. Soluble factors in SSc MDM, RUX vs UT (S1)", outcomes.solubleSSc, columns: 4, panel: (250, 320),
                    caption: "F2. S1, as F1 for each analyte; q (BH over the 4 analytes) in T2. " + pairedCaption),
