@@ -86,12 +86,14 @@ public struct ForestPlot: Sendable {
         canvas.text(left - 8, Self.top - 10, "n", anchor: "end", size: 10, weight: "bold", fill: "#555")
         canvas.text(right + 16, Self.top - 10, "p", size: 10, weight: "bold", fill: "#555")
         canvas.text(right + 86, Self.top - 10, "q (BH)", size: 10, weight: "bold", fill: "#555")
+        for index in rows.indices where index % 2 == 1 {
+            canvas.rect(0, Self.top + Double(index) * Self.rowHeight, width, Self.rowHeight, fill: "#f3f3f3")
+        }
         canvas.rect(left, Self.top, Self.plotWidth, bottom - Self.top, fill: "none", stroke: "#999",
                     extra: [("class", "plot-area"), ("data-low", SVGCanvas.n(scale.low)), ("data-high", SVGCanvas.n(scale.high))])
         canvas.line(px(0), Self.top, px(0), bottom, stroke: "#333", width: 1, dash: "4 3")
         for (index, row) in rows.enumerated() {
             let y = Self.top + (Double(index) + 0.5) * Self.rowHeight
-            if index % 2 == 1 { canvas.rect(0, y - Self.rowHeight / 2, width, Self.rowHeight, fill: "#f6f6f6", extra: [("fill-opacity", "0.6")]) }
             let indent = row.style == .level ? 22.0 : 10.0
             canvas.text(indent, y + 4, row.label, size: 11, weight: row.style == .level ? "" : "bold")
             canvas.text(left - 8, y + 4, row.n, anchor: "end", size: 11)
