@@ -2,6 +2,7 @@
 // FlowStudy's speed measurements, kept out of the main package so `swift test` never builds them.
 //   swift run -c release --package-path Benchmarks flowstudy-bench parse FILE.fcs
 //   swift run -c release --package-path Benchmarks flowstudy-bench gate FILE.fcs TEMPLATE.json
+//   swift run -c release --package-path Benchmarks flowstudy-bench outcomes
 import PackageDescription
 
 let package = Package(
@@ -11,7 +12,8 @@ let package = Package(
         .executableTarget(
             name: "flowstudy-bench",
             dependencies: [.product(name: "FCS", package: "FlowStudy"), .product(name: "Gating", package: "FlowStudy"), .product(name: "ELISA", package: "FlowStudy"),
-                           .product(name: "Plots", package: "FlowStudy")]
+                           .product(name: "Plots", package: "FlowStudy"), .product(name: "Outcomes", package: "FlowStudy"),
+                           .product(name: "Reports", package: "FlowStudy"), .product(name: "Tables", package: "FlowStudy")]
         ),
     ]
 )

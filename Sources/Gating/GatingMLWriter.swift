@@ -168,20 +168,8 @@ public enum GatingMLWriter {
         return out.isEmpty ? "_" : out
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// Text escaped for XML (``markupEscaped(_:)``, shared with the figures and the report).
+    static func escape(_ text: String) -> String { markupEscaped(text) }
 
     /// Shortest round-trip text for a coordinate.
     static func number(_ value: Double) -> String { shortestText(value) }

@@ -1,4 +1,5 @@
 import Foundation
+import Tables
 
 /// An SVG figure around a raster: the image embedded as a base64 PNG, axis lines, ticks and their labels,
 /// axis titles and text labels placed in raster pixel coordinates. Text stays text (selectable, sharp at any size).
@@ -49,7 +50,5 @@ struct SVGFigure {
     }
 }
 
-func escape(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-}
+/// Text escaped for SVG (``markupEscaped(_:)``).
+func escape(_ text: String) -> String { markupEscaped(text) }

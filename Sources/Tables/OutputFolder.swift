@@ -101,14 +101,27 @@ public final class OutputFolder: @unchecked Sendable {
         let previous = previousRun + "/" + name
         var status = stat()
         guard lstat(previous, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return false }
+        return try self.link(previous, as: name)
+    }
+
+    /// Puts the existing file `source` into this run as `name`, unchanged: a hard link (no bytes copied), or a
+    /// copy across devices. Returns false when neither works. For content-addressed files (gallery images).
+    @discardableResult
+    public func link(_ source: String, as name: String) throws -> Bool {
         let target = try path(name)
-        if link(previous, target) != 0 {
-            do { try FileManager.default.copyItem(atPath: previous, toPath: target) } catch {
+        if hardLink(source, target) != 0 {
+            do { try FileManager.default.copyItem(atPath: source, toPath: target) } catch {
                 lock.withLock { _ = written.remove(name) }
                 return false
             }
         }
         return true
+    }
+
+    /// Takes `name` back out of this run (a file that failed half-way): deletes it and drops it from the list.
+    public func forget(_ name: String) {
+        unlink(staging + "/" + name)
+        lock.withLock { _ = written.remove(name) }
     }
 
     /// The path of `name` in the previous run (the destination as it is until commit).
@@ -214,3 +227,6 @@ extension OutputFolder {
         return text
     }
 }
+
+/// `link(2)`, named apart from ``OutputFolder/link(_:as:)``.
+private func hardLink(_ source: String, _ target: String) -> Int32 { link(source, target) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Outcomes
+import Reports
 import Statistics
 import Tables
 
@@ -31,16 +32,22 @@ struct OutcomesCommand: ParsableCommand {
     @Option(help: "The elisa output folder holding concentrations.csv.")
     var elisa: String
 
-    @Option(help: "The review gallery folder (kept for the report; not read by the tables).")
+    @Option(help: "The review gallery folder: the subject pages show its gate plots (linked, never re-gated).")
     var review: String?
 
-    @Option(help: "Output folder for the tables.")
+    @Option(help: "Output folder for the tables and the report (report/index.html).")
     var out: String
+
+    @Flag(help: "Also print the report's pages to PDF through headless Chromium (when installed).")
+    var pdf = false
+
+    @Flag(name: .customLong("no-png"), help: "Skip the PNG copies of the figures (SVG is the figure of record).")
+    var noPNG = false
 
     func run() throws {
         let markers = (flow as NSString).appendingPathComponent("markers.csv")
         let concentrations = (elisa as NSString).appendingPathComponent("concentrations.csv")
-        try checkOutputs(folders: [out], inputs: [samples, clinical, markers, concentrations])
+        try checkOutputs(folders: [out], inputs: [samples, clinical, markers, concentrations] + (review.map { [$0 + "/manifest.json"] } ?? []))
         let outcomes: StudyOutcomes
         do {
             let data = try StudyData.load(clinical: clinical, samples: samples, markers: markers, concentrations: concentrations)
@@ -56,16 +63,30 @@ struct OutcomesCommand: ParsableCommand {
             printError("flowstudy outcomes: \(error)")
             throw badInputData
         }
-        try reportingInputErrors {
+        let inputs = StudyInputs(clinical: clinical, samples: samples, flow: flow, elisa: elisa, review: review)
+        var gallery: GalleryImages?
+        if let review {
+            do { gallery = try GalleryImages(review: review) } catch let error as ReportError {
+                printError("flowstudy outcomes: \(error)")
+                throw badInputData
+            }
+        }
+        let report = StudyReport(outcomes: outcomes, provenance: Provenance(inputs: inputs, flowstudyVersion: FlowStudy.configuration.version), gallery: gallery)
+        let written = try reportingInputErrors {
             let output = try OutputFolder(out)
             do {
                 for file in outcomes.files { try output.write(file.bytes, to: file.name) }
+                try output.write(report.provenance.json, to: Provenance.fileName)
+                let written = try report.write(into: output, chromium: HeadlessChromium.find(), png: !noPNG, pdf: pdf)
                 try output.commit()
+                return written
             } catch {
                 output.discard()
                 throw error
             }
         }
-        say("outcomes: \(outcomes.files.count) files in \(out) (P1 n = \(outcomes.primary.pairs.count) pairs; \(outcomes.data.missing.count) missing results)")
+        say("outcomes: \(outcomes.files.count) tables in \(out) (P1 n = \(outcomes.primary.pairs.count) pairs; \(outcomes.data.missing.count) missing results)")
+        say("report: \(out)/report/index.html (\(written.subjectPages) subject pages, \(report.figures.count) figures as SVG; \(written.pngNote))")
+        if pdf { say("pdf: \(written.pdfNote)") }
     }
 }

@@ -1,39 +1,71 @@
 import ArgumentParser
-import FCS
 import Foundation
+import Outcomes
 import Reports
+import Tables
 
+/// `flowstudy report`: pages of the study report, from a study output folder.
 struct Report: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Reports from batch outputs.", subcommands: [Patient.self])
+    static let configuration = CommandConfiguration(abstract: "Pages of the study report.", subcommands: [Patient.self])
 
+    /// `flowstudy report patient --study DIR --subject ID [-o FILE]`: one subject's page, as `flowstudy outcomes`
+    /// writes it into `report/subjects/`, but standalone (gate plots embedded), from the inputs the run recorded.
     struct Patient: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "A patient's markers: MFI, ΔMFI and % positive, untreated beside ruxolitinib, with counts and QC flags.")
+            abstract: "One subject's page: clinical summary, analytes and markers untreated vs treated, gate plots.",
+            discussion: """
+            --study is a flowstudy outcomes output folder (or a study folder holding one in outcomes/): its \
+            outcomes_run.json names the sheets, the batch, the ELISA and review folders, which are read again. The page \
+            is self-contained (gate plots embedded). --batch (the marker report of a batch folder) was replaced by this \
+            page, which reads the study's data model; give the outcomes folder with --study.
+            """)
 
-        @Option(help: "A batch output folder.")
-        var batch: String
+        @Option(help: "A flowstudy outcomes output folder (holding outcomes_run.json).")
+        var study: String?
+
+        @Option(help: .hidden)
+        var batch: String?
 
         @Option(help: "The subject id.")
         var subject: String
 
-        @Option(name: .shortAndLong, help: "Output .html or .md (default: Markdown on standard output).")
+        @Option(name: .shortAndLong, help: "Output .html (default: standard output).")
         var output: String?
 
         func validate() throws {
-            if let output, output != "-", !(output.hasSuffix(".html") || output.hasSuffix(".md")) {
-                throw ValidationError("-o must end in .html or .md")
+            if batch != nil {
+                throw ValidationError("--batch was removed: the patient page now comes from a study output folder; run flowstudy outcomes (with --review for gate plots) and give its --out folder as --study")
             }
+            if study == nil { throw ValidationError("give --study DIR, a flowstudy outcomes output folder") }
+            if let output, output != "-", !output.hasSuffix(".html") { throw ValidationError("-o must end in .html") }
         }
 
         func run() throws {
-            let batchFiles = ["markers.csv", "qc.csv", "populations.csv", "run.json"].map { (batch as NSString).appendingPathComponent($0) }
-            try checkOutputs(files: [output], inputs: batchFiles)
+            guard let study else { throw ExitCode.validationFailure }
+            let folder = FileManager.default.fileExists(atPath: study + "/" + Provenance.fileName) ? study : study + "/outcomes"
             do {
-                let report = try PatientReport(batch: batch, subject: subject)
-                let text = output?.hasSuffix(".html") == true ? report.html() : report.markdown()
-                try FileHandleOutput.emit(Array(text.utf8), to: output)
-            } catch let error as PatientReport.ReportError {
-                printError("flowstudy: \(error)")
+                let inputs = try Provenance.inputs(recordedIn: folder)
+                try checkOutputs(files: [output], inputs: [inputs.clinical, inputs.samples, inputs.markers, inputs.concentrations])
+                let data = try StudyData.load(clinical: inputs.clinical, samples: inputs.samples, markers: inputs.markers, concentrations: inputs.concentrations)
+                guard data.subjects[subject] != nil else {
+                    throw ReportError(inputs.clinical, "no subject '\(subject)' (subjects: \(data.subjectOrder.prefix(20).joined(separator: ", "))\(data.subjectOrder.count > 20 ? ", …" : ""))")
+                }
+                let gallery = try inputs.review.map { try GalleryImages(review: $0) }
+                let report = StudyReport(outcomes: try StudyOutcomes(data), provenance: Provenance(inputs: inputs, flowstudyVersion: FlowStudy.configuration.version),
+                                         gallery: gallery)
+                let page = report.subjectPage(subject, images: report.subjectImages(subject)) { image in
+                    let bytes = (try? InputFile.bytes(image.path)) ?? []
+                    return "data:image/png;base64," + Data(bytes).base64EncodedString()
+                }
+                try FileHandleOutput.emit(Array(page.utf8), to: output)
+            } catch let error as ReportError {
+                printError("flowstudy report: \(error)")
+                throw badInputData
+            } catch let problems as StudyDataProblems {
+                printError(problems.description)
+                throw ExitCode.validationFailure
+            } catch let error as OutcomesError {
+                printError("flowstudy report: \(error)")
                 throw badInputData
             }
         }

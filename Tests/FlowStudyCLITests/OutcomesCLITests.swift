@@ -52,6 +52,34 @@ struct OutcomesCLITests {
         #expect(FileManager.default.fileExists(atPath: folder.path("out/missing_results.csv")))
     }
 
+    @Test("writes the report (index, a page per subject, F1–F6 as SVG) and report patient --study writes one standalone page")
+    func writesTheReport() throws {
+        let folder = try TemporaryDirectory()
+        let out = folder.path("out")
+        let result = run(flowstudy, ["outcomes", "--samples", cohort.appendingPathComponent("samples.csv").path,
+                                     "--clinical", cohort.appendingPathComponent("clinical.csv").path,
+                                     "--flow", try resultFolders(folder).flow, "--elisa", folder.path("elisa"), "--out", out, "--no-png"])
+        try #require(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("report: \(out)/report/index.html (9 subject pages, 7 figures as SVG"))
+        let index = try String(contentsOfFile: out + "/report/index.html", encoding: .utf8)
+        #expect(index.contains("n = 6 pairs; Hodges–Lehmann ratio 0.4031"))
+        for id in ["SSC01", "SSC06", "HD01", "HD03"] { #expect(FileManager.default.fileExists(atPath: out + "/report/subjects/\(id).html"), "\(id)") }
+        for figure in ["F1_primary_CCL18", "F2_soluble_SSc", "F3_markers_SSc", "F4a_soluble_HD_serum", "F4b_markers_HD_serum", "F5_forest_S4", "F6_L_vs_mRSS"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/report/figures/\(figure).svg"), "\(figure)")
+        }
+        // Provenance: the SHA-256 of the clinical sheet, computed here independently of the report.
+        let sha = run("/usr/bin/sha256sum", [cohort.appendingPathComponent("clinical.csv").path]).stdout.prefix(64)
+        #expect(sha.count == 64 && index.contains(String(sha)))
+        let page = run(flowstudy, ["report", "patient", "--study", out, "--subject", "SSC05", "-o", folder.path("SSC05.html")])
+        #expect(page.status == 0, "\(page.stderr)")
+        let html = try String(contentsOfFile: folder.path("SSC05.html"), encoding: .utf8)
+        #expect(html.contains("Subject SSC05") && html.contains("IL-6"))
+        let removed = run(flowstudy, ["report", "patient", "--batch", out, "--subject", "SSC05"])
+        #expect(removed.status == 64 && removed.stderr.contains("--batch was removed"))
+        let unknown = run(flowstudy, ["report", "patient", "--study", out, "--subject", "NOPE"])
+        #expect(unknown.status == 65 && unknown.stderr.contains("no subject 'NOPE'"))
+    }
+
     @Test("a clinical sheet problem exits 64 naming file, line and column; nothing is written")
     func sheetProblem() throws {
         let folder = try TemporaryDirectory()

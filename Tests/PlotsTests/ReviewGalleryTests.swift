@@ -161,7 +161,8 @@ struct ReviewGalleryTests {
         let out = folder.path("gallery")
         _ = try Self.gallery(text, entries).build(in: out)
         for page in ["index.html", "gate_5.html", "sample_0.html"] {
-            let check = try ChromiumCheck.load(URL(fileURLWithPath: out).appendingPathComponent(page))
+            let check = try #require(try ChromiumCheck.load(URL(fileURLWithPath: out).appendingPathComponent(page)))
+            #expect(check.status == 0, "chromium: \(check.stderr.suffix(2000))")
             #expect(check.brokenImages == 0, "\(page): \(check.brokenImages.map(String.init) ?? "no count: the page script did not run")")
             #expect(check.consoleMessages.isEmpty, "\(page): \(check.consoleMessages)")
         }
@@ -170,35 +171,8 @@ struct ReviewGalleryTests {
         let index = try String(contentsOfFile: (out as NSString).appendingPathComponent("index.html"), encoding: .utf8)
         try index.replacingOccurrences(of: "img/", with: "missing/").replacingOccurrences(of: "<body>", with: "<body><script>undefinedFunction();</script>")
             .write(toFile: broken, atomically: false, encoding: .utf8)
-        let bad = try ChromiumCheck.load(URL(fileURLWithPath: broken))
+        let bad = try #require(try ChromiumCheck.load(URL(fileURLWithPath: broken)))
         #expect((bad.brokenImages ?? 0) > 0)
         #expect(bad.consoleMessages.contains { $0.contains("undefinedFunction") })
-    }
-}
-
-/// Loads a page in headless Chromium and reads back what the page script recorded.
-enum ChromiumCheck {
-    static let executable: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
-
-    struct Outcome {
-        /// `data-broken-images` on the body after load; nil when the script never ran.
-        var brokenImages: Int?
-        /// The page's console lines (Chromium logs them as `INFO:CONSOLE`).
-        var consoleMessages: [String]
-    }
-
-    static func load(_ page: URL) throws -> Outcome {
-        let chromium = try #require(executable)
-        let profile = try TemporaryDirectory("chromium-profile")
-        let result = run(chromium, ["--headless=new", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(profile.url.path)",
-                                    "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000", "--dump-dom", page.absoluteString])
-        #expect(result.status == 0, "chromium: \(result.stderr.suffix(2000))")
-        var broken: Int?
-        if let range = result.stdout.range(of: #"data-broken-images="(\d+)""#, options: .regularExpression) {
-            broken = Int(result.stdout[range].filter(\.isNumber))
-        }
-        let console = result.stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") }.map(String.init)
-        return Outcome(brokenImages: broken, consoleMessages: console)
     }
 }

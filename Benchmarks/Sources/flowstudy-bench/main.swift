@@ -320,10 +320,11 @@ do {
     case "elisa" where arguments.count >= 3: try elisa(arguments[1], layout: arguments[2], repeats: repeats)
     case "plot" where arguments.count >= 3: try plot(arguments[1], template: arguments[2], repeats: repeats)
     case "review" where arguments.count >= 3: try review(arguments[1], template: arguments[2])
+    case "outcomes": try outcomesBenchmark(repeats: min(repeats, 5))
     case "batch" where arguments.count >= 3: try batch(arguments[1], template: arguments[2], flowKit: arguments.contains("--flowkit"))
     case "memory" where arguments.count >= 3: try memory(arguments[1], template: arguments[2])
     default:
-        print("usage: flowstudy-bench parse FILE.fcs [--repeat N]\n       flowstudy-bench gate FILE.fcs TEMPLATE.json [--repeat N]\n       flowstudy-bench batch FOLDER TEMPLATE.json [--flowkit]\n       flowstudy-bench elisa PLATE LAYOUT [--repeat N]\n       flowstudy-bench plot FILE.fcs TEMPLATE.json [--repeat N]\n       flowstudy-bench review FOLDER TEMPLATE.json\n       flowstudy-bench memory FILE.fcs TEMPLATE.json")
+        print("usage: flowstudy-bench parse FILE.fcs [--repeat N]\n       flowstudy-bench gate FILE.fcs TEMPLATE.json [--repeat N]\n       flowstudy-bench batch FOLDER TEMPLATE.json [--flowkit]\n       flowstudy-bench elisa PLATE LAYOUT [--repeat N]\n       flowstudy-bench plot FILE.fcs TEMPLATE.json [--repeat N]\n       flowstudy-bench review FOLDER TEMPLATE.json\n       flowstudy-bench memory FILE.fcs TEMPLATE.json\n       flowstudy-bench outcomes")
         exit(64)
     }
 } catch {

@@ -10,6 +10,9 @@ import Statistics
 public struct UnitPairs: Sendable {
     /// The units with both values, in sheet order.
     public var units: [String]
+    /// Whether each side of a pair is (or includes) a value substituted for a censored one (< LLOQ or > ULOQ),
+    /// by position in ``units``: figures draw these as open symbols.
+    public var censored: [(untreated: Bool, treated: Bool)]
     /// Untreated values, by position in ``units``.
     public var untreated: [Double]
     /// Treated values, by position in ``units``.
@@ -27,7 +30,7 @@ public struct UnitPairs: Sendable {
 
     /// The pairs of `readout` among the culture samples of `arm`.
     init(_ readout: Readout, arm: StudyArm, data: StudyData) {
-        units = []; untreated = []; treated = []
+        units = []; untreated = []; treated = []; censored = []
         belowLLOQ = (0, 0); aboveULOQ = (0, 0)
         incompleteUnits = []; excluded = [:]; absent = []
         // unit → serum → condition → [(value, status)]
@@ -50,11 +53,14 @@ public struct UnitPairs: Sendable {
             let sera = values[unit] ?? [:]
             var unitUntreated: [Double] = [], unitTreated: [Double] = []
             var anyValue = false
+            var unitCensored = (untreated: false, treated: false)
             for serum in sera.keys.sorted() {
                 let conditions = sera[serum] ?? [:]
                 anyValue = anyValue || !conditions.isEmpty
                 guard let before = conditions[arm.untreated], let after = conditions[arm.treated],
                       let beforeMedian = Self.median(before.map(\.0)), let afterMedian = Self.median(after.map(\.0)) else { continue }
+                unitCensored.untreated = unitCensored.untreated || before.contains { $0.1 == .belowLLOQ || $0.1 == .aboveULOQ }
+                unitCensored.treated = unitCensored.treated || after.contains { $0.1 == .belowLLOQ || $0.1 == .aboveULOQ }
                 unitUntreated.append(beforeMedian)
                 unitTreated.append(afterMedian)
                 belowLLOQ.untreated += before.filter { $0.1 == .belowLLOQ }.count
@@ -66,6 +72,7 @@ public struct UnitPairs: Sendable {
                 units.append(unit)
                 untreated.append(u)
                 treated.append(t)
+                censored.append(unitCensored)
             } else if anyValue {
                 incompleteUnits.append(unit)
             }

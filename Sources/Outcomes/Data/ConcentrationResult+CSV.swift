@@ -43,9 +43,11 @@ extension ConcentrationResult {
                              allowed: "one selected=true row per sample and analyte (\(sampleID) \(analyte.rawValue): plate \(first.result.plate) on line \(first.result.line) and plate \(plate))")
                 continue
             }
-            let result = ConcentrationResult(sampleID: sampleID, analyte: analyte, plate: plate, status: status,
+            var result = ConcentrationResult(sampleID: sampleID, analyte: analyte, plate: plate, status: status,
                                              flags: sheet.text(row, "flags").split(separator: ";").map(String.init),
                                              valueForStats: value, units: sheet.optionalText(row, "units") ?? "pg/mL", line: sheet.line(row))
+            result.valueText = sheet.optionalText(row, "value_text")
+            result.dilutionFactor = sheet.number(row, "dilution_factor", in: 0...Double.greatestFiniteMagnitude, allowed: "a dilution factor > 0, or empty")
             selected[key] = (result, row)
             order.append(key)
             identities[key] = ResultIdentity(file: path, line: sheet.line(row), sampleID: sampleID,

@@ -36,6 +36,10 @@ public struct ConcentrationResult: Sendable, Equatable {
     public var valueForStats: Double?
     /// The concentration units.
     public var units: String
+    /// The reported text (`21978.5`, `<9.375` for a value below the LLOQ×DF); nil when absent.
+    public var valueText: String?
+    /// The sample's dilution factor; nil when absent.
+    public var dilutionFactor: Double?
     /// The line in `concentrations.csv`.
     public var line: Int
 
@@ -45,6 +49,12 @@ public struct ConcentrationResult: Sendable, Equatable {
         if flags.contains("CURVE_REJECTED") || flags.contains("CURVE_NOT_CONVERGED") { return .curveRejected }
         if status == .notRead || status == .masked || flags.contains("NOT_READ") || valueForStats == nil { return .notRead }
         return nil
+    }
+
+    /// The LLOQ×DF a censored-low result reports in its text (`<9.375` gives 9.375); nil otherwise.
+    public var lowerLimitTimesDilution: Double? {
+        guard status == .belowLLOQ, let text = valueText, text.hasPrefix("<") else { return nil }
+        return Double(text.dropFirst().trimmingCharacters(in: .whitespaces))
     }
 
     /// The value entering the statistics: `value_for_stats` unless excluded.

@@ -10,6 +10,14 @@ public struct MarkerResult: Sendable, Equatable {
     public var percentPositive: Double?
     /// The batch's flags.
     public var flags: [String]
+    /// Events in the gate the marker is read on; nil when absent.
+    public var events: Double?
+    /// The positivity threshold (from the control, or the template's fixed gate); nil when absent.
+    public var threshold: Double?
+    /// The control tube's id, when one set the threshold.
+    public var controlSampleID: String?
+    /// The control tube's MFI; nil when absent.
+    public var controlMFI: Double?
     /// The line in `markers.csv`.
     public var line: Int
 
@@ -41,7 +49,12 @@ public struct MarkerResult: Sendable, Equatable {
             let mfi = sheet.number(row, "mfi", allowed: "a number, or empty/NA when absent")
             let percent = sheet.number(row, "percent_positive", in: 0...100, allowed: "a percentage from 0 to 100, or empty/NA when absent")
             let flags = sheet.text(row, "flags").split(separator: ";").map(String.init)
-            results.append(MarkerResult(sampleID: sampleID, marker: marker, mfi: mfi, percentPositive: percent, flags: flags, line: sheet.line(row)))
+            var result = MarkerResult(sampleID: sampleID, marker: marker, mfi: mfi, percentPositive: percent, flags: flags, line: sheet.line(row))
+            result.events = sheet.number(row, "n_events", in: 0...Double.greatestFiniteMagnitude, allowed: "a count of events ≥ 0, or empty")
+            result.threshold = sheet.number(row, "threshold", allowed: "a number, or empty/NA when absent")
+            result.controlSampleID = sheet.optionalText(row, "control_sample_id")
+            result.controlMFI = sheet.number(row, "control_mfi", allowed: "a number, or empty/NA when absent")
+            results.append(result)
             identities.append(ResultIdentity(file: path, line: sheet.line(row), sampleID: sampleID,
                                              subjectID: sheet.optionalText(row, "subject_id"), condition: sheet.optionalText(row, "condition")))
         }

@@ -32,7 +32,7 @@ extension StudyOutcomes {
     }
 
     /// The methods shared by T1–T5.
-    static let methods = """
+    public static let methods = """
         Wilcoxon signed-rank test on Δ = treated − untreated, two-sided (exact when n < 50 without ties or zero differences, \
         otherwise normal approximation with continuity correction and R's tie correction; zero differences dropped), with Pratt's \
         test as the sensitivity analysis (zeros ranked, then dropped; normal approximation without continuity correction). Effect: \
@@ -45,7 +45,7 @@ extension StudyOutcomes {
         """
 
     /// One readout's counts: substituted values per arm, exclusions, incomplete pairs, absent results.
-    static func footnote(_ outcome: PairedOutcome) -> String {
+    public static func footnote(_ outcome: PairedOutcome) -> String {
         let pairs = outcome.pairs
         var parts = ["n = \(pairs.count) pairs"]
         if case .concentration = outcome.readout {

@@ -1,0 +1,115 @@
+import Crypto
+import Foundation
+import Tables
+
+/// What the report was made from: the FlowStudy version, the gating template's hash, and the SHA-256 of every
+/// input (the sheets, the result files, the batch's and the ELISA's `run.json`, and every file those list with a
+/// hash: FCS files, plates, layouts, runs.csv). Written as `outcomes_run.json`; `flowstudy report patient`
+/// reads it back to find the inputs.
+public struct Provenance: Sendable, Equatable {
+    /// One input file and its hash.
+    public struct Input: Sendable, Codable, Equatable {
+        /// What it is (`clinical.csv`, `batch run.json`, `FCS SSC01_UT`).
+        public var role: String
+        /// Its path, as recorded.
+        public var path: String
+        /// Its SHA-256 (hex); nil when the file could not be read.
+        public var sha256: String?
+    }
+
+    /// The FlowStudy version that made the report.
+    public var flowstudyVersion: String
+    /// Where the inputs are.
+    public var inputs: StudyInputs
+    /// The gating template's SHA-256, from the batch's `run.json`.
+    public var templateSHA256: String?
+    /// The template's path, from the batch's `run.json`.
+    public var templatePath: String?
+    /// The files read by this run, hashed now.
+    public var files: [Input]
+    /// The files upstream runs read, with the hashes their `run.json` recorded.
+    public var upstream: [Input]
+
+    /// The name of the provenance file in an outcomes output folder.
+    public static let fileName = "outcomes_run.json"
+
+    /// Hashes every input now and collects the upstream hashes from the run manifests.
+    public init(inputs: StudyInputs, flowstudyVersion: String) {
+        self.flowstudyVersion = flowstudyVersion
+        self.inputs = inputs
+        var files: [Input] = []
+        func add(_ role: String, _ path: String, optional: Bool = false) {
+            let hash = Self.sha256(of: path)
+            if hash != nil || !optional { files.append(Input(role: role, path: path, sha256: hash)) }
+        }
+        add("clinical.csv", inputs.clinical)
+        add("samples.csv", inputs.samples)
+        add("markers.csv", inputs.markers)
+        add("batch run.json", inputs.flow + "/run.json", optional: true)
+        add("concentrations.csv", inputs.concentrations)
+        add("ELISA curves.json", inputs.elisa + "/curves.json", optional: true)
+        add("ELISA run.json", inputs.elisa + "/run.json", optional: true)
+        if let review = inputs.review { add("review manifest.json", review + "/manifest.json", optional: true) }
+        self.files = files
+        let batchRun = Self.json(inputs.flow + "/run.json")
+        let template = batchRun?["template"] as? [String: Any]
+        templateSHA256 = template?["sha256"] as? String
+        templatePath = template?["path"] as? String
+        upstream = Self.hashed(in: batchRun, prefix: "batch") + Self.hashed(in: Self.json(inputs.elisa + "/run.json"), prefix: "ELISA")
+    }
+
+    /// SHA-256 of a file's bytes (hex), or nil when it cannot be read.
+    public static func sha256(of path: String) -> String? {
+        guard let bytes = try? InputFile.bytes(path) else { return nil }
+        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A JSON object file, or nil.
+    static func json(_ path: String) -> [String: Any]? {
+        guard let bytes = try? InputFile.bytes(path) else { return nil }
+        return (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
+    }
+
+    /// Every object holding a `sha256` in a run manifest, as an input named by its key path and id.
+    static func hashed(in object: Any?, prefix: String) -> [Input] {
+        var found: [Input] = []
+        func walk(_ value: Any?, _ label: String) {
+            if let dictionary = value as? [String: Any] {
+                if let hash = dictionary["sha256"] as? String {
+                    let path = (dictionary["path"] as? String) ?? (dictionary["file"] as? String) ?? ""
+                    let id = (dictionary["sample_id"] as? String) ?? (dictionary["plate"] as? String) ?? ""
+                    found.append(Input(role: ([prefix, label, id].filter { !$0.isEmpty }).joined(separator: " "), path: path, sha256: hash))
+                }
+                for key in dictionary.keys.sorted() where key != "sha256" { walk(dictionary[key], key) }
+            } else if let array = value as? [Any] {
+                for item in array { walk(item, label) }
+            }
+        }
+        walk(object, "")
+        return found
+    }
+
+    /// `outcomes_run.json`.
+    public var json: [UInt8] {
+        func list(_ inputs: [Input]) -> [[String: Any]] {
+            inputs.map { input -> [String: Any] in ["role": input.role, "path": input.path, "sha256": input.sha256.map { $0 as Any } ?? NSNull()] }
+        }
+        var paths: [String: Any] = ["clinical": inputs.clinical, "samples": inputs.samples, "flow": inputs.flow, "elisa": inputs.elisa]
+        if let review = inputs.review { paths["review"] = review }
+        let object: [String: Any] = ["flowstudy_version": flowstudyVersion, "inputs": paths, "files": list(files), "upstream": list(upstream),
+                                     "template": ["path": templatePath.map { $0 as Any } ?? NSNull(), "sha256": templateSHA256.map { $0 as Any } ?? NSNull()] as [String: Any]]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return Array(data) + [0x0A]
+    }
+
+    /// The inputs an outcomes output folder records in `outcomes_run.json`.
+    public static func inputs(recordedIn folder: String) throws -> StudyInputs {
+        let path = folder + "/" + fileName
+        guard let object = json(path), let paths = object["inputs"] as? [String: Any],
+              let clinical = paths["clinical"] as? String, let samples = paths["samples"] as? String,
+              let flow = paths["flow"] as? String, let elisa = paths["elisa"] as? String else {
+            throw ReportError(path, "expected an outcomes run's \(fileName) naming its inputs (clinical, samples, flow, elisa)")
+        }
+        return StudyInputs(clinical: clinical, samples: samples, flow: flow, elisa: elisa, review: paths["review"] as? String)
+    }
+}
