@@ -6,7 +6,29 @@ import ZIPFoundation
 
 /// The cells of an .xlsx workbook, sheet by sheet, as text (numbers in their shortest form): enough to find
 /// a plate grid or a well list, as spreadsheet exports lay them out.
+///
+/// A workbook is untrusted input: every part is inflated under a cap checked while inflating, and the cell grid
+/// has structural limits (``Limits``), so memory stays within a small multiple of the inflated size and a
+/// hostile file gets a typed error naming the file, the part or sheet and the cell instead of a trap or a hang.
 struct Workbook {
+    /// Documented limits (docs/elisa.md). Real plate exports are far below them: the largest bundled worksheet
+    /// inflates to 1.3 MB with 327 rows and 991 columns.
+    enum Limits {
+        /// Inflated bytes of one part (a worksheet, the shared strings, the workbook), checked while inflating.
+        static let partBytes = 32 << 20
+        /// Inflated bytes of all parts read from one file.
+        static let totalBytes = 64 << 20
+        /// Rows of a sheet (Excel's own limit).
+        static let rows = 1_048_576
+        /// Columns of a sheet (Excel's own limit, XFD).
+        static let columns = 16_384
+        /// Entries of the shared-string table.
+        static let sharedStrings = 1_000_000
+        /// Cells of a sheet's grid, counting the empty cells before each row's last used one (the memory the
+        /// grid takes; a lone cell XFD1048576 would otherwise cost 17 billion).
+        static let gridCells = 4_000_000
+    }
+
     struct Sheet {
         var name: String
         /// rows[r][c], 0-based; missing cells are "".
@@ -24,27 +46,39 @@ struct Workbook {
         } catch {
             throw ELISAError(.unrecognisedFormat, file: file, "expected an .xlsx (ZIP) workbook: \(error)")
         }
+        var inflatedTotal = 0
         func entry(_ path: String) throws -> Data? {
             guard let item = archive[path] else { return nil }
+            func tooLarge(_ what: String) -> ELISAError {
+                ELISAError(.limitExceeded, file: file, place: "part \(path)",
+                           "expected \(what) of at most \(Limits.partBytes >> 20) MiB per part and \(Limits.totalBytes >> 20) MiB in all once inflated")
+            }
+            // The declared size may lie; the cap is enforced on the bytes actually inflated.
+            guard item.uncompressedSize <= UInt64(Limits.partBytes) else { throw tooLarge("a declared size") }
             var data = Data()
-            _ = try archive.extract(item) { data.append($0) }
+            _ = try archive.extract(item, skipCRC32: false) { chunk in
+                guard data.count + chunk.count <= Limits.partBytes, inflatedTotal + chunk.count <= Limits.totalBytes else {
+                    throw tooLarge("an inflated size")
+                }
+                inflatedTotal += chunk.count
+                data.append(chunk)
+            }
             return data
         }
         func document(_ path: String) throws -> XMLDocument? {
             guard let data = try entry(path) else { return nil }
             return try XMLDocument(data: data, options: [])
         }
+        /// Descendant elements called `name`, in document order, walked with an explicit stack (no recursion
+        /// over the nesting depth).
         func elements(_ node: XMLNode, _ name: String) -> [XMLElement] {
             var found: [XMLElement] = []
-            func walk(_ n: XMLNode) {
-                for child in n.children ?? [] {
-                    if let e = child as? XMLElement {
-                        if (e.localName ?? e.name) == name { found.append(e) }
-                        walk(e)
-                    }
-                }
+            var stack: [XMLNode] = (node.children ?? []).reversed()
+            while let next = stack.popLast() {
+                guard let e = next as? XMLElement else { continue }
+                if (e.localName ?? e.name) == name { found.append(e) }
+                stack.append(contentsOf: (e.children ?? []).reversed())
             }
-            walk(node)
             return found
         }
         func attribute(_ e: XMLElement, _ name: String) -> String? {
@@ -54,7 +88,12 @@ struct Workbook {
             // Shared strings: each <si> is the concatenation of its <t> texts.
             var strings: [String] = []
             if let shared = try document("xl/sharedStrings.xml") {
-                strings = elements(shared, "si").map { si in elements(si, "t").map { $0.stringValue ?? "" }.joined() }
+                let items = elements(shared, "si")
+                guard items.count <= Limits.sharedStrings else {
+                    throw ELISAError(.limitExceeded, file: file, place: "part xl/sharedStrings.xml",
+                                     "expected at most \(Limits.sharedStrings) shared strings, found \(items.count)")
+                }
+                strings = items.map { si in elements(si, "t").map { $0.stringValue ?? "" }.joined() }
             }
             guard let workbook = try document("xl/workbook.xml") else {
                 throw ELISAError(.unrecognisedFormat, file: file, "expected xl/workbook.xml in the workbook")
@@ -71,18 +110,38 @@ struct Workbook {
                 if target.hasPrefix("/") { target.removeFirst() } else { target = "xl/" + target }
                 guard let xml = try document(target) else { return nil }
                 var rows: [[String]] = []
+                var gridCells = 0
                 for c in elements(xml, "c") {
-                    guard let reference = attribute(c, "r"), let (r, col) = Workbook.position(reference) else { continue }
+                    guard let reference = attribute(c, "r") else { continue }
+                    let place = "sheet \(name), cell \(reference.prefix(20))"
+                    guard let (r, col) = Workbook.position(reference) else {
+                        throw ELISAError(.badValue, file: file, place: place,
+                                         "expected a cell reference A1…XFD1048576 (at most \(Limits.columns) columns and \(Limits.rows) rows)")
+                    }
                     let type = attribute(c, "t")
                     var text: String
                     switch type {
-                    case "s": text = elements(c, "v").first.flatMap { Int($0.stringValue ?? "") }.map { $0 < strings.count ? strings[$0] : "" } ?? ""
+                    case "s":
+                        let index = elements(c, "v").first?.stringValue ?? ""
+                        guard let i = Int(index.trimmingCharacters(in: " ")), strings.indices.contains(i) else {
+                            throw ELISAError(.badValue, file: file, place: place,
+                                             "expected a shared-string index 0…\(strings.count - 1), found '\(index.prefix(20))'")
+                        }
+                        text = strings[i]
                     case "inlineStr": text = elements(c, "t").map { $0.stringValue ?? "" }.joined()
                     default: text = elements(c, "v").first?.stringValue ?? ""
                     }
                     if type == nil || type == "n", let value = Double(text) { text = Workbook.shortest(value) }
-                    while rows.count <= r { rows.append([]) }
-                    while rows[r].count <= col { rows[r].append("") }
+                    // Grow the grid only as far as the cell needs, within the grid limit.
+                    let newRows = max(0, r + 1 - rows.count)
+                    let newCells = newRows + max(0, col + 1 - (r < rows.count ? rows[r].count : 0))
+                    guard gridCells + newCells <= Limits.gridCells else {
+                        throw ELISAError(.limitExceeded, file: file, place: place,
+                                         "expected a sheet grid of at most \(Limits.gridCells) cells (counting the empty cells before each row's last)")
+                    }
+                    gridCells += newCells
+                    if newRows > 0 { rows.append(contentsOf: repeatElement([], count: newRows)) }
+                    if rows[r].count <= col { rows[r].append(contentsOf: repeatElement("", count: col + 1 - rows[r].count)) }
                     rows[r][col] = text
                 }
                 return Sheet(name: name, rows: rows)
@@ -94,14 +153,25 @@ struct Workbook {
         }
     }
 
-    /// `B7` → (row 6, column 1).
+    /// `B7` → (row 6, column 1); nil unless letters then digits name a cell within ``Limits`` (`$` signs of an
+    /// absolute reference are allowed). Linear in the reference's length and overflow-free: parsing stops as
+    /// soon as a limit is passed.
     static func position(_ reference: String) -> (Int, Int)? {
-        var column = 0, digits = ""
-        for character in reference {
-            if let value = character.asciiValue, (65...90).contains(value) { column = column * 26 + Int(value - 64) }
-            else if character.isNumber { digits.append(character) }
+        var column = 0, row = 0, digits = 0
+        for byte in reference.utf8 where byte != UInt8(ascii: "$") {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z") where digits == 0:
+                column = column * 26 + Int(byte - 64)
+                guard column <= Limits.columns else { return nil }
+            case UInt8(ascii: "0")...UInt8(ascii: "9") where column > 0:
+                row = row * 10 + Int(byte - 48)
+                digits += 1
+                guard row <= Limits.rows else { return nil }
+            default:
+                return nil
+            }
         }
-        guard column > 0, let row = Int(digits), row > 0 else { return nil }
+        guard column > 0, row > 0 else { return nil }
         return (row - 1, column - 1)
     }
 
