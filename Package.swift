@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "BatchTests", dependencies: ["Batch", "Gating", "FCS", "Simulation", "TestSupport"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots", "FlowStudyZlib", "FCS", "Gating", "Simulation", "Transforms", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Batch", "Gating", "TestSupport"]),
-        .testTarget(name: "ELISATests", dependencies: ["ELISA", "TestSupport"]),
+        .testTarget(name: "ELISATests", dependencies: ["ELISA", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "FCS", "TestSupport"]),
         .testTarget(name: "FlowStudyCLITests", dependencies: ["flowstudy", "FCS", "TestSupport"]),
     ]

@@ -72,7 +72,8 @@ public enum CurveFitter {
         func consider(_ start: CurveParameters, _ m: CurveModel) {
             let result = levenbergMarquardt(theta: theta(start, m), x: x, y: y, w: weights, model: m)
             let p = parameters(result.theta, m)
-            guard result.sse.isFinite, p.b > 0, p.a < p.d else { return }
+            // A run whose parameters overflowed (c = ∞) is no curve, whatever its SSE.
+            guard result.sse.isFinite, [p.a, p.b, p.c, p.d, p.g].allSatisfy(\.isFinite), p.b > 0, p.a < p.d else { return }
             guard let incumbent = best else { best = result; return }
             if (result.converged && !incumbent.converged) || (result.converged == incumbent.converged && result.sse < incumbent.sse) { best = result }
         }
@@ -85,7 +86,7 @@ public enum CurveFitter {
                 for g in [0.5, 1, 2] { consider(CurveParameters(a: start.a, b: start.b, c: start.c, d: start.d, g: g), .fiveParameter) }
             }
         }
-        guard let best else { throw ELISAError(.fitFailed, file: "", "no start converged to a rising curve (b > 0, a < d)") }
+        guard let best else { throw ELISAError(.fitFailed, file: "", "expected standards that a rising curve fits: no start ended at one with finite parameters, b > 0 and a < d") }
         return diagnostics(theta: best.theta, x: x, y: y, w: weights, model: model, weighting: weighting,
                            converged: best.converged, iterations: best.iterations, stopReason: best.reason)
     }

@@ -18,17 +18,6 @@ struct CurveConvergenceTests {
         #expect(!run.converged)
     }
 
-    @Test("no improving step away from a stationary point is a stall")
-    func noImprovingStep() {
-        // A start far out on the flat part of the curve: b = 60 makes the response a step function, every
-        // derivative but ∂/∂a and ∂/∂d vanishes to rounding, and the gradient test fails where LM stops.
-        let run = CurveFitter.levenbergMarquardt(theta: [0.05, 60, log(1e6), 3], x: Self.x, y: Self.y, w: Self.x.map { _ in 1 }, model: .fourParameter)
-        if run.converged {
-            // If it did get somewhere, it must be the true curve.
-            #expect(run.sse < 1e-20)
-        }
-    }
-
     @Test("a converged fit passes the gradient test at the reported optimum (checked here independently)")
     func convergedMeansStationary() throws {
         let fit = try CurveFitter.fit(x: Self.x, y: Self.y.enumerated().map { $1 + ($0 % 2 == 0 ? 0.01 : -0.01) }, model: .fourParameter, weighting: .none)
