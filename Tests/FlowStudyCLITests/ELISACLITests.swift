@@ -46,8 +46,6 @@ struct ELISACLITests {
 struct ELISACLIHardeningTests {
     static let documented: Set<Int32> = [0, 2, 64, 65, 130]
 
-    @Test("a 1,980-plate workbook without --plate-name: several_plates, a few names, the count; --list shows them all",
-          .enabled(if: SharedData.isAvailable, Comment(rawValue: SharedData.skipMessage)))
     /// `flowstudy elisa EXPORT --layout <plate1_CCL18 layout> --analyte X --out FOLDER/o` for a bundled export.
     static func analyseExport(_ export: String) throws -> (flowstudy: String, path: String, folder: TemporaryDirectory, result: (status: Int32, stdout: String, stderr: String)) {
         let flowstudy = try #require(flowstudyExecutable())
@@ -58,6 +56,8 @@ struct ELISACLIHardeningTests {
         return (flowstudy, path, folder, (result.status, result.stdout, result.stderr))
     }
 
+    @Test("a 1,980-plate workbook without --plate-name: several_plates, a few names, the count; --list shows them all",
+          .enabled(if: SharedData.isAvailable, Comment(rawValue: SharedData.skipMessage)))
     func multiPlate() throws {
         let (flowstudy, kinetic, _, result) = try Self.analyseExport("tecan-icontrol/icontrol_infinite200pro_kinetic.xlsx")
         #expect(result.status == 65)
