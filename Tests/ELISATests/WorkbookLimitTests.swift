@@ -9,7 +9,8 @@ import ZIPFoundation
 @Suite("Workbook limits")
 struct WorkbookLimitTests {
     /// A one-sheet workbook (`Sheet1`) with the given worksheet body (the `<sheetData>` content) and shared strings.
-    static func workbook(rows: String, sharedStrings: [String]? = nil, rawSheet: Data? = nil, compression: CompressionMethod = .none) throws -> Data {
+    static func workbook(rows: String, sharedStrings: [String]? = nil, rawSheet: Data? = nil, rawSharedStrings: Data? = nil,
+                         compression: CompressionMethod = .none) throws -> Data {
         let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
         var parts: [(String, Data)] = [
             ("xl/workbook.xml", Data("<workbook xmlns=\"\(main)\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>".utf8)),
@@ -18,6 +19,8 @@ struct WorkbookLimitTests {
         ]
         if let sharedStrings {
             parts.append(("xl/sharedStrings.xml", Data("<sst xmlns=\"\(main)\">\(sharedStrings.map { "<si><t>\($0)</t></si>" }.joined())</sst>".utf8)))
+        } else if let rawSharedStrings {
+            parts.append(("xl/sharedStrings.xml", rawSharedStrings))
         }
         let archive = try Archive(accessMode: .create)
         for (path, content) in parts {
