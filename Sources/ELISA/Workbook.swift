@@ -40,9 +40,19 @@ struct Workbook {
     var sheets: [Sheet]
 
     init(_ data: Data, file: String) throws {
+        // ZIPFoundation's in-memory archive traps when a corrupt offset seeks past the end of the data
+        // (MemoryFile.readData builds a negative range; found by fuzzing), while a file-backed archive just reads
+        // short and throws. So the workbook is read from a private temporary copy.
         let archive: Archive
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("flowstudy-xlsx-\(UUID().uuidString).xlsx")
+        defer { try? FileManager.default.removeItem(at: copy) }
         do {
-            archive = try Archive(data: data, accessMode: .read)
+            try data.write(to: copy)
+        } catch {
+            throw ELISAError(.unreadableFile, file: file, "expected to stage the workbook in \(copy.deletingLastPathComponent().path): \(error)")
+        }
+        do {
+            archive = try Archive(url: copy, accessMode: .read)
         } catch {
             throw ELISAError(.unrecognisedFormat, file: file, "expected an .xlsx (ZIP) workbook: \(error)")
         }

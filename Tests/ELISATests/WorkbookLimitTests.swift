@@ -100,3 +100,28 @@ struct WorkbookLimitTests {
         #expect(Date().timeIntervalSince(start) < 10)
     }
 }
+
+@Suite("Corrupt ZIP structure")
+struct CorruptZIPTests {
+    @Test("a central-directory or local-header offset past the end of the file is a typed error, not a trap (fuzzing)")
+    func offsetsPastTheEnd() throws {
+        let good = try WorkbookLimitTests.workbook(rows: "<row><c r=\"A1\"><v>1</v></c></row>")
+        let bytes = [UInt8](good)
+        // The end-of-central-directory record: signature PK\u{5}\u{6}, central directory offset at +16.
+        func signature(_ at: Int, _ third: UInt8, _ fourth: UInt8) -> Bool {
+            bytes[at] == 0x50 && bytes[at + 1] == 0x4B && bytes[at + 2] == third && bytes[at + 3] == fourth
+        }
+        let end = try #require((0...(bytes.count - 22)).reversed().first { signature($0, 5, 6) })
+        for offset: UInt32 in [UInt32(bytes.count) + 100, 0xFFFF_FF00] {
+            var patched = bytes
+            withUnsafeBytes(of: offset.littleEndian) { for (i, byte) in $0.enumerated() { patched[end + 16 + i] = byte } }
+            #expect(WorkbookLimitTests.error(Data(patched))?.code == .unrecognisedFormat)
+        }
+        // Each central-directory entry's local-header offset (at +42 of a PK\u{1}\u{2} record) past the end.
+        var patched = bytes
+        for i in 0..<(bytes.count - 46) where signature(i, 1, 2) {
+            withUnsafeBytes(of: UInt32(0x7FFF_0000).littleEndian) { for (k, byte) in $0.enumerated() { patched[i + 42 + k] = byte } }
+        }
+        #expect(WorkbookLimitTests.error(Data(patched)) != nil)
+    }
+}
