@@ -77,6 +77,9 @@ struct Workbook {
         }
         func document(_ path: String) throws -> XMLDocument? {
             guard let data = try entry(path) else { return nil }
+            guard Workbook.startsWithContent(data) else {
+                throw ELISAError(.unrecognisedFormat, file: file, place: "part \(path)", "expected XML, found an empty part or one starting with a NUL")
+            }
             return try XMLDocument(data: data, options: [])
         }
         /// Descendant elements called `name`, in document order, walked with an explicit stack (no recursion
@@ -161,6 +164,16 @@ struct Workbook {
         } catch {
             throw ELISAError(.unrecognisedFormat, file: file, "the workbook could not be read: \(error)")
         }
+    }
+
+    /// Whether XML data has a first character that is not NUL (after a byte-order mark). FoundationXML on Linux
+    /// dereferences a null document when libxml2 finds no content at all (an empty part, or one starting with
+    /// NUL): a segmentation fault found by fuzzing, so such parts never reach it.
+    static func startsWithContent(_ data: Data) -> Bool {
+        let bytes = [UInt8](data.prefix(4))
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return bytes.count > 3 && bytes[3] != 0 }
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return bytes.count > 3 && (bytes[2] != 0 || bytes[3] != 0) }
+        return bytes.first.map { $0 != 0 } ?? false
     }
 
     /// `B7` → (row 6, column 1); nil unless letters then digits name a cell within ``Limits`` (`$` signs of an
