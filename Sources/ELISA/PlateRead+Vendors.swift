@@ -78,6 +78,11 @@ extension PlateRead {
             // Tecan Magellan: a list keyed by well name, one column per label.
             if let wellColumn = header.firstIndex(of: "Well positions") {
                 let valueColumns = header.indices.filter { $0 != wellColumn && (header[$0].hasPrefix("Label") || header[$0] == "Raw data") }
+                // Labels × rows is the work below: keep it within the grid limit, so that time stays linear.
+                guard valueColumns.count * sheet.rows.count <= Workbook.Limits.gridCells else {
+                    throw ELISAError(.limitExceeded, file: file, place: "sheet \(sheet.name)",
+                                     "expected at most \(Workbook.Limits.gridCells) label cells, found \(valueColumns.count) labels × \(sheet.rows.count) rows")
+                }
                 let nanometres = sheet.rows.compactMap { row in row.first.flatMap { nanometresAfter("Measurement wavelength:", in: $0) } }
                 var labels: [Label] = []
                 for (k, column) in valueColumns.enumerated() {
@@ -112,7 +117,8 @@ extension PlateRead {
                         var w = r + 1
                         while w < sheet.rows.count, !sheet.cell(w, 0).isEmpty {
                             if let well = Well.normalise(sheet.cell(w, 0)) {
-                                for k in 0..<cycles { byCycle[k][well] = sheet.cell(w, k + 1) }
+                                // Only the cycles this row holds (a cycle past its last cell lacks the well): linear time.
+                                for k in 0..<min(cycles, max(sheet.rows[w].count - 1, 0)) { byCycle[k][well] = sheet.cell(w, k + 1) }
                             }
                             w += 1
                         }
@@ -143,7 +149,7 @@ extension PlateRead {
                 var wells: [String: String] = [:]
                 var r = corner + 1
                 while r < sheet.rows.count, sheet.cell(r, 0).count == 1, let row = sheet.cell(r, 0).first, ("A"..."P").contains(row) {
-                    for column in 1..<max(sheet.rows[corner].count, 1) {
+                    for column in 1..<max(min(sheet.rows[corner].count, sheet.rows[r].count), 1) {
                         // Columns are written as floats (1.0 … 12.0).
                         guard let number = Double(sheet.cell(corner, column)), number == number.rounded(), (1...24).contains(number),
                               let well = Well.normalise("\(row)\(Int(number))") else { continue }
@@ -290,14 +296,15 @@ extension PlateRead {
             }.filter { !$0.trimmingCharacters(in: " ").isEmpty }
             let count = reduced ? 1 : nanometres.count
             if format == "TimeFormat" {
-                let wells = cells(header).dropFirst(2).map { $0.trimmingCharacters(in: " ") }
+                let wells = cells(header).dropFirst(2).map { Well.normalise($0) }
                 guard dataLines.count >= count else {
                     throw ELISAError(.unrecognisedFormat, file: file, place: "line \(index + 1)", "expected \(count) line(s) of values, found \(dataLines.count)")
                 }
                 for k in 0..<count {
                     let values = cells(dataLines[k])
-                    for (j, well) in wells.enumerated() where 2 + j < values.count {
-                        if let name = Well.normalise(well) { byWavelength[nanometres[k], default: [:]][name] = values[2 + j] }
+                    // Only as far as both the header and this line go: linear in the input.
+                    for j in 0..<max(min(wells.count, values.count - 2), 0) {
+                        if let name = wells[j] { byWavelength[nanometres[k], default: [:]][name] = values[2 + j] }
                     }
                 }
             } else {
@@ -306,7 +313,7 @@ extension PlateRead {
                 }
                 for r in 0..<rowCount {
                     let values = cells(dataLines[r])
-                    for k in 0..<count {
+                    for k in 0..<min(count, values.count / (columnCount + 1) + 1) {
                         for column in 1...columnCount {
                             let position = 1 + k * (columnCount + 1) + column
                             if position < values.count { byWavelength[nanometres[k], default: [:]]["\(rows[r])\(column)"] = values[position] }

@@ -94,12 +94,14 @@ struct VendorExportTests {
           .enabled(if: SharedData.isAvailable, Comment(rawValue: SharedData.skipMessage)))
     func iControl() throws {
         let plates = try Self.plates("tecan-icontrol/icontrol_infinite200pro_kinetic.xlsx")
-        // Two labels of 990 cycles each (counted in the workbook with openpyxl): absorbance at 600 nm, and
-        // fluorescence (excitation 481, emission 507 nm), which is not a reference read and stays apart.
-        #expect(plates.count == 1980)
-        #expect(plates.prefix(990).allSatisfy { $0.wavelengths.measurement == 600 && $0.wavelengths.reference == nil })
-        #expect(plates.suffix(990).allSatisfy { $0.wavelengths.measurement == 507 && $0.wavelengths.reference == nil })
-        #expect(plates[0].label == "OD 600 nm, cycle 1" && plates[990].label == "Fluorescence 507 nm, cycle 1")
+        // Two labels of 990 planned cycles, of which the run recorded 131 (the well rows end at column EB, 1 + 131
+        // cells, read from the sheet XML with Python; the file's warnings list cycles up to 131): absorbance at
+        // 600 nm, and fluorescence (excitation 481, emission 507 nm), which is not a reference read and stays apart.
+        // Cycles without a single value are no plates.
+        #expect(plates.count == 262)
+        #expect(plates.prefix(131).allSatisfy { $0.wavelengths.measurement == 600 && $0.wavelengths.reference == nil && $0.wells.count == 96 })
+        #expect(plates.suffix(131).allSatisfy { $0.wavelengths.measurement == 507 && $0.wavelengths.reference == nil && $0.wells.count == 96 })
+        #expect(plates[0].label == "OD 600 nm, cycle 1" && plates[131].label == "Fluorescence 507 nm, cycle 1")
         let first = try #require(plates.first { $0.wells["A1"]?.measurement == 25382 })
         #expect(first.wells["H12"]?.measurement == 27193 && first.wells["A2"]?.measurement == 24916)
         #expect(plates.contains { $0.wells["A1"]?.measurement == 29682 && $0.wells["H12"]?.measurement == 30708 })
