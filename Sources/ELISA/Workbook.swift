@@ -4,6 +4,49 @@ import FoundationXML
 #endif
 import ZIPFoundation
 
+/// An XMLParser delegate that hands each element's start (local name, attributes by local name) and end (local
+/// name, the text directly inside it) to closures; the first error a closure throws stops the parse.
+final class PartReader: NSObject, XMLParserDelegate {
+    private let start: (String, [String: String]) throws -> Void
+    private let end: (String, String) throws -> Void
+    private var text = ""
+    /// The error that stopped the parse.
+    private(set) var failure: Error?
+
+    init(start: @escaping (String, [String: String]) throws -> Void, end: @escaping (String, String) throws -> Void) {
+        self.start = start
+        self.end = end
+    }
+
+    private static func local(_ name: String) -> String {
+        name.split(separator: ":", omittingEmptySubsequences: false).last.map(String.init) ?? name
+    }
+
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        text = ""
+        var local: [String: String] = [:]
+        for (key, value) in attributes { local[Self.local(key)] = value }
+        run(parser) { try start(Self.local(elementName), local) }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        let inside = text
+        text = ""
+        run(parser) { try end(Self.local(elementName), inside) }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+    private func run(_ parser: XMLParser, _ body: () throws -> Void) {
+        guard failure == nil else { return }
+        do { try body() } catch {
+            failure = error
+            parser.abortParsing()
+        }
+    }
+}
+
 /// The cells of an .xlsx workbook, sheet by sheet, as text (numbers in their shortest form): enough to find
 /// a plate grid or a well list, as spreadsheet exports lay them out.
 ///
@@ -66,85 +109,105 @@ struct Workbook {
             // The declared size may lie; the cap is enforced on the bytes actually inflated.
             guard item.uncompressedSize <= UInt64(Limits.partBytes) else { throw tooLarge("a declared size") }
             var data = Data()
-            _ = try archive.extract(item, skipCRC32: false) { chunk in
-                guard data.count + chunk.count <= Limits.partBytes, inflatedTotal + chunk.count <= Limits.totalBytes else {
-                    throw tooLarge("an inflated size")
+            do {
+                _ = try archive.extract(item, skipCRC32: false) { chunk in
+                    guard data.count + chunk.count <= Limits.partBytes, inflatedTotal + chunk.count <= Limits.totalBytes else {
+                        throw tooLarge("an inflated size")
+                    }
+                    inflatedTotal += chunk.count
+                    data.append(chunk)
                 }
-                inflatedTotal += chunk.count
-                data.append(chunk)
+            } catch let error as ELISAError {
+                throw error
+            } catch {
+                throw ELISAError(.unrecognisedFormat, file: file, place: "part \(path)", "expected a part that inflates with its checksum: \(error)")
             }
             return data
         }
-        func document(_ path: String) throws -> XMLDocument? {
-            guard let data = try entry(path) else { return nil }
+        /// Streams a part through `XMLParser` (FoundationXML's XMLDocument leaks its node wrappers on Linux, a few
+        /// MB per worksheet, and holds the whole tree): `start` sees each element with its attributes, `end` each
+        /// element with the text directly inside it. Names are local (prefixes dropped). False when the part is absent.
+        func stream(_ path: String, start: @escaping (String, [String: String]) throws -> Void = { _, _ in },
+                    end: @escaping (String, String) throws -> Void = { _, _ in }) throws -> Bool {
+            guard let data = try entry(path) else { return false }
             guard Workbook.startsWithContent(data) else {
                 throw ELISAError(.unrecognisedFormat, file: file, place: "part \(path)", "expected XML, found an empty part or one starting with a NUL")
             }
-            return try XMLDocument(data: data, options: [])
-        }
-        /// Descendant elements called `name`, in document order, walked with an explicit stack (no recursion
-        /// over the nesting depth).
-        func elements(_ node: XMLNode, _ name: String) -> [XMLElement] {
-            var found: [XMLElement] = []
-            var stack: [XMLNode] = (node.children ?? []).reversed()
-            while let next = stack.popLast() {
-                guard let e = next as? XMLElement else { continue }
-                if (e.localName ?? e.name) == name { found.append(e) }
-                stack.append(contentsOf: (e.children ?? []).reversed())
+            let reader = PartReader(start: start, end: end)
+            let parser = XMLParser(data: data)
+            parser.delegate = reader
+            let parsed = parser.parse()
+            if let failure = reader.failure { throw failure }
+            guard parsed else {
+                throw ELISAError(.unrecognisedFormat, file: file, place: "part \(path), line \(parser.lineNumber)",
+                                 "expected well-formed XML: \(parser.parserError.map { "\($0)" } ?? "parse error")")
             }
-            return found
+            return true
         }
-        func attribute(_ e: XMLElement, _ name: String) -> String? {
-            e.attributes?.first { ($0.localName ?? $0.name) == name || $0.name == name }?.stringValue
-        }
-        do {
-            // Shared strings: each <si> is the concatenation of its <t> texts.
-            var strings: [String] = []
-            if let shared = try document("xl/sharedStrings.xml") {
-                let items = elements(shared, "si")
-                guard items.count <= Limits.sharedStrings else {
+        // Shared strings: each <si> is the concatenation of its <t> texts.
+        var strings: [String] = []
+        var item: String?
+        _ = try stream("xl/sharedStrings.xml", start: { name, _ in
+            if name == "si" { item = "" }
+        }, end: { name, text in
+            if name == "t", item != nil { item? += text }
+            if name == "si", let done = item {
+                guard strings.count < Limits.sharedStrings else {
                     throw ELISAError(.limitExceeded, file: file, place: "part xl/sharedStrings.xml",
-                                     "expected at most \(Limits.sharedStrings) shared strings, found \(items.count)")
+                                     "expected at most \(Limits.sharedStrings) shared strings")
                 }
-                strings = items.map { si in elements(si, "t").map { $0.stringValue ?? "" }.joined() }
+                strings.append(done)
+                item = nil
             }
-            guard let workbook = try document("xl/workbook.xml") else {
-                throw ELISAError(.unrecognisedFormat, file: file, "expected xl/workbook.xml in the workbook")
-            }
-            var targets: [String: String] = [:]
-            if let rels = try document("xl/_rels/workbook.xml.rels") {
-                for rel in elements(rels, "Relationship") {
-                    if let id = attribute(rel, "Id"), let target = attribute(rel, "Target") { targets[id] = target }
+        })
+        var declared: [(name: String, id: String?)] = []
+        guard try stream("xl/workbook.xml", start: { name, attributes in
+            if name == "sheet" { declared.append((attributes["name"] ?? "Sheet\(declared.count + 1)", attributes["id"])) }
+        }) else {
+            throw ELISAError(.unrecognisedFormat, file: file, "expected xl/workbook.xml in the workbook")
+        }
+        var targets: [String: String] = [:]
+        _ = try stream("xl/_rels/workbook.xml.rels", start: { name, attributes in
+            if name == "Relationship", let id = attributes["Id"], let target = attributes["Target"] { targets[id] = target }
+        })
+        sheets = []
+        for (index, sheet) in declared.enumerated() {
+            var target = sheet.id.flatMap { targets[$0] } ?? "worksheets/sheet\(index + 1).xml"
+            if target.hasPrefix("/") { target.removeFirst() } else { target = "xl/" + target }
+            var rows: [[String]] = []
+            var gridCells = 0
+            var cell: (reference: String, type: String?)?
+            var value = "", inline = ""
+            let found = try stream(target, start: { name, attributes in
+                if name == "c" {
+                    cell = attributes["r"].map { ($0, attributes["t"]) }
+                    value = ""
+                    inline = ""
                 }
-            }
-            sheets = try elements(workbook, "sheet").enumerated().compactMap { index, sheet in
-                let name = attribute(sheet, "name") ?? "Sheet\(index + 1)"
-                var target = attribute(sheet, "id").flatMap { targets[$0] } ?? "worksheets/sheet\(index + 1).xml"
-                if target.hasPrefix("/") { target.removeFirst() } else { target = "xl/" + target }
-                guard let xml = try document(target) else { return nil }
-                var rows: [[String]] = []
-                var gridCells = 0
-                for c in elements(xml, "c") {
-                    guard let reference = attribute(c, "r") else { continue }
-                    let place = "sheet \(name), cell \(reference.prefix(20))"
+            }, end: { name, text in
+                switch name {
+                case "v": value = text
+                case "t": inline += text
+                case "c":
+                    guard let (reference, type) = cell else { return }
+                    cell = nil
+                    let place = "sheet \(sheet.name), cell \(reference.prefix(20))"
                     guard let (r, col) = Workbook.position(reference) else {
                         throw ELISAError(.badValue, file: file, place: place,
                                          "expected a cell reference A1…XFD1048576 (at most \(Limits.columns) columns and \(Limits.rows) rows)")
                     }
-                    let type = attribute(c, "t")
                     var text: String
                     switch type {
                     case "s":
-                        let index = elements(c, "v").first?.stringValue ?? ""
-                        guard let i = Int(index.trimmingCharacters(in: " ")), strings.indices.contains(i) else {
+                        guard let i = Int(value.trimmingCharacters(in: " ")), strings.indices.contains(i) else {
                             throw ELISAError(.badValue, file: file, place: place,
-                                             "expected a shared-string index 0…\(strings.count - 1), found '\(index.prefix(20))'")
+                                             "expected a shared-string index 0…\(strings.count - 1), found '\(value.prefix(20))'")
                         }
                         text = strings[i]
-                    case "inlineStr": text = elements(c, "t").map { $0.stringValue ?? "" }.joined()
-                    default: text = elements(c, "v").first?.stringValue ?? ""
+                    case "inlineStr": text = inline
+                    default: text = value
                     }
-                    if type == nil || type == "n", let value = Double(text) { text = Workbook.shortest(value) }
+                    if type == nil || type == "n", let number = Double(text) { text = Workbook.shortest(number) }
                     // Grow the grid only as far as the cell needs, within the grid limit.
                     let newRows = max(0, r + 1 - rows.count)
                     let newCells = newRows + max(0, col + 1 - (r < rows.count ? rows[r].count : 0))
@@ -156,19 +219,16 @@ struct Workbook {
                     if newRows > 0 { rows.append(contentsOf: repeatElement([], count: newRows)) }
                     if rows[r].count <= col { rows[r].append(contentsOf: repeatElement("", count: col + 1 - rows[r].count)) }
                     rows[r][col] = text
+                default: break
                 }
-                return Sheet(name: name, rows: rows)
-            }
-        } catch let error as ELISAError {
-            throw error
-        } catch {
-            throw ELISAError(.unrecognisedFormat, file: file, "the workbook could not be read: \(error)")
+            })
+            if found { sheets.append(Sheet(name: sheet.name, rows: rows)) }
         }
     }
 
-    /// Whether XML data has a first character that is not NUL (after a byte-order mark). FoundationXML on Linux
-    /// dereferences a null document when libxml2 finds no content at all (an empty part, or one starting with
-    /// NUL): a segmentation fault found by fuzzing, so such parts never reach it.
+    /// Whether XML data has a first character that is not NUL (after a byte-order mark). FoundationXML's
+    /// XMLDocument segfaulted on such parts (an empty part, or one starting with NUL; found by fuzzing); the
+    /// streaming reader copes, and this check keeps the error clear.
     static func startsWithContent(_ data: Data) -> Bool {
         let bytes = [UInt8](data.prefix(4))
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return bytes.count > 3 && bytes[3] != 0 }
