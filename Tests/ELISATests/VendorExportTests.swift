@@ -33,6 +33,11 @@ struct VendorExportTests {
         let flagged = plate.wells.values.compactMap(\.text)
         #expect(!flagged.isEmpty)
         #expect(Set(flagged).isSubset(of: ["OVRFLW", "MISSED", "?????", "Range?", "*"]), "\(Set(flagged))")
+        // 8 OVRFLW cells (reader overflow) and 5 MISSED (not read), counted in the file with grep.
+        #expect(plate.wells.values.filter { $0.status == .overflow }.count == 8)
+        #expect(plate.wells.values.filter { $0.status == .overflow }.allSatisfy { $0.text == "OVRFLW" })
+        #expect(plate.wells.values.filter { $0.status == .notRead }.count == 5)
+        #expect(plate.wells.values.filter { $0.status == .notRead }.allSatisfy { $0.text == "MISSED" })
     }
 
     @Test("BMG MARS: 450 nm grid")
