@@ -13,15 +13,18 @@
 # executions is kept in .build/fuzz-elisa/TARGET/executions.
 set -euo pipefail
 
+# The whole script is one function, read before it runs: editing this file while a run is going doesn't change it.
+main() {
+
 if [ $# -lt 2 ]; then
     echo "usage: $0 PlateText|PlateXLSX|Layout SECONDS [libFuzzer options...]" >&2
-    exit 64
+    return 64
 fi
 target=$1; seconds=$2; shift 2
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${FLOWSTUDY_SHARED:-$root/../shared}
 [ -d "$root/Fuzz/$target" ] || { echo "unknown target '$target' (folders of Fuzz/: $(ls "$root/Fuzz" | grep -v Common | tr '\n' ' '))" >&2; exit 64; }
-[ -d "$shared/elisa" ] || { echo "$shared/elisa is absent: no seed corpus" >&2; exit 65; }
+[ -d "$shared/elisa" ] || { echo "$shared/elisa is absent: no seed corpus" >&2; return 65; }
 
 work=$root/.build/fuzz-elisa
 zip=$root/.build/checkouts/ZIPFoundation/Sources
@@ -29,7 +32,7 @@ mkdir -p "$work/zip" "$work/$target/corpus" "$work/$target/seeds" "$work/$target
 
 # ZIPFoundation as a static library with coverage (once).
 if [ ! -f "$work/zip/libZIPFoundation.a" ]; then
-    [ -d "$zip/ZIPFoundation" ] || { echo "run 'swift build' first: ZIPFoundation's checkout is missing" >&2; exit 65; }
+    [ -d "$zip/ZIPFoundation" ] || { echo "run 'swift build' first: ZIPFoundation's checkout is missing" >&2; return 65; }
     (cd "$work/zip" && swiftc -sanitize=fuzzer,address -parse-as-library -module-name ZIPFoundation \
         -I "$zip/CZLib" -Xcc -D_GNU_SOURCE=1 -emit-module -emit-library -static -o libZIPFoundation.a \
         "$zip"/ZIPFoundation/*.swift)
@@ -45,7 +48,7 @@ if [ ! -f "$binary" ] || [ -n "$(find "${sources[@]}" -newer "$binary" 2>/dev/nu
     swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name ELISA -g \
         -I "$work/zip" -I "$zip/CZLib" -L "$work/zip" -lZIPFoundation -lz \
         "$snapshot"/*.swift -o "$binary" 2>&1 | grep -v "Cannot export local symbol" || true
-    [ -f "$binary" ] && [ -z "$(find "$snapshot" -newer "$binary")" ] || { echo "the harness did not build" >&2; exit 65; }
+    [ -f "$binary" ] && [ -z "$(find "$snapshot" -newer "$binary")" ] || { echo "the harness did not build" >&2; return 65; }
 fi
 
 # Seeds from ../shared/elisa, read at run time.
@@ -84,8 +87,11 @@ set +e
     -timeout=10 -print_final_stats=1 -artifact_prefix="$work/$target/artifacts/" ${extra[@]+"${extra[@]}"} "$@" 2>&1 | tee "$log" | grep -v '^#[0-9]' | tail -40
 status=${PIPESTATUS[0]}
 set -e
-runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
+runs=$(grep -a -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
 total=$(( $(cat "$work/$target/executions" 2>/dev/null || echo 0) + ${runs:-0} ))
 echo "$total" > "$work/$target/executions"
 echo "$target: $runs executions this run, $total in total; libFuzzer exit $status"
-exit "$status"
+return "$status"
+}
+
+main "$@"
