@@ -83,7 +83,7 @@ extra=()
 
 log=$work/$target/last-run.log
 set +e
-"$binary" "$work/$target/corpus" "$seeds" -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 \
+LSAN_OPTIONS="suppressions=$root/Fuzz/lsan-suppressions.txt${LSAN_OPTIONS:+:$LSAN_OPTIONS}" "$binary" "$work/$target/corpus" "$seeds" -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 \
     -timeout=10 -print_final_stats=1 -artifact_prefix="$work/$target/artifacts/" ${extra[@]+"${extra[@]}"} "$@" 2>&1 | tee "$log" | grep -v '^#[0-9]' | tail -40
 status=${PIPESTATUS[0]}
 set -e

@@ -133,6 +133,12 @@ struct Workbook {
             guard Workbook.startsWithContent(data) else {
                 throw ELISAError(.unrecognisedFormat, file: file, place: "part \(path)", "expected XML, found an empty part or one starting with a NUL")
             }
+            // FoundationXML's XMLParser traps on a name that is not valid UTF-8 (`<\u{FF}ra>`; found by fuzzing), so
+            // a part must be valid UTF-8, as Excel and the readers' software write them (or UTF-16 with its mark).
+            let utf16 = data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF])
+            guard utf16 || String(validating: data, as: UTF8.self) != nil else {
+                throw ELISAError(.unrecognisedFormat, file: file, place: "part \(path)", "expected XML in UTF-8, found bytes that are not UTF-8")
+            }
             let reader = PartReader(start: start, end: end)
             let parser = XMLParser(data: data)
             parser.delegate = reader
