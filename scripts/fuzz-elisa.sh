@@ -5,8 +5,8 @@
 #
 # TARGET is a folder of Fuzz/: PlateText (long CSV, Gen5, MARS and SoftMax Pro text), PlateXLSX (Magellan,
 # i-control and SkanIt workbooks, and the workbook reader), Layout (the layout CSV). The harness is compiled
-# into the ELISA module with `swiftc -sanitize=fuzzer,address` (with ZIPFoundation from the package checkout,
-# which `swift build` fetches), the corpus is seeded at run time from ../shared/elisa (never copied into the
+# into the ELISA module with `swiftc -sanitize=fuzzer,address` (with the system zlib, and ZIPFoundation from the
+# package checkout, which `swift build` fetches, for the harness that builds workbooks), the corpus is seeded at run time from ../shared/elisa (never copied into the
 # repository) and kept in .build/fuzz-elisa/TARGET/corpus so that later runs carry on from it. Limits: 2 GB RSS
 # and 2 GB per allocation, 10 s per input, inputs up to 64 kB (FUZZ_MAX_LEN), for speed. Findings land in
 # .build/fuzz-elisa/TARGET/artifacts; each one fixed
@@ -47,7 +47,7 @@ if [ ! -f "$binary" ] || [ -n "$(find "${sources[@]}" -newer "$binary" 2>/dev/nu
     rm -rf "$snapshot" && mkdir -p "$snapshot"
     cp "${sources[@]}" "$snapshot"/
     swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name ELISA -g \
-        -I "$work/zip" -I "$zip/CZLib" -L "$work/zip" -lZIPFoundation -lz \
+        -I "$work/zip" -I "$zip/CZLib" -I "$root/Sources/FlowStudyZlib" -L "$work/zip" -lZIPFoundation -lz \
         "$snapshot"/*.swift -o "$binary" 2>&1 | grep -v "Cannot export local symbol" || true
     [ -f "$binary" ] && [ -z "$(find "$snapshot" -newer "$binary")" ] || { echo "the harness did not build" >&2; return 65; }
 fi

@@ -124,4 +124,25 @@ struct CorruptZIPTests {
         }
         #expect(WorkbookLimitTests.error(Data(patched)) != nil)
     }
+
+    @Test("a deflate stream that does not end within its compressed bytes is an error, not an endless loop (fuzzing)")
+    func unterminatedDeflate() throws {
+        let good = try WorkbookLimitTests.workbook(rows: String(repeating: "<row><c r=\"A1\"><v>1</v></c></row>", count: 50), compression: .deflate)
+        var bytes = [UInt8](good)
+        func u16(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
+        func u32(_ at: Int) -> Int { u16(at) | u16(at + 2) << 16 }
+        let name = Array("xl/worksheets/sheet1.xml".utf8)
+        // The worksheet's central-directory record gives its compressed size and local header.
+        let record = try #require((0..<(bytes.count - 46 - name.count)).first {
+            u32($0) == 0x0201_4B50 && Array(bytes[($0 + 46)..<($0 + 46 + name.count)]) == name
+        })
+        let size = u32(record + 20), header = u32(record + 42)
+        let start = header + 30 + u16(header + 26) + u16(header + 28)
+        // Empty stored blocks that are never the last one: a valid deflate prefix that never ends.
+        for i in 0..<size { bytes[start + i] = [0x00, 0x00, 0x00, 0xFF, 0xFF][i % 5] }
+        let began = Date()
+        let error = WorkbookLimitTests.error(Data(bytes))
+        #expect(error?.code == .unrecognisedFormat && error?.place == "part xl/worksheets/sheet1.xml", "\(String(describing: error))")
+        #expect(Date().timeIntervalSince(began) < 5)
+    }
 }
