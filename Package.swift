@@ -28,7 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // SHA-256 of every input for run.json (BoringSSL's hardware-accelerated hash on Linux).
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        // .xlsx plate exports are ZIP archives of XML.
+        // Test and fuzzing fixtures: .xlsx workbooks built in memory (ELISA reads them with the system zlib).
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
@@ -48,7 +48,8 @@ let package = Package(
         .target(name: "Plots", dependencies: ["FlowStudyZlib", "FCS", "Gating", "Transforms", "Tables", .product(name: "Crypto", package: "swift-crypto")]),
         // The study report: figures of the outcomes, index.html, a page per subject, provenance (above Outcomes and Plots).
         .target(name: "Reports", dependencies: ["Outcomes", "Plots", "Statistics", "Tables", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "ELISA", dependencies: ["Tables", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        // .xlsx parts are read with the system zlib (ZipArchive); ZIPFoundation only writes workbooks (PlateExport).
+        .target(name: "ELISA", dependencies: ["Tables", "FlowStudyZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Simulation", dependencies: ["FCS"]),
         // R-exact tests and the special functions behind them; no dependencies, so any stage may use it.
         .target(name: "Statistics"),

@@ -38,10 +38,13 @@ public struct CurveFit: Sendable {
     public var degreesOfFreedom: Int
     /// sqrt(weighted SSE / df).
     public var residualSD: Double
-    /// Whether the stopping rule was met within 2,000 iterations.
+    /// Whether the fit converged: it stopped (a negligible step, or no step reducing the SSE) at a point that
+    /// passes the gradient test, within 2,000 iterations. A stall is not convergence.
     public var converged: Bool
     /// Iterations used by the best start.
     public var iterations: Int
+    /// Why the best start stopped (`step and gradient tests met`, `stalled: …`).
+    public var stopReason: String
 }
 
 /// Levenberg–Marquardt on θ = (a, b, ln c, d[, ln g]) (so c and g stay positive), with an analytic Jacobian,
@@ -49,6 +52,10 @@ public struct CurveFit: Sendable {
 public enum CurveFitter {
     /// Fits `y = f(x)` to the points with the given weights (`1/y²` uses the observed level means).
     public static func fit(x: [Double], y: [Double], model: CurveModel, weighting: Weighting) throws -> CurveFit {
+        // Non-finite numbers never enter a fit (the readers already leave them out as not read).
+        if let i = x.indices.first(where: { !x[$0].isFinite || !y[$0].isFinite }) {
+            throw ELISAError(.fitFailed, file: "", "point \(i + 1) of the fit is not finite (x \(x[i]), y \(y[i]))")
+        }
         let weights: [Double]
         switch weighting {
         case .none: weights = y.map { _ in 1 }
@@ -59,12 +66,16 @@ public enum CurveFitter {
             weights = y.map { weighting == .inverseY ? 1 / $0 : 1 / ($0 * $0) }
         }
         let starts = startingPoints(x: x, y: y)
-        var best: (theta: [Double], sse: Double, converged: Bool, iterations: Int)?
+        // The lowest SSE among converged starts; a start that stalled wins only when none converged, and is
+        // then reported as not converged.
+        var best: Run?
         func consider(_ start: CurveParameters, _ m: CurveModel) {
             let result = levenbergMarquardt(theta: theta(start, m), x: x, y: y, w: weights, model: m)
             let p = parameters(result.theta, m)
-            guard result.sse.isFinite, p.b > 0, p.a < p.d else { return }
-            if best == nil || result.sse < best!.sse { best = (result.theta, result.sse, result.converged, result.iterations) }
+            // A run whose parameters overflowed (c = ∞) is no curve, whatever its SSE.
+            guard result.sse.isFinite, [p.a, p.b, p.c, p.d, p.g].allSatisfy(\.isFinite), p.b > 0, p.a < p.d else { return }
+            guard let incumbent = best else { best = result; return }
+            if (result.converged && !incumbent.converged) || (result.converged == incumbent.converged && result.sse < incumbent.sse) { best = result }
         }
         for start in starts { consider(start, .fourParameter) }
         if model == .fiveParameter {
@@ -75,9 +86,9 @@ public enum CurveFitter {
                 for g in [0.5, 1, 2] { consider(CurveParameters(a: start.a, b: start.b, c: start.c, d: start.d, g: g), .fiveParameter) }
             }
         }
-        guard let best else { throw ELISAError(.fitFailed, file: "", "no start converged to a rising curve (b > 0, a < d)") }
+        guard let best else { throw ELISAError(.fitFailed, file: "", "expected standards that a rising curve fits: no start ended at one with finite parameters, b > 0 and a < d") }
         return diagnostics(theta: best.theta, x: x, y: y, w: weights, model: model, weighting: weighting,
-                           converged: best.converged, iterations: best.iterations)
+                           converged: best.converged, iterations: best.iterations, stopReason: best.reason)
     }
 
     /// The self-starter and the grid b₀·{0.5, 1, 2} × c₀·{0.3, 1, 3}.
@@ -139,20 +150,41 @@ public enum CurveFitter {
         return g
     }
 
-    /// Marquardt's damped Gauss–Newton with diagonal scaling; stops when SSE and θ change by < 1e−12
-    /// relative, or after 2,000 iterations. Small fixed-size arithmetic: no allocation per iteration.
-    static func levenbergMarquardt(theta start: [Double], x: [Double], y: [Double], w: [Double], model: CurveModel)
-        -> (theta: [Double], sse: Double, converged: Bool, iterations: Int) {
+    /// How a Levenberg–Marquardt run ended.
+    struct Run {
+        var theta: [Double]
+        var sse: Double
+        /// True only when the gradient test holds at the final point (or the residuals vanish).
+        var converged: Bool
+        var iterations: Int
+        /// Why it stopped, in words for the QC list.
+        var reason: String
+    }
+
+    /// The gradient test: every column of the Jacobian is orthogonal to the weighted residuals to within this
+    /// cosine (MINPACK's `gtol` measure, free of scale), unless the residuals vanish relative to the data.
+    static let gradientTolerance = 1e-6
+    /// The step test: relative change of the SSE and of θ.
+    static let stepTolerance = 1e-12
+
+    /// Marquardt's damped Gauss–Newton (MINPACK `lmder` style) with diagonal scaling. It stops after a step that
+    /// changes the SSE and θ by < 1e−12 relative, when no step reduces the SSE any more, or after 2,000
+    /// iterations; it has converged only if the gradient test holds where it stopped. A stall (no improving step
+    /// away from a stationary point, a singular or non-finite Jacobian) is reported as not converged. Small
+    /// fixed-size arithmetic: no allocation per iteration.
+    static func levenbergMarquardt(theta start: [Double], x: [Double], y: [Double], w: [Double], model: CurveModel) -> Run {
         let n = start.count
         var theta = start
         var current = sse(theta, x: x, y: y, w: w, model: model)
-        guard current.isFinite else { return (theta, .infinity, false, 0) }
+        guard current.isFinite else { return Run(theta: theta, sse: .infinity, converged: false, iterations: 0, reason: "the start gives no finite SSE") }
+        let scale = zip(y, w).reduce(0) { $0 + $1.1 * $1.0 * $1.0 }
         var lambda = 1e-3
         var jtj = [Double](repeating: 0, count: 25)
         var system = [Double](repeating: 0, count: 25)
         var step = [Double](repeating: 0, count: 5)
         var candidate = theta
-        for iteration in 1...2000 {
+        /// JᵀWJ (into `jtj`) and JᵀWr at θ; nil when the Jacobian is not finite.
+        func normalEquations() -> SIMD8<Double>? {
             let p = parameters(theta, model)
             var jtr = SIMD8<Double>(repeating: 0)
             var rows = [SIMD8<Double>](repeating: .zero, count: 5)
@@ -163,7 +195,23 @@ public enum CurveFitter {
                 for j in 0..<n { rows[j] += w[i] * row[j] * row }
             }
             for j in 0..<n { for k in 0..<n { jtj[j * 5 + k] = rows[j][k] } }
-            var improved = false
+            for j in 0..<n where !jtr[j].isFinite || !rows[j].sum().isFinite { return nil }
+            return jtr
+        }
+        /// The gradient test at θ, given JᵀWr there (and JᵀWJ in `jtj`).
+        func stationary(_ jtr: SIMD8<Double>) -> Bool {
+            if current <= 1e-24 * scale { return true }
+            for j in 0..<n {
+                let norm = (jtj[j * 5 + j] * current).squareRoot()
+                if norm > 0 && abs(jtr[j]) / norm > gradientTolerance { return false }
+            }
+            return true
+        }
+        for iteration in 1...2000 {
+            guard let jtr = normalEquations() else {
+                return Run(theta: theta, sse: current, converged: false, iterations: iteration, reason: "stalled: the Jacobian is not finite")
+            }
+            var improved = false, negligible = false
             while lambda < 1e20 {
                 for j in 0..<n { for k in 0..<n { system[j * 5 + k] = jtj[j * 5 + k] } }
                 for j in 0..<n { system[j * 5 + j] += lambda * max(jtj[j * 5 + j], 1e-300) }
@@ -179,15 +227,27 @@ public enum CurveFitter {
                     current = value
                     lambda = max(lambda / 10, 1e-15)
                     improved = true
-                    if sseChange < 1e-12 && thetaChange < 1e-12 { return (theta, current, true, iteration) }
+                    negligible = sseChange < stepTolerance && thetaChange < stepTolerance
                     break
                 }
                 lambda *= 10
             }
-            // No step reduces the SSE any more: a minimum to machine precision.
-            if !improved { return (theta, current, true, iteration) }
+            if !improved {
+                // No step reduces the SSE: a minimum to machine precision only if the gradient says so.
+                let ok = stationary(jtr)
+                return Run(theta: theta, sse: current, converged: ok, iterations: iteration,
+                           reason: ok ? "minimum to machine precision" : "stalled: no step reduces the SSE, and the gradient test fails")
+            }
+            if negligible {
+                guard let at = normalEquations() else {
+                    return Run(theta: theta, sse: current, converged: false, iterations: iteration, reason: "stalled: the Jacobian is not finite")
+                }
+                let ok = stationary(at)
+                return Run(theta: theta, sse: current, converged: ok, iterations: iteration,
+                           reason: ok ? "step and gradient tests met" : "stalled: the steps are negligible, and the gradient test fails")
+            }
         }
-        return (theta, current, false, 2000)
+        return Run(theta: theta, sse: current, converged: false, iterations: 2000, reason: "2,000 iterations without meeting the tests")
     }
 
     /// Solves the n×n system held row-major with stride 5; false when singular.
@@ -239,7 +299,7 @@ public enum CurveFitter {
     }
 
     static func diagnostics(theta: [Double], x: [Double], y: [Double], w: [Double], model: CurveModel, weighting: Weighting,
-                            converged: Bool, iterations: Int) -> CurveFit {
+                            converged: Bool, iterations: Int, stopReason: String) -> CurveFit {
         let p = parameters(theta, model)
         let count = model.parameterCount
         var weighted = 0.0, unweighted = 0.0
@@ -259,7 +319,7 @@ public enum CurveFitter {
         if let inverse = invert(jtwj) { for j in 0..<count { errors[j] = (s2 * inverse[j][j]).squareRoot() } }
         return CurveFit(model: model, weighting: weighting, parameters: p, standardErrors: errors, weightedSSE: weighted,
                         unweightedSSE: unweighted, rSquared: 1 - unweighted / total, points: x.count, degreesOfFreedom: df,
-                        residualSD: df > 0 ? (weighted / Double(df)).squareRoot() : .nan, converged: converged, iterations: iterations)
+                        residualSD: df > 0 ? (weighted / Double(df)).squareRoot() : .nan, converged: converged, iterations: iterations, stopReason: stopReason)
     }
 
     static func invert(_ a: [[Double]]) -> [[Double]]? {

@@ -16,8 +16,15 @@ public struct ELISAError: Error, Equatable, Sendable, CustomStringConvertible {
         case fitFailed = "fit_failed"
         /// A workbook part with a DTD that could fetch files or expand entities.
         case unsafeXML = "unsafe_xml"
+        /// A structural limit of a reader was passed (inflated size, rows, columns, shared strings, grid cells).
+        case limitExceeded = "limit_exceeded"
+        /// The file holds several plates and none was chosen (`--plate-name`, the runs.csv `plate` column).
+        case severalPlates = "several_plates"
+        /// The plate asked for is not in the file.
+        case unknownPlate = "unknown_plate"
     }
 
+    /// The stable code.
     public var code: Code
     /// The file concerned.
     public var file: String
@@ -26,6 +33,7 @@ public struct ELISAError: Error, Equatable, Sendable, CustomStringConvertible {
     /// What was expected, and what was found.
     public var message: String
 
+    /// An error with its code, file, place and message.
     public init(_ code: Code, file: String, place: String = "", _ message: String) {
         self.code = code
         self.file = file
@@ -33,6 +41,7 @@ public struct ELISAError: Error, Equatable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
+    /// `file: place: message [code]`.
     public var description: String {
         "\(file)\(place.isEmpty ? "" : ": \(place)"): \(message) [\(code.rawValue)]"
     }
@@ -49,7 +58,7 @@ public enum Well {
 
     /// Row-major order for sorting (`A1, A2, …, B1`).
     public static func order(_ well: String) -> Int {
-        guard let row = well.unicodeScalars.first, let column = Int(well.dropFirst()) else { return .max }
+        guard let row = well.unicodeScalars.first, ("A"..."P").contains(row), let column = Int(well.dropFirst()), (1...24).contains(column) else { return .max }
         return Int(row.value - 65) * 24 + column
     }
 }

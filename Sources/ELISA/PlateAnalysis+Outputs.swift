@@ -22,29 +22,37 @@ extension PlateAnalysis {
         }
     }
 
-    /// The curve's record for `curves.json`.
+    /// The curve's record for `curves.json`. Every number in it is finite: a value that does not exist or is not
+    /// finite (a standard error of a singular fit, the residual SD with df 0) is `null`, so the record can always
+    /// be written as JSON.
     public func curveRecord() -> [String: Any] {
         let p = fit.parameters
-        var parameters: [String: Double] = ["a": p.a, "b": p.b, "c": p.c, "d": p.d]
-        var errors: [String: Double] = [:]
+        var parameters: [String: Any] = ["a": json(p.a), "b": json(p.b), "c": json(p.c), "d": json(p.d)]
+        var errors: [String: Any] = [:]
         let names = ["a", "b", "c", "d", "g"]
-        if options.model == .fiveParameter { parameters["g"] = p.g }
-        for (i, se) in fit.standardErrors.enumerated() where se.isFinite { errors[names[i]] = se }
-        func optional(_ value: Double?) -> Any { value.map { $0 as Any } ?? NSNull() }
+        if options.model == .fiveParameter { parameters["g"] = json(p.g) }
+        for (i, se) in fit.standardErrors.enumerated() where se.isFinite && i < names.count { errors[names[i]] = se }
         return [
             "plate": plate, "analyte": analyte, "model": options.model.label, "weights": options.weighting.label,
-            "blank": options.blank.rawValue, "blank_wells": blankWells, "blank_mean_corrected_od": optional(blankMean),
-            "parameters": parameters, "standard_errors": errors, "weighted_sse": fit.weightedSSE, "r_squared": fit.rSquared,
-            "residual_sd": fit.residualSD.isFinite ? fit.residualSD as Any : NSNull(), "points": fit.points, "df": fit.degreesOfFreedom,
-            "converged": fit.converged, "iterations": fit.iterations,
-            "lloq_in_well": optional(lloq), "uloq_in_well": optional(uloq),
+            "blank": options.blank.rawValue, "blank_wells": blankWells, "blank_mean_corrected_od": json(blankMean), "blank_sd_corrected_od": json(blankSD),
+            "parameters": parameters, "standard_errors": errors, "weighted_sse": json(fit.weightedSSE), "r_squared": json(fit.rSquared),
+            "residual_sd": json(fit.residualSD), "points": fit.points, "df": fit.degreesOfFreedom,
+            "converged": fit.converged, "iterations": fit.iterations, "stop_reason": fit.stopReason,
+            "lloq_in_well": json(lloq), "uloq_in_well": json(uloq),
             "levels_passing": levelsPassing, "levels_required": levelsRequired, "curve_accepted": curveAccepted,
             "standards": standards.map { s -> [String: Any] in
-                ["nominal": s.nominal, "wells": s.wells.joined(separator: ";"), "mean_net_od": s.meanNetOD, "cv_percent": optional(s.cvPercent),
-                 "fitted_od": s.fittedOD, "back_calculated": optional(s.backCalculated), "recovery_percent": optional(s.recoveryPercent),
+                ["nominal": json(s.nominal), "wells": s.wells.joined(separator: ";"), "mean_net_od": json(s.meanNetOD), "cv_percent": json(s.cvPercent),
+                 "fitted_od": json(s.fittedOD), "back_calculated": json(s.backCalculated), "recovery_percent": json(s.recoveryPercent),
                  "recovery_limits": [s.recoveryLimits.0, s.recoveryLimits.1], "cv_limit": s.cvLimit, "pass": s.passes]
             },
+            "wells_not_read": wellsNotRead, "wells_overflowed": wellsOverflowed, "n_not_read": samplesNotRead,
             "qc": qc,
         ]
+    }
+
+    /// A number for JSON: finite, or `null`.
+    private func json(_ value: Double?) -> Any {
+        guard let value, value.isFinite else { return NSNull() }
+        return value
     }
 }

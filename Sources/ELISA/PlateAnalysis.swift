@@ -72,6 +72,11 @@ public struct PlateAnalysis: Sendable {
     public var options: ELISAOptions
     public var blankWells: [String]
     public var blankMean: Double?
+    /// The corrected ODs of the blank wells that were read, in plate order.
+    public var blankCorrectedODs: [Double]
+    /// SD (n − 1) of the blank corrected ODs; nil with fewer than two. 3·SD is the LOD as a net OD (METHODS.md §6,
+    /// for information only).
+    public var blankSD: Double?
     public var standards: [Standard]
     public var fit: CurveFit
     public var lloq: Double?
@@ -80,11 +85,29 @@ public struct PlateAnalysis: Sendable {
     public var levelsRequired: Int
     public var curveAccepted: Bool
     public var samples: [SampleResult]
-    /// Plate-level notes: excluded overflowed standards, high blanks.
+    /// Plate-level notes: standards and blanks left out (overflowed or not read), masks, high blanks, a fit
+    /// that did not converge.
     public var qc: [String]
+    /// Wells the layout uses that were not read or could not be computed (METHODS.md §1.3), in plate order.
+    public var wellsNotRead: [String]
+    /// Wells the layout uses whose reading overflowed, in plate order.
+    public var wellsOverflowed: [String]
+    /// Samples (at one dilution) with status `NOT_READ`: no readable well left. The study's QC table counts them.
+    public var samplesNotRead: Int { samples.filter { $0.status == Self.notReadStatus }.count }
+
+    /// The status of a sample none of whose wells was read.
+    public static let notReadStatus = "NOT_READ"
+    /// The flag of every value on a plate whose curve fit did not converge (it also gets `CURVE_REJECTED`).
+    public static let notConvergedFlag = "CURVE_NOT_CONVERGED"
 
     /// Analyses `read` with `layout`.
     public init(read: PlateRead, layout: PlateLayout, analyte: String, options: ELISAOptions = ELISAOptions(), file: String = "") throws {
+        try self.init(read: read, layout: layout, analyte: analyte, options: options, file: file, fit: nil)
+    }
+
+    /// Analyses `read` with `layout`, judging the plate with `fixed` instead of fitting when it is given (tests use
+    /// it to see how a fit that stalled is reported).
+    init(read: PlateRead, layout: PlateLayout, analyte: String, options: ELISAOptions = ELISAOptions(), file: String = "", fit fixed: CurveFit?) throws {
         plate = read.name
         self.analyte = analyte
         self.options = options
@@ -96,22 +119,33 @@ public struct PlateAnalysis: Sendable {
             qc.append("well \(well) masked: \(reason)")
         }
         let masks = options.masks
-        /// Dual-wavelength correction: OD − reference OD, when a reference was read. Masked wells give nothing.
+        /// Dual-wavelength correction: OD − reference OD, when a reference was read. Masked, overflowed and
+        /// unread wells give nothing.
         func corrected(_ well: String) -> Double? {
-            guard masks[well] == nil, let reading = read.wells[well], let od = reading.measurement else { return nil }
-            if let reference = reading.reference { return od - reference }
-            if read.wavelengths.reference != nil, reading.text == nil { return nil }
-            return od
+            guard masks[well] == nil, let reading = read.wells[well], reading.status == .read, let od = reading.measurement else { return nil }
+            return od - (reading.reference ?? 0)
+        }
+        func status(_ well: String) -> PlateRead.Reading.Status { read.wells[well]?.status ?? .notRead }
+        /// Why a well gives no value, for the QC list.
+        func why(_ well: String) -> String {
+            if let reason = masks[well] { return "masked (\(reason))" }
+            let text = read.wells[well]?.text ?? ""
+            return status(well) == .overflow ? "overflow '\(text)'" : "not read '\(text)'"
         }
         let entries = layout.entries.values.sorted { Well.order($0.well) < Well.order($1.well) }
+        let used = entries.filter { $0.role != .empty && masks[$0.well] == nil }
+        wellsNotRead = used.filter { status($0.well) == .notRead }.map(\.well)
+        wellsOverflowed = used.filter { status($0.well) == .overflow }.map(\.well)
         // Blank
         let blanks = entries.filter { $0.role == .blank }
         var blankValues: [Double] = []
         for blank in blanks {
-            if let value = corrected(blank.well) { blankValues.append(value) } else { qc.append("blank \(blank.well) excluded: '\(read.wells[blank.well]?.text ?? "no value")'") }
+            if let value = corrected(blank.well) { blankValues.append(value) } else { qc.append("blank \(blank.well) excluded: \(why(blank.well))") }
         }
         blankWells = blanks.map(\.well)
         blankMean = blankValues.isEmpty ? nil : blankValues.reduce(0, +) / Double(blankValues.count)
+        blankCorrectedODs = blankValues
+        blankSD = Self.sd(blankValues)
         if options.blank == .subtract && blankMean == nil {
             throw ELISAError(.noBlank, file: file, "blank subtraction needs blank wells with readings; the layout has \(blanks.count) and none was readable")
         }
@@ -131,7 +165,7 @@ public struct PlateAnalysis: Sendable {
         for (nominal, group) in levels {
             let wells = group.map(\.well)
             let values = wells.compactMap(net)
-            if values.count < wells.count { qc.append("standard \(nominal): \(wells.count - values.count) overflowed well(s) excluded from the fit") }
+            for well in wells where net(well) == nil { qc.append("standard \(Self.text(nominal)) well \(well) excluded from the fit: \(why(well))") }
             guard !values.isEmpty else { continue }
             let mean = values.reduce(0, +) / Double(values.count)
             partial.append((nominal, wells, values, mean, Self.cv(values)))
@@ -144,9 +178,12 @@ public struct PlateAnalysis: Sendable {
         }
         var fit: CurveFit
         do {
-            fit = try CurveFitter.fit(x: x, y: y, model: options.model, weighting: options.weighting)
+            fit = try fixed ?? CurveFitter.fit(x: x, y: y, model: options.model, weighting: options.weighting)
         } catch let error as ELISAError {
             throw ELISAError(error.code, file: file, place: error.place, error.message)
+        }
+        if !fit.converged {
+            qc.append("the \(options.model.label) fit did not converge (\(fit.stopReason)): \(Self.notConvergedFlag), curve rejected")
         }
         self.fit = fit
         let curve = fit.parameters
@@ -189,7 +226,7 @@ public struct PlateAnalysis: Sendable {
             let designed = group.map(\.well)
             let wells = designed.filter { masks[$0] == nil }
             let values = wells.compactMap(net)
-            let saturated = wells.contains { read.wells[$0]?.measurement == nil }
+            let saturated = wells.contains { status($0) == .overflow }
             if wells.isEmpty {
                 results.append(SampleResult(sampleID: first.sampleID, subjectID: first.subjectID, condition: first.condition, wells: designed,
                                             dilution: first.dilution, netOD: [], meanNetOD: nil, cvPercent: nil, concentrationInWell: nil,
@@ -201,7 +238,14 @@ public struct PlateAnalysis: Sendable {
                                       dilution: first.dilution, netOD: values, meanNetOD: nil, cvPercent: nil, concentrationInWell: nil,
                                       extrapolated: nil, status: "OK", flags: [], value: nil, valueText: "", valueForStats: nil, selected: true)
             let dilution = first.dilution
-            if wells.count == 1 && designed.count > 1 { result.flags.append("SINGLE_REPLICATE") }
+            if !saturated && values.isEmpty {
+                // No readable well: no value, excluded from statistics, counted.
+                result.status = Self.notReadStatus
+                result.selected = false
+                results.append(result)
+                continue
+            }
+            if !saturated && values.count == 1 && designed.count > 1 { result.flags.append("SINGLE_REPLICATE") }
             func censor(below: Bool) {
                 result.status = below ? "<LLOQ" : ">ULOQ"
                 let limit = (below ? lloq : uloq).map { $0 * dilution }
@@ -248,6 +292,7 @@ public struct PlateAnalysis: Sendable {
                 }
                 if values.count == 1 && wells.count == 1 { /* single well by design */ }
             }
+            if !fit.converged { result.flags.append(Self.notConvergedFlag) }
             if !accepted { result.flags.append("CURVE_REJECTED") }
             results.append(result)
         }
@@ -257,7 +302,8 @@ public struct PlateAnalysis: Sendable {
             let indices = results.indices.filter { results[$0].sampleID == id }
             guard indices.count > 1 else { continue }
             let inRange = indices.filter { results[$0].status == "OK" }
-            let chosen = (inRange.isEmpty ? indices : inRange).min {
+            let candidates = indices.filter { results[$0].status != Self.notReadStatus && results[$0].status != "MASKED" }
+            let chosen = (inRange.isEmpty ? candidates : inRange).min {
                 abs((results[$0].meanNetOD ?? .infinity) - midpoint) < abs((results[$1].meanNetOD ?? .infinity) - midpoint)
             }
             for i in indices { results[i].selected = i == chosen }
@@ -275,11 +321,17 @@ public struct PlateAnalysis: Sendable {
 
     /// CV% = 100 · SD (n − 1) / mean; nil when n < 2 or mean ≤ 0.
     static func cv(_ values: [Double]) -> Double? {
-        guard values.count >= 2 else { return nil }
+        guard let sd = sd(values) else { return nil }
         let mean = values.reduce(0, +) / Double(values.count)
         guard mean > 0 else { return nil }
-        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)
-        return 100 * variance.squareRoot() / mean
+        return 100 * sd / mean
+    }
+
+    /// SD (n − 1); nil when n < 2.
+    static func sd(_ values: [Double]) -> Double? {
+        guard values.count >= 2 else { return nil }
+        let mean = values.reduce(0, +) / Double(values.count)
+        return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()
     }
 
     /// Six significant digits, as METHODS.md prints values (`12841.1`, `<781.25`, `>50000`).

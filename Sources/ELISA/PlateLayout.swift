@@ -79,12 +79,19 @@ public struct PlateLayout: Sendable {
             entries[well] = Entry(well: well, role: role, sampleID: cell("sample_id"), subjectID: cell("subject_id"),
                                   condition: cell("condition"), concentration: concentration, dilution: dilution ?? 1)
         }
-        guard problems.isEmpty else { throw ELISAError(.badLayout, file: file, problems.joined(separator: "; ")) }
+        guard problems.isEmpty else { throw ELISAError(.badLayout, file: file, PlateLayout.summary(problems)) }
         return PlateLayout(entries: entries)
     }
 }
 
 extension PlateLayout {
+    /// At most the first 50 problems, then how many more: an error message stays readable (and its size bounded)
+    /// whatever the file.
+    static func summary(_ problems: [String]) -> String {
+        let shown = problems.prefix(50).joined(separator: "; ")
+        return problems.count > 50 ? shown + "; … and \(problems.count - 50) more problems" : shown
+    }
+
     /// Makes the study's sample sheet authoritative for subject and condition: empty layout cells are filled
     /// from it, a contradiction is an error naming the well, and a sample well whose id the sheet lacks is an
     /// error (OUTCOMES.md §4). Controls (role `control`) need not be in the sheet.
@@ -106,6 +113,6 @@ extension PlateLayout {
             entry.condition = known.condition
             entries[well] = entry
         }
-        guard problems.isEmpty else { throw ELISAError(.layoutMismatch, file: file, problems.joined(separator: "; ")) }
+        guard problems.isEmpty else { throw ELISAError(.layoutMismatch, file: file, PlateLayout.summary(problems)) }
     }
 }

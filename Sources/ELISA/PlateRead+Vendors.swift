@@ -54,32 +54,24 @@ extension PlateRead {
         return String(String.UnicodeScalarView(body.map { Unicode.Scalar($0) }))
     }
 
-    /// A reading from a cell: a number, or the cell's text kept as a flag.
-    static func reading(_ cell: String) -> (Double?, String?) {
-        let trimmed = cell.trimmingCharacters(in: " ")
-        if let value = Double(trimmed) { return (value, nil) }
-        return (nil, trimmed)
-    }
-
     /// Builds a plate from per-wavelength well values: the lowest wavelength is the measurement, the next the
-    /// reference.
-    static func assemble(name: String, byWavelength: [Int: [String: String]], reduced: Bool = false) -> PlateRead {
+    /// reference (none for a reduced plate, whose values are already corrected).
+    static func assemble(name: String, byWavelength: [Int: [String: String]], reduced: Bool = false, label: String = "") -> PlateRead {
         let nanometres = byWavelength.keys.sorted()
-        let measurement = nanometres[0]
+        let measurement = nanometres.first ?? 0
         let reference = !reduced && nanometres.count > 1 ? nanometres[1] : nil
         var wells: [String: Reading] = [:]
         for (well, cell) in byWavelength[measurement] ?? [:] {
-            let (value, text) = reading(cell)
-            var referenceValue: Double?
-            var referenceText: String?
-            if let reference, let other = byWavelength[reference]?[well] { (referenceValue, referenceText) = reading(other) }
-            wells[well] = Reading(measurement: value, reference: referenceValue, text: text ?? referenceText)
+            wells[well] = Reading(measurementCell: cell, referenceCell: reference.map { byWavelength[$0]?[well] ?? "" })
         }
-        return PlateRead(name: name, wavelengths: (measurement, reference), wells: wells)
+        return PlateRead(name: name, wavelengths: (measurement, reference), wells: wells, label: label)
     }
 
     /// Spreadsheet exports: Tecan Magellan (a well list), Tecan i-control (kinetic or endpoint blocks) and Thermo
-    /// SkanIt (an `Abs` grid on the first absorbance sheet).
+    /// SkanIt (an `Abs` grid on the first absorbance sheet). Wavelengths come from the file's own records
+    /// (Magellan `Measurement wavelength: 485 nm`, i-control's `Mode`/`Wavelength` actions, SkanIt
+    /// `Wavelength: 450 nm`); two absorbance labels read together are one plate, the lower wavelength the
+    /// measurement and the higher the reference.
     static func workbook(_ book: Workbook, file: String, stem: String) throws -> [PlateRead] {
         func named(_ plates: [PlateRead]) -> [PlateRead] {
             guard plates.count > 1 else { return plates.map { var p = $0; p.name = stem; return p } }
@@ -87,67 +79,85 @@ extension PlateRead {
         }
         for sheet in book.sheets {
             let header = sheet.rows.first ?? []
-            // Tecan Magellan: a list keyed by well name.
+            // Tecan Magellan: a list keyed by well name, one column per label.
             if let wellColumn = header.firstIndex(of: "Well positions") {
                 let valueColumns = header.indices.filter { $0 != wellColumn && (header[$0].hasPrefix("Label") || header[$0] == "Raw data") }
-                var plates: [PlateRead] = []
-                for column in valueColumns {
+                // Labels × rows is the work below: keep it within the grid limit, so that time stays linear.
+                guard valueColumns.count * sheet.rows.count <= Workbook.Limits.gridCells else {
+                    throw ELISAError(.limitExceeded, file: file, place: "sheet \(sheet.name)",
+                                     "expected at most \(Workbook.Limits.gridCells) label cells, found \(valueColumns.count) labels × \(sheet.rows.count) rows")
+                }
+                let nanometres = sheet.rows.compactMap { row in row.first.flatMap { nanometresAfter("Measurement wavelength:", in: $0) } }
+                var labels: [Label] = []
+                for (k, column) in valueColumns.enumerated() {
                     var wells: [String: String] = [:]
                     for row in sheet.rows.dropFirst() where wellColumn < row.count {
                         guard let well = Well.normalise(row[wellColumn]) else { continue }
                         wells[well] = column < row.count ? row[column] : ""
                     }
-                    if !wells.isEmpty { plates.append(assemble(name: stem, byWavelength: [0: wells])) }
+                    let nm = nanometres.count == valueColumns.count ? nanometres[k] : 0
+                    if !wells.isEmpty { labels.append(Label(title: header[column], absorbance: true, nanometres: nm, cycles: [wells])) }
                 }
-                guard !plates.isEmpty else { throw ELISAError(.unrecognisedFormat, file: file, place: "sheet \(sheet.name)", "expected wells under 'Well positions'") }
-                return named(plates)
+                guard !labels.isEmpty else { throw ELISAError(.unrecognisedFormat, file: file, place: "sheet \(sheet.name)", "expected wells under 'Well positions'") }
+                return named(plates(labels, stem: stem))
             }
-            // Tecan i-control: per label, 'Cycle Nr.' then Time and Temp lines, then one line per well.
+            // Tecan i-control: per label, 'Cycle Nr.' then Time and Temp lines, then one line per well (kinetic), or
+            // a '<>' matrix (endpoint). The labels follow the order of the Mode blocks in the list of actions.
             if sheet.cell(0, 0).hasPrefix("Application: Tecan i-control") {
-                var plates: [PlateRead] = []
+                var actions: [(absorbance: Bool, nanometres: Int)] = []
+                var labels: [Label] = []
                 var r = 0
                 while r < sheet.rows.count {
-                    if sheet.cell(r, 0) == "Cycle Nr." {
+                    let first = sheet.cell(r, 0)
+                    if first == "Mode" {
+                        actions.append((sheet.cell(r, 4).hasPrefix("Absorbance"), 0))
+                        r += 1
+                    } else if (first == "Wavelength" || first == "Emission Wavelength"), let last = actions.indices.last, actions[last].nanometres == 0 {
+                        actions[last].nanometres = Int(sheet.cell(r, 4)) ?? 0
+                        r += 1
+                    } else if first == "Cycle Nr." {
                         let cycles = sheet.rows[r].dropFirst().filter { !$0.isEmpty }.count
                         var byCycle = [[String: String]](repeating: [:], count: cycles)
                         var w = r + 1
                         while w < sheet.rows.count, !sheet.cell(w, 0).isEmpty {
                             if let well = Well.normalise(sheet.cell(w, 0)) {
-                                for k in 0..<cycles { byCycle[k][well] = sheet.cell(w, k + 1) }
+                                // Only the cycles this row holds (a cycle past its last cell lacks the well): linear time.
+                                for k in 0..<min(cycles, max(sheet.rows[w].count - 1, 0)) { byCycle[k][well] = sheet.cell(w, k + 1) }
                             }
                             w += 1
                         }
-                        plates += byCycle.filter { !$0.isEmpty }.map { assemble(name: stem, byWavelength: [0: $0]) }
+                        labels.append(label(title: r > 0 ? sheet.cell(r - 1, 0) : "", actions: actions, index: labels.count, cycles: byCycle))
                         r = w
-                    } else if sheet.cell(r, 0) == "<>" {
+                    } else if first == "<>" {
                         var wells: [String: String] = [:]
                         var w = r + 1
                         while w < sheet.rows.count, let row = sheet.cell(w, 0).first, sheet.cell(w, 0).count == 1, ("A"..."P").contains(row) {
-                            for column in 1..<max(sheet.rows[w].count, 1) where Int(sheet.cell(r, column)) != nil {
-                                wells["\(row)\(sheet.cell(r, column))"] = sheet.cell(w, column)
+                            for column in 1..<max(sheet.rows[w].count, 1) {
+                                if let well = Well.normalise("\(row)\(sheet.cell(r, column))") { wells[well] = sheet.cell(w, column) }
                             }
                             w += 1
                         }
-                        if !wells.isEmpty { plates.append(assemble(name: stem, byWavelength: [0: wells])) }
+                        labels.append(label(title: r > 0 ? sheet.cell(r - 1, 0) : "", actions: actions, index: labels.count, cycles: [wells]))
                         r = w
                     } else {
                         r += 1
                     }
                 }
-                guard !plates.isEmpty else { throw ELISAError(.unrecognisedFormat, file: file, place: "sheet \(sheet.name)", "expected kinetic or endpoint blocks") }
-                return named(plates)
+                labels.removeAll { $0.cycles.allSatisfy(\.isEmpty) }
+                guard !labels.isEmpty else { throw ELISAError(.unrecognisedFormat, file: file, place: "sheet \(sheet.name)", "expected kinetic or endpoint blocks") }
+                return named(plates(labels, stem: stem))
             }
             // Thermo SkanIt: 'Wavelength: 450 nm', then a grid whose corner reads 'Abs'.
             if let corner = sheet.rows.firstIndex(where: { $0.first == "Abs" }) {
-                let nm = sheet.rows.compactMap { row -> Int? in
-                    guard let first = row.first, first.hasPrefix("Wavelength:") else { return nil }
-                    return Int(first.dropFirst("Wavelength:".count).split(separator: " ").first ?? "")
-                }.first ?? 0
+                let nm = sheet.rows.compactMap { row in row.first.flatMap { nanometresAfter("Wavelength:", in: $0) } }.first ?? 0
                 var wells: [String: String] = [:]
                 var r = corner + 1
                 while r < sheet.rows.count, sheet.cell(r, 0).count == 1, let row = sheet.cell(r, 0).first, ("A"..."P").contains(row) {
-                    for column in 1..<sheet.rows[corner].count {
-                        if let number = Double(sheet.cell(corner, column)) { wells["\(row)\(Int(number))"] = sheet.cell(r, column) }
+                    for column in 1..<max(min(sheet.rows[corner].count, sheet.rows[r].count), 1) {
+                        // Columns are written as floats (1.0 … 12.0).
+                        guard let number = Double(sheet.cell(corner, column)), number == number.rounded(), (1...24).contains(number),
+                              let well = Well.normalise("\(row)\(Int(number))") else { continue }
+                        wells[well] = sheet.cell(r, column)
                     }
                     r += 1
                 }
@@ -156,6 +166,45 @@ extension PlateRead {
             }
         }
         throw ELISAError(.unrecognisedFormat, file: file, "expected a Tecan Magellan, Tecan i-control or Thermo SkanIt workbook")
+    }
+
+    /// One label (one read) of a Tecan workbook: its title, mode and wavelength, and its wells per cycle.
+    struct Label {
+        var title: String
+        var absorbance: Bool
+        var nanometres: Int
+        var cycles: [[String: String]]
+    }
+
+    /// The i-control label at `index`, with the mode and wavelength of the matching action (0 nm when unknown).
+    static func label(title: String, actions: [(absorbance: Bool, nanometres: Int)], index: Int, cycles: [[String: String]]) -> Label {
+        let action = index < actions.count ? actions[index] : (absorbance: true, nanometres: 0)
+        return Label(title: title, absorbance: action.absorbance, nanometres: action.nanometres, cycles: cycles)
+    }
+
+    /// Plates from Tecan labels: two absorbance labels at different known wavelengths with the same cycles are
+    /// paired (measurement and reference); otherwise each label and cycle is a plate of its own.
+    static func plates(_ labels: [Label], stem: String) -> [PlateRead] {
+        if labels.count == 2, labels.allSatisfy(\.absorbance), labels[0].nanometres > 0, labels[1].nanometres > 0,
+           labels[0].nanometres != labels[1].nanometres, labels[0].cycles.count == labels[1].cycles.count {
+            let title = "\(labels[0].title)/\(labels[1].title) \(labels[0].nanometres)/\(labels[1].nanometres) nm"
+            return labels[0].cycles.indices.map { k in
+                assemble(name: stem, byWavelength: [labels[0].nanometres: labels[0].cycles[k], labels[1].nanometres: labels[1].cycles[k]],
+                         label: labels[0].cycles.count > 1 ? "\(title), cycle \(k + 1)" : title)
+            }
+        }
+        return labels.flatMap { label in
+            label.cycles.enumerated().filter { !$0.element.isEmpty }.map { k, wells in
+                let title = "\(label.title) \(label.nanometres) nm"
+                return assemble(name: stem, byWavelength: [label.nanometres: wells], label: label.cycles.count > 1 ? "\(title), cycle \(k + 1)" : title)
+            }
+        }
+    }
+
+    /// `485` from `Measurement wavelength: 485 nm` (with `prefix` "Measurement wavelength:"); nil otherwise.
+    static func nanometresAfter(_ prefix: String, in text: String) -> Int? {
+        guard text.hasPrefix(prefix) else { return nil }
+        return text.dropFirst(prefix.count).split(separator: " ").first.flatMap { Int($0) }
     }
 
     /// BioTek Gen5: after `Results`, a header `\t1…12`; each plate row starts with its letter, continuation
@@ -169,7 +218,13 @@ extension PlateRead {
         var columns = 12
         for (offset, line) in lines[(results + 1)...].enumerated() {
             let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            if cells.count > 1, cells[0].isEmpty, cells[1] == "1" { columns = cells.dropFirst().filter { Int($0) != nil }.count; continue }
+            if cells.count > 1, cells[0].isEmpty, cells[1] == "1" {
+                columns = cells.dropFirst().filter { Int($0) != nil }.count
+                guard columns <= 24 else {
+                    throw ELISAError(.badWell, file: file, place: "line \(results + 2 + offset)", "expected at most 24 plate columns, found \(columns)")
+                }
+                continue
+            }
             guard cells.count >= columns + 2 else { if line.trimmingCharacters(in: " ").isEmpty && row != nil { break } else { continue } }
             if let letter = cells[0].first, cells[0].count == 1, ("A"..."P").contains(letter) { row = letter } else if !cells[0].isEmpty { continue }
             guard let row else { continue }
@@ -191,7 +246,7 @@ extension PlateRead {
     static func mars(_ lines: [String], file: String, stem: String) throws -> PlateRead {
         var byWavelength: [Int: [String: String]] = [:]
         var wavelength: Int?
-        for line in lines {
+        for (number, line) in lines.enumerated() {
             if line.hasPrefix("Raw Data") {
                 let inside = line.split(separator: "(").last?.split(separator: ")").first ?? ""
                 wavelength = inside.split(separator: " ").first.flatMap { Int($0) }
@@ -201,7 +256,10 @@ extension PlateRead {
             let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: " ") }
             guard let letter = cells.first, letter.count == 1, let row = letter.first, ("A"..."P").contains(row), cells.count >= 2 else { continue }
             for (column, cell) in cells.dropFirst().enumerated() where !cell.isEmpty {
-                byWavelength[nm, default: [:]]["\(row)\(column + 1)"] = cell
+                guard let well = Well.normalise("\(row)\(column + 1)") else {
+                    throw ELISAError(.badWell, file: file, place: "line \(number + 1)", "expected at most 24 plate columns, found a value in column \(column + 1)")
+                }
+                byWavelength[nm, default: [:]][well] = cell
             }
         }
         guard !byWavelength.isEmpty else { throw ELISAError(.unrecognisedFormat, file: file, "expected a Raw Data block with a plate grid") }
@@ -222,7 +280,13 @@ extension PlateRead {
             let nanometres = descriptor[15].split(separator: " ").compactMap { Int($0) }
             guard !nanometres.isEmpty else { throw ELISAError(.unrecognisedFormat, file: file, place: "line \(index + 1)", "expected wavelengths") }
             var byWavelength: [Int: [String: String]] = [:]
-            let rows = ["A", "B", "C", "D", "E", "F", "G", "H"]
+            // The plate's size from its well count (PlateFormat lines hold one value per column).
+            let wellCount = descriptor.count > 18 && !descriptor[18].isEmpty ? descriptor[18] : "96"
+            let sizes = ["6": (2, 3), "12": (3, 4), "24": (4, 6), "48": (6, 8), "96": (8, 12), "384": (16, 24)]
+            guard let (rowCount, columnCount) = sizes[wellCount] else {
+                throw ELISAError(.unrecognisedFormat, file: file, place: "line \(index + 1)", "expected a well count of 6, 12, 24, 48, 96 or 384, found '\(wellCount)'")
+            }
+            let rows = "ABCDEFGHIJKLMNOP".prefix(rowCount).map(String.init)
             // The block's lines up to ~End; a second header starts SoftMax's own reduced copy, which is skipped.
             let blockEnd = lines[(index + 1)...].firstIndex { $0.hasPrefix("~End") || $0.hasPrefix("Plate:") } ?? lines.count
             let block = Array(lines[(index + 1)..<blockEnd])
@@ -236,25 +300,26 @@ extension PlateRead {
             }.filter { !$0.trimmingCharacters(in: " ").isEmpty }
             let count = reduced ? 1 : nanometres.count
             if format == "TimeFormat" {
-                let wells = cells(header).dropFirst(2).map { $0.trimmingCharacters(in: " ") }
+                let wells = cells(header).dropFirst(2).map { Well.normalise($0) }
                 guard dataLines.count >= count else {
                     throw ELISAError(.unrecognisedFormat, file: file, place: "line \(index + 1)", "expected \(count) line(s) of values, found \(dataLines.count)")
                 }
                 for k in 0..<count {
                     let values = cells(dataLines[k])
-                    for (j, well) in wells.enumerated() where 2 + j < values.count {
-                        if let name = Well.normalise(well) { byWavelength[nanometres[k], default: [:]][name] = values[2 + j] }
+                    // Only as far as both the header and this line go: linear in the input.
+                    for j in 0..<max(min(wells.count, values.count - 2), 0) {
+                        if let name = wells[j] { byWavelength[nanometres[k], default: [:]][name] = values[2 + j] }
                     }
                 }
             } else {
-                guard dataLines.count >= 8 else {
-                    throw ELISAError(.unrecognisedFormat, file: file, place: "line \(index + 1)", "expected 8 plate rows, found \(dataLines.count)")
+                guard dataLines.count >= rowCount else {
+                    throw ELISAError(.unrecognisedFormat, file: file, place: "line \(index + 1)", "expected \(rowCount) plate rows, found \(dataLines.count)")
                 }
-                for r in 0..<8 {
+                for r in 0..<rowCount {
                     let values = cells(dataLines[r])
-                    for k in 0..<count {
-                        for column in 1...12 {
-                            let position = 1 + k * 13 + column
+                    for k in 0..<min(count, values.count / (columnCount + 1) + 1) {
+                        for column in 1...columnCount {
+                            let position = 1 + k * (columnCount + 1) + column
                             if position < values.count { byWavelength[nanometres[k], default: [:]]["\(rows[r])\(column)"] = values[position] }
                         }
                     }

@@ -4,37 +4,104 @@ import Foundation
 public struct PlateRead: Sendable {
     /// One well's reading.
     public struct Reading: Sendable, Equatable {
-        /// OD at the measurement wavelength (450 nm), nil when the cell held no number.
-        public var measurement: Double?
-        /// OD at the reference wavelength (540–650 nm), when read.
-        public var reference: Double?
-        /// The cell's text when it was not a number (`OVRFLW`, `*`, `?????`).
-        public var text: String?
+        /// What the reader recorded for a well (METHODS.md §1.3).
+        public enum Status: String, Sendable {
+            /// A number at the measurement wavelength (and at the reference wavelength, when the plate has one).
+            case read
+            /// Reader overflow (`OVRFLW`, `OVER`, `>…`, "overflow"): above the reader's range.
+            case overflow
+            /// Not read or not computable (`MISSED`, `?????`, `*`, `Range?`, an empty cell, `NaN`, `inf`, a number
+            /// beyond ±``PlateRead/largestReading``, any other text): left out.
+            case notRead = "not_read"
+        }
 
-        /// A reading: the ODs, or the cell's text when it held no number.
-        public init(measurement: Double?, reference: Double? = nil, text: String? = nil) {
+        /// OD at the measurement wavelength (450 nm); nil unless `status` is `read`. Always finite.
+        public var measurement: Double?
+        /// OD at the reference wavelength (540–650 nm), when read. Always finite.
+        public var reference: Double?
+        /// The cell's text when it was not a usable number (`OVRFLW`, `*`, `?????`, `NaN`, or "" for an empty cell).
+        public var text: String?
+        /// Read, overflowed, or not read.
+        public var status: Status
+
+        /// A reading from its values, as given.
+        public init(measurement: Double?, reference: Double? = nil, text: String? = nil, status: Status = .read) {
             self.measurement = measurement
             self.reference = reference
             self.text = text
+            self.status = status
         }
+
+        /// A reading from the cells of an export: the measurement cell, and the reference cell when the plate has
+        /// a reference wavelength (nil when it has none; "" when the plate has one but this well lacks it).
+        public init(measurementCell: String, referenceCell: String?) {
+            let measured = PlateRead.cell(measurementCell)
+            let referenced = referenceCell.map(PlateRead.cell)
+            switch (measured, referenced) {
+            case (.overflow(let text), _):
+                self.init(measurement: nil, text: text, status: .overflow)
+            case (.notRead(let text), _):
+                self.init(measurement: nil, text: text, status: .notRead)
+            case (.number, .overflow(let text)?), (.number, .notRead(let text)?):
+                // Without its reference read the corrected OD cannot be computed.
+                self.init(measurement: nil, text: text, status: .notRead)
+            case (.number(let value), .number(let reference)?):
+                self.init(measurement: value, reference: reference)
+            case (.number(let value), nil):
+                self.init(measurement: value)
+            }
+        }
+    }
+
+    /// What one cell of an export holds.
+    public enum Cell: Sendable, Equatable {
+        /// A finite number within ±``PlateRead/largestReading``.
+        case number(Double)
+        /// A reader-overflow marker.
+        case overflow(String)
+        /// Anything else: not read, not computable, or not a usable number.
+        case notRead(String)
+    }
+
+    /// Readings beyond this magnitude are not optical densities, counts or any other reading a plate reader
+    /// gives (a corrupt cell such as `-1e308`): they are treated as not read, so they can't overflow a mean or
+    /// a fit.
+    public static let largestReading = 1e12
+
+    /// Overflow markers: Gen5 `OVRFLW`, Tecan `OVER`, `OVERFLOW`, `SAT` (SkanIt/MARS "saturated"), and any cell
+    /// starting with `>` (a reader's "above range" value such as `>4.000`).
+    public static func cell(_ text: String) -> Cell {
+        let trimmed = text.trimmingCharacters(in: " ")
+        if let value = Double(trimmed) {
+            return value.isFinite && abs(value) <= largestReading ? .number(value) : .notRead(trimmed)
+        }
+        let upper = trimmed.uppercased()
+        if ["OVRFLW", "OVER", "SAT", "SATURATED"].contains(upper) || upper.contains("OVERFLOW") || trimmed.hasPrefix(">") {
+            return .overflow(trimmed)
+        }
+        return .notRead(trimmed)
     }
 
     /// `<file stem>` or `<file stem>#<n>` for files holding several plates.
     public var name: String
     /// Measurement and reference wavelengths in nm (reference nil when single-wavelength).
     public var wavelengths: (measurement: Int, reference: Int?)
-    /// The readings by canonical well name (`B7`).
+    /// The wells read, by canonical name (`B7`).
     public var wells: [String: Reading]
+    /// What the plate is within its file, for `elisa --list` (`Label1 485/560 nm`, `OD 600 nm, cycle 3`); "" when
+    /// the file holds one plain plate.
+    public var label: String
 
-    /// A plate read named `name`.
-    public init(name: String, wavelengths: (measurement: Int, reference: Int?), wells: [String: Reading]) {
+    /// A plate from its parts.
+    public init(name: String, wavelengths: (measurement: Int, reference: Int?), wells: [String: Reading], label: String = "") {
         self.name = name
         self.wavelengths = wavelengths
         self.wells = wells
+        self.label = label
     }
 
     /// The long CSV form: a header `well,OD<nm>[,OD<nm>]` (case-insensitive); the lower wavelength is the
-    /// measurement, the other the reference. Non-numeric cells are kept as flagged wells.
+    /// measurement, the other the reference. Non-numeric cells are kept as overflowed or unread wells.
     public static func longCSV(_ text: String, file: String) throws -> PlateRead {
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" }).map { String($0).trimmingCharacters(in: " ") }
         while lines.last?.isEmpty == true { lines.removeLast() }
@@ -61,12 +128,8 @@ public struct PlateRead: Sendable {
             guard wells[well] == nil else {
                 throw ELISAError(.duplicateWell, file: file, place: "line \(number + 1)", "well \(well) appears twice")
             }
-            let values = cells.dropFirst().map { Double($0) }
             let raw = Array(cells.dropFirst())
-            let measurement = values[measurementColumn]
-            let reference = values.count == 2 ? values[1 - measurementColumn] : nil
-            let text = raw.first { Double($0) == nil }
-            wells[well] = Reading(measurement: measurement, reference: reference, text: text)
+            wells[well] = Reading(measurementCell: raw[measurementColumn], referenceCell: raw.count == 2 ? raw[1 - measurementColumn] : nil)
         }
         let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         return PlateRead(name: stem, wavelengths: (nanometres[measurementColumn], nanometres.count == 2 ? nanometres[1 - measurementColumn] : nil), wells: wells)

@@ -16,10 +16,18 @@ struct ELISACommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "elisa",
         abstract: "ELISA plates to concentrations: standard curves (4PL/5PL), LLOQ/ULOQ, statuses and flags.",
-        discussion: "One plate: flowstudy elisa PLATE.csv --layout L.csv --analyte CCL18 --out DIR. Many: flowstudy elisa --runs runs.csv --out DIR (columns plate_file,plate,layout,analyte). Conventions: ../shared/elisa/METHODS.md, summarised in docs/elisa.md.")
+        discussion: """
+            One plate: flowstudy elisa PLATE --layout L.csv --analyte CCL18 --out DIR. Many: flowstudy elisa --runs runs.csv --out DIR \
+            (columns plate_file,plate,layout,analyte). The plates a file holds: flowstudy elisa --list PLATE. Outputs: concentrations.csv, \
+            curves.json and a standard-curve plot per plate (curve_<plate>.png and .svg). Conventions: ../shared/elisa/METHODS.md, \
+            summarised in docs/elisa.md.
+            """)
 
-    @Argument(help: "A plate read: long CSV (well,OD450[,OD570]), BioTek Gen5 text, BMG MARS CSV or SoftMax Pro text.")
+    @Argument(help: "A plate read: long CSV (well,OD450[,OD570]), BioTek Gen5 text, BMG MARS CSV, SoftMax Pro text, or an .xlsx workbook (Tecan Magellan, Tecan i-control, Thermo SkanIt).")
     var plate: String?
+
+    @Flag(help: "List the plates PLATE holds (name, wavelengths, wells, overflowed and unread wells, label) and stop.")
+    var list = false
 
     @Option(name: .customLong("plate-name"), help: "Which plate of a file holding several (<file stem>#<n>).")
     var plateName: String?
@@ -57,10 +65,15 @@ struct ELISACommand: ParsableCommand {
     @Option(help: "The study's samples.csv: authoritative for subject and condition (a contradiction is an error).")
     var samples: String?
 
-    @Option(help: "Output folder: concentrations.csv and curves.json.")
-    var out: String
+    @Option(help: "Output folder: concentrations.csv, curves.json and the curve plots.")
+    var out: String?
 
     func validate() throws {
+        if list {
+            guard plate != nil, runs == nil else { throw ValidationError("--list takes one plate file: flowstudy elisa --list PLATE") }
+            return
+        }
+        guard out != nil else { throw ValidationError("missing --out DIR") }
         if runs == nil && (plate == nil || layout == nil || analyte == nil) {
             throw ValidationError("give PLATE --layout L --analyte NAME, or --runs runs.csv")
         }
@@ -75,6 +88,15 @@ struct ELISACommand: ParsableCommand {
     }
 
     func run() throws {
+        if list, let plate {
+            do {
+                for line in PlateRead.listing(try PlateRead.read(contentsOf: plate)) { print(line) }
+            } catch let error as ELISAError {
+                printError("flowstudy: \(error)"); throw badInputData
+            }
+            return
+        }
+        guard let out else { throw ValidationError("missing --out DIR") }
         var options = ELISAOptions()
         options.model = model
         options.weighting = weights
@@ -94,6 +116,9 @@ struct ELISACommand: ParsableCommand {
                 for required in ["plate_file", "layout", "analyte"] where !table.header.contains(required) {
                     throw ELISAError(.badLayout, file: runs, place: "line 1", "expected a column '\(required)'")
                 }
+                if let twice = table.header.enumerated().first(where: { table.header[..<$0.offset].contains($0.element) })?.element {
+                    throw ELISAError(.badLayout, file: runs, place: "line 1", "expected each column once, found '\(twice)' twice")
+                }
                 func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : (folder as NSString).appendingPathComponent(path) }
                 for (i, row) in table.rows.enumerated() {
                     let fields = Dictionary(uniqueKeysWithValues: zip(table.header, row))
@@ -105,7 +130,8 @@ struct ELISACommand: ParsableCommand {
                     _ = i
                 }
             } else {
-                jobs = [(plate!, plateName, layout!, analyte!)]
+                guard let plate, let layout, let analyte else { throw ValidationError("give PLATE --layout L --analyte NAME, or --runs runs.csv") }
+                jobs = [(plate, plateName, layout, analyte)]
             }
             var sheet: [String: (subject: String, condition: String)]?
             if let samples {
@@ -121,17 +147,7 @@ struct ELISACommand: ParsableCommand {
             var curves: [[String: Any]] = []
             var plots: [PlateAnalysis] = []
             for job in jobs {
-                let plates = try PlateRead.read(contentsOf: job.plate)
-                var read: PlateRead
-                if plates.count == 1 {
-                    read = plates[0]
-                    if let name = job.name { read.name = name }
-                } else if let name = job.name, let chosen = plates.first(where: { $0.name == name || $0.name.hasSuffix("#" + name) }) {
-                    read = chosen
-                } else {
-                    throw ELISAError(.layoutMismatch, file: job.plate,
-                                     "the file holds \(plates.count) plates (\(plates.map(\.name).joined(separator: ", "))): name one with --plate-name or the runs.csv plate column")
-                }
+                let read = try PlateRead.select(PlateRead.read(contentsOf: job.plate), name: job.name, file: job.plate)
                 var plateLayout = try PlateLayout.csv(try InputFile.text(job.layout), file: job.layout)
                 if let sheet, let samples { try plateLayout.reconcile(with: sheet, file: job.layout, sheetName: samples) }
                 let analysis = try PlateAnalysis(read: read, layout: plateLayout, analyte: job.analyte, options: options, file: job.plate)
@@ -162,6 +178,11 @@ struct ELISACommand: ParsableCommand {
             printError("flowstudy: \(error)"); throw badInputData
         } catch let error as CSVError {
             printError("flowstudy: \(runs ?? ""): \(error)"); throw badInputData
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            // Anything else (an output that cannot be written) still ends with a documented code.
+            printError("flowstudy: \(out): \(error)"); throw badInputData
         }
     }
 }

@@ -33,6 +33,11 @@ struct VendorExportTests {
         let flagged = plate.wells.values.compactMap(\.text)
         #expect(!flagged.isEmpty)
         #expect(Set(flagged).isSubset(of: ["OVRFLW", "MISSED", "?????", "Range?", "*"]), "\(Set(flagged))")
+        // 8 OVRFLW cells (reader overflow) and 5 MISSED (not read), counted in the file with grep.
+        #expect(plate.wells.values.filter { $0.status == .overflow }.count == 8)
+        #expect(plate.wells.values.filter { $0.status == .overflow }.allSatisfy { $0.text == "OVRFLW" })
+        #expect(plate.wells.values.filter { $0.status == .notRead }.count == 5)
+        #expect(plate.wells.values.filter { $0.status == .notRead }.allSatisfy { $0.text == "MISSED" })
     }
 
     @Test("BMG MARS: 450 nm grid")
@@ -71,25 +76,37 @@ struct VendorExportTests {
         #expect(raw.wells["A1"]?.measurement == 0.1003 && raw.wells["A1"]?.reference == 0.0338)
     }
 
-    @Test("Tecan Magellan: a well list in column-major order, and a 384-well list with two labels")
+    @Test("Tecan Magellan: a well list in column-major order at 595 nm, and a 384-well list whose two labels pair up",
+          .enabled(if: SharedData.isAvailable, Comment(rawValue: SharedData.skipMessage)))
     func magellan() throws {
-        guard SharedData.isAvailable else { return }
         let list = try Self.plates("tecan-magellan/magellan_96_raw_list.xlsx")
         #expect(list.count == 1)
+        // 'Measurement wavelength: 595 nm' in the sheet's footer.
+        #expect(list[0].wavelengths.measurement == 595 && list[0].wavelengths.reference == nil)
         #expect(list[0].wells["A1"]?.measurement == 0.1462 && list[0].wells["B1"]?.measurement == 0.2118 && list[0].wells["A2"]?.measurement == 0.1418)
+        // Label1 at 485 nm and Label2 at 560 nm (Measurement 1 and 2 in the footer): one plate, measurement and reference.
         let two = try Self.plates("tecan-magellan/magellan_384_two_labels.xlsx")
-        #expect(two.count == 2 && two[0].name.hasSuffix("#1"))
-        #expect(two[0].wells["A1"]?.measurement == 0.0557 && two[1].wells["A1"]?.measurement == 0.0509)
-        #expect(two[0].wells["A2"]?.measurement == 0.064)
-        #expect(two[0].wells.count == 384 && two[0].wells["P24"] != nil)
+        #expect(two.count == 1)
+        let plate = try #require(two.first)
+        #expect(plate.wavelengths.measurement == 485 && plate.wavelengths.reference == 560)
+        #expect(plate.wells["A1"]?.measurement == 0.0557 && plate.wells["A1"]?.reference == 0.0509)
+        #expect(plate.wells["A2"]?.measurement == 0.064 && plate.wells["A2"]?.reference == 0.049)
+        #expect(plate.wells["P24"]?.measurement == 0.0356 && plate.wells["P24"]?.reference == 0.05)
+        #expect(plate.wells.count == 384)
     }
 
-    @Test("Tecan i-control: a kinetic read gives one plate per label and cycle")
+    @Test("Tecan i-control: a kinetic read gives one plate per label and cycle, at the wavelengths of its actions",
+          .enabled(if: SharedData.isAvailable, Comment(rawValue: SharedData.skipMessage)))
     func iControl() throws {
-        guard SharedData.isAvailable else { return }
         let plates = try Self.plates("tecan-icontrol/icontrol_infinite200pro_kinetic.xlsx")
-        // Two labels of 990 cycles each (counted in the workbook with openpyxl).
-        #expect(plates.count == 1980)
+        // Two labels of 990 planned cycles, of which the run recorded 131 (the well rows end at column EB, 1 + 131
+        // cells, read from the sheet XML with Python; the file's warnings list cycles up to 131): absorbance at
+        // 600 nm, and fluorescence (excitation 481, emission 507 nm), which is not a reference read and stays apart.
+        // Cycles without a single value are no plates.
+        #expect(plates.count == 262)
+        #expect(plates.prefix(131).allSatisfy { $0.wavelengths.measurement == 600 && $0.wavelengths.reference == nil && $0.wells.count == 96 })
+        #expect(plates.suffix(131).allSatisfy { $0.wavelengths.measurement == 507 && $0.wavelengths.reference == nil && $0.wells.count == 96 })
+        #expect(plates[0].label == "OD 600 nm, cycle 1" && plates[131].label == "Fluorescence 507 nm, cycle 1")
         let first = try #require(plates.first { $0.wells["A1"]?.measurement == 25382 })
         #expect(first.wells["H12"]?.measurement == 27193 && first.wells["A2"]?.measurement == 24916)
         #expect(plates.contains { $0.wells["A1"]?.measurement == 29682 && $0.wells["H12"]?.measurement == 30708 })

@@ -37,7 +37,7 @@ struct WorkbookEntityTests {
             _ = try PlateRead.read(data, file: "hostile.xlsx")
         } throws: { error in
             guard let error = error as? ELISAError else { return false }
-            return error.code == .unsafeXML && error.place == part
+            return error.code == .unsafeXML && error.place == "part " + part
         }
     }
 
