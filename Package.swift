@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "Statistics", targets: ["Statistics"]),
         .library(name: "Outcomes", targets: ["Outcomes"]),
         .library(name: "Demo", targets: ["Demo"]),
+        .library(name: "Study", targets: ["Study"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -59,10 +60,12 @@ let package = Package(
         // The study's answers: clinical and sample sheets, markers and concentrations as typed values, outcomes P1 and
         // S1–S4, and their tables.
         .target(name: "Outcomes", dependencies: ["Tables", "Statistics"]),
+        // A whole study from raw files to the report: batch, ELISA, gallery, outcomes (the top of the pipeline).
+        .target(name: "Study", dependencies: ["Batch", "ELISA", "FCS", "Gating", "Outcomes", "Plots", "Reports", "Tables"]),
         .executableTarget(
             name: "flowstudy",
             dependencies: [
-                "Tables", "FCS", "Simulation", "Gating", "Batch", "Reports", "ELISA", "Plots", "Statistics", "Outcomes", "Demo",
+                "Tables", "FCS", "Simulation", "Gating", "Batch", "Reports", "ELISA", "Plots", "Statistics", "Outcomes", "Demo", "Study",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -25,6 +25,24 @@ public enum BatchWriter {
         try output.commit()
     }
 
+    /// The `run.json` document of a batch: FlowStudy's version, the template's and sheet's paths (absolute) and
+    /// SHA-256, the options (the shard as `k/n`, empty for a whole run), timings, peak memory and events.
+    public static func provenance(version: String, template: String, samples: String, options: BatchOptions,
+                                  seconds: Double, peakResidentMB: Double, events: Int) -> [String: Any] {
+        func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+        return [
+            "flowstudy_version": version,
+            "template": ["path": absolute(template), "sha256": sha256(of: template) ?? ""],
+            "samples": ["path": absolute(samples), "sha256": sha256(of: samples) ?? ""],
+            "options": ["jobs": options.jobs, "shard": options.shard.map { "\($0.index)/\($0.count)" } ?? "",
+                        "data_offsets": options.reading.offsetPreference.rawValue,
+                        "supplemental_text": options.reading.supplementalText.rawValue],
+            "total_seconds": seconds,
+            "peak_rss_mb": peakResidentMB,
+            "events": events,
+        ]
+    }
+
     /// SHA-256 of a file's bytes, hex.
     public static func sha256(of path: String) -> String? {
         guard let data = try? InputFile.bytes(path) else { return nil }

@@ -4,7 +4,7 @@ extension PlateAnalysis {
     /// The header of `concentrations.csv`.
     public static let concentrationsHeader = ["sample_id", "subject_id", "condition", "analyte", "plate", "model", "weights", "wells",
                                               "dilution_factor", "mean_net_od", "cv_percent", "conc_in_well", "value", "value_text",
-                                              "units", "status", "flags", "value_for_stats", "selected"]
+                                              "units", "status", "flags", "value_for_stats", "selected", "role"]
 
     /// One `concentrations.csv` row per sample and dilution; lists inside a cell are `;`-separated, empty cells
     /// are values that do not exist (a censored value, the CV of one well).
@@ -18,7 +18,7 @@ extension PlateAnalysis {
         return samples.map { s in
             [s.sampleID, s.subjectID, s.condition, analyte, plate, options.model.label, options.weighting.label,
              s.wells.joined(separator: ";"), number(s.dilution), number(s.meanNetOD), number(s.cvPercent), number(s.concentrationInWell),
-             number(s.value), s.valueText, units, s.status, s.flags.joined(separator: ";"), number(s.valueForStats), s.selected ? "true" : "false"]
+             number(s.value), s.valueText, units, s.status, s.flags.joined(separator: ";"), number(s.valueForStats), s.selected ? "true" : "false", s.role.rawValue]
         }
     }
 

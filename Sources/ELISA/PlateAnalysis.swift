@@ -65,6 +65,8 @@ public struct PlateAnalysis: Sendable {
         /// The number statistics use (substitution rule applied to censored values).
         public var valueForStats: Double?
         public var selected: Bool
+        /// `sample` (a study sample: joins the outcomes) or `control` (a QC control on the plate: assay QC only).
+        public var role: PlateLayout.Role = .sample
     }
 
     public var plate: String
@@ -231,12 +233,13 @@ public struct PlateAnalysis: Sendable {
                 results.append(SampleResult(sampleID: first.sampleID, subjectID: first.subjectID, condition: first.condition, wells: designed,
                                             dilution: first.dilution, netOD: [], meanNetOD: nil, cvPercent: nil, concentrationInWell: nil,
                                             extrapolated: nil, status: "MASKED", flags: ["ALL_WELLS_MASKED"], value: nil, valueText: "",
-                                            valueForStats: nil, selected: false))
+                                            valueForStats: nil, selected: false, role: first.role))
                 continue
             }
             var result = SampleResult(sampleID: first.sampleID, subjectID: first.subjectID, condition: first.condition, wells: wells,
                                       dilution: first.dilution, netOD: values, meanNetOD: nil, cvPercent: nil, concentrationInWell: nil,
-                                      extrapolated: nil, status: "OK", flags: [], value: nil, valueText: "", valueForStats: nil, selected: true)
+                                      extrapolated: nil, status: "OK", flags: [], value: nil, valueText: "", valueForStats: nil, selected: true,
+                                      role: first.role)
             let dilution = first.dilution
             if !saturated && values.isEmpty {
                 // No readable well: no value, excluded from statistics, counted.

@@ -64,16 +64,8 @@ struct BatchCommand: ParsableCommand {
         let result = runner.run(cancelled: { interruption.happened }, progress: { reporter.report($0) })
         reporter.finish()
         try interruption.exitIfHappened()
-        let run: [String: Any] = [
-            "flowstudy_version": FlowStudy.configuration.version,
-            "template": ["path": template, "sha256": BatchWriter.sha256(of: template) ?? ""],
-            "samples": ["path": samples, "sha256": BatchWriter.sha256(of: samples) ?? ""],
-            "options": ["jobs": jobs, "shard": shard ?? "", "data_offsets": reading.dataOffsets.rawValue,
-                        "supplemental_text": reading.options.supplementalText.rawValue],
-            "total_seconds": Date().timeIntervalSince(start),
-            "peak_rss_mb": peakResidentMegabytes(),
-            "events": result.events,
-        ]
+        let run = BatchWriter.provenance(version: FlowStudy.configuration.version, template: template, samples: samples, options: options,
+                                         seconds: Date().timeIntervalSince(start), peakResidentMB: peakResidentMegabytes(), events: result.events)
         try reportingInputErrors { try BatchWriter.write(result, to: out, run: run) }
         try interruption.exitIfHappened()
         if !result.errors.isEmpty {

@@ -17,8 +17,8 @@ struct ELISACLITests {
                                      "--analyte", "CCL18", "--out", folder.path("one")])
         #expect(single.status == 0, "\(single.stderr)")
         let rows = try String(contentsOfFile: folder.path("one/concentrations.csv"), encoding: .utf8).split(separator: "\n")
-        #expect(rows[0] == "sample_id,subject_id,condition,analyte,plate,model,weights,wells,dilution_factor,mean_net_od,cv_percent,conc_in_well,value,value_text,units,status,flags,value_for_stats,selected")
-        #expect(rows.contains { $0.hasPrefix("P03_RUX,") && $0.contains(",<781.25,pg/mL,<LLOQ,,390.625,true") })
+        #expect(rows[0] == "sample_id,subject_id,condition,analyte,plate,model,weights,wells,dilution_factor,mean_net_od,cv_percent,conc_in_well,value,value_text,units,status,flags,value_for_stats,selected,role")
+        #expect(rows.contains { $0.hasPrefix("P03_RUX,") && $0.contains(",<781.25,pg/mL,<LLOQ,,390.625,true,sample") })
         #expect(rows.contains { $0.hasPrefix("P04_RUX,") && $0.contains(",OK,HIGH_CV,") })
         let runs = folder.path("runs.csv")
         try """

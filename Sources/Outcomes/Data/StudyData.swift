@@ -58,6 +58,16 @@ public struct StudyData: Sendable {
         return data
     }
 
+    /// Checks the clinical and sample sheets alone, before any result exists (every problem thrown at once as
+    /// ``StudyDataProblems``), and returns the ELISA plate ids the sample sheet names.
+    public static func checkSheets(clinical: String, samples: String) throws -> Set<String> {
+        let (subjectList, clinicalProblems) = try Subject.read(clinical: clinical)
+        let subjects = Dictionary(subjectList.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let (sampleList, sampleProblems) = try CultureSample.read(samples: samples, subjects: subjects)
+        guard clinicalProblems.isEmpty && sampleProblems.isEmpty else { throw StudyDataProblems(clinicalProblems + sampleProblems) }
+        return Set(sampleList.flatMap(\.elisaPlateIDs))
+    }
+
     /// A problem when a result names a sample the sheet lacks, or a subject or condition other than the sheet's.
     static func check(_ identity: ResultIdentity, against samples: [String: CultureSample], sheet: String) -> StudyDataProblems.Problem? {
         guard let sample = samples[identity.sampleID] else {

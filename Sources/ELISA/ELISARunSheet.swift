@@ -1,0 +1,129 @@
+import Foundation
+import Tables
+
+/// `runs.csv`: the plates of a study or an assay run, one row each, with the options that differ from the
+/// defaults.
+///
+/// Columns: `plate_file`, `plate` (the plate's id: the one `samples.csv` names in `elisa_plate_ids`, and, for a
+/// file holding several plates, the one to take), `layout`, `analyte`; optional per-plate `model`, `weights`,
+/// `blank`, `substitute`, `cv_limit`, and `supersedes` (the id of a plate whose results this re-assay replaces).
+/// Paths are relative to the folder of `runs.csv`. Every problem is listed at once (``Problems``).
+public struct ELISARunSheet: Sendable {
+    /// One plate to analyse.
+    public struct Plate: Sendable {
+        /// The plate export (absolute, or relative to the working folder).
+        public var file: String
+        /// The plate's id (`plate` column), or nil to take the file's only plate under its own name.
+        public var id: String?
+        /// The layout CSV.
+        public var layout: String
+        /// The analyte measured.
+        public var analyte: String
+        /// The analysis options for this plate (defaults with the row's overrides).
+        public var options: ELISAOptions
+        /// The plate whose results this one replaces, if any.
+        public var supersedes: String?
+        /// The line of runs.csv.
+        public var line: Int
+    }
+
+    /// Every problem of a runs.csv, each with its line and column.
+    public struct Problems: Error, Sendable, CustomStringConvertible {
+        /// The runs.csv.
+        public var file: String
+        /// Each problem.
+        public var problems: [String]
+        public var description: String {
+            "\(file): \(problems.count) problem\(problems.count == 1 ? "" : "s")\n" + problems.map { "  \($0)" }.joined(separator: "\n")
+        }
+    }
+
+    /// The columns a runs.csv may have.
+    public static let columns = ["plate_file", "plate", "layout", "analyte", "model", "weights", "blank", "substitute", "cv_limit", "supersedes"]
+
+    /// Where the sheet came from.
+    public var file: String
+    /// The plates in sheet order.
+    public var plates: [Plate]
+
+    /// Reads and checks `path`; `defaults` are the options of a row that overrides nothing.
+    public static func read(_ path: String, defaults: ELISAOptions = ELISAOptions()) throws -> ELISARunSheet {
+        let table: CSVTable
+        do {
+            table = try CSVTable(try InputFile.text(path))
+        } catch let error as CSVError {
+            throw Problems(file: path, problems: [error.description])
+        } catch let error as TablesError {
+            throw Problems(file: path, problems: ["expected \(error.expected), found \(error.found)"])
+        }
+        var problems: [String] = []
+        for required in ["plate_file", "layout", "analyte"] where !table.header.contains(required) {
+            problems.append("line 1: expected a column '\(required)'")
+        }
+        for (index, name) in table.header.enumerated() {
+            if table.header[..<index].contains(name) { problems.append("line 1, column \(index + 1): '\(name)' appears twice") }
+            if !columns.contains(name) { problems.append("line 1, column \(index + 1): unknown column '\(name)' (expected \(columns.joined(separator: ", ")))") }
+        }
+        guard problems.isEmpty else { throw Problems(file: path, problems: problems) }
+        let folder = (path as NSString).deletingLastPathComponent
+        func resolve(_ relative: String) -> String {
+            relative.hasPrefix("/") || folder.isEmpty ? relative : (folder as NSString).appendingPathComponent(relative)
+        }
+        var plates: [Plate] = []
+        var ids: [String: Int] = [:]
+        for (index, row) in table.rows.enumerated() {
+            let line = table.lines[index]
+            guard row.count == table.header.count else {
+                problems.append("line \(line): expected \(table.header.count) columns, found \(row.count)")
+                continue
+            }
+            let fields = Dictionary(uniqueKeysWithValues: zip(table.header, row.map { $0.trimmingCharacters(in: .whitespaces) }))
+            func value(_ name: String) -> String? { fields[name].flatMap { $0.isEmpty ? nil : $0 } }
+            func place(_ name: String) -> String { "line \(line), column \((table.header.firstIndex(of: name) ?? 0) + 1) (\(name))" }
+            var options = defaults
+            for required in ["plate_file", "layout", "analyte"] where value(required) == nil {
+                problems.append("\(place(required)): expected a value")
+            }
+            if let text = value("model") {
+                if let model = CurveModel(rawValue: text.lowercased()) { options.model = model } else {
+                    problems.append("\(place("model")): expected 4pl or 5pl, found '\(text)'")
+                }
+            }
+            if let text = value("weights") {
+                if let weights = Weighting(rawValue: text) { options.weighting = weights } else {
+                    problems.append("\(place("weights")): expected none, 1/y or 1/y2, found '\(text)'")
+                }
+            }
+            if let text = value("blank") {
+                if let blank = ELISAOptions.Blank(rawValue: text) { options.blank = blank } else {
+                    problems.append("\(place("blank")): expected subtract or fit-as-zero-standard, found '\(text)'")
+                }
+            }
+            if let text = value("substitute") {
+                if let substitution = ELISAOptions.Substitution(rawValue: text) { options.substitution = substitution } else {
+                    problems.append("\(place("substitute")): expected lloq_half, lloq_sqrt2, lloq or zero, found '\(text)'")
+                }
+            }
+            if let text = value("cv_limit") {
+                if let limit = Double(text), limit.isFinite, limit > 0 { options.cvLimit = limit } else {
+                    problems.append("\(place("cv_limit")): expected a number above 0, found '\(text)'")
+                }
+            }
+            let id = value("plate")
+            if let id {
+                if let first = ids[id] { problems.append("\(place("plate")): plate '\(id)' is also on line \(first)") }
+                ids[id] = line
+            }
+            plates.append(Plate(file: resolve(value("plate_file") ?? ""), id: id, layout: resolve(value("layout") ?? ""),
+                                analyte: value("analyte") ?? "", options: options, supersedes: value("supersedes"), line: line))
+        }
+        for plate in plates {
+            if let replaced = plate.supersedes, ids[replaced] == nil {
+                problems.append("line \(plate.line), supersedes: expected the id of another plate in this sheet, found '\(replaced)'")
+            }
+        }
+        if plates.isEmpty && problems.isEmpty { problems.append("expected at least one plate row") }
+        guard problems.isEmpty else { throw Problems(file: path, problems: problems) }
+        return ELISARunSheet(file: path, plates: plates)
+    }
+}

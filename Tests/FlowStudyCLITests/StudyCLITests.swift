@@ -1,0 +1,97 @@
+import Foundation
+import Outcomes
+import Tables
+import Testing
+import TestSupport
+
+/// `flowstudy study` from the reference cohort's raw FCS files and plate reads to the report, as the study team
+/// runs it.
+@Suite("flowstudy study", .needsShared)
+struct StudyCLITests {
+    let flowstudy: String
+    let cohort: URL
+    let template = SharedData.repositoryRoot.appendingPathComponent("gating-templates/mdm-macrophages.json").path
+
+    init() throws {
+        flowstudy = try #require(flowstudyExecutable(), "the flowstudy executable is built by swift test")
+        cohort = try #require(SharedData.url("study/reference-cohort"))
+    }
+
+    /// runs.csv for the cohort's plates: plate id = folder name, analyte from the study vocabulary.
+    func runsCSV(in folder: TemporaryDirectory, breaking broken: String? = nil) throws -> String {
+        let plates = try FileManager.default.contentsOfDirectory(atPath: cohort.appendingPathComponent("elisa").path).sorted()
+        var text = "plate_file,plate,layout,analyte\n"
+        for plate in plates {
+            let analyte = ["IL6": "IL-6", "PDGFBB": "PDGF-BB"][String(plate.split(separator: "_")[0])] ?? String(plate.split(separator: "_")[0])
+            var file = cohort.appendingPathComponent("elisa/\(plate)/plate.csv").path
+            if plate == broken {
+                file = folder.path("broken.csv")
+                try "well,OD450\nA1,not a number at all\n".write(toFile: file, atomically: false, encoding: .utf8)
+            }
+            text += "\(file),\(plate),\(cohort.appendingPathComponent("elisa/\(plate)/layout.csv").path),\(analyte)\n"
+        }
+        let path = folder.path(broken == nil ? "runs.csv" : "runs-broken.csv")
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        return path
+    }
+
+    func study(_ runs: String, out: String, clinical: String? = nil) -> (status: Int32, stdout: String, stderr: String) {
+        run(flowstudy, ["study", "--samples", cohort.appendingPathComponent("samples.csv").path,
+                        "--clinical", clinical ?? cohort.appendingPathComponent("clinical.csv").path,
+                        "--template", template, "--elisa-runs", runs, "--out", out, "--no-png", "--quiet"])
+    }
+
+    func compare(_ name: String, in out: String, relativeTolerance: Double) throws -> [TableComparison.Difference] {
+        let produced = try CSVTable(try InputFile.text(out + "/outcomes/" + name))
+        let expected = try CSVTable(try InputFile.text(cohort.appendingPathComponent("expected/" + name).path))
+        var comparison = TableComparison.reference(name, relativeTolerance: relativeTolerance)
+        return comparison.differences(produced, expected, table: name)
+    }
+
+    @Test("raw files to report: every compared cell of T1–T6 and S4 within the reference's tolerances; a broken plate is isolated")
+    func endToEnd() throws {
+        let folder = try TemporaryDirectory()
+        let out = folder.path("study")
+        let result = study(try runsCSV(in: folder), out: out)
+        try #require(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("report:  \(out)/outcomes/report/index.html"), "\(result.stdout)")
+        // Flow-derived tables at the flow tolerance (1e-9); ELISA-derived ones inherit the ELISA's 1e-4 (README).
+        for (name, tolerance) in [("T3_markers_SSc.csv", 1e-9), ("T5_markers_HD_serum.csv", 1e-9), ("T1_primary_CCL18.csv", 1e-4),
+                                  ("T2_soluble_SSc.csv", 1e-4), ("T4_soluble_HD_serum.csv", 1e-4), ("S4_per_patient_CCL18.csv", 1e-4),
+                                  ("T6_subgroups_CCL18_L.csv", 1e-4), ("T6_subgroups_CCL18_delta_sensitivity.csv", 1e-4)] {
+            let differences = try compare(name, in: out, relativeTolerance: tolerance)
+            #expect(differences.isEmpty, "\(differences.map(\.description).joined(separator: "\n"))")
+        }
+        for path in ["flow/markers.csv", "flow/run.json", "elisa/concentrations.csv", "elisa/run.json", "elisa/errors.csv",
+                     "review/index.html", "outcomes/report/index.html", "outcomes/report/subjects/SSC01.html"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + path), "\(path)")
+        }
+        let elisaRun = try JSONSerialization.jsonObject(with: Data(try InputFile.bytes(out + "/elisa/run.json"))) as? [String: Any]
+        #expect((elisaRun?["plates"] as? [Any])?.count == 5)
+        #expect(((elisaRun?["runs"] as? [String: Any])?["sha256"] as? String)?.count == 64)
+
+        // A broken CXCL4 plate: listed in elisa/errors.csv, exit 2, every other result still there; the previous
+        // gallery's images are reused, not redrawn.
+        let again = study(try runsCSV(in: folder, breaking: "CXCL4_1"), out: out)
+        #expect(again.status == 2, "\(again.stderr)")
+        #expect(again.stdout.contains("0 gate plots drawn, 1260 reused"), "\(again.stdout)")
+        let errors = try CSVTable(try InputFile.text(out + "/elisa/errors.csv"))
+        #expect(errors.rows.map { $0[0] } == ["CXCL4_1"])
+        #expect(try compare("T1_primary_CCL18.csv", in: out, relativeTolerance: 1e-4).isEmpty)
+        let missing = try InputFile.text(out + "/outcomes/missing_results.csv")
+        #expect(missing.contains("CXCL4_1"), "the samples of the failed plate are reported missing")
+    }
+
+    @Test("runs.csv and samples.csv must name the same plates; problems stop the study before any work (exit 64)")
+    func plateIDsAgree() throws {
+        let folder = try TemporaryDirectory()
+        var text = try InputFile.text(try runsCSV(in: folder))
+        text = text.replacingOccurrences(of: ",CCL18_1,", with: ",CCL18_X,")
+        try text.write(toFile: folder.path("runs-renamed.csv"), atomically: false, encoding: .utf8)
+        let result = study(folder.path("runs-renamed.csv"), out: folder.path("study"))
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("plate 'CCL18_X' is named by no sample's elisa_plate_ids"), "\(result.stderr)")
+        #expect(result.stderr.contains("names plate 'CCL18_1'"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("study")))
+    }
+}
