@@ -25,6 +25,18 @@ public struct ELISARunSheet: Sendable {
         public var supersedes: String?
         /// The line of runs.csv.
         public var line: Int
+
+        /// A plate from its parts.
+        public init(file: String, id: String?, layout: String, analyte: String, options: ELISAOptions = ELISAOptions(),
+                    supersedes: String? = nil, line: Int = 0) {
+            self.file = file
+            self.id = id
+            self.layout = layout
+            self.analyte = analyte
+            self.options = options
+            self.supersedes = supersedes
+            self.line = line
+        }
     }
 
     /// Every problem of a runs.csv, each with its line and column.
@@ -45,6 +57,12 @@ public struct ELISARunSheet: Sendable {
     public var file: String
     /// The plates in sheet order.
     public var plates: [Plate]
+
+    /// A sheet from its plates (one plate given on the command line, say).
+    public init(file: String, plates: [Plate]) {
+        self.file = file
+        self.plates = plates
+    }
 
     /// Reads and checks `path`; `defaults` are the options of a row that overrides nothing.
     public static func read(_ path: String, defaults: ELISAOptions = ELISAOptions()) throws -> ELISARunSheet {
@@ -125,5 +143,27 @@ public struct ELISARunSheet: Sendable {
         if plates.isEmpty && problems.isEmpty { problems.append("expected at least one plate row") }
         guard problems.isEmpty else { throw Problems(file: path, problems: problems) }
         return ELISARunSheet(file: path, plates: plates)
+    }
+
+    /// The subject and condition of every sample of a study's `samples.csv` (columns `sample_id`, `subject_id`,
+    /// `condition`), which the layouts must agree with.
+    public static func sampleIdentities(_ path: String) throws -> [String: (subject: String, condition: String)] {
+        let table: CSVTable
+        do {
+            table = try CSVTable(try InputFile.text(path))
+        } catch let error as CSVError {
+            throw Problems(file: path, problems: [error.description])
+        } catch let error as TablesError {
+            throw Problems(file: path, problems: ["expected \(error.expected), found \(error.found)"])
+        }
+        guard let id = table.header.firstIndex(of: "sample_id"), let subject = table.header.firstIndex(of: "subject_id"),
+              let condition = table.header.firstIndex(of: "condition") else {
+            throw Problems(file: path, problems: ["line 1: expected columns sample_id, subject_id and condition"])
+        }
+        var identities: [String: (subject: String, condition: String)] = [:]
+        for row in table.rows where row.count > max(id, subject, condition) && identities[row[id]] == nil {
+            identities[row[id]] = (row[subject], row[condition])
+        }
+        return identities
     }
 }

@@ -5,6 +5,7 @@ import ELISA
 import FCS
 import Gating
 import Plots
+import Study
 import Foundation
 
 extension CurveModel: ExpressibleByArgument {}
@@ -107,82 +108,44 @@ struct ELISACommand: ParsableCommand {
             let parts = item.split(separator: ":", maxSplits: 1)
             if let well = Well.normalise(String(parts[0])) { options.masks[well] = String(parts[1]) }
         }
-        var jobs: [(plate: String, name: String?, layout: String, analyte: String)] = []
-        try checkOutputs(folders: [out], inputs: [plate, layout, runs, samples].compactMap { $0 })
+        let sheet: ELISARunSheet
         do {
             if let runs {
-                let table = try CSVTable(try InputFile.text(runs))
-                let folder = (runs as NSString).deletingLastPathComponent
-                for required in ["plate_file", "layout", "analyte"] where !table.header.contains(required) {
-                    throw ELISAError(.badLayout, file: runs, place: "line 1", "expected a column '\(required)'")
-                }
-                if let twice = table.header.enumerated().first(where: { table.header[..<$0.offset].contains($0.element) })?.element {
-                    throw ELISAError(.badLayout, file: runs, place: "line 1", "expected each column once, found '\(twice)' twice")
-                }
-                func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : (folder as NSString).appendingPathComponent(path) }
-                for (i, row) in table.rows.enumerated() {
-                    let fields = Dictionary(uniqueKeysWithValues: zip(table.header, row))
-                    guard let file = fields["plate_file"], !file.isEmpty, let layout = fields["layout"], !layout.isEmpty,
-                          let analyte = fields["analyte"], !analyte.isEmpty else {
-                        throw ELISAError(.badLayout, file: runs, place: "line \(table.lines[i])", "expected plate_file, layout and analyte")
-                    }
-                    jobs.append((resolve(file), fields["plate"].flatMap { $0.isEmpty ? nil : $0 }, resolve(layout), analyte))
-                    _ = i
-                }
+                sheet = try ELISARunSheet.read(runs, defaults: options)
             } else {
                 guard let plate, let layout, let analyte else { throw ValidationError("give PLATE --layout L --analyte NAME, or --runs runs.csv") }
-                jobs = [(plate, plateName, layout, analyte)]
+                sheet = ELISARunSheet(file: plate, plates: [.init(file: plate, id: plateName, layout: layout, analyte: analyte, options: options,
+                                                                  supersedes: nil, line: 0)])
             }
-            var sheet: [String: (subject: String, condition: String)]?
-            if let samples {
-                let table = try CSVTable(try InputFile.text(samples))
-                guard let id = table.header.firstIndex(of: "sample_id"), let subject = table.header.firstIndex(of: "subject_id"),
-                      let condition = table.header.firstIndex(of: "condition") else {
-                    throw ELISAError(.badLayout, file: samples, place: "line 1", "expected columns sample_id, subject_id and condition")
-                }
-                sheet = Dictionary(table.rows.filter { $0.count > max(id, subject, condition) }.map { ($0[id], ($0[subject], $0[condition])) },
-                                   uniquingKeysWith: { first, _ in first })
-            }
-            var rows: [[String]] = []
-            var curves: [[String: Any]] = []
-            var plots: [PlateAnalysis] = []
-            for job in jobs {
-                let read = try PlateRead.select(PlateRead.read(contentsOf: job.plate), name: job.name, file: job.plate)
-                var plateLayout = try PlateLayout.csv(try InputFile.text(job.layout), file: job.layout)
-                if let sheet, let samples { try plateLayout.reconcile(with: sheet, file: job.layout, sheetName: samples) }
-                let analysis = try PlateAnalysis(read: read, layout: plateLayout, analyte: job.analyte, options: options, file: job.plate)
-                rows += analysis.concentrationRows(units: units)
-                curves.append(analysis.curveRecord())
-                plots.append(analysis)
-            }
-            // One output set: concentrations, curves and plots of one run, never beside an older run's.
-            let output = try OutputFolder(out)
-            try output.write(csvTable(header: PlateAnalysis.concentrationsHeader, rows: rows), to: "concentrations.csv")
-            // One standard-curve plot per plate: points, fitted curve, LLOQ/ULOQ (PNG raster and labelled SVG).
-            for analysis in plots {
-                let parameters = analysis.fit.parameters
-                let plot = CurvePlot(points: analysis.standards.map { (x: $0.nominal, y: $0.meanNetOD) },
-                                     curve: { parameters.response($0) }, lloq: analysis.lloq, uloq: analysis.uloq,
-                                     title: "\(analysis.analyte) \(analysis.plate) — \(analysis.options.model.label), weights \(analysis.options.weighting.label)",
-                                     xLabel: "concentration in the well (\(units))")
-                let stem = "curve_" + analysis.plate.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "#", with: "_")
-                try output.write(plot.png(), to: stem + ".png")
-                try output.write(plot.svg(), to: stem + ".svg")
-            }
-            let json = try JSONSerialization.data(withJSONObject: ["curves": curves], options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            try output.write(Array(json) + [0x0A], to: "curves.json")
-            try output.commit()
-        } catch let error as TablesError {
-            printError("flowstudy: \(error)"); throw badInputData
-        } catch let error as ELISAError {
-            printError("flowstudy: \(error)"); throw badInputData
-        } catch let error as CSVError {
-            printError("flowstudy: \(runs ?? ""): \(error)"); throw badInputData
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            // Anything else (an output that cannot be written) still ends with a documented code.
-            printError("flowstudy: \(out): \(error)"); throw badInputData
+        } catch let problems as ELISARunSheet.Problems {
+            printError(problems.description)
+            throw ExitCode.validationFailure
+        }
+        let inputs = sheet.plates.flatMap { [$0.file, $0.layout] } + [runs, samples].compactMap { $0 }
+        try checkOutputs(folders: [out], inputs: inputs)
+        let identities: [String: (subject: String, condition: String)]?
+        do {
+            identities = try samples.map(ELISARunSheet.sampleIdentities)
+        } catch let problems as ELISARunSheet.Problems {
+            printError(problems.description)
+            throw ExitCode.validationFailure
+        }
+        let interruption = Interruption()
+        let run = ELISARun.analyse(sheet, samples: identities, samplesFile: samples ?? "samples.csv", cancelled: { interruption.happened })
+        try interruption.exitIfHappened()
+        // A single plate that cannot be analysed is an unusable input; in a runs.csv it is isolated in errors.csv.
+        if runs == nil, let failure = run.failures.first {
+            printError("flowstudy: \(failure.message)")
+            throw badInputData
+        }
+        try reportingStudyErrors {
+            try ELISAStage.write(run, sheet: runs == nil ? nil : sheet, samples: samples, units: units,
+                                 version: FlowStudy.configuration.version, to: out)
+        }
+        if !run.failures.isEmpty {
+            for failure in run.failures { printError("flowstudy: plate \(failure.plate): \(failure.message)") }
+            printError("flowstudy: \(run.failures.count) plate(s) failed; see \(out)/errors.csv")
+            throw ExitCode(2)
         }
     }
 }

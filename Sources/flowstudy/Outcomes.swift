@@ -3,6 +3,7 @@ import Foundation
 import Outcomes
 import Reports
 import Statistics
+import Study
 import Tables
 
 /// `flowstudy outcomes`: the study's last step alone. Reads the sheets, the batch's markers.csv and the ELISA's
@@ -48,45 +49,22 @@ struct OutcomesCommand: ParsableCommand {
         let markers = (flow as NSString).appendingPathComponent("markers.csv")
         let concentrations = (elisa as NSString).appendingPathComponent("concentrations.csv")
         try checkOutputs(folders: [out], inputs: [samples, clinical, markers, concentrations] + (review.map { [$0 + "/manifest.json"] } ?? []))
-        let outcomes: StudyOutcomes
-        do {
-            let data = try StudyData.load(clinical: clinical, samples: samples, markers: markers, concentrations: concentrations)
-            outcomes = try StudyOutcomes(data)
-        } catch let problems as StudyDataProblems {
-            printError(problems.description)
-            printError("flowstudy outcomes: \(problems.problems.count) problem(s) in the sheets or results; nothing written")
-            throw ExitCode.validationFailure
-        } catch let error as OutcomesError {
-            printError("flowstudy outcomes: \(error)")
-            throw badInputData
-        } catch let error as StatisticsError {
-            printError("flowstudy outcomes: \(error)")
-            throw badInputData
-        }
         let inputs = StudyInputs(clinical: clinical, samples: samples, flow: flow, elisa: elisa, review: review)
-        var gallery: GalleryImages?
-        if let review {
-            do { gallery = try GalleryImages(review: review) } catch let error as ReportError {
-                printError("flowstudy outcomes: \(error)")
-                throw badInputData
-            }
-        }
-        let report = StudyReport(outcomes: outcomes, provenance: Provenance(inputs: inputs, flowstudyVersion: FlowStudy.configuration.version), gallery: gallery)
-        let written = try reportingInputErrors {
+        let summary = try reportingStudyErrors {
             let output = try OutputFolder(out)
             do {
-                for file in outcomes.files { try output.write(file.bytes, to: file.name) }
-                try output.write(report.provenance.json, to: Provenance.fileName)
-                let written = try report.write(into: output, chromium: HeadlessChromium.find(), png: !noPNG, pdf: pdf)
+                let summary = try OutcomesStage.write(inputs, version: FlowStudy.configuration.version, into: output,
+                                                      chromium: HeadlessChromium.find(), png: !noPNG, pdf: pdf)
                 try output.commit()
-                return written
+                return summary
             } catch {
                 output.discard()
                 throw error
             }
         }
+        let outcomes = summary.outcomes, written = summary.report
         say("outcomes: \(outcomes.files.count) tables in \(out) (P1 n = \(outcomes.primary.pairs.count) pairs; \(outcomes.data.missing.count) missing results)")
-        say("report: \(out)/report/index.html (\(written.subjectPages) subject pages, \(report.figures.count) figures as SVG; \(written.pngNote))")
+        say("report: \(out)/report/index.html (\(written.subjectPages) subject pages, \(summary.figures) figures as SVG; \(written.pngNote))")
         if pdf { say("pdf: \(written.pdfNote)") }
     }
 }
