@@ -5,22 +5,26 @@ import Foundation
 import Gating
 import Tables
 
-/// Runs `body`; a typed input error (FCS file, template, Gating-ML, gating, sample sheet) is printed on stderr
-/// and becomes `exit`: 65 for data that cannot be used, or 64 where a command treats a bad template or sheet as
-/// a usage problem. `file` prefixes gating errors, which do not name the sample themselves.
+/// Runs `body`; a typed input error is printed on stderr and becomes an exit status. A template, Gating-ML or
+/// sample-sheet problem is always 64, as in every command (README, exit codes); a file that cannot be used (FCS,
+/// gating on it, reading or writing) becomes `exit`, 65 unless a command says otherwise. `file` prefixes gating
+/// errors, which do not name the sample themselves.
 func reportingInputErrors<T>(file: String? = nil, exit: ExitCode = badInputData, _ body: () throws -> T) throws -> T {
     do {
         return try body()
-    } catch let error as FCSError {
-        printError("flowstudy: \(error)")
     } catch let error as TemplateError {
         printError(error.description)
+        throw ExitCode.validationFailure
     } catch let error as GatingMLError {
         printError(error.description)
-    } catch let error as GatingError {
-        printError("\(file ?? "flowstudy"): \(error)")
+        throw ExitCode.validationFailure
     } catch let error as SampleSheet.Problems {
         printError(error.description)
+        throw ExitCode.validationFailure
+    } catch let error as FCSError {
+        printError("flowstudy: \(error)")
+    } catch let error as GatingError {
+        printError("\(file ?? "flowstudy"): \(error)")
     } catch let error as TablesError {
         printError("flowstudy: \(error)")
     }

@@ -41,10 +41,10 @@ struct Template: ParsableCommand {
                 }
             } catch let error as TemplateError {
                 printError(error.description)
-                throw badInputData
+                throw ExitCode.validationFailure
             } catch let error as GatingMLError {
                 printError(error.description)
-                throw badInputData
+                throw ExitCode.validationFailure
             } catch let error as GatingError {
                 printError("\(template) on \(sample ?? ""): \(error)")
                 throw badInputData
@@ -80,9 +80,9 @@ struct Template: ParsableCommand {
                     : TemplateWriter.json(template)
                 try AtomicFile.write(text, to: output)
             } catch let error as TemplateError {
-                printError(error.description); throw badInputData
+                printError(error.description); throw ExitCode.validationFailure
             } catch let error as GatingMLError {
-                printError(error.description); throw badInputData
+                printError(error.description); throw ExitCode.validationFailure
             } catch let error as GatingError {
                 printError("\(input): \(error)"); throw badInputData
             } catch let error as FCSError {
