@@ -52,8 +52,8 @@ let package = Package(
         // .xlsx parts are read with the system zlib (ZipArchive); ZIPFoundation only writes workbooks (PlateExport).
         .target(name: "ELISA", dependencies: ["Tables", "FlowStudyZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Simulation", dependencies: ["FCS"]),
-        // R-exact tests and the special functions behind them; no dependencies, so any stage may use it.
-        .target(name: "Statistics"),
+        // R-exact tests and the special functions behind them; only the shared table I/O below it.
+        .target(name: "Statistics", dependencies: ["Tables"]),
         // The synthetic demo study (cohort, FCS tubes, ELISA plates, truth): composes the stages it writes for, so
         // it sits downstream of them and nothing upstream depends on it.
         .target(name: "Demo", dependencies: ["Simulation", "ELISA", "FCS", "Tables"]),
