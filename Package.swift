@@ -42,7 +42,7 @@ let package = Package(
         // Shared file I/O below every stage: CSV tables, atomic outputs and output sets, safe inputs.
         .target(name: "Tables"),
         .target(name: "FCS", dependencies: ["FlowStudyZlib", "Tables"]),
-        .target(name: "Compensation", dependencies: ["FCS"]),
+        .target(name: "Compensation", dependencies: ["FCS", "Tables"]),
         .target(name: "Transforms"),
         .target(name: "Gating", dependencies: ["FCS", "Compensation", "Transforms", "Tables"]),
         .target(name: "Batch", dependencies: ["FCS", "Gating", "Tables", .product(name: "Crypto", package: "swift-crypto")]),

@@ -1,61 +1,115 @@
 #!/usr/bin/env bash
-# Runs one libFuzzer target for SECONDS, built apart from `swift test` with swiftc -sanitize=fuzzer,address.
+# Runs one libFuzzer target for SECONDS, built apart from `swift build` / `swift test` with
+# `swiftc -sanitize=fuzzer,address`. Every target is a folder Fuzz/<TARGET>/; Fuzz/README.md lists them and says
+# how to add one.
 #
 #   scripts/fuzz.sh TARGET SECONDS [extra libFuzzer flags…]
-#   scripts/fuzz.sh --list
+#   scripts/fuzz.sh --list              the targets and their running totals
 #
-# A target is a folder Fuzz/<TARGET>/ holding Harness.swift (defines LLVMFuzzerTestOneInput with @_cdecl) and
-# target.sh, which sets:
-#   MODULE   module name the harness is compiled into (the harness sees the module's internal API)
-#   SOURCES  array of source globs, relative to the repository
+# Fuzz/<TARGET>/ holds Harness.swift (defines LLVMFuzzerTestOneInput with @_cdecl; every .swift file of the folder is
+# compiled) and target.sh, which sets:
+#   MODULE   the module the harness is compiled into, with SOURCES (the harness sees the module's internal API)
+#   SOURCES  array of source globs, relative to the repository (e.g. "Sources/ELISA/*.swift" "Fuzz/Common/*.swift")
+#   DEPS     array of modules the sources import, built first as instrumented static libraries: Tables,
+#            ZIPFoundation (from the package checkout: run `swift build` once)
 #   FLAGS    array of extra swiftc flags (include paths for system modules, -l libraries)
-#   SEEDS    array of seed folders or files, read at run time (never copied into the repository)
-# Add a target (template, gatingml, plate readers, sheets) by adding such a folder.
+#   SEEDS    array of seed folders, read at run time (never copied into the repository); absent ones are skipped
+#   OPTIONS  array of extra libFuzzer flags for this target (e.g. -max_len=65536)
+# and may define a function `seed DIR` that fills DIR with seeds picked from ../shared (files of one folder
+# that must be chosen or renamed, or inputs built from them).
 #
-# Work files live outside the repository: $FUZZ_WORK (default /tmp/flowstudy-fuzz/<TARGET>) holds the binary,
-# the growing corpus (corpus/), crash/leak/timeout inputs (artifacts/) and the log. A finding must become a
-# regression input that an ordinary Swift test replays (Tests/<Module>Tests/Fixtures or generated in the test).
+# Work files live in $FUZZ_WORK (default .build/fuzz): modules/ (the instrumented DEPS), and per target the binary,
+# the growing corpus (corpus/, carried on by later runs), crash/leak/timeout inputs (artifacts/) and last.log.
+# Every run appends `date target executions total` to Fuzz/executions.log, the one running log of all targets
+# (kept in the repository, so totals carry on across sessions and branches). A finding must become a regression
+# input that an ordinary Swift test replays.
 # Defaults: -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=10; override by passing the flag again.
 set -euo pipefail
+
+# The whole script is one function, read before it runs: editing this file during a run doesn't change it.
+main() {
 cd "$(dirname "$0")/.."
 root=$PWD
+shared=${FLOWSTUDY_SHARED:-$root/../shared}
+log=$root/Fuzz/executions.log
+total() { awk -v t="$1" '$2 == t { n = $4 } END { print n + 0 }' "$log" 2>/dev/null || echo 0; }
 
 if [ "${1:-}" = "--list" ]; then
-  for t in Fuzz/*/target.sh; do basename "$(dirname "$t")"; done
-  exit 0
+    for t in Fuzz/*/target.sh; do t=$(basename "$(dirname "$t")"); echo "$t $(total "$t")"; done
+    return 0
 fi
 if [ $# -lt 2 ]; then
-  echo "usage: scripts/fuzz.sh TARGET SECONDS [libFuzzer flags…]   (targets: $(ls Fuzz | tr '\n' ' '))" >&2
-  exit 64
+    echo "usage: scripts/fuzz.sh TARGET SECONDS [libFuzzer flags…]   (targets: $(for t in Fuzz/*/target.sh; do basename "$(dirname "$t")"; done | tr '\n' ' '))" >&2
+    return 64
 fi
 target=$1 seconds=$2
 shift 2
 dir=Fuzz/$target
-[ -f "$dir/target.sh" ] && [ -f "$dir/Harness.swift" ] || { echo "fuzz.sh: no target $dir (target.sh + Harness.swift)" >&2; exit 64; }
+[ -f "$dir/target.sh" ] && [ -f "$dir/Harness.swift" ] || { echo "fuzz.sh: no target $dir (target.sh + Harness.swift)" >&2; return 64; }
 
-MODULE="" SOURCES=() FLAGS=() SEEDS=()
+MODULE="" SOURCES=() DEPS=() FLAGS=() SEEDS=() OPTIONS=()
+unset -f seed
 # shellcheck source=/dev/null
 source "$dir/target.sh"
 
-work=${FUZZ_WORK:-/tmp/flowstudy-fuzz/$target}
-mkdir -p "$work/corpus" "$work/artifacts"
-binary=$work/fuzz-$target
+work=${FUZZ_WORK:-$root/.build/fuzz}
+modules=$work/modules
+mkdir -p "$modules" "$work/$target/corpus" "$work/$target/artifacts"
+binary=$work/$target/fuzz-$target
 
+# The modules the sources import, as static libraries with coverage, rebuilt when their sources change.
 shopt -s nullglob
+zip=$root/.build/checkouts/ZIPFoundation/Sources
+depflags=()
+for dep in ${DEPS[@]+"${DEPS[@]}"}; do
+    case $dep in
+        ZIPFoundation)
+            [ -d "$zip/ZIPFoundation" ] || { echo "fuzz.sh: run 'swift build' first: ZIPFoundation's checkout is missing" >&2; return 65; }
+            depsources=("$zip"/ZIPFoundation/*.swift); depflags+=(-I "$zip/CZLib"); extra=(-I "$zip/CZLib" -Xcc -D_GNU_SOURCE=1) ;;
+        *)
+            depsources=("$root/Sources/$dep"/*.swift "$root/Sources/$dep"/*/*.swift); extra=() ;;
+    esac
+    if [ ! -f "$modules/lib$dep.a" ] || [ -n "$(find "${depsources[@]}" -newer "$modules/lib$dep.a" 2>/dev/null)" ]; then
+        echo "== building module $dep (${#depsources[@]} sources)"
+        (cd "$modules" && swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name "$dep" -I "$modules" \
+            ${extra[@]+"${extra[@]}"} -emit-module -emit-library -static -o "lib$dep.a" "${depsources[@]}")
+    fi
+    depflags+=(-l"$dep")
+done
+
 sources=()
 for pattern in "${SOURCES[@]}"; do sources+=($pattern); done
-echo "== building $binary (${#sources[@]} sources, module $MODULE)"
-swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name "$MODULE" \
-  "${FLAGS[@]}" "${sources[@]}" "$dir/Harness.swift" -o "$binary"
+sources+=("$dir"/*.swift)
+if [ ! -f "$binary" ] || [ -n "$(find "${sources[@]}" "$modules" -newer "$binary" 2>/dev/null)" ]; then
+    echo "== building $binary (${#sources[@]} sources, module $MODULE, modules: ${DEPS[*]:-none})"
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name "$MODULE" -I "$modules" -L "$modules" \
+        ${depflags[@]+"${depflags[@]}"} ${FLAGS[@]+"${FLAGS[@]}"} "${sources[@]}" -o "$binary" 2>&1 | grep -v "Cannot export local symbol" || true
+    [ -f "$binary" ] && [ -z "$(find "${sources[@]}" -newer "$binary")" ] || { echo "fuzz.sh: the harness did not build" >&2; return 65; }
+fi
 
 seeds=()
-for seed in "${SEEDS[@]}"; do [ -e "$seed" ] && seeds+=("$seed"); done
-echo "== fuzzing $target for $seconds s (corpus $work/corpus, seeds: ${seeds[*]:-none})"
-"$binary" "$work/corpus" "${seeds[@]}" \
-  -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=10 \
-  -print_final_stats=1 -artifact_prefix="$work/artifacts/" "$@" 2>&1 | tee "$work/last.log"
+for s in ${SEEDS[@]+"${SEEDS[@]}"}; do [ -d "$s" ] && seeds+=("$s"); done
+if declare -F seed > /dev/null; then
+    picked=$work/$target/seeds
+    rm -rf "$picked" && mkdir -p "$picked"
+    seed "$picked"
+    seeds+=("$picked")
+fi
+echo "== fuzzing $target for $seconds s (corpus $work/$target/corpus, seeds: ${seeds[*]:-none})"
+set +e
+LSAN_OPTIONS="suppressions=$root/Fuzz/lsan-suppressions.txt${LSAN_OPTIONS:+:$LSAN_OPTIONS}" \
+"$binary" "$work/$target/corpus" ${seeds[@]+"${seeds[@]}"} \
+    -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=10 \
+    -print_final_stats=1 -artifact_prefix="$work/$target/artifacts/" ${OPTIONS[@]+"${OPTIONS[@]}"} "$@" 2>&1 \
+    | tee "$work/$target/last.log" | grep -av '^#[0-9]' | tail -40
 status=${PIPESTATUS[0]}
-runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/last.log" | grep -o '[0-9]*$' || true)
-echo "== $target: ${runs:-?} executions this run; findings in $work/artifacts/ ($(ls "$work/artifacts" | wc -l) files)"
-echo "$(date -u +%FT%TZ) $target ${runs:-0}" >> "$work/../executions.log"
-exit "$status"
+set -e
+runs=$(grep -a -o 'stat::number_of_executed_units: *[0-9]*' "$work/$target/last.log" | grep -o '[0-9]*$' | tail -1 || true)
+runs=${runs:-0}
+sum=$(( $(total "$target") + runs ))
+echo "$(date -u +%FT%TZ) $target $runs $sum" >> "$log"
+echo "== $target: $runs executions this run, $sum in total; findings in $work/$target/artifacts/ ($(ls "$work/$target/artifacts" | wc -l) files); libFuzzer exit $status"
+return "$status"
+}
+
+main "$@"

@@ -1,30 +1,34 @@
 import FCS
 import Foundation
+import Tables
 
 extension SpilloverMatrix {
     /// A FlowJo-style CSV matrix: a header row of channel names, then one row of coefficients per channel, each
     /// row optionally starting with its channel name. Percentages (a diagonal of 100) are scaled to fractions.
+    /// Read as RFC 4180 (``CSVTable``): a quoted channel name may hold commas, and CRLF line ends and a UTF-8
+    /// byte-order mark are accepted; errors name the file's own line and column.
     public static func csv(_ text: String, source: String) throws -> SpilloverMatrix {
-        let lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
-            .map { String($0) }.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-        guard let header = lines.first else {
-            throw CompensationError(.unreadableMatrix, source: source, "line 1: expected a header row of channel names, found an empty file")
+        let table: CSVTable
+        do {
+            table = try CSVTable(text)
+        } catch let error as CSVError {
+            throw CompensationError(.unreadableMatrix, source: source, error.description)
         }
-        func fields(_ line: String) -> [String] {
-            line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
-        }
-        var names = fields(header)
+        let trimmed = { (row: [String]) in row.map { $0.trimmingCharacters(in: .whitespaces) } }
+        var names = trimmed(table.header)
         if names.first?.isEmpty == true { names.removeFirst() }  // a corner cell above the row names
         var rows: [[Double]] = []
-        for (number, line) in lines.dropFirst().enumerated() {
-            var cells = fields(line)
+        for (row, line) in zip(table.rows, table.lines) {
+            var cells = trimmed(row)
+            if cells.allSatisfy(\.isEmpty) { continue }
             if cells.count == names.count + 1 { cells.removeFirst() }
             guard cells.count == names.count else {
-                throw CompensationError(.badShape, source: source, "line \(number + 2): expected \(names.count) coefficients, found \(cells.count)")
+                throw CompensationError(.badShape, source: source, "line \(line): expected \(names.count) coefficients, found \(cells.count)")
             }
+            let offset = row.count - cells.count
             rows.append(try cells.enumerated().map { column, cell in
                 guard let value = Double(cell) else {
-                    throw CompensationError(.badCoefficient, source: source, "line \(number + 2), column \(column + 1): expected a number, found '\(cell)'")
+                    throw CompensationError(.badCoefficient, source: source, "line \(line), column \(column + 1 + offset): expected a number, found '\(cell)'")
                 }
                 return value
             })

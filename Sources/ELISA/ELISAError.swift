@@ -1,3 +1,5 @@
+import Tables
+
 /// An error in a plate read, a layout, or an analysis, naming the file and the well, line or cell.
 public struct ELISAError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Stable codes.
@@ -44,6 +46,18 @@ public struct ELISAError: Error, Equatable, Sendable, CustomStringConvertible {
     /// `file: place: message [code]`.
     public var description: String {
         "\(file)\(place.isEmpty ? "" : ": \(place)"): \(message) [\(code.rawValue)]"
+    }
+}
+
+extension ELISAError {
+    /// Parses `text` as an RFC 4180 table (``CSVTable``: quotes, CRLF, a byte-order mark), turning a CSV syntax
+    /// error into an error of `code` naming `file`, line and column.
+    static func table(_ text: String, file: String, code: Code) throws -> CSVTable {
+        do {
+            return try CSVTable(text)
+        } catch let error as CSVError {
+            throw ELISAError(code, file: file, place: "line \(error.line)" + (error.column.map { ", column \($0)" } ?? ""), error.message)
+        }
     }
 }
 

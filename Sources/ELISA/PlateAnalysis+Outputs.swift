@@ -1,4 +1,5 @@
 import Foundation
+import Tables
 
 extension PlateAnalysis {
     /// The header of `concentrations.csv`.
@@ -7,14 +8,10 @@ extension PlateAnalysis {
                                               "units", "status", "flags", "value_for_stats", "selected", "role"]
 
     /// One `concentrations.csv` row per sample and dilution; lists inside a cell are `;`-separated, empty cells
-    /// are values that do not exist (a censored value, the CV of one well).
+    /// are values that do not exist (a censored value, the CV of one well). Numbers are full precision in their
+    /// shortest round-trip text (``csvFiniteNumber(_:)``); `value_text` keeps its documented 6 significant digits.
     public func concentrationRows(units: String) -> [[String]] {
-        func number(_ value: Double?) -> String {
-            guard let value, value.isFinite else { return "" }
-            var text = "\(value)"
-            if text.hasSuffix(".0") { text.removeLast(2) }
-            return text
-        }
+        let number = csvFiniteNumber
         return samples.map { s in
             [s.sampleID, s.subjectID, s.condition, analyte, plate, options.model.label, options.weighting.label,
              s.wells.joined(separator: ";"), number(s.dilution), number(s.meanNetOD), number(s.cvPercent), number(s.concentrationInWell),

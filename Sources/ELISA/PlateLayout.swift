@@ -1,3 +1,5 @@
+import Tables
+
 /// What each well holds: the tidy layout CSV `well,role,sample_id,subject_id,condition,std_conc,dilution_factor`
 /// (roles: standard, blank, sample, control, empty). Replicates share a sample id (and dilution).
 public struct PlateLayout: Sendable {
@@ -36,12 +38,11 @@ public struct PlateLayout: Sendable {
     }
 
     /// Reads and checks a layout: known roles, standards with a positive concentration, dilution ≥ 1, each
-    /// well once. Every problem is reported at once.
+    /// well once. Every problem is reported at once. Read as RFC 4180 (``CSVTable``): a quoted sample id may hold
+    /// commas, and CRLF line ends and a UTF-8 byte-order mark are accepted; lines are the file's own.
     public static func csv(_ text: String, file: String) throws -> PlateLayout {
-        let lines = text.split(whereSeparator: { $0 == "\n" }).map { String($0).trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
-        guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map({ String($0).trimmingCharacters(in: " ").lowercased() }) else {
-            throw ELISAError(.badLayout, file: file, place: "line 1", "expected a header row")
-        }
+        let table = try ELISAError.table(text, file: file, code: .badLayout)
+        let header = table.header.map { $0.trimmingCharacters(in: " ").lowercased() }
         let required = ["well", "role", "sample_id", "std_conc", "dilution_factor"]
         let missing = required.filter { !header.contains($0) }
         guard missing.isEmpty else {
@@ -50,9 +51,10 @@ public struct PlateLayout: Sendable {
         func column(_ name: String) -> Int? { header.firstIndex(of: name) }
         var entries: [String: Entry] = [:]
         var problems: [String] = []
-        for (index, line) in lines.enumerated().dropFirst() {
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: " ") }
-            let place = "line \(index + 1)"
+        for (row, line) in zip(table.rows, table.lines) {
+            let cells = row.map { $0.trimmingCharacters(in: " ") }
+            if cells.allSatisfy(\.isEmpty) { continue }
+            let place = "line \(line)"
             guard cells.count == header.count else { problems.append("\(place): expected \(header.count) cells, found \(cells.count)"); continue }
             func cell(_ name: String) -> String { column(name).map { cells[$0] } ?? "" }
             guard let well = Well.normalise(cell("well")) else { problems.append("\(place): expected a well such as B7, found '\(cell("well"))'"); continue }
@@ -64,13 +66,13 @@ public struct PlateLayout: Sendable {
             var concentration: Double?
             if role == .standard {
                 concentration = Double(cell("std_conc"))
-                if concentration == nil || concentration! <= 0 {
+                if !(concentration.map { $0 > 0 && $0.isFinite } ?? false) {
                     problems.append("\(place), well \(well): std_conc expected a positive concentration for a standard, found '\(cell("std_conc"))'")
                 }
             }
             let dilutionText = cell("dilution_factor")
             let dilution = dilutionText.isEmpty ? 1 : Double(dilutionText)
-            if dilution == nil || dilution! < 1 {
+            if !(dilution.map { $0 >= 1 && $0.isFinite } ?? false) {
                 problems.append("\(place), well \(well): dilution_factor expected a number ≥ 1 (50 for 1:50), found '\(dilutionText)'")
             }
             if (role == .sample || role == .control) && cell("sample_id").isEmpty {

@@ -27,11 +27,12 @@ extension PlateRead {
         let firstLine = lines.first { !$0.trimmingCharacters(in: " ").isEmpty } ?? ""
         let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         if firstLine.hasPrefix("##BLOCKS") { return try softMax(lines, file: file, stem: stem) }
-        if firstLine.lowercased().hasPrefix("well,") { return [try longCSV(text, file: file)] }
+        // The long CSV, its header cells possibly quoted (`"well","OD450"`).
+        if firstLine.replacing("\"", with: "").trimmingCharacters(in: " ").lowercased().hasPrefix("well,") { return [try longCSV(text, file: file)] }
         if lines.contains(where: { $0.hasPrefix("Software Version") }) && lines.contains(where: { $0.trimmingCharacters(in: " ") == "Results" }) {
             return [try gen5(lines, file: file, stem: stem)]
         }
-        if lines.contains(where: { $0.hasPrefix("Raw Data") }) { return [try mars(lines, file: file, stem: stem)] }
+        if lines.contains(where: { $0.hasPrefix("Raw Data") }) { return [try mars(text, file: file, stem: stem)] }
         throw ELISAError(.unrecognisedFormat, file: file, place: "line 1",
                          "expected a plate export (well,OD… CSV, BioTek Gen5, BMG MARS or SoftMax Pro text), found '\(firstLine.prefix(60))'")
     }
@@ -242,22 +243,24 @@ extension PlateRead {
         return assemble(name: stem, byWavelength: byWavelength)
     }
 
-    /// BMG MARS: `Raw Data (450 1)` titles, then `,1,…,12` and rows `A,v1,…`.
-    static func mars(_ lines: [String], file: String, stem: String) throws -> PlateRead {
+    /// BMG MARS CSV: `Raw Data (450 1)` titles, then `,1,…,12` and rows `A,v1,…`. The whole file is CSV (read with
+    /// ``CSVTable``: quoted cells, CRLF, a byte-order mark); its free-text lines before the grids are skipped.
+    static func mars(_ text: String, file: String, stem: String) throws -> PlateRead {
+        let table = try ELISAError.table(text, file: file, code: .unrecognisedFormat)
         var byWavelength: [Int: [String: String]] = [:]
         var wavelength: Int?
-        for (number, line) in lines.enumerated() {
-            if line.hasPrefix("Raw Data") {
-                let inside = line.split(separator: "(").last?.split(separator: ")").first ?? ""
+        for (row, line) in zip([table.header] + table.rows, [1] + table.lines) {
+            let cells = row.map { $0.trimmingCharacters(in: " ") }
+            if let title = cells.first, title.hasPrefix("Raw Data") {
+                let inside = title.split(separator: "(").last?.split(separator: ")").first ?? ""
                 wavelength = inside.split(separator: " ").first.flatMap { Int($0) }
                 continue
             }
             guard let nm = wavelength else { continue }
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: " ") }
-            guard let letter = cells.first, letter.count == 1, let row = letter.first, ("A"..."P").contains(row), cells.count >= 2 else { continue }
+            guard let letter = cells.first, letter.count == 1, let plateRow = letter.first, ("A"..."P").contains(plateRow), cells.count >= 2 else { continue }
             for (column, cell) in cells.dropFirst().enumerated() where !cell.isEmpty {
-                guard let well = Well.normalise("\(row)\(column + 1)") else {
-                    throw ELISAError(.badWell, file: file, place: "line \(number + 1)", "expected at most 24 plate columns, found a value in column \(column + 1)")
+                guard let well = Well.normalise("\(plateRow)\(column + 1)") else {
+                    throw ELISAError(.badWell, file: file, place: "line \(line)", "expected at most 24 plate columns, found a value in column \(column + 1)")
                 }
                 byWavelength[nm, default: [:]][well] = cell
             }

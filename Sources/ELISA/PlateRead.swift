@@ -1,4 +1,5 @@
 import Foundation
+import Tables
 
 /// The optical densities of one plate as the reader exported them.
 public struct PlateRead: Sendable {
@@ -101,13 +102,13 @@ public struct PlateRead: Sendable {
     }
 
     /// The long CSV form: a header `well,OD<nm>[,OD<nm>]` (case-insensitive); the lower wavelength is the
-    /// measurement, the other the reference. Non-numeric cells are kept as overflowed or unread wells.
+    /// measurement, the other the reference. Non-numeric cells are kept as overflowed or unread wells. Read as RFC
+    /// 4180 (``CSVTable``): quoted cells, CRLF or LF line ends and a UTF-8 byte-order mark are all accepted.
     public static func longCSV(_ text: String, file: String) throws -> PlateRead {
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" }).map { String($0).trimmingCharacters(in: " ") }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        guard let header = lines.first?.split(separator: ",").map({ String($0).trimmingCharacters(in: " ").lowercased() }),
-              header.first == "well", header.count == 2 || header.count == 3 else {
-            throw ELISAError(.unrecognisedFormat, file: file, place: "line 1", "expected a header well,OD<nm>[,OD<nm>], found '\(lines.first ?? "")'")
+        let table = try ELISAError.table(text, file: file, code: .unrecognisedFormat)
+        let header = table.header.map { $0.trimmingCharacters(in: " ").lowercased() }
+        guard header.first == "well", header.count == 2 || header.count == 3 else {
+            throw ELISAError(.unrecognisedFormat, file: file, place: "line 1", "expected a header well,OD<nm>[,OD<nm>], found '\(table.header.joined(separator: ",").prefix(60))'")
         }
         let nanometres = try header.dropFirst().map { column -> Int in
             guard column.hasPrefix("od"), let nm = Int(column.dropFirst(2)), (300...1000).contains(nm) else {
@@ -117,16 +118,17 @@ public struct PlateRead: Sendable {
         }
         let measurementColumn = nanometres.count == 2 && nanometres[1] < nanometres[0] ? 1 : 0
         var wells: [String: Reading] = [:]
-        for (number, line) in lines.enumerated().dropFirst() where !line.isEmpty {
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: " ") }
+        for (row, line) in zip(table.rows, table.lines) {
+            let cells = row.map { $0.trimmingCharacters(in: " ") }
+            if cells.allSatisfy(\.isEmpty) { continue }
             guard cells.count == header.count else {
-                throw ELISAError(.badValue, file: file, place: "line \(number + 1)", "expected \(header.count) cells, found \(cells.count)")
+                throw ELISAError(.badValue, file: file, place: "line \(line)", "expected \(header.count) cells, found \(cells.count)")
             }
             guard let well = Well.normalise(cells[0]) else {
-                throw ELISAError(.badWell, file: file, place: "line \(number + 1)", "expected a well such as B7, found '\(cells[0])'")
+                throw ELISAError(.badWell, file: file, place: "line \(line)", "expected a well such as B7, found '\(cells[0])'")
             }
             guard wells[well] == nil else {
-                throw ELISAError(.duplicateWell, file: file, place: "line \(number + 1)", "well \(well) appears twice")
+                throw ELISAError(.duplicateWell, file: file, place: "line \(line)", "well \(well) appears twice")
             }
             let raw = Array(cells.dropFirst())
             wells[well] = Reading(measurementCell: raw[measurementColumn], referenceCell: raw.count == 2 ? raw[1 - measurementColumn] : nil)

@@ -188,7 +188,7 @@ struct Workbook {
                     case "inlineStr": text = inline
                     default: text = value
                     }
-                    if type == nil || type == "n", let number = Double(text) { text = Workbook.shortest(number) }
+                    if type == nil || type == "n", let number = Double(text) { text = shortestText(number) }
                     // Grow the grid only as far as the cell needs, within the grid limit.
                     let newRows = max(0, r + 1 - rows.count)
                     let newCells = newRows + max(0, col + 1 - (r < rows.count ? rows[r].count : 0))
@@ -237,11 +237,5 @@ struct Workbook {
         }
         guard column > 0, row > 0 else { return nil }
         return (row - 1, column - 1)
-    }
-
-    static func shortest(_ value: Double) -> String {
-        var text = "\(value)"
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        return text
     }
 }

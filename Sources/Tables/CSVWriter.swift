@@ -24,6 +24,13 @@ public func csvNumber(_ value: Double) -> String {
     value.isNaN ? "" : shortestText(value)
 }
 
+/// A result that may not exist in a CSV cell: the shortest round-trip text of a finite value, and an empty cell for
+/// nil, NaN or ±∞ (a table of results never holds a non-finite number; the value simply does not exist).
+public func csvFiniteNumber(_ value: Double?) -> String {
+    guard let value, value.isFinite else { return "" }
+    return shortestText(value)
+}
+
 /// The shortest text that reads back as the same value of its type (Swift's `description` guarantees the
 /// round trip), without a trailing `.0`: `1`, `0.1`, `1e-07`, `-Inf`, `Inf`, `NaN`. The one number convention of
 /// every FlowStudy output (CSV cells, JSON templates, Gating-ML, FCS keywords).

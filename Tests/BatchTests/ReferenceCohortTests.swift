@@ -17,10 +17,7 @@ struct ReferenceCohortTests {
 
     @Test("markers.csv and populations.csv match the expected tables")
     func matchesExpected() throws {
-        guard let folder = SharedData.url("study/reference-cohort") else {
-            try #require(Bool(false), Comment(rawValue: SharedData.skipMessage))
-            return
-        }
+        let folder = try #require(SharedData.url("study/reference-cohort"), Comment(rawValue: SharedData.skipMessage))
         let sheet = try SampleSheet.read(csv: folder.appendingPathComponent("samples.csv").path)
         let runner = BatchRunner(template: try TemplateReader.read(contentsOf: Self.template), sheet: sheet, options: BatchOptions(jobs: 2, quiet: true))
         let result = runner.run()

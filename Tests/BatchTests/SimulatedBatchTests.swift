@@ -203,10 +203,7 @@ struct SimulatedBatchTests {
 struct CorpusBatchTests {
     @Test("files without the study panel become error rows with their typed error; nothing crashes")
     func panelMismatch() throws {
-        guard let folder = SharedData.url("fcs-corpus/files") else {
-            try #require(Bool(false), Comment(rawValue: SharedData.skipMessage))
-            return
-        }
+        let folder = try #require(SharedData.url("fcs-corpus/files"), Comment(rawValue: SharedData.skipMessage))
         let sheet = try SampleSheet.read(folder: folder.path)
         let template = try TemplateReader.read(contentsOf: SharedData.repositoryRoot.appendingPathComponent("gating-templates/mdm-macrophages.json").path)
         let result = BatchRunner(template: template, sheet: sheet, options: BatchOptions(jobs: 2, quiet: true)).run()

@@ -89,7 +89,7 @@ struct CompensatorTests {
         #expect(json.coefficients == [[1, 0.1], [0, 1]])
     }
 
-    @Test("on the corpus: the file's own SPILL compensates a DiVa file", .enabled(if: SharedData.isAvailable, "../shared is absent"))
+    @Test("on the corpus: the file's own SPILL compensates a DiVa file", .needsShared)
     func corpusSpill() throws {
         let path = try #require(SharedData.url("fcs-corpus/files/flowkit__test_comp_example.fcs")).path
         let sample = try FCSFile.readSample(path)
@@ -121,6 +121,30 @@ struct CompensatorTests {
                 #expect(values[fluorochrome][event].isApproximatelyEqual(to: expected, relativeTolerance: 1e-9, absoluteTolerance: 1e-9),
                         "event \(event), \(matrix.fluorochromes[fluorochrome])")
             }
+        }
+    }
+}
+
+/// Issue 11, item 2: the spillover CSV is read as RFC 4180 (`Tables.CSVTable`), so a matrix saved by Excel on
+/// Windows (BOM, CRLF) and channel names holding commas (quoted) read as the plain file does.
+@Suite("Spillover CSV: CRLF, byte-order mark and quoted names")
+struct SpilloverCSVDialectTests {
+    @Test("BOM, CRLF and a quoted name with a comma give the plain file's matrix")
+    func windowsMatrix() throws {
+        let text = "\u{FEFF}\"\",\"FITC-A, CD3\",PE-A\r\n\"FITC-A, CD3\",100,25\r\nPE-A,2,100\r\n"
+        let matrix = try SpilloverMatrix.csv(text, source: "comp.csv")
+        #expect(matrix.detectors == ["FITC-A, CD3", "PE-A"])
+        #expect(matrix.coefficients == [[1, 0.25], [0.02, 1]])
+    }
+
+    @Test("errors name the file's line and column, counting CRLF lines and the row-name column")
+    func places() throws {
+        #expect { try SpilloverMatrix.csv("\u{FEFF},A,B\r\nA,1,0\r\n\r\nB,x,1\r\n", source: "bad.csv") } throws: {
+            guard let error = $0 as? CompensationError else { return false }
+            return error.code == .badCoefficient && error.message.hasPrefix("line 4, column 2:")
+        }
+        #expect { try SpilloverMatrix.csv("A,B\n\"1,0\n", source: "open.csv") } throws: {
+            ($0 as? CompensationError)?.code == .unreadableMatrix
         }
     }
 }

@@ -65,20 +65,20 @@ struct DFCMatchingTests {
     }
 
     @Test("Navios (fcsparser__fake_bitmask_error.lmd): FL1–FL5 INT LOG, FL6–FL10 left out",
-          .enabled(if: SharedData.isAvailable, "../shared is absent"))
+          .needsShared)
     func navios() throws {
         try check("fcsparser__fake_bitmask_error.lmd",
                   detectors: [1: "FL1 INT LOG", 2: "FL2 INT LOG", 3: "FL3 INT LOG", 4: "FL4 INT LOG", 5: "FL5 INT LOG"])
     }
 
     @Test("FC 500 (flowio__coulter.lmd): FL1–FL3 Log (tie with Lin: Log comes first), FL4–FL5 left out",
-          .enabled(if: SharedData.isAvailable, "../shared is absent"))
+          .needsShared)
     func fc500() throws {
         try check("flowio__coulter.lmd", detectors: [1: "FL1 Log", 2: "FL2 Log", 3: "FL3 Log"])
     }
 
     @Test("Gallios (cytoflow__BC_Gallios.LMD): FL1–FL2 INT LOG, an identity matrix",
-          .enabled(if: SharedData.isAvailable, "../shared is absent"))
+          .needsShared)
     func gallios() throws {
         try check("cytoflow__BC_Gallios.LMD", detectors: [1: "FL1 INT LOG", 2: "FL2 INT LOG"])
     }

@@ -6,7 +6,7 @@ import TestSupport
 
 @Suite("Demo study sheets")
 struct StudySheetsTests {
-    @Test("clinical.csv and samples.csv have the reference cohort's columns", .enabled(if: SharedData.isAvailable, Comment(rawValue: SharedData.skipMessage)))
+    @Test("clinical.csv and samples.csv have the reference cohort's columns", .needsShared)
     func referenceHeaders() throws {
         for name in ["clinical.csv", "samples.csv"] {
             let reference = try #require(SharedData.url("study/reference-cohort/" + name))

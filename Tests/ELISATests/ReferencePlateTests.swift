@@ -6,7 +6,7 @@ import TestSupport
 /// The reference plates of `../shared/elisa/reference` for all four fits, with the tolerances of its README:
 /// net ODs, means and CV to 1e-12; 4PL parameters 1e-4 relative (a: 1e-5 absolute); 5PL weighted SSE 1e-6 and
 /// in-range values 1e-4; statuses, flags, LLOQ/ULOQ and acceptance exactly.
-@Suite("ELISA reference plates")
+@Suite("ELISA reference plates", .needsShared)
 struct ReferencePlateTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var plate: String
@@ -34,7 +34,12 @@ struct ReferencePlateTests {
 
     @Test("the reference plates are present")
     func present() throws {
-        try #require(SharedData.isAvailable, Comment(rawValue: SharedData.skipMessage))
+        for plate in ["plate1_CCL18", "plate2_IL6"] {
+            for name in ["plate.csv", "layout.csv", "expected.json"] {
+                let url = try #require(SharedData.url("elisa/reference/\(plate)/\(name)"))
+                #expect(FileManager.default.fileExists(atPath: url.path), "\(url.path)")
+            }
+        }
     }
 
     /// `ours` within `relative` of `theirs` (or both absent).
@@ -53,7 +58,7 @@ struct ReferencePlateTests {
                 "\(what): \(ours) vs \(expected)", sourceLocation: sourceLocation)
     }
 
-    @Test("blank, standards, curve, limits and every sample: every field of expected.json", .enabled(if: SharedData.isAvailable, Comment(rawValue: SharedData.skipMessage)), arguments: cases)
+    @Test("blank, standards, curve, limits and every sample: every field of expected.json", arguments: cases)
     func plate(_ c: Case) throws {
         let (analysis, expected, fit) = try Self.analyse(c)
         let fivePL = c.fit.hasPrefix("5PL")

@@ -5,7 +5,7 @@ import TestSupport
 
 /// The vendor exports of `../shared/elisa/plate-exports`: formats detected, plate counts and wavelengths
 /// right, and wells spot-checked against values read by hand from the files.
-@Suite("Plate-reader exports")
+@Suite("Plate-reader exports", .needsShared)
 struct VendorExportTests {
     static func plates(_ path: String) throws -> [PlateRead] {
         let url = try #require(SharedData.url("elisa/plate-exports/\(path)"), Comment(rawValue: SharedData.skipMessage))
@@ -14,7 +14,6 @@ struct VendorExportTests {
 
     @Test("BioTek Gen5: two wavelengths whose order changes from row to row")
     func gen5TwoWavelengths() throws {
-        guard SharedData.isAvailable else { return }
         let plates = try Self.plates("biotek-gen5/endpoint_two_wavelengths_row_labels.txt")
         #expect(plates.count == 1)
         let plate = plates[0]
@@ -27,7 +26,6 @@ struct VendorExportTests {
 
     @Test("BioTek Gen5: non-numeric cells become flagged wells")
     func gen5NonNumeric() throws {
-        guard SharedData.isAvailable else { return }
         let plate = try Self.plates("biotek-gen5/abs450_96well_non_numeric_values.txt")[0]
         #expect(plate.wavelengths.measurement == 450)
         let flagged = plate.wells.values.compactMap(\.text)
@@ -42,7 +40,6 @@ struct VendorExportTests {
 
     @Test("BMG MARS: 450 nm grid")
     func mars() throws {
-        guard SharedData.isAvailable else { return }
         let plate = try Self.plates("bmg-mars/mars_absorbance_450.csv")[0]
         #expect(plate.wavelengths.measurement == 450 && plate.wavelengths.reference == nil)
         #expect(plate.wells["A1"]?.measurement == 0.073 && plate.wells["H12"]?.measurement == 0.207 && plate.wells["C4"]?.measurement == 0.656)
@@ -52,7 +49,6 @@ struct VendorExportTests {
 
     @Test("SoftMax Pro: UTF-16 plate and time formats, two plates each (##BLOCKS counts groups too), same values")
     func softMaxFormats() throws {
-        guard SharedData.isAvailable else { return }
         let plate = try Self.plates("softmax-pro/absorbance_endpoint_4plates_plateformat_utf16.txt")
         let time = try Self.plates("softmax-pro/absorbance_endpoint_4plates_timeformat_utf16.txt")
         #expect(plate.count == 2 && time.count == 2)
@@ -68,7 +64,6 @@ struct VendorExportTests {
 
     @Test("SoftMax Pro: a Reduced plate (OD450 − OD650 already) and a Raw two-wavelength plate")
     func softMaxReducedAndRaw() throws {
-        guard SharedData.isAvailable else { return }
         let reduced = try Self.plates("softmax-pro/elisa_reduced_450-650_acceptance_ascii.txt")
         #expect(reduced.count == 1 && reduced[0].wavelengths.reference == nil)
         let raw = try Self.plates("softmax-pro/hcp_elisa_450-650_groups_utf16.txt")[0]
@@ -76,8 +71,7 @@ struct VendorExportTests {
         #expect(raw.wells["A1"]?.measurement == 0.1003 && raw.wells["A1"]?.reference == 0.0338)
     }
 
-    @Test("Tecan Magellan: a well list in column-major order at 595 nm, and a 384-well list whose two labels pair up",
-          .enabled(if: SharedData.isAvailable, Comment(rawValue: SharedData.skipMessage)))
+    @Test("Tecan Magellan: a well list in column-major order at 595 nm, and a 384-well list whose two labels pair up")
     func magellan() throws {
         let list = try Self.plates("tecan-magellan/magellan_96_raw_list.xlsx")
         #expect(list.count == 1)
@@ -95,8 +89,7 @@ struct VendorExportTests {
         #expect(plate.wells.count == 384)
     }
 
-    @Test("Tecan i-control: a kinetic read gives one plate per label and cycle, at the wavelengths of its actions",
-          .enabled(if: SharedData.isAvailable, Comment(rawValue: SharedData.skipMessage)))
+    @Test("Tecan i-control: a kinetic read gives one plate per label and cycle, at the wavelengths of its actions")
     func iControl() throws {
         let plates = try Self.plates("tecan-icontrol/icontrol_infinite200pro_kinetic.xlsx")
         // Two labels of 990 planned cycles, of which the run recorded 131 (the well rows end at column EB, 1 + 131
@@ -114,7 +107,6 @@ struct VendorExportTests {
 
     @Test("Thermo SkanIt: the Abs grid at 450 nm")
     func skanIt() throws {
-        guard SharedData.isAvailable else { return }
         let plate = try Self.plates("thermo-skanit/skanit7_apoe_elisa_4pl.xlsx")
         #expect(plate.count == 1 && plate[0].wavelengths.measurement == 450)
         #expect(plate[0].wells["A1"]?.measurement == 1.7455 && plate[0].wells["H12"]?.measurement == 0.1032 && plate[0].wells["D3"]?.measurement == 0.9125)
@@ -123,7 +115,6 @@ struct VendorExportTests {
 
     @Test("cross-check with SkanIt's own 4PL: labelled concentrations, blank subtracted")
     func skanItCrossCheck() throws {
-        guard SharedData.isAvailable else { return }
         let plate = try Self.plates("thermo-skanit/skanit7_apoe_elisa_4pl.xlsx")[0]
         // Standards A–G in columns 1–2 as labelled in the workbook (µg/mL), blanks H1/H2.
         let concentrations = ["1", "0.5", "0.25", "0.125", "0.063", "0.031", "0.016"]
@@ -144,7 +135,6 @@ struct VendorExportTests {
 
     @Test("cross-check with SoftMax Pro's own fit: zero standard as a curve point, no blank subtraction")
     func softMaxCrossCheck() throws {
-        guard SharedData.isAvailable else { return }
         let raw = try Self.plates("softmax-pro/hcp_elisa_450-650_groups_utf16.txt")[0]
         // The standards, taken by hand from the file's Group: Standards 1 block.
         let standards: [(String, Double)] = [("A", 0), ("B", 2), ("C", 10), ("D", 25), ("E", 75), ("F", 200)]
@@ -174,11 +164,11 @@ struct VendorExportTests {
     }
 }
 
-@Suite("Truncated exports never crash")
+@Suite("Truncated exports never crash", .needsShared)
 struct TruncatedExportTests {
     @Test("every vendor text export cut at many places is read or refused with a typed error")
     func truncations() throws {
-        guard let folder = SharedData.url("elisa/plate-exports") else { return }
+        let folder = try #require(SharedData.url("elisa/plate-exports"), Comment(rawValue: SharedData.skipMessage))
         let files = ["biotek-gen5/endpoint_two_wavelengths_row_labels.txt", "biotek-gen5/abs450_96well_non_numeric_values.txt",
                      "bmg-mars/mars_absorbance_450.csv", "softmax-pro/absorbance_endpoint_4plates_plateformat_utf16.txt",
                      "softmax-pro/absorbance_endpoint_4plates_timeformat_utf16.txt", "softmax-pro/hcp_elisa_450-650_groups_utf16.txt"]

@@ -8,10 +8,7 @@ import TestSupport
 @Suite("PITFALLS.md: real-world quirks", .needsShared)
 struct PitfallTests {
     func corpus(_ name: String, _ options: FCSReadOptions = .strict) throws -> FCSFile {
-        guard let url = SharedData.url("fcs-corpus/files/\(name)") else {
-            try #require(Bool(false), Comment(rawValue: SharedData.skipMessage))
-            throw CancellationError()
-        }
+        let url = try #require(SharedData.url("fcs-corpus/files/\(name)"), Comment(rawValue: SharedData.skipMessage))
         return try FCSFile.read(url.path, options: options)
     }
 

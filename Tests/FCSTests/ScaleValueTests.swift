@@ -7,10 +7,8 @@ import TestSupport
 struct ScaleValueTests {
     @Test("data1.fcs scale values match the Gating-ML preprocessed events", .needsShared)
     func gatingMLPreprocessed() throws {
-        guard let fcs = SharedData.url("gatingml/data1.fcs"), let csv = SharedData.url("gatingml/data1_events_preprocessed.csv") else {
-            try #require(Bool(false), Comment(rawValue: SharedData.skipMessage))
-            return
-        }
+        let fcs = try #require(SharedData.url("gatingml/data1.fcs"), Comment(rawValue: SharedData.skipMessage))
+        let csv = try #require(SharedData.url("gatingml/data1_events_preprocessed.csv"), Comment(rawValue: SharedData.skipMessage))
         let sample = try FCSFile.readSample(fcs.path)
         let lines = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n")
         let header = lines[0].split(separator: ",").map(String.init)

@@ -15,10 +15,7 @@ struct BatchCLITests {
     }
 
     func cohortSheet() throws -> String {
-        guard let sheet = SharedData.url("study/reference-cohort/samples.csv") else {
-            try #require(Bool(false), Comment(rawValue: SharedData.skipMessage))
-            return ""
-        }
+        let sheet = try #require(SharedData.url("study/reference-cohort/samples.csv"), Comment(rawValue: SharedData.skipMessage))
         return sheet.path
     }
 

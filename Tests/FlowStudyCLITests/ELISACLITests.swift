@@ -4,13 +4,10 @@ import TestSupport
 
 @Suite("flowstudy elisa")
 struct ELISACLITests {
-    @Test("one plate and a runs.csv of two plates: concentrations.csv and curves.json")
+    @Test("one plate and a runs.csv of two plates: concentrations.csv and curves.json", .needsShared)
     func plates() throws {
         let flowstudy = try #require(flowstudyExecutable())
-        guard let reference = SharedData.url("elisa/reference") else {
-            try #require(Bool(false), Comment(rawValue: SharedData.skipMessage))
-            return
-        }
+        let reference = try #require(SharedData.url("elisa/reference"), Comment(rawValue: SharedData.skipMessage))
         let folder = try TemporaryDirectory()
         let plate1 = reference.appendingPathComponent("plate1_CCL18")
         let single = run(flowstudy, ["elisa", plate1.appendingPathComponent("plate.csv").path, "--layout", plate1.appendingPathComponent("layout.csv").path,
@@ -56,8 +53,7 @@ struct ELISACLIHardeningTests {
         return (flowstudy, path, folder, (result.status, result.stdout, result.stderr))
     }
 
-    @Test("a 262-plate workbook without --plate-name: several_plates, a few names, the count; --list shows them all",
-          .enabled(if: SharedData.isAvailable, Comment(rawValue: SharedData.skipMessage)))
+    @Test("a 262-plate workbook without --plate-name: several_plates, a few names, the count; --list shows them all", .needsShared)
     func multiPlate() throws {
         let (flowstudy, kinetic, _, result) = try Self.analyseExport("tecan-icontrol/icontrol_infinite200pro_kinetic.xlsx")
         #expect(result.status == 65)
@@ -73,8 +69,7 @@ struct ELISACLIHardeningTests {
         #expect(help.contains(".xlsx") && help.contains("--list") && help.contains("curve_<plate>.png"))
     }
 
-    @Test("the bundled SoftMax export with the reference layout: a documented exit code, valid JSON when written",
-          .enabled(if: SharedData.isAvailable, Comment(rawValue: SharedData.skipMessage)))
+    @Test("the bundled SoftMax export with the reference layout: a documented exit code, valid JSON when written", .needsShared)
     func softMaxWithReferenceLayout() throws {
         let (_, _, folder, result) = try Self.analyseExport("softmax-pro/hcp_elisa_450-650_groups_utf16.txt")
         #expect(Self.documented.contains(result.status), "exit \(result.status): \(result.stderr)")

@@ -41,10 +41,8 @@ struct GatingCLITests {
 
     @Test("a Gating-ML file can be used directly as the template", .needsShared)
     func gateWithGatingML() throws {
-        guard let data1 = SharedData.url("gatingml/data1.fcs"), let xml = SharedData.url("gatingml/cases/range/gate.xml") else {
-            try #require(Bool(false), Comment(rawValue: SharedData.skipMessage))
-            return
-        }
+        let data1 = try #require(SharedData.url("gatingml/data1.fcs"), Comment(rawValue: SharedData.skipMessage))
+        let xml = try #require(SharedData.url("gatingml/cases/range/gate.xml"), Comment(rawValue: SharedData.skipMessage))
         let result = run(flowstudy, ["gate", data1.path, "--template", xml.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Range1,root,440,"))

@@ -6,7 +6,7 @@ import TestSupport
 
 /// `flowstudy outcomes` on the reference cohort's statistics-only inputs (its expected markers.csv and
 /// concentrations.csv in a batch and an elisa folder), and its exit codes.
-@Suite("flowstudy outcomes", .enabled(if: SharedData.isAvailable, Comment(rawValue: SharedData.skipMessage)))
+@Suite("flowstudy outcomes", .needsShared)
 struct OutcomesCLITests {
     let flowstudy: String
     let cohort: URL

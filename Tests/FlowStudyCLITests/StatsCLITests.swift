@@ -41,7 +41,7 @@ struct StatsCLITests {
     }
 
     @Test("paired: every key against R (HL with ties or zeros against the Walsh values)",
-          .enabled(if: SharedData.isAvailable, Comment(rawValue: SharedData.skipMessage)))
+          .needsShared)
     func paired() throws {
         for c in try reference("paired") {
             let untreated = try #require(jsonNumbers(c.input, "untreated")), treated = try #require(jsonNumbers(c.input, "treated"))
@@ -78,7 +78,7 @@ struct StatsCLITests {
     }
 
     @Test("rank-sum, kruskal, spearman, bh: JSON against R",
-          .enabled(if: SharedData.isAvailable, Comment(rawValue: SharedData.skipMessage)))
+          .needsShared)
     func others() throws {
         for c in try reference("mann_whitney") {
             let first = try #require(jsonNumbers(c.input, "group1")), second = try #require(jsonNumbers(c.input, "group2"))

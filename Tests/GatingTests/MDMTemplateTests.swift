@@ -23,10 +23,7 @@ struct MDMTemplateTests {
 
     @Test("reference cohort: every file's counts and percentages equal expected/populations.csv", .needsShared)
     func referenceCohort() throws {
-        guard let folder = SharedData.url("study/reference-cohort") else {
-            try #require(Bool(false), Comment(rawValue: SharedData.skipMessage))
-            return
-        }
+        let folder = try #require(SharedData.url("study/reference-cohort"), Comment(rawValue: SharedData.skipMessage))
         let template = try Self.template()
         let expected = try String(contentsOf: folder.appendingPathComponent("expected/populations.csv"), encoding: .utf8)
             .split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
@@ -53,10 +50,8 @@ struct MDMTemplateTests {
 
     @Test("1M events: counts identical to FlowKit, macrophage medians within 1e-6", .enabled(if: pythonWith(["numpy"]) != nil, "no Python with numpy to generate the 1M file: set FLOWSTUDY_PYTHON"), .needsShared)
     func oneMillion() throws {
-        guard let generator = SharedData.url("perf/gen_synthetic.py"), let expectedURL = SharedData.url("perf/expected-1M.json") else {
-            try #require(Bool(false), Comment(rawValue: SharedData.skipMessage))
-            return
-        }
+        let generator = try #require(SharedData.url("perf/gen_synthetic.py"), Comment(rawValue: SharedData.skipMessage))
+        let expectedURL = try #require(SharedData.url("perf/expected-1M.json"), Comment(rawValue: SharedData.skipMessage))
         let python = try #require(pythonWith(["numpy"]))
         let folder = try TemporaryDirectory()
         let path = folder.path("mdm_1000000.fcs")

@@ -8,7 +8,7 @@ import TestSupport
 /// sheets reproduce every compared cell of T1–T6 and S4 (../shared/study/reference-cohort/README.md: rows by
 /// key, numbers within 1e-9 relative + 1e-12, text exactly, informational columns skipped).
 @Suite("reference cohort: T1–T6 and S4 from the expected markers and concentrations",
-       .enabled(if: SharedData.isAvailable, Comment(rawValue: SharedData.skipMessage)))
+       .needsShared)
 struct ReferenceCohortTests {
     static let tableNames = ["T1_primary_CCL18.csv", "T2_soluble_SSc.csv", "T3_markers_SSc.csv", "T4_soluble_HD_serum.csv",
                              "T5_markers_HD_serum.csv", "S4_per_patient_CCL18.csv", "T6_subgroups_CCL18_L.csv",

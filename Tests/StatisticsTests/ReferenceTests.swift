@@ -6,7 +6,7 @@ import TestSupport
 /// Every case of ../shared/stats/reference.json against base R 4.2.2 (the `r` block), within METHODS.md's
 /// tolerances: 1e-9 relative, exact p-values to 1e-12; Hodges–Lehmann with ties or zeros against the
 /// Walsh-definition values (`hodges_lehmann`), since R's `uniroot` answer is a different estimator there.
-@Suite("reference.json: R 4.2.2 defaults", .enabled(if: SharedData.isAvailable, Comment(rawValue: SharedData.skipMessage)))
+@Suite("reference.json: R 4.2.2 defaults", .needsShared)
 struct ReferenceTests {
     @Test("paired: Wilcoxon V, p and method, Pratt, HL of Δ, t on logs, GMR, fold-change quartiles")
     func paired() throws {

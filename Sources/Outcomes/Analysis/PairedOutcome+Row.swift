@@ -102,8 +102,5 @@ extension PairedOutcome {
     }
 
     /// Shortest round-trip text; empty for a value that does not exist.
-    static func number(_ value: Double?) -> String {
-        guard let value, value.isFinite else { return "" }
-        return csvNumber(value)
-    }
+    static func number(_ value: Double?) -> String { csvFiniteNumber(value) }
 }

@@ -1,4 +1,4 @@
-// libFuzzer harness: the plate-layout reader (tidy well map CSV). Built by scripts/fuzz-elisa.sh only.
+// libFuzzer harness: the plate-layout reader (tidy well map CSV). Built by scripts/fuzz.sh only.
 import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,7 +1,7 @@
 // libFuzzer harness: the .xlsx plate readers (Tecan Magellan, Tecan i-control, Thermo SkanIt) and the workbook
 // reader under them. An input starting with byte 0x01 is structured: the rest is `sheet XML \0 sharedStrings XML`,
 // packed here into a valid workbook so that mutations reach the XML and the cell grid instead of failing the ZIP
-// checksum; any other input is taken as the raw .xlsx bytes. Built by scripts/fuzz-elisa.sh only.
+// checksum; any other input is taken as the raw .xlsx bytes. Built by scripts/fuzz.sh only.
 import Foundation
 import ZIPFoundation
 

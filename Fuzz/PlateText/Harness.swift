@@ -1,5 +1,5 @@
 // libFuzzer harness: every text plate-export reader (long CSV, BioTek Gen5, BMG MARS, SoftMax Pro), chosen by
-// content detection as `flowstudy elisa` does. Compiled into the ELISA module by scripts/fuzz-elisa.sh, never by
+// content detection as `flowstudy elisa` does. Compiled into the ELISA module by scripts/fuzz.sh, never by
 // `swift build`. A crash, a hang, an allocation over the limit or an error other than ELISAError is a finding.
 import Foundation
 
