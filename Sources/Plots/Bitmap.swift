@@ -47,14 +47,38 @@ public struct Bitmap: Sendable, Equatable {
     /// A line of the given width between two points (pixel coordinates).
     public mutating func line(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double, _ c: Colour, width lineWidth: Int = 2) {
         guard x0.isFinite, y0.isFinite, x1.isFinite, y1.isFinite else { return }
-        let steps = Int(max(abs(x1 - x0), abs(y1 - y0)).rounded(.up)) + 1
-        guard steps < 100_000 else { return }
+        // Pixel coordinates of gates far off the plot: the length can overflow Int (or even Double), so it is
+        // checked as a Double; such a line is clipped to the image first.
+        guard let (x0, y0, x1, y1) = Self.clip(x0, y0, x1, y1, width: Double(width), height: Double(height)) else { return }
+        let length = max(abs(x1 - x0), abs(y1 - y0)).rounded(.up)
+        guard length.isFinite, length < 100_000 else { return }
+        let steps = Int(length) + 1
         let half = lineWidth / 2
         for s in 0...steps {
             let t = Double(s) / Double(steps)
             let x = Int((x0 + t * (x1 - x0)).rounded()), y = Int((y0 + t * (y1 - y0)).rounded())
             for dx in -half...(lineWidth - 1 - half) { for dy in -half...(lineWidth - 1 - half) { set(x + dx, y + dy, c) } }
         }
+    }
+
+    /// The part of a segment within a margin around the image (Liang–Barsky), or nil when none of it is.
+    static func clip(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double, width: Double, height: Double) -> (Double, Double, Double, Double)? {
+        let margin = 4.0
+        // Differences of coordinates near ±1.8e308 overflow; halved coordinates do not.
+        let dx = x1 / 2 - x0 / 2, dy = y1 / 2 - y0 / 2
+        var t0 = 0.0, t1 = 1.0
+        for (p, q) in [(-dx, x0 / 2 + margin / 2), (dx, (width + margin) / 2 - x0 / 2), (-dy, y0 / 2 + margin / 2), (dy, (height + margin) / 2 - y0 / 2)] {
+            if p == 0 {
+                if q < 0 { return nil }
+            } else {
+                let r = q / p
+                if p < 0 { t0 = max(t0, r) } else { t1 = min(t1, r) }
+            }
+        }
+        guard t0 <= t1, t0.isFinite, t1.isFinite else { return nil }
+        let a = (x0 + 2 * t0 * dx, y0 + 2 * t0 * dy), b = (x0 + 2 * t1 * dx, y0 + 2 * t1 * dy)
+        guard a.0.isFinite, a.1.isFinite, b.0.isFinite, b.1.isFinite else { return nil }
+        return (a.0, a.1, b.0, b.1)
     }
 
     /// A closed polygon outline.
