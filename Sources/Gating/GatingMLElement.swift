@@ -138,6 +138,9 @@ struct GatingMLElement {
             error = parseError
             errorLine = parser.lineNumber
             errorColumn = parser.columnNumber
+            // Stop at the first error: after a mismatched end tag, Foundation's own start-element callback traps
+            // on the next element (found by fuzzing: Fuzz/GatingML/regressions/mismatched-end-tag.xml).
+            parser.abortParsing()
         }
     }
 }

@@ -61,22 +61,26 @@ public struct Bitmap: Sendable, Equatable {
         }
     }
 
-    /// The part of a segment within a margin around the image (Liang–Barsky), or nil when none of it is.
+    /// The part of a segment within a margin around the image, or nil when none of it is. Coordinates may be
+    /// near ±1.7e308: differences are taken of halves, and each cut point is computed along the segment from
+    /// the end being moved, x cuts first, so the y cuts work on small x values (no cancellation of huge terms).
     static func clip(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double, width: Double, height: Double) -> (Double, Double, Double, Double)? {
         let margin = 4.0
-        // Differences of coordinates near ±1.8e308 overflow; halved coordinates do not.
-        let dx = x1 / 2 - x0 / 2, dy = y1 / 2 - y0 / 2
-        var t0 = 0.0, t1 = 1.0
-        for (p, q) in [(-dx, x0 / 2 + margin / 2), (dx, (width + margin) / 2 - x0 / 2), (-dy, y0 / 2 + margin / 2), (dy, (height + margin) / 2 - y0 / 2)] {
-            if p == 0 {
-                if q < 0 { return nil }
-            } else {
-                let r = q / p
-                if p < 0 { t0 = max(t0, r) } else { t1 = min(t1, r) }
-            }
+        var a = (x0, y0), b = (x1, y1)
+        /// The point of segment p→q whose coordinate `axis` (0: x, 1: y) is `value`.
+        func cut(_ p: (Double, Double), _ q: (Double, Double), axis: Int, at value: Double) -> (Double, Double) {
+            let (pv, qv, pw, qw) = axis == 0 ? (p.0, q.0, p.1, q.1) : (p.1, q.1, p.0, q.0)
+            let t = (value / 2 - pv / 2) / (qv / 2 - pv / 2)
+            let other = pw + 2 * t * (qw / 2 - pw / 2)
+            return axis == 0 ? (value, other) : (other, value)
         }
-        guard t0 <= t1, t0.isFinite, t1.isFinite else { return nil }
-        let a = (x0 + 2 * t0 * dx, y0 + 2 * t0 * dy), b = (x0 + 2 * t1 * dx, y0 + 2 * t1 * dy)
+        for (axis, size) in [(0, width), (1, height)] {
+            let low = -margin, high = size + margin
+            func v(_ p: (Double, Double)) -> Double { axis == 0 ? p.0 : p.1 }
+            if v(a) < low && v(b) < low || v(a) > high && v(b) > high { return nil }
+            if v(a) < low { a = cut(a, b, axis: axis, at: low) } else if v(a) > high { a = cut(a, b, axis: axis, at: high) }
+            if v(b) < low { b = cut(b, a, axis: axis, at: low) } else if v(b) > high { b = cut(b, a, axis: axis, at: high) }
+        }
         guard a.0.isFinite, a.1.isFinite, b.0.isFinite, b.1.isFinite else { return nil }
         return (a.0, a.1, b.0, b.1)
     }
