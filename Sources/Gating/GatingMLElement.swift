@@ -30,7 +30,8 @@ struct GatingMLElement {
 
     /// Parses a whole document; the error names what is wrong and where (line and column).
     static func parse(_ data: Data, file: String) throws -> GatingMLElement {
-        let parser = XMLParser(data: data)
+        try checkUTF8(data, file: file)
+        let parser = XMLParser(data: withoutProcessingInstructions(data))
         parser.shouldProcessNamespaces = true
         parser.shouldResolveExternalEntities = false
         let builder = Builder()
@@ -56,6 +57,87 @@ struct GatingMLElement {
             throw GatingMLError(file: file, path: "/", "expected a Gating-ML root element, found none")
         }
         return root
+    }
+
+    /// A document in UTF-8 (declared so, or declaring no encoding, without a UTF-16 byte order) must be valid
+    /// UTF-8: Foundation's `XMLParser` traps on an element or attribute name that is not (found by fuzzing:
+    /// Fuzz/GatingML/regressions/invalid-utf8-element-name.xml). Other declared encodings are converted by libxml2.
+    static func checkUTF8(_ data: Data, file: String) throws {
+        let bytes = [UInt8](data)
+        if bytes.count >= 2, bytes[0] == 0 || bytes[1] == 0 || (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) { return }
+        // The XML declaration's encoding, if any (UntrustedXML has already checked it is one libxml2 can read).
+        let prolog = String(decoding: bytes.prefix(512), as: UTF8.self).prefix { $0 != ">" }
+        if prolog.contains("<?xml"), let key = prolog.range(of: "encoding") {
+            let name = prolog[key.upperBound...].drop { " =\t\"'".contains($0) }.prefix { !"\"' ?".contains($0) }
+            // Only the single-byte encodings libxml2 converts are left to it: with a malformed or unknown name it
+            // reads the bytes as UTF-8 (found by fuzzing: Fuzz/GatingML/regressions/malformed-encoding-declaration
+            // .xml, unknown-encoding-name.xml, windows-125UTF-8.xml): names are compared exactly.
+            if singleByteEncodings.contains(name.lowercased()) { return }
+        }
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var line = 1
+        loop: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): if scalar == "\n" { line += 1 }
+            case .emptyInput: break loop
+            case .error:
+                throw GatingMLError(file: file, path: "/", "expected UTF-8 text (the document declares no other encoding), found a byte that is not UTF-8 on line \(line)")
+            }
+        }
+    }
+
+    /// The encodings, other than UTF-8 and UTF-16, that libxml2 converts to UTF-8 itself (by exact name).
+    static let singleByteEncodings: Set<String> = Set((1...16).map { "iso-8859-\($0)" } + (1250...1258).flatMap { ["windows-\($0)", "cp\($0)"] }
+                                                       + ["latin1", "iso-latin-1"])
+
+    /// The document with every processing instruction but the XML declaration blanked out (spaces, line breaks
+    /// kept, so lines and columns stay): Foundation's `XMLParser` on Linux dereferences a null pointer for an
+    /// instruction without data (`<?name?>`, found by fuzzing), and Gating-ML gives instructions no meaning.
+    /// Comments and CDATA sections are left alone; UTF-16 documents are scanned by code unit.
+    static func withoutProcessingInstructions(_ data: Data) -> Data {
+        var bytes = [UInt8](data)
+        // Code unit width and where the ASCII byte of a unit sits (UTF-16 little- or big-endian, or one byte).
+        var width = 1, low = 0
+        if bytes.count >= 2 {
+            if (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0x3C && bytes[1] == 0x00) { width = 2; low = 0 }
+            if (bytes[0] == 0xFE && bytes[1] == 0xFF) || (bytes[0] == 0x00 && bytes[1] == 0x3C) { width = 2; low = 1 }
+        }
+        let count = bytes.count / width
+        func unit(_ i: Int) -> UInt8? {
+            guard i < count else { return nil }
+            if width == 2 && bytes[i * 2 + 1 - low] != 0 { return 0xFF }  // not ASCII
+            return bytes[i * width + (width == 2 ? low : 0)]
+        }
+        func starts(_ i: Int, _ text: String) -> Bool { text.utf8.enumerated().allSatisfy { unit(i + $0.offset) == $0.element } }
+        func find(_ text: String, from: Int) -> Int? {
+            var i = from
+            while i < count { if starts(i, text) { return i }; i += 1 }
+            return nil
+        }
+        var i = 0
+        var changed = false
+        while i < count {
+            guard unit(i) == 0x3C else { i += 1; continue }
+            if starts(i, "<!--") {
+                i = find("-->", from: i + 4).map { $0 + 3 } ?? count
+            } else if starts(i, "<![CDATA[") {
+                i = find("]]>", from: i + 9).map { $0 + 3 } ?? count
+            } else if starts(i, "<?") {
+                guard let end = find("?>", from: i + 2) else { break }
+                let declaration = starts(i, "<?xml") && (unit(i + 5).map { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x3F } ?? false)
+                if !declaration {
+                    for k in i..<(end + 2) where unit(k) != 0x0A {
+                        if width == 1 { bytes[k] = 0x20 } else { bytes[k * 2 + low] = 0x20; bytes[k * 2 + 1 - low] = 0 }
+                    }
+                    changed = true
+                }
+                i = end + 2
+            } else {
+                i += 1
+            }
+        }
+        return changed ? Data(bytes) : data
     }
 
     /// libxml2's error codes as words, for the common ones.
@@ -138,9 +220,9 @@ struct GatingMLElement {
             error = parseError
             errorLine = parser.lineNumber
             errorColumn = parser.columnNumber
-            // Stop at the first error: after a mismatched end tag, Foundation's own start-element callback traps
-            // on the next element (found by fuzzing: Fuzz/GatingML/regressions/mismatched-end-tag.xml).
-            parser.abortParsing()
+            // Not `abortParsing()` here: stopping libxml2 from inside its error callback can leave the push parser
+            // without input, and the next chunk dereferences it (found by fuzzing: Fuzz/GatingML/regressions/
+            // abort-in-error-callback.xml). libxml2 itself stops calling back after a fatal error.
         }
     }
 }
