@@ -119,7 +119,7 @@ public enum TemplateReader {
                 }
             }
             let context = Context(panel: panel, transforms: transforms, transformIDs: Set(transformOrder), matrices: matrices,
-                                  compensation: compensation)
+                                  compensation: compensation, panelNames: Set(panel.map { GatingTemplate.normalised($0.name) }))
             let populations = readPopulations(root["populations"], root: root, context: context)
             let readouts = readReadouts(root["readouts"], panel: panel, populations: populations)
             var minEvents = 100
@@ -142,6 +142,8 @@ public enum TemplateReader {
             var transformIDs: Set<String>
             var matrices: [String: SpilloverMatrix]
             var compensation: GatingTemplate.CompensationSource?
+            /// The panel's marker names, normalised (looked up once per dimension: reading stays linear).
+            var panelNames: Set<String> = []
         }
 
         mutating func readPanel(_ value: JSONValue?) -> [GatingTemplate.Marker] {
@@ -280,7 +282,7 @@ public enum TemplateReader {
                 if let name = string(channel, "\(path).channel", parent: value) { source = .channel(name) }
             } else if let marker = value["marker"] {
                 if let name = string(marker, "\(path).marker", parent: value) {
-                    if context.panel.contains(where: { GatingTemplate.normalised($0.name) == GatingTemplate.normalised(name) }) {
+                    if context.panelNames.contains(GatingTemplate.normalised(name)) {
                         source = .marker(name)
                     } else {
                         issue("\(path).marker", marker, "expected a marker of the panel (\(context.panel.map(\.name).joined(separator: ", "))), found '\(name)'")
@@ -406,6 +408,7 @@ public enum TemplateReader {
                 }
                 if dividers.isEmpty { issue("\(path).dividers", value["dividers"] ?? value, "expected at least one divider") }
                 var quadrants: [QuadrantGate.Quadrant] = []
+                let dividerIDs = Set(dividers.map(\.id))
                 for (i, item) in (value["quadrants"]?.array ?? []).enumerated() {
                     let qpath = "\(path).quadrants[\(i)]"
                     guard let item = object(item, qpath) else { continue }
@@ -413,7 +416,7 @@ public enum TemplateReader {
                     guard let id = string(item["id"], "\(qpath).id", parent: item) else { continue }
                     var positions: [String: Double] = [:]
                     for member in item["positions"]?.members ?? [] {
-                        guard dividers.contains(where: { $0.id == member.key }) else {
+                        guard dividerIDs.contains(member.key) else {
                             issue("\(qpath).positions.\(member.key)", member.value, "expected the id of a divider, found '\(member.key)'")
                             continue
                         }
@@ -533,13 +536,14 @@ public enum TemplateReader {
             let ids = Set(populations.map(\.id) + populations.flatMap { p -> [String] in
                 if case .quadrant(let g) = p.gate { return g.quadrants.map(\.id) } else { return [] } })
             var readouts: [GatingTemplate.Readout] = []
+            let panelNames = Set(panel.map { GatingTemplate.normalised($0.name) })
             for (i, item) in items.enumerated() {
                 let path = "readouts[\(i)]"
                 guard let item = object(item, path) else { continue }
                 keys(item, path, allowed: ["marker", "population", "threshold"])
                 guard let marker = string(item["marker"], "\(path).marker", parent: item),
                       let population = string(item["population"], "\(path).population", parent: item) else { continue }
-                if !panel.contains(where: { GatingTemplate.normalised($0.name) == GatingTemplate.normalised(marker) }) {
+                if !panelNames.contains(GatingTemplate.normalised(marker)) {
                     issue("\(path).marker", item["marker"], "expected a marker of the panel, found '\(marker)'")
                 }
                 if !ids.contains(population) { issue("\(path).population", item["population"], "undefined population '\(population)'") }

@@ -71,6 +71,18 @@ struct HostileTemplateTests {
         #expect(found.count == 1 && found.first?.path == "populations[9998].parent" && found.first?.message.contains("a → b → a") == true, "\(found)")
     }
 
+    @Test("reading is linear in the panel and readouts: 5,000 markers, each with a readout and a gate")
+    func wideTemplate() {
+        let panel = (0..<5_000).map { #"{"marker": "M\#($0)", "channels": ["C\#($0)"]}"# }.joined(separator: ",")
+        let gates = (0..<5_000).map { #"{"id": "g\#($0)", "gate": {"type": "range", "dimensions": [{"marker": "m-\#($0)", "min": 1}]}}"# }.joined(separator: ",\n")
+        let readouts = (0..<5_000).map { #"{"marker": "m \#($0)", "population": "g\#($0)", "threshold": {"value": 1}}"# }.joined(separator: ",")
+        let text = Self.template(gates, extra: #""panel": [\#(panel)], "readouts": [\#(readouts)],"#)
+        var found: [TemplateError.Issue] = [.init(path: "not read", line: nil, message: "")]
+        let time = Self.seconds { found = Self.issues(text) }
+        #expect(found.isEmpty, "\(found.prefix(3))")
+        #expect(time < 10)
+    }
+
     @Test("the engine orders a 100,000-population chain without recursion")
     func engineChain() throws {
         let populations = (0..<100_000).map { i in
