@@ -196,7 +196,7 @@ final class EventValues {
                     let zero = SIMD8<Int64>(repeating: 0)
                     let innerLowV = SIMD8<Double>(repeating: innerLow), innerHighV = SIMD8<Double>(repeating: innerHigh)
                     let outerLowV = SIMD8<Double>(repeating: outerLow), outerHighV = SIMD8<Double>(repeating: outerHigh)
-                    let base = v.baseAddress!
+                    guard let base = v.baseAddress else { return }  // no events
                     for w in 0..<words.count where words[w] != 0 {
                         let start = w << 6
                         var inside: UInt64 = 0, band: UInt64 = 0

@@ -124,14 +124,21 @@ struct GatingMLElement {
             } else if starts(i, "<![CDATA[") {
                 i = find("]]>", from: i + 9).map { $0 + 3 } ?? count
             } else if starts(i, "<?") {
-                guard let end = find("?>", from: i + 2) else { break }
-                let declaration = starts(i, "<?xml") && (unit(i + 5).map { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x3F } ?? false)
-                if !declaration {
-                    for k in i..<(end + 2) where unit(k) != 0x0A {
-                        if width == 1 { bytes[k] = 0x20 } else { bytes[k * 2 + low] = 0x20; bytes[k * 2 + 1 - low] = 0 }
-                    }
-                    changed = true
+                // The XML declaration: at the very start (after a byte-order mark) and followed by white space;
+                // `<?xml?>` is an instruction without data like any other (found by fuzzing: xml-without-data.xml).
+                let atStart = i == 0 || (width == 2 && i == 1) || (width == 1 && i == 3 && bytes.starts(with: [0xEF, 0xBB, 0xBF]))
+                let declaration = atStart && starts(i, "<?xml") && (unit(i + 5).map { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D } ?? false)
+                if declaration {
+                    // Its pseudo-attributes cannot hold '>': a malformed one ends there, not at a later "?>"
+                    // (found by fuzzing: malformed-declaration-then-instruction.xml).
+                    i = find(">", from: i + 5).map { $0 + 1 } ?? count
+                    continue
                 }
+                guard let end = find("?>", from: i + 2) else { break }
+                for k in i..<(end + 2) where unit(k) != 0x0A {
+                    if width == 1 { bytes[k] = 0x20 } else { bytes[k * 2 + low] = 0x20; bytes[k * 2 + 1 - low] = 0 }
+                }
+                changed = true
                 i = end + 2
             } else {
                 i += 1

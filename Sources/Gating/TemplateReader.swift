@@ -211,7 +211,7 @@ public enum TemplateReader {
                 guard let file = string(value["path"], "compensation.path", parent: value) else { return nil }
                 let full = file.hasPrefix("/") ? file : (folder as NSString).appendingPathComponent(file)
                 guard let data = (try? InputFile.bytes(full)).map({ Data($0) }) else {
-                    issue("compensation.path", value["path"], "expected a readable \(source!.uppercased()) matrix file, found none at '\(full)'")
+                    issue("compensation.path", value["path"], "expected a readable \((source ?? "").uppercased()) matrix file, found none at '\(full)'")
                     return nil
                 }
                 do {
@@ -226,7 +226,7 @@ public enum TemplateReader {
             case nil:
                 return nil
             default:
-                issue("compensation.source", value["source"], "expected file, none, matrix, csv or json, found '\(source!)'")
+                issue("compensation.source", value["source"], "expected file, none, matrix, csv or json, found '\(source ?? "")'")
                 return nil
             }
         }
