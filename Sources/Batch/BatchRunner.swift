@@ -112,7 +112,7 @@ public final class BatchRunner: Sendable {
             let clock = Date()
             guard let session = gate(entry, into: &result) else {
                 if entry.isControl, let marker = entry.controlMarker, let type = entry.controlType {
-                    failedControls[Self.controlKey(type, marker)] = entry.sampleID
+                    failedControls[controlKey(type, marker)] = entry.sampleID
                 }
                 tubeDone(0)
                 continue
@@ -120,8 +120,8 @@ public final class BatchRunner: Sendable {
             if entry.isControl {
                 for readout in template.readouts {
                     guard case .control(let kind, let percentile) = readout.threshold, kind == entry.controlType,
-                          let marker = entry.controlMarker, GatingTemplateNames.same(marker, readout.marker) else { continue }
-                    thresholds[Self.controlKey(kind, readout.marker) + "\u{1F}" + readout.population] =
+                          let marker = entry.controlMarker, template.markerKey(marker) == template.markerKey(readout.marker) else { continue }
+                    thresholds[controlKey(kind, readout.marker) + "\u{1F}" + readout.population] =
                         controlThreshold(session, entry: entry, readout: readout, percentile: percentile)
                 }
             } else {
@@ -136,7 +136,8 @@ public final class BatchRunner: Sendable {
         return result
     }
 
-    static func controlKey(_ type: String, _ marker: String) -> String { type + "\u{1F}" + GatingTemplateNames.normalised(marker) }
+    /// A control's key: its type and the panel marker it controls (aliases resolved by the template).
+    func controlKey(_ type: String, _ marker: String) -> String { type + "\u{1F}" + template.markerKey(marker) }
 
     /// The compensation the readouts are reported in: the template's own source.
     var readoutCompensation: CompensationReference {
@@ -256,7 +257,7 @@ public final class BatchRunner: Sendable {
         switch readout.threshold {
         case .fixed(let value): threshold = value
         case .control(let kind, _):
-            threshold = thresholds[Self.controlKey(kind, readout.marker) + "\u{1F}" + readout.population].map(\.threshold)
+            threshold = thresholds[controlKey(kind, readout.marker) + "\u{1F}" + readout.population].map(\.threshold)
         case .gate: threshold = nil
         }
         if threshold?.isNaN == true { threshold = nil }
@@ -279,7 +280,7 @@ public final class BatchRunner: Sendable {
                 row.flags.append("NO_CONTROL_MATCHING")
                 return row.fields
             }
-            let key = Self.controlKey(kind, readout.marker)
+            let key = controlKey(kind, readout.marker)
             if let control = thresholds[key + "\u{1F}" + readout.population] {
                 row.threshold = control.threshold
                 row.thresholdSource = "\(kind) p\(csvNumber(percentile)) (type 7)"
@@ -298,12 +299,4 @@ public final class BatchRunner: Sendable {
         }
         return row.fields
     }
-}
-
-/// Marker name comparison as the template does it: case, spaces and punctuation ignored.
-enum GatingTemplateNames {
-    static func normalised(_ text: String) -> String {
-        String(text.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }.map(Character.init))
-    }
-    static func same(_ a: String, _ b: String) -> Bool { normalised(a) == normalised(b) }
 }

@@ -1,5 +1,6 @@
 import Tables
 import Foundation
+import Gating
 
 /// The batch's list of samples: `samples.csv` (OUTCOMES.md §4, extended with `control_type` and
 /// `control_marker`), or a folder of FCS files.
@@ -43,16 +44,27 @@ public struct SampleSheet: Sendable {
         public var description: String { "\(file): \(problems.count) problem\(problems.count == 1 ? "" : "s")\n" + problems.map { "  \($0)" }.joined(separator: "\n") }
     }
 
-    /// Reads and checks a sample sheet.
-    public static func read(csv path: String) throws -> SampleSheet {
-        let table: CSVTable
+    /// Reads and checks a sample sheet. With `template`, control markers are compared through its panel
+    /// (`MHCII` is `HLA-DR` when the panel says so), so two controls of one marker under two names are caught.
+    public static func read(csv path: String, template: GatingTemplate? = nil) throws -> SampleSheet {
+        let text: String
         do {
-            table = try CSVTable(try InputFile.text(path))
-        } catch let error as CSVError {
-            throw Problems(file: path, problems: [error.description])
+            text = try InputFile.text(path)
         } catch let error as TablesError {
             throw Problems(file: path, problems: ["expected \(error.expected), found \(error.found)"])
         }
+        return try read(text: text, path: path, template: template)
+    }
+
+    /// Reads and checks sample-sheet text; `path` names it in messages and resolves `fcs_file` paths.
+    public static func read(text: String, path: String, template: GatingTemplate? = nil) throws -> SampleSheet {
+        let table: CSVTable
+        do {
+            table = try CSVTable(text)
+        } catch let error as CSVError {
+            throw Problems(file: path, problems: [error.description])
+        }
+        let markerKey: (String) -> String = template.map { template in { template.markerKey($0) } } ?? GatingTemplate.normalised
         let folder = (path as NSString).deletingLastPathComponent
         var problems: [String] = []
         let header = table.header
@@ -73,6 +85,8 @@ public struct SampleSheet: Sendable {
         guard problems.isEmpty else { throw Problems(file: path, problems: problems) }
         var entries: [Entry] = []
         var seen: [String: Int] = [:]
+        /// Control tubes by subject, condition, type and marker: the row of the first.
+        var controls: [[String]: Int] = [:]
         for (index, row) in table.rows.enumerated() {
             let line = table.lines[index]
             if row.count != header.count {
@@ -97,7 +111,7 @@ public struct SampleSheet: Sendable {
             }
             let controlMarker = columns["control_marker"].flatMap { $0.isEmpty ? nil : $0 }
             if controlType != nil && controlMarker == nil {
-                problems.append("row \(line), column control_marker: expected the marker this \(controlType!) tube controls")
+                problems.append("row \(line), column control_marker: expected the marker this \(controlType ?? "") tube controls")
             }
             if controlType == nil, (columns["control_type"] ?? "").isEmpty, let marker = controlMarker {
                 problems.append("row \(line), column control_type: expected FMO or isotype for a tube with control_marker '\(marker)'")
@@ -105,6 +119,15 @@ public struct SampleSheet: Sendable {
             if usesControls {
                 for required in ["subject_id", "condition"] where (columns[required] ?? "").isEmpty {
                     problems.append("row \(line), column \(required): expected a value (controls are matched by subject and condition)")
+                }
+            }
+            if let controlType, let controlMarker {
+                // A second control of one kind for the same marker would silently replace the first.
+                let key = [columns["subject_id"] ?? "", columns["condition"] ?? "", controlType, markerKey(controlMarker)]
+                if let first = controls[key] {
+                    problems.append("row \(line), column control_marker: a second \(controlType) tube for marker '\(controlMarker)' of subject '\(key[0])', condition '\(key[1])' (the first is on row \(first)); keep one")
+                } else {
+                    controls[key] = line
                 }
             }
             let resolved = file.hasPrefix("/") ? file : (folder as NSString).appendingPathComponent(file)

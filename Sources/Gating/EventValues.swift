@@ -218,9 +218,7 @@ final class EventValues {
         for (d, dimension) in gate.dimensions.enumerated() {
             let low = gate.minimum[d] ?? -.infinity, high = gate.maximum[d] ?? .infinity
             if let scaleTransform = try transform(dimension.transform, place: place), scaleTransform.isStrictlyIncreasing,
-               let transform = scaleTransform.transform {
-                let rawLow = low == -.infinity ? -.infinity : transform.inverse(low)
-                let rawHigh = high == .infinity ? .infinity : transform.inverse(high)
+               let transform = scaleTransform.transform, let (rawLow, rawHigh) = Self.untransformedBounds(low, high, transform) {
                 tests.append(Test(values: try untransformed(dimension, place: place), low: rawLow, high: rawHigh,
                                   slackLow: rawLow.isFinite ? 1e-9 * max(1, abs(rawLow)) : 0,
                                   slackHigh: rawHigh.isFinite ? 1e-9 * max(1, abs(rawHigh)) : 0,
@@ -242,7 +240,7 @@ final class EventValues {
                     let zero = SIMD8<Int64>(repeating: 0)
                     let innerLowV = SIMD8<Double>(repeating: innerLow), innerHighV = SIMD8<Double>(repeating: innerHigh)
                     let outerLowV = SIMD8<Double>(repeating: outerLow), outerHighV = SIMD8<Double>(repeating: outerHigh)
-                    let base = v.baseAddress!
+                    guard let base = v.baseAddress else { return }  // no events
                     for w in 0..<words.count where words[w] != 0 {
                         let start = w << 6
                         var inside: UInt64 = 0, band: UInt64 = 0
@@ -285,6 +283,20 @@ final class EventValues {
         return result
     }
 
+    /// A rectangle's bounds in untransformed units, on a strictly increasing transform: the lower bound is never
+    /// below the transform's domain (an open `min` on `flog` still leaves out x ≤ 0, which `flog` maps to NaN).
+    /// Nil when a finite bound has no finite preimage (a bound beyond the doubles the transform reaches): such a
+    /// dimension is decided by transforming every event.
+    static func untransformedBounds(_ low: Double, _ high: Double, _ transform: any Transform) -> (Double, Double)? {
+        let domain = transform.definedAbove
+        var rawLow = low == -.infinity ? -.infinity : transform.inverse(low)
+        let rawHigh = high == .infinity ? .infinity : transform.inverse(high)
+        if rawLow.isNaN || rawHigh.isNaN { return nil }
+        if low.isFinite && !rawLow.isFinite || high.isFinite && !rawHigh.isFinite { return nil }
+        rawLow = max(rawLow, domain)
+        return (rawLow, rawHigh)
+    }
+
     /// Even–odd crossing count with the half-open edge rule (FlowUtils' point-in-polygon).
     private func select(_ gate: PolygonGate, within parent: EventSet, place: String) throws -> EventSet {
         guard gate.dimensions.count == 2, gate.vertices.count >= 3, gate.vertices.allSatisfy({ $0.count == 2 }) else {
@@ -295,6 +307,9 @@ final class EventValues {
         let n = vx.count
         // Outside the bounding box no crossing count can be odd: most events are decided there.
         guard let minX = vx.min(), let maxX = vx.max(), let minY = vy.min(), let maxY = vy.max() else { return EventSet(eventCount: parent.eventCount) }
+        if n > 64, let edges = EdgeBuckets(vx: vx, vy: vy) {
+            return edges.select(xs: xs, ys: ys, within: parent, box: (minX, maxX, minY, maxY))
+        }
         var result = EventSet(eventCount: parent.eventCount)
         xs.withUnsafeBufferPointer { xv in
             ys.withUnsafeBufferPointer { yv in
@@ -403,5 +418,79 @@ final class EventValues {
             }
             return (quadrant.id, set)
         }
+    }
+}
+
+/// A large polygon's edges sorted into horizontal bands, so each event tests only the edges that span its band
+/// instead of every edge: for polygons of many vertices, time per event grows with the edges near the event's y,
+/// not with the vertex count. The crossing test is the one of ``EventValues`` (same arithmetic, same answers).
+struct EdgeBuckets {
+    let vx: [Double], vy: [Double]
+    let low: Double, scale: Double
+    /// Edges (by end vertex i; the edge runs from vertex i − 1) of band b: `edges[start[b]..<start[b + 1]]`.
+    let start: [Int], edges: [Int32]
+
+    /// Nil when the bands would hold more than 32 entries a vertex (edges spanning most of the polygon's
+    /// height): then testing every edge is as cheap.
+    init?(vx: [Double], vy: [Double]) {
+        let n = vx.count
+        guard let minY = vy.min(), let maxY = vy.max(), maxY > minY, (maxY - minY).isFinite else { return nil }
+        let bands = min(n, 4096)
+        self.vx = vx
+        self.vy = vy
+        low = minY
+        let bandScale = Double(bands) / (maxY - minY)
+        scale = bandScale
+        func band(_ y: Double) -> Int { Swift.min(Swift.max(Int(((y - minY) * bandScale).rounded(.down)), 0), bands - 1) }
+        var counts = [Int](repeating: 0, count: bands + 1)
+        var total = 0
+        for i in 0..<n {
+            let j = i == 0 ? n - 1 : i - 1
+            let a = band(Swift.min(vy[i], vy[j])), b = band(Swift.max(vy[i], vy[j]))
+            counts[a] += 1
+            counts[b + 1] -= 1
+            total += b - a + 1
+            if total > 32 * n { return nil }
+        }
+        var bandStart = [Int](repeating: 0, count: bands + 1)
+        var running = 0, offset = 0
+        for b in 0..<bands {
+            running += counts[b]
+            bandStart[b] = offset
+            offset += running
+        }
+        bandStart[bands] = offset
+        var fill = bandStart
+        var bandEdges = [Int32](repeating: 0, count: offset)
+        for i in 0..<n {
+            let j = i == 0 ? n - 1 : i - 1
+            for b in band(Swift.min(vy[i], vy[j]))...band(Swift.max(vy[i], vy[j])) {
+                bandEdges[fill[b]] = Int32(i)
+                fill[b] += 1
+            }
+        }
+        start = bandStart
+        edges = bandEdges
+    }
+
+    func select(xs: [Double], ys: [Double], within parent: EventSet, box: (Double, Double, Double, Double)) -> EventSet {
+        var result = EventSet(eventCount: parent.eventCount)
+        let n = vx.count, bands = start.count - 1
+        parent.forEach { e in
+            let px = xs[e], py = ys[e]
+            guard px >= box.0, px <= box.1, py >= box.2, py <= box.3 else { return }
+            let b = Swift.min(Swift.max(Int(((py - low) * scale).rounded(.down)), 0), bands - 1)
+            var inside = false
+            for k in start[b]..<start[b + 1] {
+                let i = Int(edges[k]), j = i == 0 ? n - 1 : i - 1
+                let yi = vy[i], yj = vy[j]
+                if (yi <= py) != (yj <= py) {
+                    let xi = vx[i]
+                    if px < xi + (py - yi) * (vx[j] - xi) / (yj - yi) { inside.toggle() }
+                }
+            }
+            if inside { result.insert(e) }
+        }
+        return result
     }
 }

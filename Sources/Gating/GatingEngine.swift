@@ -83,20 +83,37 @@ public enum GatingEngine {
                 return index
             }
         }
-        var state = [Int](repeating: 0, count: strategy.populations.count)  // 0 new, 1 visiting, 2 done
+        // Depth-first, with an explicit stack: a parent chain of any length needs no call stack, and the cycle
+        // path is read off the stack (no copy of the path per level).
+        var state = [UInt8](repeating: 0, count: strategy.populations.count)  // 0 new, 1 on the stack, 2 done
         var order: [Int] = []
-        func visit(_ index: Int, _ path: [String]) throws {
-            if state[index] == 2 { return }
-            let id = strategy.populations[index].id
-            if state[index] == 1 {
-                throw GatingError(.cycle, place: id, "populations refer to each other in a cycle: \((path + [id]).joined(separator: " → "))")
+        order.reserveCapacity(strategy.populations.count)
+        var stack: [(index: Int, dependencies: [Int], next: Int)] = []
+        for start in strategy.populations.indices where state[start] == 0 {
+            state[start] = 1
+            stack.append((start, try dependencies(strategy.populations[start]), 0))
+            while let top = stack.last {
+                if top.next == top.dependencies.count {
+                    stack.removeLast()
+                    state[top.index] = 2
+                    order.append(top.index)
+                    continue
+                }
+                let dependency = top.dependencies[top.next]
+                stack[stack.count - 1].next += 1
+                switch state[dependency] {
+                case 2: continue
+                case 1:
+                    let id = strategy.populations[dependency].id
+                    let from = stack.firstIndex { $0.index == dependency } ?? 0
+                    let path = stack[from...].map { strategy.populations[$0.index].id } + [id]
+                    throw GatingError(.cycle, place: id, "populations refer to each other in a cycle: \(path.joined(separator: " → "))")
+                default:
+                    state[dependency] = 1
+                    stack.append((dependency, try dependencies(strategy.populations[dependency]), 0))
+                }
             }
-            state[index] = 1
-            for dependency in try dependencies(strategy.populations[index]) { try visit(dependency, path + [id]) }
-            state[index] = 2
-            order.append(index)
         }
-        for index in strategy.populations.indices { try visit(index, []) }
         return order
     }
 }

@@ -53,17 +53,13 @@ public enum GatingMLReader {
         } catch let error as TablesError {
             throw GatingMLError(file: name, path: "/" + error.place, "expected \(error.expected), found \(error.found)")
         }
-        let document: XMLDocument
-        do {
-            document = try XMLDocument(data: data, options: [])
-        } catch {
-            throw GatingMLError(file: name, path: "/", "expected well-formed XML: \(error.localizedDescription)")
-        }
-        guard let root = document.rootElement(), root.localName == "Gating-ML" else {
-            throw GatingMLError(file: name, path: "/", "expected a Gating-ML root element, found '\(document.rootElement()?.name ?? "none")'")
+        let root = try GatingMLElement.parse(data, file: name)
+        guard root.name == "Gating-ML" else {
+            throw GatingMLError(file: name, path: "/", "expected a Gating-ML root element, found '\(root.name)'")
         }
         var reader = Reader(file: name)
         try reader.walk(root, path: "/Gating-ML")
+        try reader.checkLimits()
         return (GatingStrategy(populations: reader.restoringIDs(), transforms: reader.transforms, matrices: reader.matrices,
                                allowMissingFileMatrix: true), reader.flowStudyTemplate)
     }
@@ -71,6 +67,8 @@ public enum GatingMLReader {
     private struct Reader {
         let file: String
         var populations: [Population] = []
+        /// The element path of each population, for messages.
+        var populationPaths: [String] = []
         var transforms: [String: ScaleTransform] = [:]
         var matrices: [String: SpilloverMatrix] = [:]
         /// The FlowStudy template JSON found in `custom_info`, if any.
@@ -80,6 +78,20 @@ public enum GatingMLReader {
         var restoredIDs: [String: String] = [:]
 
         func fail(_ path: String, _ message: String) -> GatingMLError { GatingMLError(file: file, path: path, message) }
+
+        /// ``StructuralLimits`` on the whole document: populations and levels of parents.
+        func checkLimits() throws {
+            let count = populations.reduce(0) { total, population in
+                if case .quadrant(let gate) = population.gate { return total + gate.quadrants.count }
+                return total + 1
+            }
+            if count > StructuralLimits.populations {
+                throw fail("/Gating-ML", "expected at most \(StructuralLimits.populations) populations (quadrants count one each), found \(count)")
+            }
+            if let (index, depth) = StructuralLimits.tooDeep(populations).first {
+                throw fail(populationPaths[index], "expected at most \(StructuralLimits.depth) levels of parents, found \(depth)")
+            }
+        }
 
         /// The populations with every id and reference that FlowStudy encoded as an xs:ID restored.
         func restoringIDs() -> [Population] {
@@ -107,16 +119,16 @@ public enum GatingMLReader {
         }
 
         /// Records `gating:name` as the id when the id is its xs:ID encoding.
-        mutating func noteName(_ element: XMLElement) {
+        mutating func noteName(_ element: GatingMLElement) {
             if let id = attribute(element, "id"), let name = attribute(element, "name"), GatingMLWriter.xmlID(name) == id, name != id {
                 restoredIDs[id] = name
             }
         }
 
-        mutating func walk(_ element: XMLElement, path: String) throws {
+        mutating func walk(_ element: GatingMLElement, path: String) throws {
             var counts: [String: Int] = [:]
-            for child in element.children?.compactMap({ $0 as? XMLElement }) ?? [] {
-                let name = child.localName ?? child.name ?? "?"
+            for child in element.children {
+                let name = child.name
                 let position = counts[name, default: 0] + 1
                 counts[name] = position
                 let childPath = "\(path)/\(name)[\(position)]"
@@ -126,38 +138,34 @@ public enum GatingMLReader {
                 case "RectangleGate", "PolygonGate", "EllipsoidGate", "QuadrantGate", "BooleanGate":
                     try readGate(child, kind: name, path: childPath)
                 case "flowstudy-template" where child.uri == GatingMLWriter.flowStudyNamespace:
-                    flowStudyTemplate = child.stringValue
+                    flowStudyTemplate = child.text
                 default: try walk(child, path: childPath)  // wrappers and extensions
                 }
             }
         }
 
-        func attribute(_ element: XMLElement, _ name: String) -> String? {
-            element.attributes?.first { ($0.localName ?? $0.name) == name }?.stringValue
-        }
+        func attribute(_ element: GatingMLElement, _ name: String) -> String? { element.attribute(name) }
 
-        func number(_ element: XMLElement, _ name: String, path: String) throws -> Double {
+        func number(_ element: GatingMLElement, _ name: String, path: String) throws -> Double {
             guard let text = attribute(element, name) else { throw fail(path, "expected attribute \(name)") }
-            guard let value = Double(text.trimmingCharacters(in: .whitespaces)) else {
-                throw fail(path, "attribute \(name): expected a number, found '\(text)'")
+            guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+                throw fail(path, "attribute \(name): expected a finite number, found '\(text)'")
             }
             return value
         }
 
-        func optionalNumber(_ element: XMLElement, _ name: String, path: String) throws -> Double? {
+        func optionalNumber(_ element: GatingMLElement, _ name: String, path: String) throws -> Double? {
             attribute(element, name) == nil ? nil : try number(element, name, path: path)
         }
 
-        func children(_ element: XMLElement, _ name: String) -> [XMLElement] {
-            element.children?.compactMap { $0 as? XMLElement }.filter { ($0.localName ?? $0.name) == name } ?? []
-        }
+        func children(_ element: GatingMLElement, _ name: String) -> [GatingMLElement] { element.children(name) }
 
-        mutating func readTransformation(_ element: XMLElement, path: String) throws {
+        mutating func readTransformation(_ element: GatingMLElement, path: String) throws {
             guard let id = attribute(element, "id") else { throw fail(path, "expected attribute id") }
-            guard let body = element.children?.compactMap({ $0 as? XMLElement }).first else {
+            guard let body = element.children.first else {
                 throw fail(path, "expected a transform element (flin, flog, fasinh, logicle, hyperlog, fratio)")
             }
-            let kind = body.localName ?? ""
+            let kind = body.name
             let bodyPath = "\(path)/\(kind)[1]"
             func p(_ name: String) throws -> Double { try number(body, name, path: bodyPath) }
             do {
@@ -179,7 +187,7 @@ public enum GatingMLReader {
             }
         }
 
-        mutating func readMatrix(_ element: XMLElement, path: String) throws {
+        mutating func readMatrix(_ element: GatingMLElement, path: String) throws {
             guard let id = attribute(element, "id") else { throw fail(path, "expected attribute id") }
             func names(_ group: String) throws -> [String] {
                 guard let container = children(element, group).first else { throw fail(path, "expected \(group)") }
@@ -198,7 +206,7 @@ public enum GatingMLReader {
             }
         }
 
-        func dimension(_ element: XMLElement, path: String) throws -> GateDimension {
+        func dimension(_ element: GatingMLElement, path: String) throws -> GateDimension {
             let compensation = CompensationReference(gatingMLName: attribute(element, "compensation-ref") ?? "uncompensated")
             let transform = attribute(element, "transformation-ref")
             if let channel = children(element, "fcs-dimension").first.flatMap({ attribute($0, "name") }) {
@@ -210,16 +218,19 @@ public enum GatingMLReader {
             throw fail(path, "expected an fcs-dimension or new-dimension element")
         }
 
-        func coordinates(_ element: XMLElement, path: String) throws -> [Double] {
+        func coordinates(_ element: GatingMLElement, path: String) throws -> [Double] {
             try children(element, "coordinate").enumerated().map { try number($1, "value", path: "\(path)/coordinate[\($0 + 1)]") }
         }
 
-        mutating func readGate(_ element: XMLElement, kind: String, path: String) throws {
+        mutating func readGate(_ element: GatingMLElement, kind: String, path: String) throws {
             guard let id = attribute(element, "id") else { throw fail(path, "expected attribute id") }
             noteName(element)
             for quadrant in children(element, "Quadrant") { noteName(quadrant) }
             let parent = attribute(element, "parent_id")
             let dimensionElements = children(element, "dimension")
+            guard dimensionElements.count <= StructuralLimits.gateDimensions else {
+                throw fail(path, "expected at most \(StructuralLimits.gateDimensions) dimensions, found \(dimensionElements.count)")
+            }
             let dimensions = try dimensionElements.enumerated().map { try dimension($1, path: "\(path)/dimension[\($0 + 1)]") }
             let gate: Gate
             switch kind {
@@ -229,6 +240,10 @@ public enum GatingMLReader {
                 let maximum = try dimensionElements.enumerated().map { try optionalNumber($1, "max", path: "\(path)/dimension[\($0 + 1)]") }
                 gate = .rectangle(RectangleGate(dimensions: dimensions, minimum: minimum, maximum: maximum))
             case "PolygonGate":
+                let vertexCount = children(element, "vertex").count
+                guard vertexCount <= StructuralLimits.polygonVertices else {
+                    throw fail(path, "expected at most \(StructuralLimits.polygonVertices) vertices, found \(vertexCount)")
+                }
                 let vertices = try children(element, "vertex").enumerated().map { try coordinates($1, path: "\(path)/vertex[\($0 + 1)]") }
                 guard dimensions.count == 2, vertices.count >= 3, vertices.allSatisfy({ $0.count == 2 }) else {
                     throw fail(path, "expected 2 dimensions and at least 3 vertices of 2 coordinates, found \(dimensions.count) and \(vertices.map(\.count))")
@@ -255,8 +270,8 @@ public enum GatingMLReader {
                     let dividerPath = "\(path)/divider[\(index + 1)]"
                     guard let dividerID = attribute(divider, "id") else { throw fail(dividerPath, "expected attribute id") }
                     let cuts = try children(divider, "value").map { value -> Double in
-                        guard let number = Double((value.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) else {
-                            throw fail(dividerPath, "value: expected a number, found '\(value.stringValue ?? "")'")
+                        guard let number = Double(value.text.trimmingCharacters(in: .whitespacesAndNewlines)), number.isFinite else {
+                            throw fail(dividerPath, "value: expected a number, found '\(value.text)'")
                         }
                         return number
                     }
@@ -278,7 +293,7 @@ public enum GatingMLReader {
             default:  // BooleanGate
                 let bodies = ["and", "or", "not"].compactMap { children(element, $0).first }
                 guard let body = bodies.first,
-                      let operation = BooleanGate.Operation(rawValue: body.localName ?? "") else {
+                      let operation = BooleanGate.Operation(rawValue: body.name) else {
                     throw fail(path, "expected and, or or not")
                 }
                 let operands = try children(body, "gateReference").enumerated().map { index, reference -> BooleanGate.Operand in
@@ -291,6 +306,7 @@ public enum GatingMLReader {
                 gate = .boolean(BooleanGate(operation: operation, operands: operands))
             }
             populations.append(Population(id: id, parent: parent, gate: gate, name: attribute(element, "name")))
+            populationPaths.append(path)
         }
     }
 }

@@ -95,8 +95,20 @@ public struct GatingTemplate: Sendable {
     }
 
     /// Letters and digits only, lower-cased: `HLA-DR`, `hla dr` and `HLADR` compare equal.
-    static func normalised(_ text: String) -> String {
+    public static func normalised(_ text: String) -> String {
         String(text.lowercased().unicodeScalars.filter { ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }.map(Character.init))
+    }
+
+    /// The panel marker that `name` names (its name or an alias, compared as ``normalised(_:)`` does), or nil.
+    public func panelMarker(named name: String) -> Marker? {
+        let key = Self.normalised(name)
+        return panel.first { ([$0.name] + $0.aliases).contains { Self.normalised($0) == key } }
+    }
+
+    /// One key per marker: the normalised panel name for a name or alias of the panel (`MHCII` and `HLA-DR`
+    /// give one key when the panel lists `MHCII` as an alias of `HLA-DR`); other names normalised as they are.
+    public func markerKey(_ name: String) -> String {
+        Self.normalised(panelMarker(named: name)?.name ?? name)
     }
 
     static func matches(_ pattern: String, _ name: String) -> Bool {

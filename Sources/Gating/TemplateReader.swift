@@ -28,10 +28,10 @@ public enum TemplateReader {
         }
         var reader = Reader(folder: folder)
         let template = reader.template(root)
-        if !reader.issues.isEmpty || template == nil {
+        guard reader.issues.isEmpty, let template else {
             throw TemplateError(file: name, issues: reader.issues)
         }
-        return template!
+        return template
     }
 
     struct Reader {
@@ -119,13 +119,13 @@ public enum TemplateReader {
                 }
             }
             let context = Context(panel: panel, transforms: transforms, transformIDs: Set(transformOrder), matrices: matrices,
-                                  compensation: compensation)
+                                  compensation: compensation, panelNames: Set(panel.map { GatingTemplate.normalised($0.name) }))
             let populations = readPopulations(root["populations"], root: root, context: context)
             let readouts = readReadouts(root["readouts"], panel: panel, populations: populations)
             var minEvents = 100
             if let value = root["min_events"] {
-                if let n = value.number, n >= 0, n == n.rounded() { minEvents = Int(n) }
-                else { issue("min_events", value, "expected a whole number ≥ 0, found \(value.typeName)") }
+                if let n = value.number, n >= 0, n == n.rounded(), n <= StructuralLimits.minEvents { minEvents = Int(n) }
+                else { issue("min_events", value, "expected a whole number from 0 to 2^53, found \(value.number.map { "\($0)" } ?? value.typeName)") }
             }
             guard let compensation else { return nil }
             var strategy = GatingStrategy(populations: populations, transforms: transforms, matrices: matrices)
@@ -142,6 +142,8 @@ public enum TemplateReader {
             var transformIDs: Set<String>
             var matrices: [String: SpilloverMatrix]
             var compensation: GatingTemplate.CompensationSource?
+            /// The panel's marker names, normalised (looked up once per dimension: reading stays linear).
+            var panelNames: Set<String> = []
         }
 
         mutating func readPanel(_ value: JSONValue?) -> [GatingTemplate.Marker] {
@@ -209,7 +211,7 @@ public enum TemplateReader {
                 guard let file = string(value["path"], "compensation.path", parent: value) else { return nil }
                 let full = file.hasPrefix("/") ? file : (folder as NSString).appendingPathComponent(file)
                 guard let data = (try? InputFile.bytes(full)).map({ Data($0) }) else {
-                    issue("compensation.path", value["path"], "expected a readable \(source!.uppercased()) matrix file, found none at '\(full)'")
+                    issue("compensation.path", value["path"], "expected a readable \((source ?? "").uppercased()) matrix file, found none at '\(full)'")
                     return nil
                 }
                 do {
@@ -224,7 +226,7 @@ public enum TemplateReader {
             case nil:
                 return nil
             default:
-                issue("compensation.source", value["source"], "expected file, none, matrix, csv or json, found '\(source!)'")
+                issue("compensation.source", value["source"], "expected file, none, matrix, csv or json, found '\(source ?? "")'")
                 return nil
             }
         }
@@ -280,7 +282,7 @@ public enum TemplateReader {
                 if let name = string(channel, "\(path).channel", parent: value) { source = .channel(name) }
             } else if let marker = value["marker"] {
                 if let name = string(marker, "\(path).marker", parent: value) {
-                    if context.panel.contains(where: { GatingTemplate.normalised($0.name) == GatingTemplate.normalised(name) }) {
+                    if context.panelNames.contains(GatingTemplate.normalised(name)) {
                         source = .marker(name)
                     } else {
                         issue("\(path).marker", marker, "expected a marker of the panel (\(context.panel.map(\.name).joined(separator: ", "))), found '\(name)'")
@@ -351,6 +353,10 @@ public enum TemplateReader {
                 issue(path, value, "expected \(count) dimensions, found \(items.count)")
                 return nil
             }
+            if items.count > StructuralLimits.gateDimensions {
+                issue(path, value, "expected at most \(StructuralLimits.gateDimensions) dimensions, found \(items.count)")
+                return nil
+            }
             let dimensions = items.enumerated().compactMap { readDimension($1, "\(path)[\($0)]", context: context, bounds: bounds) }
             return dimensions.count == items.count ? dimensions : nil
         }
@@ -368,6 +374,10 @@ public enum TemplateReader {
                 let dims = readDimensions(value["dimensions"], "\(path).dimensions", parent: value, context: context, bounds: false, count: 2)
                 guard let items = value["vertices"]?.array, items.count >= 3 else {
                     issue("\(path).vertices", value["vertices"] ?? value, "expected at least 3 vertices [x, y]")
+                    return nil
+                }
+                guard items.count <= StructuralLimits.polygonVertices else {
+                    issue("\(path).vertices", value["vertices"], "expected at most \(StructuralLimits.polygonVertices) vertices, found \(items.count)")
                     return nil
                 }
                 let vertices = items.enumerated().compactMap { numbers($1, "\(path).vertices[\($0)]", count: 2) }
@@ -398,6 +408,7 @@ public enum TemplateReader {
                 }
                 if dividers.isEmpty { issue("\(path).dividers", value["dividers"] ?? value, "expected at least one divider") }
                 var quadrants: [QuadrantGate.Quadrant] = []
+                let dividerIDs = Set(dividers.map(\.id))
                 for (i, item) in (value["quadrants"]?.array ?? []).enumerated() {
                     let qpath = "\(path).quadrants[\(i)]"
                     guard let item = object(item, qpath) else { continue }
@@ -405,7 +416,7 @@ public enum TemplateReader {
                     guard let id = string(item["id"], "\(qpath).id", parent: item) else { continue }
                     var positions: [String: Double] = [:]
                     for member in item["positions"]?.members ?? [] {
-                        guard dividers.contains(where: { $0.id == member.key }) else {
+                        guard dividerIDs.contains(member.key) else {
                             issue("\(qpath).positions.\(member.key)", member.value, "expected the id of a divider, found '\(member.key)'")
                             continue
                         }
@@ -446,6 +457,10 @@ public enum TemplateReader {
                 issue("populations", value ?? root, "expected an array of populations")
                 return []
             }
+            guard items.count <= StructuralLimits.populations else {
+                issue("populations", value, "expected at most \(StructuralLimits.populations) populations, found \(items.count)")
+                return []
+            }
             var populations: [Population] = []
             for (i, item) in items.enumerated() {
                 let path = "populations[\(i)]"
@@ -462,16 +477,30 @@ public enum TemplateReader {
         /// Duplicate ids, undefined parents and operands, and cycles, each at the population that has it.
         mutating func checkTree(_ strategy: GatingStrategy, root: JSONValue) {
             let items = root["populations"]?.array ?? []
+            // Each id's first item and first population, looked up in constant time (the checks stay linear).
+            var itemIndex: [String: Int] = [:]
+            for (i, item) in items.enumerated() {
+                if let id = item["id"]?.string, itemIndex[id] == nil { itemIndex[id] = i }
+            }
+            var populationIndex: [String: Int] = [:]
+            for (i, population) in strategy.populations.enumerated() where populationIndex[population.id] == nil {
+                populationIndex[population.id] = i
+            }
             func location(_ id: String) -> (String, JSONValue?) {
-                for (i, item) in items.enumerated() where item["id"]?.string == id { return ("populations[\(i)]", item) }
-                return ("populations", root["populations"])
+                guard let i = itemIndex[id] else { return ("populations", root["populations"]) }
+                return ("populations[\(i)]", items[i])
             }
             var seen: Set<String> = []
             var duplicated = false
+            var total = 0
             for (i, item) in items.enumerated() {
                 guard let id = item["id"]?.string else { continue }
                 var ids = [id]
-                if case .quadrant(let g)? = strategy.populations.first(where: { $0.id == id })?.gate { ids += g.quadrants.map(\.id) }
+                if let p = populationIndex[id], case .quadrant(let g) = strategy.populations[p].gate { ids += g.quadrants.map(\.id) }
+                total += ids.count
+                if items.count <= StructuralLimits.populations, total > StructuralLimits.populations, total - ids.count <= StructuralLimits.populations {
+                    issue("populations[\(i)]", item, "expected at most \(StructuralLimits.populations) populations (quadrants count one each), found more")
+                }
                 for one in ids where !seen.insert(one).inserted {
                     duplicated = true
                     issue("populations[\(i)].id", item["id"], "duplicate population id '\(one)'")
@@ -489,6 +518,10 @@ public enum TemplateReader {
                 }
             }
             if duplicated { return }
+            for (index, depth) in StructuralLimits.tooDeep(strategy.populations) {
+                let (path, value) = location(strategy.populations[index].id)
+                issue("\(path).parent", value?["parent"], "expected at most \(StructuralLimits.depth) levels of parents, found \(depth)")
+            }
             do {
                 _ = try GatingEngine.dependencyOrder(strategy)
             } catch let error as GatingError where error.code == .cycle {
@@ -503,13 +536,14 @@ public enum TemplateReader {
             let ids = Set(populations.map(\.id) + populations.flatMap { p -> [String] in
                 if case .quadrant(let g) = p.gate { return g.quadrants.map(\.id) } else { return [] } })
             var readouts: [GatingTemplate.Readout] = []
+            let panelNames = Set(panel.map { GatingTemplate.normalised($0.name) })
             for (i, item) in items.enumerated() {
                 let path = "readouts[\(i)]"
                 guard let item = object(item, path) else { continue }
                 keys(item, path, allowed: ["marker", "population", "threshold"])
                 guard let marker = string(item["marker"], "\(path).marker", parent: item),
                       let population = string(item["population"], "\(path).population", parent: item) else { continue }
-                if !panel.contains(where: { GatingTemplate.normalised($0.name) == GatingTemplate.normalised(marker) }) {
+                if !panelNames.contains(GatingTemplate.normalised(marker)) {
                     issue("\(path).marker", item["marker"], "expected a marker of the panel, found '\(marker)'")
                 }
                 if !ids.contains(population) { issue("\(path).population", item["population"], "undefined population '\(population)'") }

@@ -27,15 +27,24 @@ public struct Axis: Sendable {
                 ticks.append(Tick(position: position, label: value == 0 ? "0" : (value < 0 ? "-" : "") + "10^\(Int(log10(abs(value))))"))
             }
         } else {
-            let span = range.high - range.low
-            let step = Axis.niceStep(span / 5)
-            var value = (range.low / step).rounded(.up) * step
-            while value <= range.high + step * 1e-9 {
-                ticks.append(Tick(position: value, label: Axis.short(value)))
-                value += step
-            }
+            ticks = Axis.linearTicks(range)
         }
         self.ticks = ticks.sorted { $0.position < $1.position }
+    }
+
+    /// Round-number ticks over a linear range: at most about a dozen, counted rather than accumulated, so a range
+    /// of ±1.8e308 (wider than the largest double) or one narrower than a step's rounding still ends.
+    static func linearTicks(_ range: DensityPlot.Range) -> [Tick] {
+        guard range.low.isFinite, range.high.isFinite, range.high > range.low else { return [] }
+        // The span of ±1.8e308 overflows; a fifth of it does not.
+        let step = Axis.niceStep(range.high / 5 - range.low / 5)
+        let first = (range.low / step).rounded(.up)
+        let count = ((range.high / step).rounded(.down) - first)
+        guard step.isFinite, first.isFinite, count.isFinite, count >= 0 else { return [] }
+        return (0...Int(min(count, 20))).compactMap { k in
+            let value = (first + Double(k)) * step
+            return value.isFinite && value <= range.high + step * 1e-9 ? Tick(position: value, label: Axis.short(value)) : nil
+        }
     }
 
     static func niceStep(_ raw: Double) -> Double {

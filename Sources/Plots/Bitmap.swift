@@ -47,14 +47,42 @@ public struct Bitmap: Sendable, Equatable {
     /// A line of the given width between two points (pixel coordinates).
     public mutating func line(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double, _ c: Colour, width lineWidth: Int = 2) {
         guard x0.isFinite, y0.isFinite, x1.isFinite, y1.isFinite else { return }
-        let steps = Int(max(abs(x1 - x0), abs(y1 - y0)).rounded(.up)) + 1
-        guard steps < 100_000 else { return }
+        // Pixel coordinates of gates far off the plot: the length can overflow Int (or even Double), so it is
+        // checked as a Double; such a line is clipped to the image first.
+        guard let (x0, y0, x1, y1) = Self.clip(x0, y0, x1, y1, width: Double(width), height: Double(height)) else { return }
+        let length = max(abs(x1 - x0), abs(y1 - y0)).rounded(.up)
+        guard length.isFinite, length < 100_000 else { return }
+        let steps = Int(length) + 1
         let half = lineWidth / 2
         for s in 0...steps {
             let t = Double(s) / Double(steps)
             let x = Int((x0 + t * (x1 - x0)).rounded()), y = Int((y0 + t * (y1 - y0)).rounded())
             for dx in -half...(lineWidth - 1 - half) { for dy in -half...(lineWidth - 1 - half) { set(x + dx, y + dy, c) } }
         }
+    }
+
+    /// The part of a segment within a margin around the image, or nil when none of it is. Coordinates may be
+    /// near ±1.7e308: differences are taken of halves, and each cut point is computed along the segment from
+    /// the end being moved, x cuts first, so the y cuts work on small x values (no cancellation of huge terms).
+    static func clip(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double, width: Double, height: Double) -> (Double, Double, Double, Double)? {
+        let margin = 4.0
+        var a = (x0, y0), b = (x1, y1)
+        /// The point of segment p→q whose coordinate `axis` (0: x, 1: y) is `value`.
+        func cut(_ p: (Double, Double), _ q: (Double, Double), axis: Int, at value: Double) -> (Double, Double) {
+            let (pv, qv, pw, qw) = axis == 0 ? (p.0, q.0, p.1, q.1) : (p.1, q.1, p.0, q.0)
+            let t = (value / 2 - pv / 2) / (qv / 2 - pv / 2)
+            let other = pw + 2 * t * (qw / 2 - pw / 2)
+            return axis == 0 ? (value, other) : (other, value)
+        }
+        for (axis, size) in [(0, width), (1, height)] {
+            let low = -margin, high = size + margin
+            func v(_ p: (Double, Double)) -> Double { axis == 0 ? p.0 : p.1 }
+            if v(a) < low && v(b) < low || v(a) > high && v(b) > high { return nil }
+            if v(a) < low { a = cut(a, b, axis: axis, at: low) } else if v(a) > high { a = cut(a, b, axis: axis, at: high) }
+            if v(b) < low { b = cut(b, a, axis: axis, at: low) } else if v(b) > high { b = cut(b, a, axis: axis, at: high) }
+        }
+        guard a.0.isFinite, a.1.isFinite, b.0.isFinite, b.1.isFinite else { return nil }
+        return (a.0, a.1, b.0, b.1)
     }
 
     /// A closed polygon outline.

@@ -43,8 +43,12 @@ public struct GatePlot: Sendable {
             // Quantiles commute with a monotone transform: take them raw, transform two values.
             let q = OrderStatistics.quantiles(values, over: parentEvents, probabilities: [0.002, 0.998]).map { transform?.apply($0) ?? $0 }
             var low = q[0], high = q[1]
-            for v in gateValues where v.isFinite { low = min(low, v); high = max(high, v) }
             if !low.isFinite || !high.isFinite { low = 0; high = 1 }
+            // Gates widen the range to show themselves, but no further than ten spans of the data on each side:
+            // a gate drawn at ±1.8e308 is cut at the edge rather than squeezing the events into one pixel.
+            let span = max(high - low, 1e-9)
+            let reach = (low - 10 * span, high + 10 * span)
+            for v in gateValues where v.isFinite { low = min(low, max(v, reach.0)); high = max(high, min(v, reach.1)) }
             let pad = (high - low) * 0.05 + 1e-9
             return DensityPlot.Range(low - pad, high + pad)
         }

@@ -70,17 +70,23 @@ public enum UntrustedXML {
     }
 
     /// Finds each `<!DOCTYPE` outside comments and processing instructions and judges its declaration.
+    /// The markers the screen looks for, made once (the screen runs at every `<` of a document).
+    static let doctype = Array("<!DOCTYPE".utf8), commentStart = Array("<!--".utf8), commentEnd = Array("-->".utf8)
+    static let instructionStart = Array("<?".utf8), instructionEnd = Array("?>".utf8)
+    static let cdataStart = Array("<![CDATA[".utf8), cdataEnd = Array("]]>".utf8)
+    static let system = Array("SYSTEM".utf8), public_ = Array("PUBLIC".utf8)
+
     static func screen(_ text: [UInt8], file: String, part: String) throws {
-        let doctype = Array("<!DOCTYPE".utf8)
         var i = 0
         while i < text.count {
-            guard text[i] == 0x3C else { i += 1; continue }
-            if starts(text, at: i, with: Array("<!--".utf8)) {
-                i = find(text, Array("-->".utf8), from: i + 4).map { $0 + 3 } ?? text.count
-            } else if starts(text, at: i, with: Array("<?".utf8)) {
-                i = find(text, Array("?>".utf8), from: i + 2).map { $0 + 2 } ?? text.count
-            } else if starts(text, at: i, with: Array("<![CDATA[".utf8)) {
-                i = find(text, Array("]]>".utf8), from: i + 9).map { $0 + 3 } ?? text.count
+            guard let next = text[i...].firstIndex(of: 0x3C) else { return }
+            i = next
+            if starts(text, at: i, with: commentStart) {
+                i = find(text, commentEnd, from: i + 4).map { $0 + 3 } ?? text.count
+            } else if starts(text, at: i, with: instructionStart) {
+                i = find(text, instructionEnd, from: i + 2).map { $0 + 2 } ?? text.count
+            } else if starts(text, at: i, with: cdataStart) {
+                i = find(text, cdataEnd, from: i + 9).map { $0 + 3 } ?? text.count
             } else if startsCaseInsensitive(text, at: i, with: doctype) {
                 try judgeDoctype(text, at: i, file: file, part: part)
                 i += doctype.count
@@ -101,7 +107,7 @@ public enum UntrustedXML {
         while i < text.count, isSpace(text[i]) { i += 1 }
         while i < text.count, !isSpace(text[i]), text[i] != 0x3E, text[i] != 0x5B { i += 1 }  // the root name
         while i < text.count, isSpace(text[i]) { i += 1 }
-        if startsCaseInsensitive(text, at: i, with: Array("SYSTEM".utf8)) || startsCaseInsensitive(text, at: i, with: Array("PUBLIC".utf8)) {
+        if startsCaseInsensitive(text, at: i, with: system) || startsCaseInsensitive(text, at: i, with: public_) {
             throw refuse("a DOCTYPE with an external DTD (SYSTEM or PUBLIC)")
         }
         if i < text.count, text[i] == 0x5B {
@@ -112,12 +118,15 @@ public enum UntrustedXML {
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
 
     static func starts(_ text: [UInt8], at i: Int, with prefix: [UInt8]) -> Bool {
-        i + prefix.count <= text.count && text[i..<(i + prefix.count)].elementsEqual(prefix)
+        guard i + prefix.count <= text.count else { return false }
+        for k in 0..<prefix.count where text[i + k] != prefix[k] { return false }
+        return true
     }
 
     static func startsCaseInsensitive(_ text: [UInt8], at i: Int, with prefix: [UInt8]) -> Bool {
         guard i + prefix.count <= text.count else { return false }
-        return zip(text[i..<(i + prefix.count)], prefix).allSatisfy { upper($0) == upper($1) }
+        for k in 0..<prefix.count where upper(text[i + k]) != upper(prefix[k]) { return false }
+        return true
     }
 
     static func upper(_ b: UInt8) -> UInt8 { (0x61...0x7A).contains(b) ? b - 0x20 : b }

@@ -24,7 +24,11 @@ public struct AsinhTransform: Transform, Equatable, Codable {
     }
 
     public func apply(_ x: Double) -> Double {
-        (asinh(x * sinh(M * ln10) / T) + A * ln10) / ((M + A) * ln10)
+        let scale = sinh(M * ln10)
+        var z = asinh(x * scale / T)
+        // Beyond about 1e304 the product overflows; asinh(z) = sign(z) (ln 2 + ln|z|) to double precision there.
+        if z.isInfinite && x.isFinite { z = (log(2) + log(abs(x)) + log(scale) - log(T)) * (x < 0 ? -1 : 1) }
+        return (z + A * ln10) / ((M + A) * ln10)
     }
 
     public func inverse(_ y: Double) -> Double {

@@ -73,6 +73,11 @@ public struct HyperlogTransform: Transform, Equatable, Codable {
         if x.isNaN { return .nan }
         if x == 0 { return x1 }
         let value = abs(x)
+        // Far above T, H(y) = a e^(b y) to double precision, and e^(b y) itself would overflow in the iteration.
+        if value > 1e200 {
+            let y = (log(value) - log(a)) / b
+            return x < 0 ? 2 * x1 - y : y
+        }
         // Initial guess: the linear part near zero, the exponential part above.
         let linear = x1 + value / (a * b * exp(b * x1) + c)
         let logarithmic = log(value / a) / b
@@ -90,6 +95,8 @@ public struct HyperlogTransform: Transform, Equatable, Codable {
             y = next
             if step < tolerance * max(1, abs(y)) { break }
         }
+        // Parameters with a tiny `a` can overflow e^(b y) below 1e200 too: the asymptote is exact to double precision there.
+        if !y.isFinite { y = (log(value) - log(a)) / b }
         return x < 0 ? 2 * x1 - y : y
     }
 }

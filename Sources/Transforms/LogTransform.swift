@@ -20,4 +20,6 @@ public struct LogTransform: Transform, Equatable, Codable {
 
     public func apply(_ x: Double) -> Double { x > 0 ? 1 + log10(x / T) / M : .nan }
     public func inverse(_ y: Double) -> Double { T * pow(10, (y - 1) * M) }
+    /// `flog` is defined for x > 0 only.
+    public var definedAbove: Double { 0 }
 }

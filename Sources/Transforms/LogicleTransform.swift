@@ -145,6 +145,11 @@ public struct LogicleTransform: Transform, Equatable, Codable {
         if x == 0 { return x1 }
         let negative = x < 0
         let value = abs(x)
+        // Far above T, B(y) = a e^(b y) to double precision, and e^(b y) itself would overflow in the iteration.
+        if value > 1e200 {
+            let y = (log(value) - log(a)) / b
+            return negative ? 2 * x1 - y : y
+        }
         // Initial guess: linear near zero, logarithmic above.
         var y = value < f ? x1 + value / taylor[0] : log(value / a) / b
         if !y.isFinite { y = x1 }
@@ -160,6 +165,8 @@ public struct LogicleTransform: Transform, Equatable, Codable {
             y -= delta
             if abs(delta) < tolerance * max(1, abs(y)) { break }
         }
+        // Parameters with a tiny `a` can overflow e^(b y) below 1e200 too: the asymptote is exact to double precision there.
+        if !y.isFinite { y = (log(value) - log(a)) / b }
         return negative ? 2 * x1 - y : y
     }
 }

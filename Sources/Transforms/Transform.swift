@@ -14,9 +14,15 @@ public protocol Transform: Sendable {
     func apply(_ x: Double) -> Double
     /// `x = f⁻¹(y)`.
     func inverse(_ y: Double) -> Double
+    /// The transform is defined exactly for `x > definedAbove` (−∞ when it is defined everywhere; 0 for `flog`).
+    /// Where it is undefined, ``apply(_:)`` is NaN and the event falls in no gate.
+    var definedAbove: Double { get }
 }
 
 extension Transform {
+    /// Defined on every real number.
+    public var definedAbove: Double { -.infinity }
+
     /// Applies the transform to every value.
     public func apply(_ values: [Double]) -> [Double] {
         values.map { apply($0) }

@@ -51,7 +51,8 @@ struct BatchCommand: ParsableCommand {
 
     func run() throws {
         let (loaded, sheet) = try reportingInputErrors(exit: .validationFailure) {
-            (try loadTemplate(template), try loadSampleSheet(samples, quiet: quiet))
+            let loaded = try loadTemplate(template)
+            return (loaded, try loadSampleSheet(samples, quiet: quiet, template: loaded))
         }
         try checkOutputs(folders: [out], inputs: [template, samples] + sheet.entries.map(\.file))
         let options = BatchOptions(jobs: jobs, shard: try parsedShard(), reading: reading.options, quiet: quiet)

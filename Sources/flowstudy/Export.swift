@@ -21,7 +21,7 @@ struct Export: ParsableCommand {
     @Option(help: "stored (what the file holds) or scale (log decoding, gain, time step).")
     var values: ValueScale = .stored
 
-    @Option(parsing: .upToNextOption, help: "Channels to export, by $PnN then $PnS, separated by spaces or commas (default: all).")
+    @Option(parsing: .upToNextOption, help: "Channels to export, by $PnN then $PnS (exact, else ignoring case), separated by spaces or commas (default: all).")
     var channels: [String] = []
 
     @Option(help: "Data set to export, counting from 1.")
@@ -43,9 +43,7 @@ struct Export: ParsableCommand {
         try checkOutputs(files: [output], inputs: [file])
         try reportingInputErrors {
             let sample = try FCSFile.readSample(file, dataSet: dataset, options: reading.options)
-            // "FSC-A,CD14" is a list unless a channel is called exactly that.
-            let names = channels.flatMap { sample.parameterIndex($0) != nil ? [$0] : $0.split(separator: ",").map(String.init) }
-            let indices = try sample.parameterIndices(names)
+            let indices = try Self.channelIndices(channels, in: sample)
             switch format {
             case .csv:
                 try FileHandleOutput.stream(to: output) { sink in try sample.writeCSV(indices, values: values, to: sink) }
@@ -56,5 +54,28 @@ struct Export: ParsableCommand {
                 try writer.write(sample.selecting(indices, values: values), to: output ?? "")
             }
         }
+    }
+
+    /// The parameters `arguments` name: each argument is a list split at commas and white space ("FSC-A,CD14",
+    /// "FSC-A CD14") unless a channel is called exactly that; each name is a `$PnN`, then a `$PnS`, spelt exactly,
+    /// else ignoring case when that names one parameter. No arguments: every parameter.
+    static func channelIndices(_ arguments: [String], in sample: Sample) throws -> [Int] {
+        let names = arguments.flatMap { argument -> [String] in
+            sample.parameterIndex(argument) != nil ? [argument]
+                : argument.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
+        }
+        return try sample.parameterIndices(names.map { name in
+            if sample.parameterIndex(name) != nil { return name }
+            let lower = name.lowercased()
+            for key in [{ $0.name }, { $0.marker }] as [(Parameter) -> String?] {
+                let matches = sample.parameters.filter { key($0)?.lowercased() == lower }
+                if matches.count == 1 { return matches[0].name }
+                if matches.count > 1 {
+                    throw FCSError(.unknownChannel, file: sample.file, keyword: name,
+                                   expected: "one channel of that name ignoring case, found \(matches.map(\.name).joined(separator: ", "))")
+                }
+            }
+            return name  // reported by parameterIndices with the list of channels
+        })
     }
 }

@@ -32,11 +32,12 @@ func reportingInputErrors<T>(file: String? = nil, exit: ExitCode = badInputData,
 }
 
 /// The sample sheet at `path`, or one entry per FCS file when `path` is a folder (ids are file stems, controls
-/// are not matched, which `quiet` keeps from being said on stderr).
-func loadSampleSheet(_ path: String, quiet: Bool) throws -> SampleSheet {
+/// are not matched, which `quiet` keeps from being said on stderr). Control markers are compared through the
+/// template's panel.
+func loadSampleSheet(_ path: String, quiet: Bool, template: GatingTemplate? = nil) throws -> SampleSheet {
     var isFolder: ObjCBool = false
     FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
-    guard isFolder.boolValue else { return try SampleSheet.read(csv: path) }
+    guard isFolder.boolValue else { return try SampleSheet.read(csv: path, template: template) }
     if !quiet { printError("flowstudy: \(path) is a folder: sample ids are file stems and controls are not matched") }
     return try SampleSheet.read(folder: path)
 }

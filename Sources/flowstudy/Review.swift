@@ -43,7 +43,7 @@ struct Review: ParsableCommand {
         let gallery = try reportingInputErrors(exit: .validationFailure) {
             let loaded = try loadTemplate(template)
             let text = try InputFile.text(template)
-            let entries = try loadSampleSheet(samples, quiet: true).entries.map { ReviewGallery.Entry(id: $0.sampleID, file: $0.file) }
+            let entries = try loadSampleSheet(samples, quiet: true, template: loaded).entries.map { ReviewGallery.Entry(id: $0.sampleID, file: $0.file) }
             return ReviewGallery(template: loaded, templateText: text, entries: entries, jobs: jobs, size: size, reading: reading.options)
         }
         try checkOutputs(folders: [out], inputs: [template, samples] + gallery.entries.map(\.file))

@@ -6,7 +6,7 @@ struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a deterministic, realistic monocyte-derived-macrophage sample on the study panel.")
 
-    @Option(help: "Number of events.")
+    @Option(help: "Number of events, at least 1 (FCS files without events are refused by readers, FlowStudy's included).")
     var events: Int = 10_000
 
     @Option(help: "Random seed: the same seed gives the same file.")
@@ -19,7 +19,7 @@ struct Simulate: ParsableCommand {
     var output: String
 
     func validate() throws {
-        guard events >= 0 else { throw ValidationError("--events must be 0 or more") }
+        guard events >= 1 else { throw ValidationError("--events must be at least 1: a file without events is not written") }
     }
 
     func run() throws {

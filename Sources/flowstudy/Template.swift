@@ -22,36 +22,21 @@ struct Template: ParsableCommand {
         @OptionGroup var reading: ReadingOptions
 
         func run() throws {
-            do {
-                let loaded = try loadTemplate(template)
-                say("\(template): OK (\(loaded.strategy.populations.count) populations)")
-                if let sample {
-                    let fcs = try FCSFile.readSample(sample, options: reading.options)
-                    let session = try GatingSession(strategy: loaded.strategy(for: fcs), sample: fcs)
-                    say("\(sample): every marker and channel found; \(session.result.ids.count) populations gated")
-                    for marker in loaded.panel {
-                        if let channel = try? loaded.channel(forMarker: marker.name, in: fcs) { say("  marker \(marker.name) → \(channel)") }
-                    }
-                    let references = Set(session.strategy.populations.flatMap { $0.gate.dimensions.map(\.compensation) })
-                    for reference in references.sorted(by: { $0.gatingMLName < $1.gatingMLName }) where reference != .uncompensated {
-                        for match in try session.compensationMatches(reference) {
-                            say("  compensation \(reference.gatingMLName): \(match.channel) → \(match.parameter) (by \(match.match))")
-                        }
-                    }
+            // Problems of the template itself are listed by the reader (every one, with its path).
+            let loaded = try reportingInputErrors { try loadTemplate(template) }
+            var lines = ["\(template): OK (\(loaded.strategy.resultIDs.count) populations)"]
+            if let sample {
+                let fcs = try reportingInputErrors { try FCSFile.readSample(sample, options: reading.options) }
+                let problems = TemplateCheck.problems(loaded, on: fcs)
+                guard problems.isEmpty else {
+                    // Nothing is said to be OK when anything failed.
+                    printError("\(template) on \(sample): \(problems.count) problem\(problems.count == 1 ? "" : "s")\n"
+                               + problems.map { "  \($0)" }.joined(separator: "\n"))
+                    throw badInputData
                 }
-            } catch let error as TemplateError {
-                printError(error.description)
-                throw ExitCode.validationFailure
-            } catch let error as GatingMLError {
-                printError(error.description)
-                throw ExitCode.validationFailure
-            } catch let error as GatingError {
-                printError("\(template) on \(sample ?? ""): \(error)")
-                throw badInputData
-            } catch let error as FCSError {
-                printError("flowstudy: \(error)")
-                throw badInputData
+                lines += TemplateCheck.report(loaded, on: fcs)
             }
+            for line in lines { say(line) }
         }
     }
 

@@ -115,7 +115,7 @@ struct TemplateValidationTests {
     func malformedGatingML() {
         let header = #"<gating:Gating-ML xmlns:gating="http://www.isac-net.org/std/Gating-ML/v2.0/gating" xmlns:data-type="http://www.isac-net.org/std/Gating-ML/v2.0/datatypes">"#
         let documents: [(String, String)] = [
-            ("<notxml", "/"),
+            ("<notxml", "/notxml"),  // ill-formed XML: the path of the element open where it broke
             ("<other/>", "/"),
             (header + #"<gating:RectangleGate><gating:dimension gating:min="1"><data-type:fcs-dimension data-type:name="A"/></gating:dimension></gating:RectangleGate></gating:Gating-ML>"#,
              "/Gating-ML/RectangleGate[1]"),

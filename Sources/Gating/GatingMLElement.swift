@@ -1,0 +1,235 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// One element of a Gating-ML document as ``GatingMLReader`` reads it: local name, namespace, attributes by
+/// local name, child elements and direct text.
+///
+/// Documents are parsed with `XMLParser` (SAX), not `XMLDocument`: Foundation's `XMLDocument` parses with
+/// libxml2's recovery mode on Linux and silently accepts a truncated or ill-formed file, keeping whatever gates came
+/// before the damage. Here any well-formedness error is an error, the tree is built without recursion, and
+/// nesting deeper than ``StructuralLimits/xmlDepth`` is refused, so reading is linear in the document's size.
+struct GatingMLElement {
+    /// The local name (`RectangleGate` for `gating:RectangleGate`).
+    var name: String
+    /// The namespace URI, when the element has one.
+    var uri: String?
+    /// Attributes by local name (`gating:id` is `id`), in document order.
+    var attributes: [(name: String, value: String)]
+    /// Child elements in document order.
+    var children: [GatingMLElement] = []
+    /// The element's own text (characters and CDATA directly inside it).
+    var text: String = ""
+
+    /// The attribute with this local name.
+    func attribute(_ local: String) -> String? { attributes.first { $0.name == local }?.value }
+
+    /// The child elements with this local name.
+    func children(_ local: String) -> [GatingMLElement] { children.filter { $0.name == local } }
+
+    /// Parses a whole document; the error names what is wrong and where (line and column).
+    static func parse(_ data: Data, file: String) throws -> GatingMLElement {
+        try checkUTF8(data, file: file)
+        let parser = XMLParser(data: withoutProcessingInstructions(data))
+        parser.shouldProcessNamespaces = true
+        parser.shouldResolveExternalEntities = false
+        let builder = Builder()
+        parser.delegate = builder
+        let finished = parser.parse()
+        if let problem = builder.problem {
+            throw GatingMLError(file: file, path: builder.path, problem)
+        }
+        // On Linux `parse()` can return true after reporting an error: both are checked.
+        if let error = builder.error ?? parser.parserError ?? (finished ? nil : NSError(domain: XMLParser.errorDomain, code: 0)) {
+            let code = (error as NSError).code
+            let line = builder.errorLine ?? parser.lineNumber, column = builder.errorColumn ?? parser.columnNumber
+            // An error on the file's last line, at its end, with elements still open: the file was cut short.
+            let lastLine = data.split(separator: 0x0A, omittingEmptySubsequences: false)
+            let lastLength = lastLine.last.map { $0.count } ?? 0
+            let truncated = !builder.stack.isEmpty && line >= lastLine.count && column + 1 >= lastLength
+            let found = truncated
+                ? "the end of the file with \(builder.stack.count) element\(builder.stack.count == 1 ? "" : "s") open (a truncated file?)"
+                : describe(code)
+            throw GatingMLError(file: file, path: builder.path, "expected well-formed XML, found \(found) (line \(line), column \(column))")
+        }
+        guard let root = builder.root else {
+            throw GatingMLError(file: file, path: "/", "expected a Gating-ML root element, found none")
+        }
+        return root
+    }
+
+    /// A document in UTF-8 (declared so, or declaring no encoding, without a UTF-16 byte order) must be valid
+    /// UTF-8: Foundation's `XMLParser` traps on an element or attribute name that is not (found by fuzzing:
+    /// Fuzz/GatingML/regressions/invalid-utf8-element-name.xml). Other declared encodings are converted by libxml2.
+    static func checkUTF8(_ data: Data, file: String) throws {
+        let bytes = [UInt8](data)
+        if bytes.count >= 2, bytes[0] == 0 || bytes[1] == 0 || (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) { return }
+        // The XML declaration's encoding, if any (UntrustedXML has already checked it is one libxml2 can read).
+        let prolog = String(decoding: bytes.prefix(512), as: UTF8.self).prefix { $0 != ">" }
+        if prolog.contains("<?xml"), let key = prolog.range(of: "encoding") {
+            let name = prolog[key.upperBound...].drop { " =\t\"'".contains($0) }.prefix { !"\"' ?".contains($0) }
+            // Only the single-byte encodings libxml2 converts are left to it: with a malformed or unknown name it
+            // reads the bytes as UTF-8 (found by fuzzing: Fuzz/GatingML/regressions/malformed-encoding-declaration
+            // .xml, unknown-encoding-name.xml, windows-125UTF-8.xml): names are compared exactly.
+            if singleByteEncodings.contains(name.lowercased()) { return }
+        }
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var line = 1
+        loop: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): if scalar == "\n" { line += 1 }
+            case .emptyInput: break loop
+            case .error:
+                throw GatingMLError(file: file, path: "/", "expected UTF-8 text (the document declares no other encoding), found a byte that is not UTF-8 on line \(line)")
+            }
+        }
+    }
+
+    /// The encodings, other than UTF-8 and UTF-16, that libxml2 converts to UTF-8 itself (by exact name).
+    static let singleByteEncodings: Set<String> = Set((1...16).map { "iso-8859-\($0)" } + (1250...1258).flatMap { ["windows-\($0)", "cp\($0)"] }
+                                                       + ["latin1", "iso-latin-1"])
+
+    /// The document with every processing instruction but the XML declaration blanked out (spaces, line breaks
+    /// kept, so lines and columns stay): Foundation's `XMLParser` on Linux dereferences a null pointer for an
+    /// instruction without data (`<?name?>`, found by fuzzing), and Gating-ML gives instructions no meaning.
+    /// Comments and CDATA sections are left alone; UTF-16 documents are scanned by code unit.
+    static func withoutProcessingInstructions(_ data: Data) -> Data {
+        var bytes = [UInt8](data)
+        // Code unit width and where the ASCII byte of a unit sits (UTF-16 little- or big-endian, or one byte).
+        var width = 1, low = 0
+        if bytes.count >= 2 {
+            if (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0x3C && bytes[1] == 0x00) { width = 2; low = 0 }
+            if (bytes[0] == 0xFE && bytes[1] == 0xFF) || (bytes[0] == 0x00 && bytes[1] == 0x3C) { width = 2; low = 1 }
+        }
+        let count = bytes.count / width
+        func unit(_ i: Int) -> UInt8? {
+            guard i < count else { return nil }
+            if width == 2 && bytes[i * 2 + 1 - low] != 0 { return 0xFF }  // not ASCII
+            return bytes[i * width + (width == 2 ? low : 0)]
+        }
+        func starts(_ i: Int, _ text: String) -> Bool { text.utf8.enumerated().allSatisfy { unit(i + $0.offset) == $0.element } }
+        func find(_ text: String, from: Int) -> Int? {
+            var i = from
+            while i < count { if starts(i, text) { return i }; i += 1 }
+            return nil
+        }
+        var i = 0
+        var changed = false
+        while i < count {
+            guard unit(i) == 0x3C else { i += 1; continue }
+            if starts(i, "<!--") {
+                i = find("-->", from: i + 4).map { $0 + 3 } ?? count
+            } else if starts(i, "<![CDATA[") {
+                i = find("]]>", from: i + 9).map { $0 + 3 } ?? count
+            } else if starts(i, "<?") {
+                // The XML declaration: at the very start (after a byte-order mark) and followed by white space;
+                // `<?xml?>` is an instruction without data like any other (found by fuzzing: xml-without-data.xml).
+                let atStart = i == 0 || (width == 2 && i == 1) || (width == 1 && i == 3 && bytes.starts(with: [0xEF, 0xBB, 0xBF]))
+                let declaration = atStart && starts(i, "<?xml") && (unit(i + 5).map { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D } ?? false)
+                if declaration {
+                    // Its pseudo-attributes cannot hold '>': a malformed one ends there, not at a later "?>"
+                    // (found by fuzzing: malformed-declaration-then-instruction.xml).
+                    i = find(">", from: i + 5).map { $0 + 1 } ?? count
+                    continue
+                }
+                guard let end = find("?>", from: i + 2) else { break }
+                for k in i..<(end + 2) where unit(k) != 0x0A {
+                    if width == 1 { bytes[k] = 0x20 } else { bytes[k * 2 + low] = 0x20; bytes[k * 2 + 1 - low] = 0 }
+                }
+                changed = true
+                i = end + 2
+            } else {
+                i += 1
+            }
+        }
+        return changed ? Data(bytes) : data
+    }
+
+    /// libxml2's error codes as words, for the common ones.
+    static func describe(_ code: Int) -> String {
+        switch code {
+        case 4: "no document element (the file is empty or not XML)"
+        case 1: "input beyond libxml2's limits (a text or line over 10 MB)"
+        case 5: "the end of the file before the root element is closed (a truncated file?)"
+        case 73, 74: "an element whose tag is not closed with '>'"
+        case 76: "a closing tag that does not match its opening tag"
+        case 77: "an element not closed before the end of the file"
+        case 9: "a character that XML does not allow"
+        case 39, 40, 41: "a malformed attribute"
+        case 68: "a malformed element name"
+        case 85: "content after the root element"
+        default: "XML error \(code)"
+        }
+    }
+
+    /// Builds the tree from SAX events with an explicit stack.
+    private final class Builder: NSObject, XMLParserDelegate {
+        var stack: [GatingMLElement] = []
+        /// Sibling counts per open element, for the element path of an error.
+        var counts: [[String: Int]] = [[:]]
+        var names: [String] = []
+        var root: GatingMLElement?
+        var error: Error?
+        var errorLine: Int?, errorColumn: Int?
+        var problem: String?
+
+        var path: String { names.isEmpty ? "/" : "/" + names.joined(separator: "/") }
+
+        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            guard problem == nil, error == nil else { return }
+            let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
+            let position = counts[counts.count - 1][local, default: 0] + 1
+            counts[counts.count - 1][local] = position
+            names.append(stack.isEmpty ? local : "\(local)[\(position)]")
+            counts.append([:])
+            guard stack.count < StructuralLimits.xmlDepth else {
+                problem = "expected elements nested at most \(StructuralLimits.xmlDepth) deep, found deeper (line \(parser.lineNumber))"
+                parser.abortParsing()
+                return
+            }
+            // A polygon's vertices are counted as they arrive: a huge one is refused before it is read.
+            if local == "vertex", stack.last?.name == "PolygonGate", position > StructuralLimits.polygonVertices {
+                names.removeLast()
+                problem = "expected at most \(StructuralLimits.polygonVertices) vertices, found more"
+                parser.abortParsing()
+                return
+            }
+            // Attribute keys may keep their prefix (`gating:id`); namespace declarations are not attributes here.
+            let pairs = attributes.compactMap { key, value -> (name: String, value: String)? in
+                if key == "xmlns" || key.hasPrefix("xmlns:") { return nil }
+                return (key.split(separator: ":").last.map(String.init) ?? key, value)
+            }.sorted { $0.name < $1.name }
+            stack.append(GatingMLElement(name: local, uri: namespaceURI?.isEmpty == false ? namespaceURI : nil, attributes: pairs))
+        }
+
+        func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+            guard problem == nil, error == nil, let element = stack.popLast() else { return }
+            names.removeLast()
+            counts.removeLast()
+            if stack.isEmpty { root = element } else { stack[stack.count - 1].children.append(element) }
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            guard !stack.isEmpty else { return }
+            stack[stack.count - 1].text += string
+        }
+
+        func parser(_ parser: XMLParser, foundCDATA block: Data) {
+            guard !stack.isEmpty else { return }
+            stack[stack.count - 1].text += String(decoding: block, as: UTF8.self)
+        }
+
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+            guard error == nil, problem == nil else { return }
+            error = parseError
+            errorLine = parser.lineNumber
+            errorColumn = parser.columnNumber
+            // Not `abortParsing()` here: stopping libxml2 from inside its error callback can leave the push parser
+            // without input, and the next chunk dereferences it (found by fuzzing: Fuzz/GatingML/regressions/
+            // abort-in-error-callback.xml). libxml2 itself stops calling back after a fatal error.
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Testing
+import FCS
+import Gating
+@testable import Plots
+
+/// Gate coordinates at the ends of the doubles (±1.7e308; 1.8e308 reads as infinity) once made `plot` and `review` loop for ever on axis
+/// ticks and trap converting pixel positions to Int; now the plot ends, cut at the edge.
+@Suite("Plots of gates at ±1.7e308")
+struct HostileGatePlotTests {
+    @Test("a linear axis over ±1.7e308 has a few finite ticks; an infinite one has none")
+    func axis() {
+        let axis = Axis(label: "x", range: DensityPlot.Range(-1.7e308, 1.7e308), transform: nil)
+        #expect(axis.ticks.map(\.position) == [-1e308, 0, 1e308])
+        #expect(Axis(label: "x", range: DensityPlot.Range(-.infinity, .infinity), transform: nil).ticks.isEmpty)
+        // A range narrower than the rounding of its step: no endless loop either.
+        let tiny = Axis(label: "x", range: DensityPlot.Range(1e15, 1e15 + 0.5), transform: nil)
+        #expect(tiny.ticks.count <= 21)
+        // The usual case is unchanged: 0, 20, 40, …, 100.
+        #expect(Axis(label: "x", range: DensityPlot.Range(0, 100), transform: nil).ticks.map(\.position) == [0, 20, 40, 60, 80, 100])
+    }
+
+    @Test("a line with ends at ±1.7e308 pixels draws its visible part")
+    func line() {
+        var bitmap = Bitmap(width: 50, height: 50)
+        bitmap.line(-1.7e308, 25, 1.7e308, 25, .black, width: 1)
+        #expect(bitmap.pixel(0, 25) == .black && bitmap.pixel(49, 25) == .black)
+        #expect(bitmap.pixel(25, 10) == .white)
+    }
+
+    @Test("plotting rectangles and polygons with coordinates of ±1.7e308 ends, with the data on the plot")
+    func gatePlot() throws {
+        let xs = (0..<500).map { Double($0 % 50) }, ys = (0..<500).map { Double($0 / 50) }
+        let sample = Sample(file: "s.fcs", keywords: Keywords(), parameters: [Parameter(index: 1, name: "X"), Parameter(index: 2, name: "Y")],
+                            columns: [ChannelValues(xs), ChannelValues(ys)])
+        let dimensions = [GateDimension(channel: "X"), GateDimension(channel: "Y")]
+        let strategy = GatingStrategy(populations: [
+            Population(id: "wide", parent: nil, gate: .rectangle(RectangleGate(dimensions: dimensions, minimum: [-1.7e308, 1], maximum: [1.7e308, nil]))),
+            Population(id: "poly", parent: nil, gate: .polygon(PolygonGate(dimensions: dimensions, vertices: [[-1.7e308, -1.7e308], [1.7e308, -1.7e308], [0, 1.7e308]]))),
+        ])
+        let session = try GatingSession(strategy: strategy, sample: sample)
+        #expect(session.result.count("wide") == 500 - 50)
+        for id in ["wide", "poly"] {
+            let plot = try GatePlot(session: session, population: id, size: 64)
+            // The axis reaches at most ten data spans (0…49) beyond the data, plus the 5 % pad.
+            #expect(plot.density.x.low >= -49 * 10 * 1.2 && plot.density.x.high <= 49 * 11 * 1.2, "\(plot.density.x)")
+            #expect(!plot.x.ticks.isEmpty && plot.x.ticks.count <= 21)
+            #expect(plot.svg().contains("<svg"))
+        }
+    }
+}
