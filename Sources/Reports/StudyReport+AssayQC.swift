@@ -18,7 +18,8 @@ extension StudyReport {
         html += "<h3>ELISA plates</h3>\n"
         let plateRows = qc.plates.plates.map { plate -> [String] in
             let levels = "\(count(plate.levelsPassing)) / \(count(plate.levels))"
-            let range = "\(HTML.number(plate.lloqInWell))–\(HTML.number(plate.uloqInWell))"
+            let range = plate.lloqInWell == nil && plate.uloqInWell == nil ? "–"
+                : "\(HTML.number(plate.lloqInWell)) – \(HTML.number(plate.uloqInWell))"
             let model = [plate.model, plate.weights.map { "weights \($0)" }].compactMap { $0 }.joined(separator: ", ")
             return [e(plate.plate), e(plate.analyte ?? "–"), e(model.isEmpty ? "–" : model), HTML.number(plate.rSquared), e(levels), e(range),
                     decision(plate.curveAccepted), decision(plate.converged), count(plate.samples), count(plate.belowLLOQ), count(plate.aboveULOQ),

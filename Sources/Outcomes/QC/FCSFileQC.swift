@@ -81,7 +81,7 @@ public struct FCSFileQC: Sendable {
 
         // The readout populations, in markers.csv order.
         var populations: [String] = []
-        if let markers = try optional("markers.csv", required: ["population"]) {
+        if let markers = try optional("markers.csv", required: []) {
             for row in markers.rows {
                 let population = markers.text(row, "population")
                 if !population.isEmpty && !populations.contains(population) { populations.append(population) }
@@ -147,7 +147,7 @@ public struct FCSFileQC: Sendable {
 
     /// The compensation as the reference writes it: a keyword of the file (`$SPILLOVER`) becomes
     /// `$SPILLOVER (file)`; `none…` and `matrix <id>` are kept.
-    static func compensation(_ text: String) -> String {
+    public static func compensation(_ text: String) -> String {
         if text.isEmpty || text.hasPrefix("none") || text.hasPrefix("matrix ") { return text }
         return text + " (file)"
     }
