@@ -10,7 +10,7 @@ extension StudyReport {
         var body = "<h1>Sclero-JAK study report</h1>\n<p class=\"muted\">FlowStudy \(e(provenance.flowstudyVersion)). "
         body += "Outcomes as defined in OUTCOMES.md; statistics as METHODS.md (R's defaults). Every table is also a CSV file beside this folder.</p>\n"
         body += "<nav><a href=\"#summary\">Summary</a><a href=\"#methods\">Methods</a><a href=\"#t0\">T0</a><a href=\"#t1\">T1</a><a href=\"#t2\">T2</a>"
-        body += "<a href=\"#t3\">T3</a><a href=\"#t4\">T4</a><a href=\"#t5\">T5</a><a href=\"#t6\">T6</a><a href=\"#figures\">Figures</a>"
+        body += "<a href=\"#t3\">T3</a><a href=\"#t4\">T4</a><a href=\"#t5\">T5</a><a href=\"#t6\">T6</a><a href=\"#tq\">Assay quality</a><a href=\"#figures\">Figures</a>"
         body += "<a href=\"#missing\">Missing and excluded</a><a href=\"#subjects\">Subjects</a><a href=\"#provenance\">Provenance</a></nav>\n"
         body += summary()
         body += methodsSection()
@@ -24,6 +24,7 @@ extension StudyReport {
         body += pairedSection("t5", "T5. Membrane markers, HD MDM with SSc serum (S3)", outcomes.markersHD,
                               family: "q: BH over these \(outcomes.markersHD.count) readouts. Unit: HD donor.")
         body += subgroupSection()
+        body += assayQualitySection()
         body += figureSection(pngFigures)
         body += missingSection()
         body += "<h2 id=\"subjects\">Subjects</h2>\n<ul class=\"subjects\">\n"

@@ -23,7 +23,8 @@ public enum OutcomesStage {
                              png: Bool, pdf: Bool) throws -> Summary {
         let data = try StudyData.load(clinical: inputs.clinical, samples: inputs.samples, markers: inputs.markers,
                                       concentrations: inputs.concentrations)
-        let outcomes = try StudyOutcomes(data)
+        var outcomes = try StudyOutcomes(data)
+        outcomes.assayQC = try AssayQC(elisa: inputs.elisa, flow: inputs.flow, samples: data.samples, sheet: inputs.samples)
         let gallery = try inputs.review.map { try GalleryImages(review: $0) }
         let report = StudyReport(outcomes: outcomes, provenance: Provenance(inputs: inputs, flowstudyVersion: version), gallery: gallery)
         for file in outcomes.files { try output.write(file.bytes, to: file.name) }

@@ -35,7 +35,9 @@ struct OutcomesCLITests {
     @Test("reproduces every compared cell of T1–T6 and S4 within 1e-9, and writes T0, footnotes and missing results")
     func referenceTables() throws {
         let folder = try TemporaryDirectory()
-        let result = outcomes(try resultFolders(folder), out: folder.path("out"))
+        let folders = try resultFolders(folder)
+        try FileManager.default.copyItem(atPath: cohort.appendingPathComponent("expected/populations.csv").path, toPath: folders.flow + "/populations.csv")
+        let result = outcomes(folders, out: folder.path("out"))
         try #require(result.status == 0, "\(result.stderr)")
         for name in ["T1_primary_CCL18.csv", "T2_soluble_SSc.csv", "T3_markers_SSc.csv", "T4_soluble_HD_serum.csv", "T5_markers_HD_serum.csv",
                      "S4_per_patient_CCL18.csv", "T6_subgroups_CCL18_L.csv", "T6_subgroups_CCL18_delta_sensitivity.csv"] {
@@ -50,6 +52,20 @@ struct OutcomesCLITests {
         #expect(t0.rows.first == ["subjects", "all", "6", "", "3", ""])
         #expect(FileManager.default.fileExists(atPath: folder.path("out/footnotes.md")))
         #expect(FileManager.default.fileExists(atPath: folder.path("out/missing_results.csv")))
+        // TQ from the result files alone: the plates' counts (no curves.json: curve cells empty, footnoted) and the
+        // tubes' macrophage counts (no qc.csv or run.json) as the reference has them.
+        func differences(_ name: String, _ reference: String, key: String, _ columns: [String]) throws -> [String] {
+            var comparison = TableComparison(keys: [key], relativeTolerance: 0)
+            let produced = try CSVTable(try InputFile.text(folder.path("out/" + name)))
+            let expected = try CSVTable(try InputFile.text(cohort.appendingPathComponent("expected/" + reference).path))
+            return comparison.differences(StudyCLITests.project(produced, columns), StudyCLITests.project(expected, columns), table: name).map(\.description)
+        }
+        let plates = try differences("TQ_elisa_plates.csv", "elisa_plates.csv", key: "plate", ["plate", "n_samples", "n_below_lloq", "n_above_uloq", "n_high_cv"])
+        #expect(plates.isEmpty, "\(plates.joined(separator: "\n"))")
+        let tubes = try differences("TQ_fcs_files.csv", "fcs_files.csv", key: "sample_id", ["sample_id", "fcs_file", "control_type", "control_marker", "macrophages"])
+        #expect(tubes.isEmpty, "\(tubes.joined(separator: "\n"))")
+        let footnotes = try InputFile.text(folder.path("out/footnotes.md"))
+        #expect(footnotes.contains("curves.json is absent") && footnotes.contains("qc.csv is absent"), "\(footnotes)")
     }
 
     @Test("writes the report (index, a page per subject, F1–F6 as SVG) and report patient --study writes one standalone page")
@@ -92,7 +108,7 @@ struct OutcomesCLITests {
         #expect(!FileManager.default.fileExists(atPath: folder.path("out/T1_primary_CCL18.csv")))
     }
 
-    @Test("an unusable result file exits 65")
+    @Test("an unusable result file exits 65; so does a curves.json field of the wrong kind, named by file and place")
     func unusableInput() throws {
         let folder = try TemporaryDirectory()
         let folders = try resultFolders(folder)
@@ -100,5 +116,11 @@ struct OutcomesCLITests {
         let result = outcomes(folders, out: folder.path("out"))
         #expect(result.status == 65, "\(result.stderr)")
         #expect(result.stderr.contains("concentrations.csv"))
+        let other = try TemporaryDirectory()
+        let good = try resultFolders(other)
+        try "{\"curves\": [{\"plate\": \"CCL18_1\", \"r_squared\": \"high\"}]}".write(toFile: good.elisa + "/curves.json", atomically: false, encoding: .utf8)
+        let curves = outcomes(good, out: folder.path("out-curves"))
+        #expect(curves.status == 65, "\(curves.stderr)")
+        #expect(curves.stderr.contains(good.elisa + "/curves.json: curves[0].r_squared: expected a number"), "\(curves.stderr)")
     }
 }

@@ -48,6 +48,41 @@ struct StudyCLITests {
         return comparison.differences(produced, expected, table: name)
     }
 
+    /// `table` with only `columns`, in that order (a column it lacks reads as empty cells).
+    static func project(_ table: CSVTable, _ columns: [String]) -> CSVTable {
+        var projected = table
+        let indices = columns.map { table.header.firstIndex(of: $0) }
+        projected.header = columns
+        projected.rows = table.rows.map { row in indices.map { index in index.flatMap { $0 < row.count ? row[$0] : nil } ?? "" } }
+        return projected
+    }
+
+    /// The TQ tables against the reference's `elisa_plates.csv` (without `seed`; 4PL parameters and R² at the
+    /// ELISA's 1e-4 relative, levels, limits and counts exactly) and `fcs_files.csv` (without
+    /// `generation_attempts`; every cell exactly). Returns the differences and the largest deviation of the plates.
+    func compareTQ(in out: String) throws -> (differences: [TableComparison.Difference], maximumDeviation: Double) {
+        var differences: [TableComparison.Difference] = []
+        let plates = try CSVTable(try InputFile.text(out + "/outcomes/TQ_elisa_plates.csv"))
+        let expectedPlates = try CSVTable(try InputFile.text(cohort.appendingPathComponent("expected/elisa_plates.csv").path))
+        let columns = expectedPlates.header.filter { $0 != "seed" }
+        #expect(plates.header == columns + ["param_g", "converged", "n_not_read"], "TQ_elisa_plates.csv: the reference's columns, then three")
+        // The default 4PL fits converged, read every sample well, and have no g.
+        let extra = Self.project(plates, ["param_g", "converged", "n_not_read"]).rows
+        #expect(extra.count == 5 && extra.allSatisfy { $0 == ["", "true", "0"] }, "\(extra)")
+        let exact: Set<String> = ["levels_passing", "levels", "lloq_in_well", "uloq_in_well", "n_samples", "n_below_lloq", "n_above_uloq", "n_high_cv"]
+        var fitted = TableComparison(keys: ["plate"], informational: exact, relativeTolerance: 1e-4)
+        differences += fitted.differences(Self.project(plates, columns), Self.project(expectedPlates, columns), table: "TQ_elisa_plates.csv")
+        var counted = TableComparison(keys: ["plate"], informational: Set(columns).subtracting(exact).subtracting(["plate"]), relativeTolerance: 0)
+        differences += counted.differences(Self.project(plates, columns), Self.project(expectedPlates, columns), table: "TQ_elisa_plates.csv")
+
+        let tubes = try CSVTable(try InputFile.text(out + "/outcomes/TQ_fcs_files.csv"))
+        let expectedTubes = try CSVTable(try InputFile.text(cohort.appendingPathComponent("expected/fcs_files.csv").path))
+        var files = TableComparison(keys: ["sample_id"], relativeTolerance: 0)
+        differences += files.differences(tubes, Self.project(expectedTubes, expectedTubes.header.filter { $0 != "generation_attempts" }),
+                                         table: "TQ_fcs_files.csv")
+        return (differences, max(fitted.maximumDeviation, counted.maximumDeviation, files.maximumDeviation))
+    }
+
     @Test("raw files to report: every compared cell of T1–T6 and S4 within the reference's tolerances; a broken plate is isolated")
     func endToEnd() throws {
         let folder = try TemporaryDirectory()
@@ -62,6 +97,12 @@ struct StudyCLITests {
             let differences = try compare(name, in: out, relativeTolerance: tolerance)
             #expect(differences.isEmpty, "\(differences.map(\.description).joined(separator: "\n"))")
         }
+        // TQ: the assay QC tables against the reference's elisa_plates.csv and fcs_files.csv.
+        let tq = try compareTQ(in: out)
+        #expect(tq.differences.isEmpty, "\(tq.differences.map(\.description).joined(separator: "\n"))")
+        print("TQ tables: largest relative deviation from the reference \(tq.maximumDeviation)")
+        let index = try InputFile.text(out + "/outcomes/report/index.html")
+        #expect(index.contains("<h2 id=\"tq\">Assay quality (TQ)</h2>") && index.contains("<td>CCL18_1</td>"), "the report shows the TQ tables")
         for path in ["flow/markers.csv", "flow/run.json", "elisa/concentrations.csv", "elisa/run.json", "elisa/errors.csv",
                      "review/index.html", "outcomes/report/index.html", "outcomes/report/subjects/SSC01.html"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + path), "\(path)")
@@ -80,6 +121,9 @@ struct StudyCLITests {
         #expect(try compare("T1_primary_CCL18.csv", in: out, relativeTolerance: 1e-4).isEmpty)
         let missing = try InputFile.text(out + "/outcomes/missing_results.csv")
         #expect(missing.contains("CXCL4_1"), "the samples of the failed plate are reported missing")
+        let footnotes = try InputFile.text(out + "/outcomes/footnotes.md")
+        #expect(footnotes.contains("Plate CXCL4_1 failed and is not in the table"), "the TQ footnote names the failed plate")
+        #expect(try CSVTable(try InputFile.text(out + "/outcomes/TQ_elisa_plates.csv")).rows.count == 4)
     }
 
     @Test("runs.csv and samples.csv must name the same plates; problems stop the study before any work (exit 64)")

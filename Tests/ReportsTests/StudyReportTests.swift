@@ -154,4 +154,28 @@ struct StudyReportTests {
             #expect(check.consoleMessages.isEmpty, "\(page): \(check.consoleMessages)")
         }
     }
+
+    @Test("the index's Assay quality section shows the plate and tube tables and escapes what the inputs say")
+    func assayQuality() throws {
+        let fixture = try ReportFixture()
+        var outcomes = try fixture.outcomes()
+        let data = outcomes.data
+        var qc = AssayQC(plates: try ELISAPlateQC(elisa: fixture.inputs.elisa),
+                         tubes: try FCSFileQC(flow: fixture.inputs.flow, samples: data.samples, sheet: fixture.inputs.samples))
+        qc.plates.plates[0].analyte = "<b>CCL18</b>"
+        qc.tubes.notes.append("tube <script>alert(1)</script>")
+        outcomes.assayQC = qc
+        let report = StudyReport(outcomes: outcomes, provenance: Provenance(inputs: fixture.inputs, flowstudyVersion: "test"), gallery: nil)
+        let index = report.indexPage()
+        let section = try #require(index.range(of: "<h2 id=\"tq\">Assay quality (TQ)</h2>"))
+        let tail = String(index[section.upperBound...])
+        #expect(index.contains("<a href=\"#tq\">Assay quality</a>"))
+        #expect(tail.contains("<h3>ELISA plates</h3>") && tail.contains("<h3>FCS tubes</h3>"))
+        // The fixture's concentrations.csv has no role column: every row counts; CCL18_1 holds 8 results, 1 below the LLOQ.
+        #expect(tail.contains("<tr><td>CCL18_1</td><td>&lt;b&gt;CCL18&lt;/b&gt;</td>"), "\(tail.prefix(2000))")
+        #expect(tail.contains("<td class=\"num\">8</td><td class=\"num\">1</td>"))
+        #expect(tail.contains("<span class=\"hash\">fcs/P1_UT.fcs</span>"))
+        #expect(tail.contains("tube &lt;script&gt;alert(1)&lt;/script&gt;") && !tail.contains("<script>alert"))
+        #expect(tail.contains("curves.json is absent"))
+    }
 }

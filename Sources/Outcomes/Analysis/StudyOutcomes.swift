@@ -21,6 +21,8 @@ public struct StudyOutcomes: Sendable {
     public var subgroupsDelta: [SubgroupAnalysis]
     /// P1 patients whose L is undefined (a value ≤ 0): in the Δ analysis, not in L's.
     public var ratioUndefinedPatients: [String]
+    /// The assay QC tables (TQ), when the ELISA and batch folders were read for them (``AssayQC``); nil otherwise.
+    public var assayQC: AssayQC?
 
     /// Computes every outcome.
     public init(_ data: StudyData) throws {

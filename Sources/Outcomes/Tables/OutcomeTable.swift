@@ -21,7 +21,7 @@ public struct OutcomeTable: Sendable, Equatable {
 }
 
 extension StudyOutcomes {
-    /// T1–T6 and S4 with the reference cohort's names and headers, and T0.
+    /// T1–T6 and S4 with the reference cohort's names and headers, T0, and the TQ tables when ``assayQC`` is set.
     public var tables: [OutcomeTable] {
         func paired(_ name: String, _ header: [String], _ outcomes: [PairedOutcome]) -> OutcomeTable {
             OutcomeTable(name: name, header: header, rows: outcomes.map { $0.row(header) })
@@ -36,6 +36,6 @@ extension StudyOutcomes {
             OutcomeTable(name: "S4_per_patient_CCL18.csv", header: PatientEffect.header, rows: patientEffects.map(\.row)),
             OutcomeTable(name: "T6_subgroups_CCL18_L.csv", header: SubgroupAnalysis.header, rows: subgroupsL.flatMap(\.rows)),
             OutcomeTable(name: "T6_subgroups_CCL18_delta_sensitivity.csv", header: SubgroupAnalysis.header, rows: subgroupsDelta.flatMap(\.rows)),
-        ]
+        ] + (assayQC?.tables ?? [])
     }
 }

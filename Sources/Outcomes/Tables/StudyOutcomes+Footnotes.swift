@@ -25,6 +25,7 @@ extension StudyOutcomes {
         if !ratioUndefinedPatients.isEmpty {
             text += "\nRatio undefined (a value ≤ 0), left out of L but kept in Δ: \(ratioUndefinedPatients.joined(separator: ", ")).\n"
         }
+        if let assayQC { text += assayQC.footnotes }
         text += "\n## Missing results\n\n"
         text += data.missing.isEmpty ? "None: every culture sample of the sheet has its results.\n"
             : data.missing.map { "- \($0.sampleID) \($0.readout): \($0.reason)\n" }.joined()
