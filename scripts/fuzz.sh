@@ -66,10 +66,9 @@ for dep in ${DEPS[@]+"${DEPS[@]}"}; do
         ZIPFoundation)
             [ -d "$zip/ZIPFoundation" ] || { echo "fuzz.sh: run 'swift build' first: ZIPFoundation's checkout is missing" >&2; return 65; }
             depsources=("$zip"/ZIPFoundation/*.swift); depflags+=(-I "$zip/CZLib"); extra=(-I "$zip/CZLib" -Xcc -D_GNU_SOURCE=1) ;;
-        FCS|Plots)
-            depsources=("$root/Sources/$dep"/*.swift "$root/Sources/$dep"/*/*.swift); extra=(-I "$root/Sources/FlowStudyZlib") ;;
         *)
-            depsources=("$root/Sources/$dep"/*.swift "$root/Sources/$dep"/*/*.swift); extra=() ;;
+            # FCS imports the zlib module map, and every module built on FCS needs to see it too.
+            depsources=("$root/Sources/$dep"/*.swift "$root/Sources/$dep"/*/*.swift); extra=(-I "$root/Sources/FlowStudyZlib") ;;
     esac
     if [ ! -f "$modules/lib$dep.a" ] || [ -n "$(find "${depsources[@]}" -newer "$modules/lib$dep.a" 2>/dev/null)" ]; then
         echo "== building module $dep (${#depsources[@]} sources)"

@@ -2,4 +2,4 @@
 # up to Gating, built from Sources/ with the sanitizers; regressions found earlier are seeds too.
 SOURCES=()
 DEPS=(Tables FCS Compensation Transforms Gating)
-FLAGS=(-lz)
+FLAGS=(-I Sources/FlowStudyZlib -lz)
