@@ -61,6 +61,7 @@ binary=$work/$target/fuzz-$target
 shopt -s nullglob
 zip=$root/.build/checkouts/ZIPFoundation/Sources
 depflags=()
+libflags=()
 for dep in ${DEPS[@]+"${DEPS[@]}"}; do
     case $dep in
         ZIPFoundation)
@@ -75,8 +76,10 @@ for dep in ${DEPS[@]+"${DEPS[@]}"}; do
         (cd "$modules" && swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name "$dep" -I "$modules" \
             ${extra[@]+"${extra[@]}"} -emit-module -emit-library -static -o "lib$dep.a" "${depsources[@]}")
     fi
-    depflags+=(-l"$dep")
+    # Static libraries link dependents first: a module's library before the libraries it uses.
+    libflags=(-l"$dep" ${libflags[@]+"${libflags[@]}"})
 done
+depflags+=(${libflags[@]+"${libflags[@]}"})
 
 sources=()
 for pattern in "${SOURCES[@]}"; do sources+=($pattern); done

@@ -66,14 +66,7 @@ public struct ELISARunSheet: Sendable {
 
     /// Reads and checks `path`; `defaults` are the options of a row that overrides nothing.
     public static func read(_ path: String, defaults: ELISAOptions = ELISAOptions()) throws -> ELISARunSheet {
-        let table: CSVTable
-        do {
-            table = try CSVTable(try InputFile.text(path))
-        } catch let error as CSVError {
-            throw Problems(file: path, problems: [error.description])
-        } catch let error as TablesError {
-            throw Problems(file: path, problems: ["expected \(error.expected), found \(error.found)"])
-        }
+        let table = try table(path)
         var problems: [String] = []
         for required in ["plate_file", "layout", "analyte"] where !table.header.contains(required) {
             problems.append("line 1: expected a column '\(required)'")
@@ -148,14 +141,7 @@ public struct ELISARunSheet: Sendable {
     /// The subject and condition of every sample of a study's `samples.csv` (columns `sample_id`, `subject_id`,
     /// `condition`), which the layouts must agree with.
     public static func sampleIdentities(_ path: String) throws -> [String: (subject: String, condition: String)] {
-        let table: CSVTable
-        do {
-            table = try CSVTable(try InputFile.text(path))
-        } catch let error as CSVError {
-            throw Problems(file: path, problems: [error.description])
-        } catch let error as TablesError {
-            throw Problems(file: path, problems: ["expected \(error.expected), found \(error.found)"])
-        }
+        let table = try table(path)
         guard let id = table.header.firstIndex(of: "sample_id"), let subject = table.header.firstIndex(of: "subject_id"),
               let condition = table.header.firstIndex(of: "condition") else {
             throw Problems(file: path, problems: ["line 1: expected columns sample_id, subject_id and condition"])
@@ -165,5 +151,16 @@ public struct ELISARunSheet: Sendable {
             identities[row[id]] = (row[subject], row[condition])
         }
         return identities
+    }
+
+    /// The CSV at `path`, its syntax and reading problems as ``Problems``.
+    private static func table(_ path: String) throws -> CSVTable {
+        do {
+            return try CSVTable(try InputFile.text(path))
+        } catch let error as CSVError {
+            throw Problems(file: path, problems: [error.description])
+        } catch let error as TablesError {
+            throw Problems(file: path, problems: ["expected \(error.expected), found \(error.found)"])
+        }
     }
 }
