@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import ELISA
+
+/// runs.csv and a run of several plates: per-plate options, plate ids, re-assays and isolated failures.
+@Suite("ELISA runs: runs.csv, re-assays and failing plates")
+struct ELISARunTests {
+    /// Kept for the whole test: the folder is removed when it is released.
+    let temporary: TemporaryDirectory
+
+    init() throws { temporary = try TemporaryDirectory() }
+
+    /// Two copies of a hand-built plate (the same sample S1 on both) and a broken one, with a runs.csv.
+    func folder(name: String = "runs.csv", _ runs: String) throws -> (TemporaryDirectory, String) {
+        let folder = temporary
+        let (plate, layout) = SyntheticPlateTests.plate(samples: [("S1", ["\(SyntheticPlateTests.truth.response(100))", "\(SyntheticPlateTests.truth.response(100))"], 10)])
+        try plate.write(toFile: folder.path("p.csv"), atomically: false, encoding: .utf8)
+        try layout.write(toFile: folder.path("l.csv"), atomically: false, encoding: .utf8)
+        try "well,OD450\nA1,not a number\n".write(toFile: folder.path("broken.csv"), atomically: false, encoding: .utf8)
+        try runs.write(toFile: folder.path(name), atomically: false, encoding: .utf8)
+        return (folder, folder.path(name))
+    }
+
+    @Test("per-plate options override the defaults; paths resolve against runs.csv's folder")
+    func overrides() throws {
+        let (folder, runs) = try folder("plate_file,plate,layout,analyte,model,weights,cv_limit\np.csv,P1,l.csv,CCL18,5pl,1/y2,15\np.csv,P2,l.csv,CCL18,,,\n")
+        let sheet = try ELISARunSheet.read(runs)
+        #expect(sheet.plates.map(\.id) == ["P1", "P2"])
+        #expect(sheet.plates[0].file == folder.path("p.csv"))
+        #expect(sheet.plates[0].options.model == .fiveParameter && sheet.plates[0].options.weighting == .inverseYSquared && sheet.plates[0].options.cvLimit == 15)
+        #expect(sheet.plates[1].options.model == .fourParameter && sheet.plates[1].options.weighting == .none && sheet.plates[1].options.cvLimit == 20)
+    }
+
+    @Test("every runs.csv problem is listed at once with its line and column")
+    func problems() throws {
+        let (_, runs) = try folder("plate_file,plate,layout,analyte,model,colour\np.csv,P1,l.csv,CCL18,6pl,red\np.csv,P1,,CCL18,4pl,blue\n")
+        #expect {
+            _ = try ELISARunSheet.read(runs)
+        } throws: { error in
+            guard let problems = (error as? ELISARunSheet.Problems)?.problems else { return false }
+            return problems.contains { $0.contains("unknown column 'colour'") }
+        }
+        let (_, second) = try folder(name: "second.csv", "plate_file,plate,layout,analyte,model,supersedes\np.csv,P1,l.csv,CCL18,6pl,\np.csv,P1,,CCL18,4pl,P9\n")
+        #expect {
+            _ = try ELISARunSheet.read(second)
+        } throws: { error in
+            guard let problems = (error as? ELISARunSheet.Problems)?.problems else { return false }
+            return problems.contains { $0.contains("line 2, column 5 (model): expected 4pl or 5pl, found '6pl'") }
+                && problems.contains { $0.contains("line 3, column 2 (plate): plate 'P1' is also on line 2") }
+                && problems.contains { $0.contains("line 3, column 3 (layout): expected a value") }
+                && problems.contains { $0.contains("supersedes: expected the id of another plate in this sheet, found 'P9'") }
+        }
+    }
+
+    @Test("a sample selected on two plates is an error naming both, unless runs.csv says which supersedes which")
+    func reassays() throws {
+        let (_, runs) = try folder("plate_file,plate,layout,analyte\np.csv,P1,l.csv,CCL18\np.csv,P2,l.csv,CCL18\n")
+        let twice = ELISARun.analyse(try ELISARunSheet.read(runs))
+        #expect(twice.failures.isEmpty)
+        #expect {
+            _ = try twice.concentrationRows(units: "pg/mL")
+        } throws: { error in
+            (error as? ELISARunSheet.Problems)?.problems.contains { $0.contains("sample S1, CCL18: selected on plate P1 and on plate P2") } ?? false
+        }
+        let (_, reassay) = try folder(name: "reassay.csv", "plate_file,plate,layout,analyte,supersedes\np.csv,P1,l.csv,CCL18,\np.csv,P2,l.csv,CCL18,P1\n")
+        let rows = try ELISARun.analyse(try ELISARunSheet.read(reassay)).concentrationRows(units: "pg/mL")
+        let header = PlateAnalysis.concentrationsHeader
+        func column(_ name: String) -> Int { header.firstIndex(of: name) ?? -1 }
+        let s1 = rows.filter { $0[column("sample_id")] == "S1" }
+        #expect(s1.map { $0[column("plate")] } == ["P1", "P2"])
+        #expect(s1.map { $0[column("selected")] } == ["false", "true"])
+        #expect(s1[0][column("flags")].contains("SUPERSEDED_BY=P2"))
+    }
+
+    @Test("a plate that cannot be read is a failure of its own; the others are analysed")
+    func isolatedFailure() throws {
+        let (_, runs) = try folder("plate_file,plate,layout,analyte\np.csv,P1,l.csv,CCL18\nbroken.csv,P2,l.csv,IL-6\n")
+        let run = ELISARun.analyse(try ELISARunSheet.read(runs))
+        #expect(run.analyses.map(\.plate) == ["P1"])
+        #expect(run.failures.map(\.plate) == ["P2"])
+        let errors = String(decoding: run.errorsCSV(), as: UTF8.self)
+        #expect(errors.hasPrefix("plate,plate_file,error\nP2,"))
+    }
+}
