@@ -68,6 +68,23 @@ struct OutcomesCLITests {
         #expect(footnotes.contains("curves.json is absent") && footnotes.contains("qc.csv is absent"), "\(footnotes)")
     }
 
+    @Test("--pdf prints the index and every subject page through headless Chromium",
+          .enabled(if: ChromiumCheck.executable != nil, "Chromium is absent (Debian package chromium; .ci/run installs it): PDF check skipped"))
+    func printsPDF() throws {
+        let folder = try TemporaryDirectory()
+        let folders = try resultFolders(folder)
+        let result = run(flowstudy, ["outcomes", "--samples", cohort.appendingPathComponent("samples.csv").path,
+                                     "--clinical", cohort.appendingPathComponent("clinical.csv").path,
+                                     "--flow", folders.flow, "--elisa", folders.elisa, "--out", folder.path("out"), "--pdf", "--no-png"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let pages = try FileManager.default.contentsOfDirectory(atPath: folder.path("out/report/subjects")).filter { $0.hasSuffix(".html") }
+        #expect(!pages.isEmpty)
+        for pdf in ["report/index.pdf"] + pages.map { "report/subjects/" + $0.replacingOccurrences(of: ".html", with: ".pdf") } {
+            let bytes = try InputFile.bytes(folder.path("out/" + pdf))
+            #expect(bytes.starts(with: Array("%PDF-".utf8)) && bytes.count > 1_000, "\(pdf)")
+        }
+    }
+
     @Test("writes the report (index, a page per subject, F1–F6 as SVG) and report patient --study writes one standalone page")
     func writesTheReport() throws {
         let folder = try TemporaryDirectory()
