@@ -7,7 +7,7 @@ import Gating
 struct Template: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check and convert gating templates (JSON flowstudy-gating/1, Gating-ML 2.0).",
-        subcommands: [Validate.self, Convert.self])
+        subcommands: [Validate.self, Convert.self, ImportWSP.self])
 
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -73,6 +73,72 @@ struct Template: ParsableCommand {
             } catch let error as FCSError {
                 printError("flowstudy: \(error)"); throw badInputData
             }
+        }
+    }
+}
+
+/// `template import-wsp`: a FlowJo 10 workspace's gates as a template; `--check` compares counts with FlowJo's.
+struct ImportWSP: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-wsp",
+        abstract: "Import a FlowJo 10 workspace's gates (--group NAME or --sample NAME) as a JSON template; what cannot be imported is listed with its XML path.")
+
+    @Argument(help: "The FlowJo workspace (.wsp).")
+    var workspace: String
+
+    @Option(help: "Take the gates owned by this group.")
+    var group: String?
+
+    @Option(help: "Take this sample's gates (SampleNode/@name).")
+    var sample: String?
+
+    @Option(name: .shortAndLong, help: "The template to write (.json).")
+    var output: String
+
+    @Option(help: "Gate the workspace's FCS files found here by SampleNode/@name and compare with FlowJo's saved counts (exit 2 when some differ).")
+    var check: String?
+
+    @OptionGroup var reading: ReadingOptions
+
+    func run() throws {
+        try checkOutputs(files: [output], inputs: [workspace])
+        let parsed: FlowJoWorkspace, imported: FlowJoWorkspace.Imported
+        do {
+            parsed = try FlowJoWorkspace.read(contentsOf: workspace)
+            imported = try parsed.template(group: group, sample: sample)
+        } catch let error as FlowJoError {
+            printError(error.description); throw ExitCode.validationFailure
+        }
+        for warning in imported.warnings { printError("flowstudy: warning: \(warning)") }
+        try AtomicFile.write(TemplateWriter.json(imported.template), to: output)
+        say("\(output): \(imported.template.strategy.populations.count) populations from \(imported.sample.name)")
+        guard let check else { return }
+        let members = group.flatMap { parsed.group(named: $0)?.sampleIDs }
+        var differ: [String] = []
+        say("sample,population,flowstudy,flowjo")
+        for entry in parsed.samples where members?.contains(entry.id) ?? (sample == nil || entry.name == sample) {
+            let path = URL(fileURLWithPath: check).appendingPathComponent(entry.name).path
+            guard FileManager.default.fileExists(atPath: path) else {
+                printError("flowstudy: warning: \(entry.name) is not in \(check); not checked"); continue
+            }
+            let fcs = try reportingInputErrors { try FCSFile.readSample(path, options: reading.options) }
+            let result: GatingResult
+            do {
+                result = try GatingEngine.evaluate(try imported.template.strategy(for: fcs), on: fcs)
+            } catch let error as GatingError {
+                printError("\(path): \(error)"); throw badInputData
+            }
+            for id in imported.template.strategy.resultIDs {
+                guard let flowJoPath = imported.paths[id] else { continue }
+                let saved = entry.nodes.first { $0.path == flowJoPath }?.count ?? -1
+                let ours = result.count(id)
+                say("\(entry.name),\(flowJoPath),\(ours),\(saved)")
+                if saved != -1 && saved != ours { differ.append("\(entry.name) \(flowJoPath): FlowStudy \(ours), FlowJo \(saved)") }
+            }
+        }
+        if !differ.isEmpty {
+            printError("\(differ.count) count\(differ.count == 1 ? "" : "s") differ from FlowJo's:\n" + differ.map { "  \($0)" }.joined(separator: "\n"))
+            throw ExitCode(2)
         }
     }
 }
