@@ -26,9 +26,13 @@ public enum BatchWriter {
     }
 
     /// The `run.json` document of a batch: FlowStudy's version, the template's and sheet's paths (absolute) and
-    /// SHA-256, the options (the shard as `k/n`, empty for a whole run), timings, peak memory and events.
+    /// SHA-256, the options (the shard as `k/n`, empty for a whole run), timings, the process's peak memory so far
+    /// and events.
     public static func provenance(version: String, template: String, samples: String, options: BatchOptions,
-                                  seconds: Double, peakResidentMB: Double, events: Int) -> [String: Any] {
+                                  seconds: Double, events: Int) -> [String: Any] {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let peakResidentMB = Double(usage.ru_maxrss) / 1024  // Linux reports ru_maxrss in KiB
         func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
         return [
             "flowstudy_version": version,

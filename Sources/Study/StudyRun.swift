@@ -139,10 +139,8 @@ public struct StudyRun {
         let start = Date()
         let batch = BatchRunner(template: template, sheet: sheet, options: options).run(cancelled: cancelled, progress: progress)
         if cancelled() { throw CancellationError() }
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
         let record = BatchWriter.provenance(version: inputs.version, template: inputs.template, samples: inputs.samples, options: options,
-                                            seconds: Date().timeIntervalSince(start), peakResidentMB: Double(usage.ru_maxrss) / 1024,
+                                            seconds: Date().timeIntervalSince(start),
                                             events: batch.events)
         try BatchWriter.write(batch, to: flow, run: record)
 

@@ -66,7 +66,7 @@ struct BatchCommand: ParsableCommand {
         reporter.finish()
         try interruption.exitIfHappened()
         let run = BatchWriter.provenance(version: FlowStudy.configuration.version, template: template, samples: samples, options: options,
-                                         seconds: Date().timeIntervalSince(start), peakResidentMB: peakResidentMegabytes(), events: result.events)
+                                         seconds: Date().timeIntervalSince(start), events: result.events)
         try reportingInputErrors { try BatchWriter.write(result, to: out, run: run) }
         try interruption.exitIfHappened()
         if !result.errors.isEmpty {
@@ -138,9 +138,3 @@ final class ProgressReporter: @unchecked Sendable {
     }
 }
 
-/// The process's peak resident set size, in MB (Linux reports ru_maxrss in KiB).
-func peakResidentMegabytes() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024
-}
