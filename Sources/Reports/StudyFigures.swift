@@ -10,12 +10,13 @@ public enum StudyFigures {
     public static func all(_ outcomes: StudyOutcomes) -> [ReportFigure] {
         let data = outcomes.data
         func paired(_ name: String, _ title: String, _ list: [PairedOutcome], columns: Int, panel: (Double, Double), caption: String) -> ReportFigure {
-            let figure = PairedFigure(title: title, panels: list.map { Self.panel($0, data: data) }, columns: columns, panelSize: panel)
+            let figure = PairedFigure(title: title, panels: list.map { Self.panel($0, data: data, plates: outcomes.assayQC?.plates) },
+                                      columns: columns, panelSize: panel)
             return ReportFigure(name: name, caption: caption, svg: figure.svg(), size: figure.size)
         }
         let pairedCaption = "One line per unit, untreated and treated values side by side; open symbols are values substituted for censored "
             + "results (LLOQ·DF/2 below the LLOQ, ULOQ·DF above the ULOQ), drawn at the substituted value; the grey band lies below the "
-            + "LLOQ×DF reported by the ELISA run. Inset: complete pairs and the Wilcoxon signed-rank p."
+            + "largest LLOQ×DF of the arm's results (the plate's LLOQ times the sample's dilution). Inset: complete pairs and the Wilcoxon signed-rank p."
         return [
             paired("F1_primary_CCL18", "F1. CCL18, SSc MDM, RUX vs UT (P1, primary)", [outcomes.primary], columns: 1, panel: (420, 420),
                    caption: "F1. " + pairedCaption),
@@ -33,7 +34,11 @@ public enum StudyFigures {
     }
 
     /// The paired panel of one outcome: its pairs, their censoring, the LLOQ×DF of its analyte in its arm.
-    public static func panel(_ outcome: PairedOutcome, data: StudyData) -> PairedPanel {
+    ///
+    /// The LLOQ×DF is the largest over the arm's results of the plate's LLOQ (in the well, from `plates`) times the
+    /// result's dilution factor, so the band is drawn for every analyte whose plates were read, censored or not;
+    /// without the plates, the largest `<x` a censored result reports.
+    public static func panel(_ outcome: PairedOutcome, data: StudyData, plates: ELISAPlateQC? = nil) -> PairedPanel {
         let pairs = outcome.pairs
         let points = pairs.units.indices.map { index in
             PairedPanel.Pair(id: pairs.units[index], untreated: pairs.untreated[index], treated: pairs.treated[index],
@@ -43,7 +48,13 @@ public enum StudyFigures {
         var logarithmic = true
         switch outcome.readout {
         case .concentration(let analyte):
-            limit = data.cultureSamples(in: outcome.arm).compactMap { data.concentrations[$0.id]?[analyte]?.lowerLimitTimesDilution }.max()
+            let lloqInWell = Dictionary((plates?.plates ?? []).compactMap { plate in plate.lloqInWell.map { (plate.plate, $0) } },
+                                        uniquingKeysWith: { first, _ in first })
+            limit = data.cultureSamples(in: outcome.arm).compactMap { sample -> Double? in
+                guard let result = data.concentrations[sample.id]?[analyte] else { return nil }
+                if let lloq = lloqInWell[result.plate], let dilution = result.dilutionFactor { return lloq * dilution }
+                return result.lowerLimitTimesDilution
+            }.max()
         case let .flow(marker, readout):
             title = marker.rawValue + (readout == .mfi ? " MFI" : " % positive")
             yLabel = readout == .mfi ? "MFI (compensated units)" : "% positive"

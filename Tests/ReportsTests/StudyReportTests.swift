@@ -61,6 +61,28 @@ struct StudyReportTests {
         for figure in figures { _ = try Elements.parse(figure.svg) }
     }
 
+    @Test("the LLOQ×DF band comes from each plate's LLOQ times the result's dilution, also where nothing was censored")
+    func censoringBandFromPlates() throws {
+        let fixture = try ReportFixture()
+        let outcomes = try fixture.outcomes()
+        let hdCCL18 = try #require(outcomes.solubleHD.first { $0.readout == .concentration(.ccl18) })
+        let sscIL6 = try #require(outcomes.solubleSSc.first { $0.readout == .concentration(.il6) })
+        // Without the plates only a censored result's `<x` tells the limit: the HD arm has none, nor has IL-6.
+        #expect(StudyFigures.panel(hdCCL18, data: outcomes.data).censoringLimit == nil)
+        #expect(StudyFigures.panel(sscIL6, data: outcomes.data).censoringLimit == nil)
+        #expect(StudyFigures.panel(outcomes.primary, data: outcomes.data).censoringLimit == 50)
+        // The plates' LLOQ in the well: CCL18 2.5 × DF 20 = 50 (what P3's `<50` says), IL-6 4 × DF 2 = 8.
+        let curves = #"{"curves": [{"plate": "CCL18_1", "analyte": "CCL18", "lloq_in_well": 2.5}, {"plate": "IL6_1", "analyte": "IL-6", "lloq_in_well": 4}]}"#
+        try curves.write(toFile: fixture.folder.path("elisa/curves.json"), atomically: false, encoding: .utf8)
+        let plates = try ELISAPlateQC(elisa: fixture.folder.path("elisa"))
+        #expect(StudyFigures.panel(hdCCL18, data: outcomes.data, plates: plates).censoringLimit == 50)
+        #expect(StudyFigures.panel(sscIL6, data: outcomes.data, plates: plates).censoringLimit == 8)
+        #expect(StudyFigures.panel(outcomes.primary, data: outcomes.data, plates: plates).censoringLimit == 50)
+        // CXCL10's plate has no LLOQ and no result was censored: still no band.
+        let sscCXCL10 = try #require(outcomes.solubleSSc.first { $0.readout == .concentration(.cxcl10) })
+        #expect(StudyFigures.panel(sscCXCL10, data: outcomes.data, plates: plates).censoringLimit == nil)
+    }
+
     @Test("F5 puts the overall HL of L and each level's median on the log2 axis")
     func forestPositions() throws {
         let outcomes = try ReportFixture().outcomes()
