@@ -25,9 +25,9 @@ public enum StudyFigures {
             paired("F3_markers_SSc", "F3. Membrane markers in SSc MDM, RUX vs UT (S2): MFI and % positive", outcomes.markersSSc, columns: 2,
                    panel: (280, 250), caption: "F3. S2, one row per marker: MFI (log scale) and % positive (linear). " + pairedCaption),
             paired("F4a_soluble_HD_serum", "F4a. Soluble factors in HD MDM with SSc serum, SERUM_RUX vs SERUM (S3)", outcomes.solubleHD,
-                   columns: 5, panel: (240, 320), caption: "F4a. S3, one unit per HD donor (median over sera). " + pairedCaption),
+                   columns: 5, panel: (240, 320), caption: "F4a. S3, one unit per HD donor (median over sera); grey: HD_CTRL, where there is one, for reference (not tested). " + pairedCaption),
             paired("F4b_markers_HD_serum", "F4b. Membrane markers in HD MDM with SSc serum, SERUM_RUX vs SERUM (S3)", outcomes.markersHD,
-                   columns: 2, panel: (280, 250), caption: "F4b. S3 markers, as F3. " + pairedCaption),
+                   columns: 2, panel: (280, 250), caption: "F4b. S3 markers, as F3; grey: HD_CTRL, where there is one, for reference (not tested). " + pairedCaption),
             forest(outcomes),
             scatter(outcomes),
         ]
@@ -67,7 +67,27 @@ public enum StudyFigures {
         }
         if let q = outcome.q { inset.append("q = \(HTML.p(q)) (BH)") }
         return PairedPanel(title: title, yLabel: yLabel, conditions: (outcome.arm.untreated.rawValue, outcome.arm.treated.rawValue),
-                           pairs: points, logarithmic: logarithmic, censoringLimit: limit, inset: inset)
+                           pairs: points, logarithmic: logarithmic, censoringLimit: limit, inset: inset,
+                           reference: reference(outcome, data: data))
+    }
+
+    /// The `HD_CTRL` values of the HD arm (OUTCOMES F4: a grey reference column, description only): per unit the
+    /// median of its `HD_CTRL` samples' values, censored when any of them is. Nil for the SSc arm or without any.
+    static func reference(_ outcome: PairedOutcome, data: StudyData) -> (condition: String, values: [PairedPanel.ReferenceValue])? {
+        guard outcome.arm.conditions.contains(.hdControl) else { return nil }
+        var order: [String] = []
+        var values: [String: [(Double, Bool)]] = [:]
+        for sample in data.cultureSamples(in: outcome.arm) where sample.condition == .hdControl {
+            guard case let .value(value, status) = data.observation(outcome.readout, sample: sample) else { continue }
+            if values[sample.unitID] == nil { order.append(sample.unitID) }
+            values[sample.unitID, default: []].append((value, status == .belowLLOQ || status == .aboveULOQ))
+        }
+        guard !order.isEmpty else { return nil }
+        return (CultureCondition.hdControl.rawValue, order.compactMap { unit in
+            let unitValues = values[unit] ?? []
+            guard let median = Quartiles(unitValues.map(\.0))?.median else { return nil }
+            return PairedPanel.ReferenceValue(id: unit, value: median, censored: unitValues.contains { $0.1 })
+        })
     }
 
     /// F5: the overall P1 effect (HL of L with its 95 % CI), then each S4 variable's levels (median L with IQR),
