@@ -93,3 +93,20 @@ extension GatingSession {
         id.flatMap { strategy.transforms[$0]?.transform }
     }
 }
+
+extension GatingSession {
+    /// A data-driven population's input: its parent's events of this sample on each of the method's dimensions
+    /// (what a pooled gate concatenates over the tubes of its group); nil for a population without a method or
+    /// whose parent is missing.
+    public func methodInput(_ id: String) throws -> [[Double]]? {
+        guard let population = strategy.populations.first(where: { $0.id == id }), let method = population.method else { return nil }
+        let parent: EventSet
+        if let name = population.parent {
+            guard let set = result.membership[name] else { return nil }
+            parent = set
+        } else {
+            parent = .all(sample.eventCount)
+        }
+        return try GatingEngine.parentValues(method.dimensions, parent: parent, store: values, population: id)
+    }
+}
