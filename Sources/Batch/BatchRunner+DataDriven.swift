@@ -77,6 +77,25 @@ extension BatchRunner {
         return gates
     }
 
+    /// The indices of `id` and every population it depends on (parents, boolean operands, referenced gates).
+    static func upstream(of id: String?, in strategy: GatingStrategy) -> Set<Int> {
+        var owner: [String: Int] = [:]
+        for (index, population) in strategy.populations.enumerated() {
+            owner[population.id] = index
+            if case .quadrant(let gate) = population.gate { for q in gate.quadrants { owner[q.id] = index } }
+        }
+        var found: Set<Int> = []
+        var pending = id.map { [$0] } ?? []
+        while let name = pending.popLast() {
+            guard let index = owner[name], found.insert(index).inserted else { continue }
+            let population = strategy.populations[index]
+            if let parent = population.parent { pending.append(parent) }
+            if case .boolean(let gate) = population.gate { pending += gate.operands.map(\.reference) }
+            if case .ref(let other)? = population.method?.kind { pending.append(other) }
+        }
+        return found
+    }
+
     /// One gate per pooling key for each pooled population, in dependency order: each tube of the key gated with
     /// the gates pooled so far, its parent's events on the method's dimensions concatenated (stained tubes; the
     /// controls only when the key has no stained tube), the method run once on them, and the decision given to
@@ -94,14 +113,19 @@ extension BatchRunner {
                 if byKey[key] == nil { keys.append(key) }
                 byKey[key, default: []].append(entry)
             }
+            // Only what the parent needs is gated to collect its events.
+            let upstream = Self.upstream(of: population.parent, in: strategy)
             for key in keys {
                 let members = byKey[key] ?? []
                 let stainedMembers = members.filter { !$0.isControl }
                 var columns = [[Double]](repeating: [], count: method.dimensions.count)
                 for entry in stainedMembers.isEmpty ? members : stainedMembers {
                     guard let sample = samples[entry.sampleID],
-                          let session = try? GatingSession(strategy: template.strategy(for: sample), sample: sample, given: given[entry.sampleID] ?? [:]),
-                          let input = try? session.methodInput(population.id) else { continue }
+                          var strategy = try? template.strategy(for: sample) else { continue }
+                    let own = strategy.populations[index]
+                    strategy.populations = strategy.populations.enumerated().filter { upstream.contains($0.offset) }.map(\.element)
+                    guard let session = try? GatingSession(strategy: strategy, sample: sample, given: given[entry.sampleID] ?? [:]),
+                          let input = try? session.parentValues(own.method?.dimensions ?? [], parent: own.parent) else { continue }
                     for d in columns.indices { columns[d] += input[d] }
                 }
                 // The dimensions resolved to the channels of the key's first tube (one panel within a key).

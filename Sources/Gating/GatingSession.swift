@@ -100,13 +100,19 @@ extension GatingSession {
     /// whose parent is missing.
     public func methodInput(_ id: String) throws -> [[Double]]? {
         guard let population = strategy.populations.first(where: { $0.id == id }), let method = population.method else { return nil }
-        let parent: EventSet
-        if let name = population.parent {
-            guard let set = result.membership[name] else { return nil }
-            parent = set
+        return try parentValues(method.dimensions, parent: population.parent)
+    }
+
+    /// The events of population `parent` (all events for nil) on each dimension, in event order; nil when
+    /// `parent` is not a population of this session.
+    public func parentValues(_ dimensions: [GateDimension], parent: String?) throws -> [[Double]]? {
+        let events: EventSet
+        if let parent {
+            guard let set = result.membership[parent] else { return nil }
+            events = set
         } else {
-            parent = .all(sample.eventCount)
+            events = .all(sample.eventCount)
         }
-        return try GatingEngine.parentValues(method.dimensions, parent: parent, store: values, population: id)
+        return try GatingEngine.parentValues(dimensions, parent: events, store: values, population: parent ?? "root")
     }
 }
