@@ -1,3 +1,4 @@
+import Gating
 /// Everything a batch produced, ready to be written: rows per output table, sorted.
 public struct BatchResult: Sendable {
     /// `populations.csv` rows (without header).
@@ -23,7 +24,7 @@ public struct BatchResult: Sendable {
     public static let qcHeader = ["sample_id", "file", "data_set", "events_acquired", "events_per_gate", "compensation", "channel_matching", "repairs", "flags",
                                   "gate_fallbacks", "gate_overrides"]
     /// `gates.csv`: one row per sample and gate (a quadrant gate once, by its own id), in template order.
-    public static let gatesHeader = ["sample_id", "population", "method", "coordinates", "source", "flags"]
+    public static let gatesHeader = ["sample_id"] + GateDecision.csvHeader
     public static let errorsHeader = ["sample_id", "file", "error_code", "message"]
 
     /// Sorts every table by sample_id (bytewise), keeping the template order within a sample.

@@ -243,9 +243,7 @@ public final class BatchRunner: Sendable {
     func record(_ session: GatingSession, entry: SampleSheet.Entry, into result: inout BatchResult) {
         result.populations += session.result.populationRows().map { [entry.sampleID] + $0 }
         result.qc.append(qcRow(session, entry: entry))
-        result.gates += session.result.decisions.map {
-            [entry.sampleID, $0.population, $0.method, $0.coordinates, $0.source.text, $0.flags.joined(separator: ";")]
-        }
+        result.gates += session.result.decisions.map { [entry.sampleID] + $0.csvRow }
     }
 
     /// This tube's overrides as given gates (source `override`, the reason in the flags).

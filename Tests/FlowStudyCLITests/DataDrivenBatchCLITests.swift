@@ -58,6 +58,17 @@ struct DataDrivenBatchCLITests {
         #expect(!FileManager.default.fileExists(atPath: folder.path("out")))
     }
 
+    @Test("gate --gates writes the file's own computed gates")
+    func gateCommand() throws {
+        let folder = try TemporaryDirectory()
+        let (template, _, _) = try setUp(folder)
+        let run = TestSupport.run(flowstudy, ["gate", folder.path("S1.fcs"), "--template", template, "--gates", folder.path("g.csv"), "--stats", folder.path("s.csv")])
+        #expect(run.status == 0, "\(run.stderr)")
+        let text = try String(contentsOfFile: folder.path("g.csv"), encoding: .utf8)
+        #expect(text == "population,method,coordinates,source,flags\n" +
+                #"half,quantile,"{""type"": ""rectangle"", ""dimensions"": [{""channel"": ""X"", ""compensation"": ""none"", ""min"": 49.5}]}",computed,"# + "\n")
+    }
+
     @Test("template validate reports a data-driven gate's bad argument with its JSON path")
     func validate() throws {
         let folder = try TemporaryDirectory()
