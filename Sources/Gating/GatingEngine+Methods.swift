@@ -18,11 +18,46 @@ extension GatingEngine {
         }
         let columns: [[Double]]
         do {
+            if let fast = try oneDimensional(population, method: method, parent: parent, store: store) { return fast }
             columns = try parentValues(method.dimensions, parent: parent, store: store, population: population.id)
         } catch {
             return failed("VALUES_UNAVAILABLE")
         }
         return decide(population, method: method, columns: columns)
+    }
+
+    /// A 1-D cut on a strictly increasing transform without transforming every event: a quantile from the
+    /// untransformed order statistics (the same value: the transform keeps order), the density methods through a
+    /// ``MonotoneTable`` of the transform. Nil when the fast way does not apply.
+    static func oneDimensional(_ population: Population, method: GateMethod, parent: EventSet, store: EventValues) throws -> GateDecision? {
+        guard parent.count >= max(method.minEvents, 1), method.dimensions.count == 1, let dimension = method.dimensions.first,
+              let scale = try store.transform(dimension.transform, place: population.id), scale.isStrictlyIncreasing,
+              let transform = scale.transform else { return nil }
+        switch method.kind {
+        case .quantile, .mindensity, .tailgate: break
+        default: return nil
+        }
+        let all = try store.untransformed(dimension, place: population.id)
+        var raw: [Double] = []
+        raw.reserveCapacity(parent.count)
+        let domain = transform.definedAbove
+        parent.forEach { let v = all[$0]; if v.isFinite && v > domain { raw.append(v) } }
+        if case .quantile(let probability, let keep) = method.kind {
+            let n = raw.count
+            guard n > 0 else { return nil }
+            let orders = OrderStatistics.select(raw, over: .all(n), ranks: OrderStatistics.quantileRanks(n, [probability]))
+            let cut = OrderStatistics.interpolate(orders.map(transform.apply), n, [probability])[0]
+            return decide(population, method: method, cut: CutPoint(value: cut, method: "quantile"), keep: keep)
+        }
+        guard let low = raw.min(), let high = raw.max(), let table = MonotoneTable(transform, low: low, high: high) else { return nil }
+        return decide(population, method: method, columns: [raw.map(table.apply)])
+    }
+
+    /// The rectangle of a 1-D cut: `v ≥ cut` for `+`, `v < cut` for `-`.
+    static func decide(_ population: Population, method: GateMethod, cut point: CutPoint, keep: GatingMethods.Side) -> GateDecision {
+        let gate = RectangleGate(dimensions: method.dimensions, minimum: [keep == .above ? point.value : nil],
+                                 maximum: [keep == .above ? nil : point.value])
+        return GateDecision(population: population.id, method: point.method, gate: .gate(.rectangle(gate)), source: .computed, flags: point.flags)
     }
 
     /// The parent's values on each dimension, in event order.
@@ -48,9 +83,7 @@ extension GatingEngine {
         let dimensions = method.dimensions
         func cut(_ point: CutPoint?, keep: GatingMethods.Side) -> GateDecision {
             guard let point, point.value.isFinite else { return failed("NO_CUT") }
-            let gate = RectangleGate(dimensions: dimensions, minimum: [keep == .above ? point.value : nil],
-                                     maximum: [keep == .above ? nil : point.value])
-            return GateDecision(population: population.id, method: point.method, gate: .gate(.rectangle(gate)), source: .computed, flags: point.flags)
+            return decide(population, method: method, cut: point, keep: keep)
         }
         switch method.kind {
         case .mindensity(let range, let adjust, let keep, let peakFraction, let tolerance):

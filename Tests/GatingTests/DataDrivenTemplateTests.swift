@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import FCS
+import Transforms
 @testable import Gating
 
 /// Data-driven gates in templates: reading and its errors by JSON path, writing back, and evaluation per sample
@@ -63,6 +64,38 @@ struct DataDrivenTemplateTests {
         let dense = try #require(Density2D.gate(x: Self.x, y: Self.y, bins: 16, sigma: 1, gateFraction: 0.5))
         #expect(result.count("dense") == dense.mask.filter { $0 }.count)
         #expect(decisions["dense"]?.coordinates.hasPrefix(#"{"type": "bins", "dimensions": [{"channel": "X", "compensation": "none"}, {"channel": "Y", "compensation": "none"}], "x_edges": [0, 4, 16], "y_edges": [1, 2000, 16], "runs": [["#) == true)
+    }
+
+    @Test("on a logicle dimension: the quantile equals the one of every transformed event; mindensity is within a grid step of it")
+    func transformedFastPath() throws {
+        let text = #"""
+        {"format": "flowstudy-gating/1", "transforms": {"lg": {"type": "logicle", "T": 262144, "W": 0.5, "M": 4.5, "A": 0}},
+         "populations": [
+           {"id": "q", "parent": null, "gate": {"type": "quantile", "dimensions": [{"channel": "X", "transform": "lg"}], "probability": 0.3}},
+           {"id": "m", "parent": null, "gate": {"type": "mindensity", "dimensions": [{"channel": "X", "transform": "lg"}]}}
+         ]}
+        """#
+        // Two log-uniform populations, around 10²–10^2.5 and 10⁴–10^4.5, and some negatives.
+        let lower: [Double] = (0..<1000).map { (i: Int) -> Double in pow(10.0, 2.0 + Double(i) / 2000.0) }
+        let upper: [Double] = (0..<1000).map { (i: Int) -> Double in pow(10.0, 4.0 + Double(i) / 2000.0) }
+        let negatives: [Double] = (0..<50).map { (i: Int) -> Double in -Double(i) }
+        let raw: [Double] = lower + upper + negatives
+        let sample = Sample(file: "s.fcs", keywords: Keywords(), parameters: [Parameter(index: 1, name: "X")], columns: [ChannelValues(raw)])
+        let session = try GatingSession(strategy: try TemplateReader.read(text, name: "t.json").strategy, sample: sample)
+        let logicle = try LogicleTransform(T: 262144, W: 0.5, M: 4.5, A: 0)
+        let transformed: [Double] = raw.map { logicle.apply($0) }
+        var decisions: [String: GateDecision] = [:]
+        for decision in session.result.decisions { decisions[decision.population] = decision }
+        guard case .gate(.rectangle(let q))? = decisions["q"]?.gate, case .gate(.rectangle(let m))? = decisions["m"]?.gate else {
+            Issue.record("expected rectangles"); return
+        }
+        #expect(q.minimum[0] == GatingMethods.quantile(transformed, probability: 0.3)?.value)
+        let exact = try #require(GatingMethods.mindensity(transformed))
+        let kde = try #require(KernelDensity(transformed))
+        let fastCut: Double = m.minimum[0] ?? .nan
+        let gridStep: Double = kde.grid[1] - kde.grid[0]
+        #expect(abs(fastCut - exact.value) <= gridStep, "\(fastCut) vs \(exact.value)")
+        #expect(session.result.count("m") == 1000)
     }
 
     @Test("the same sample gives the same decisions, byte for byte")

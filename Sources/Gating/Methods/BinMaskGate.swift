@@ -31,14 +31,14 @@ public struct BinMaskGate: Hashable, Sendable {
     /// The bin holding `v` (numpy's `digitize − 1`, the last edge in the last bin), or nil outside.
     public static func bin(_ v: Double, _ edges: [Double]) -> Int? {
         guard let last = edges.last, let first = edges.first, v >= first, v <= last else { return nil }  // NaN fails too
-        if v == last { return edges.count - 2 }
-        // The number of edges ≤ v, minus one (searchsorted side='right').
-        var low = 0, high = edges.count
-        while low < high {
-            let mid = (low + high) / 2
-            if edges[mid] <= v { low = mid + 1 } else { high = mid }
-        }
-        return low - 1
+        let bins = edges.count - 1
+        if v == last { return bins - 1 }
+        // The number of edges ≤ v, minus one (searchsorted side='right'): a guess from the even spacing, then
+        // moved until edges[i] ≤ v < edges[i+1] holds, so the answer is the edges' own, in O(1) for linspace edges.
+        var i = min(max(Int(((v - first) / (last - first) * Double(bins)).rounded(.down)), 0), bins - 1)
+        while i > 0 && v < edges[i] { i -= 1 }
+        while i < bins - 1 && v >= edges[i + 1] { i += 1 }
+        return i
     }
 
     /// Whether the event at (x, y) is in an accepted bin.
