@@ -7,7 +7,7 @@ import Darwin
 /// A two-dimensional Gaussian mixture fitted by EM with a deterministic start, so a sample always gives the same
 /// components.
 ///
-/// Start: the events (every ⌈n / 50,000⌉-th when there are more, taken in file order) are ordered along their
+/// Start: the events (every ⌈n / 10,000⌉-th when there are more, taken in file order) are ordered along their
 /// first principal axis and cut into `components` slices of equal count; each slice's mean and covariance start a
 /// component, with equal weights. EM then runs until the mean log-likelihood improves by less than 1e-9 or for
 /// 500 iterations; each covariance gets 1e-9 × the total variance on its diagonal, so a component on a single
@@ -24,7 +24,7 @@ public struct GaussianMixture: Sendable, Equatable {
 
     /// Fits `components` components to the events where x and y are finite; nil when there are fewer events
     /// than 2 × components, or no spread.
-    public init?(x: [Double], y: [Double], components: Int = 2, maximumEvents: Int = 50_000) {
+    public init?(x: [Double], y: [Double], components: Int = 2, maximumEvents: Int = 10_000) {
         var xs: [Double] = [], ys: [Double] = []
         let finite = (0..<min(x.count, y.count)).filter { x[$0].isFinite && y[$0].isFinite }
         let stride = max(1, (finite.count + maximumEvents - 1) / maximumEvents)
@@ -40,10 +40,8 @@ public struct GaussianMixture: Sendable, Equatable {
         // First principal axis of the 2×2 covariance.
         let angle = 0.5 * atan2(2 * sxy, sxx - syy)
         let (ux, uy) = (cos(angle), sin(angle))
-        let order = (0..<n).sorted { a, b in
-            let pa = xs[a] * ux + ys[a] * uy, pb = xs[b] * ux + ys[b] * uy
-            return pa != pb ? pa < pb : a < b
-        }
+        let projection = (0..<n).map { xs[$0] * ux + ys[$0] * uy }
+        let order = (0..<n).sorted { a, b in projection[a] != projection[b] ? projection[a] < projection[b] : a < b }
         var responsibilities = [[Double]](repeating: [Double](repeating: 0, count: n), count: K)
         for (rank, i) in order.enumerated() { responsibilities[min(rank * K / n, K - 1)][i] = 1 }
         var weights = [Double](repeating: 1 / Double(K), count: K)
