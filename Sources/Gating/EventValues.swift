@@ -384,6 +384,7 @@ final class EventValues {
         } catch {
             throw GatingError(.invalidGate, place: place, "the covariance matrix cannot be inverted: \(error)")
         }
+        if let fast = try selectTransformed(gate, inverse: inverse, within: parent, place: place) { return fast }
         let columns = try gate.dimensions.map { try values($0, place: place) }
         var result = EventSet(eventCount: parent.eventCount)
         var delta = [Double](repeating: 0, count: n)

@@ -1,3 +1,5 @@
+import Transforms
+
 /// Data-driven gates: each computed from the parent's events of this sample, in the gate's own dimensions.
 extension GatingEngine {
     /// The decision for a data-driven population: the method's gate, or `on_failure`'s when the parent has fewer
@@ -30,6 +32,10 @@ extension GatingEngine {
     /// untransformed order statistics (the same value: the transform keeps order), the density methods through a
     /// ``MonotoneTable`` of the transform. Nil when the fast way does not apply.
     static func oneDimensional(_ population: Population, method: GateMethod, parent: EventSet, store: EventValues) throws -> GateDecision? {
+        if case .cluster = method.kind, parent.count >= max(method.minEvents, 1), method.dimensions.count == 2 {
+            guard case .cluster(let components, let target, let quantile) = method.kind else { return nil }
+            return try cluster(population, method: method, parent: parent, store: store, components: components, target: target, quantile: quantile)
+        }
         guard parent.count >= max(method.minEvents, 1), method.dimensions.count == 1, let dimension = method.dimensions.first,
               let scale = try store.transform(dimension.transform, place: population.id), scale.isStrictlyIncreasing,
               let transform = scale.transform else { return nil }
@@ -51,6 +57,34 @@ extension GatingEngine {
         }
         guard let low = raw.min(), let high = raw.max(), let table = MonotoneTable(transform, low: low, high: high) else { return nil }
         return decide(population, method: method, columns: [raw.map(table.apply)])
+    }
+
+    /// `cluster` on two strictly increasing transforms: only the events EM fits (every ⌈n / 10,000⌉-th finite
+    /// one, as ``GaussianMixture`` picks them) are transformed; the same fit as transforming every event.
+    static func cluster(_ population: Population, method: GateMethod, parent: EventSet, store: EventValues,
+                        components: Int, target: [Double], quantile: Double) throws -> GateDecision? {
+        var transforms: [any Transform] = []
+        for dimension in method.dimensions {
+            guard let scale = try store.transform(dimension.transform, place: population.id), scale.isStrictlyIncreasing,
+                  let t = scale.transform, t.definedAbove == -.infinity else { return nil }
+            transforms.append(t)
+        }
+        let x = try store.untransformed(method.dimensions[0], place: population.id), y = try store.untransformed(method.dimensions[1], place: population.id)
+        var finite: [Int] = []
+        parent.forEach { if x[$0].isFinite && y[$0].isFinite { finite.append($0) } }
+        let limit = 10_000
+        let stride = max(1, (finite.count + limit - 1) / limit)
+        var xs: [Double] = [], ys: [Double] = []
+        for (k, e) in finite.enumerated() where k % stride == 0 {
+            let tx = transforms[0].apply(x[e]), ty = transforms[1].apply(y[e])
+            guard tx.isFinite && ty.isFinite else { return nil }  // then the plain path decides
+            xs.append(tx); ys.append(ty)
+        }
+        guard let fit = GatingMethods.cluster(x: xs, y: ys, components: components, target: target, quantile: quantile, maximumEvents: limit) else {
+            return nil
+        }
+        let gate = EllipsoidGate(dimensions: method.dimensions, mean: fit.mean, covariance: fit.covariance, distanceSquare: fit.distanceSquare)
+        return GateDecision(population: population.id, method: method.name, gate: .gate(.ellipsoid(gate)), source: .computed)
     }
 
     /// The rectangle of a 1-D cut: `v ≥ cut` for `+`, `v < cut` for `-`.

@@ -98,6 +98,47 @@ struct DataDrivenTemplateTests {
         #expect(session.result.count("m") == 1000)
     }
 
+    @Test("cluster on logicle axes: the fit and every event's membership equal those of transforming every event")
+    func clusterFastPath() throws {
+        let text = #"""
+        {"format": "flowstudy-gating/1", "transforms": {"lg": {"type": "logicle", "T": 262144, "W": 0.5, "M": 4.5, "A": 0}},
+         "populations": [
+           {"id": "c", "parent": null, "gate": {"type": "cluster", "dimensions": [{"channel": "X", "transform": "lg"}, {"channel": "Y", "transform": "lg"}],
+            "target": [0.8, 0.8], "quantile": 0.9}}
+         ]}
+        """#
+        // Two clouds, 7,500 events around (10^2.5, 10^2.5) and 22,500 around (10^4.3, 10^4.1), on deterministic spirals.
+        var x: [Double] = [], y: [Double] = []
+        for i in 0..<30_000 {
+            let r = Double(i % 1000) / 1000, angle = Double(i) * 2.399963
+            let (cx, cy) = i % 4 == 0 ? (2.5, 2.5) : (4.3, 4.1)
+            x.append(pow(10, cx + 0.4 * r * cos(angle))); y.append(pow(10, cy + 0.3 * r * sin(angle)) - 50)
+        }
+        let sample = Sample(file: "s.fcs", keywords: Keywords(), parameters: [Parameter(index: 1, name: "X"), Parameter(index: 2, name: "Y")],
+                            columns: [ChannelValues(x), ChannelValues(y)])
+        let session = try GatingSession(strategy: try TemplateReader.read(text, name: "t.json").strategy, sample: sample)
+        let logicle = try LogicleTransform(T: 262144, W: 0.5, M: 4.5, A: 0)
+        let tx: [Double] = x.map { logicle.apply($0) }, ty: [Double] = y.map { logicle.apply($0) }
+        let fit = try #require(GatingMethods.cluster(x: tx, y: ty, components: 2, target: [0.8, 0.8], quantile: 0.9))
+        guard case .gate(.ellipsoid(let gate))? = session.result.decisions.first?.gate else { Issue.record("expected an ellipse"); return }
+        #expect(gate.mean == fit.mean && gate.covariance == fit.covariance)
+        // Membership by the definition, on every transformed event.
+        let a = gate.covariance, det = a[0][0] * a[1][1] - a[0][1] * a[1][0]
+        let inverse = [[a[1][1] / det, -a[0][1] / det], [-a[1][0] / det, a[0][0] / det]]
+        var expected = 0, mismatched = 0
+        let members = try #require(session.result.membership["c"])
+        for e in 0..<x.count {
+            let dx = tx[e] - gate.mean[0], dy = ty[e] - gate.mean[1]
+            let d2 = dx * inverse[0][0] * dx + dx * inverse[0][1] * dy + dy * inverse[1][0] * dx + dy * inverse[1][1] * dy
+            let inside = d2 <= gate.distanceSquare
+            if inside { expected += 1 }
+            // The inverse here is computed differently from the engine's: only events on the edge itself may differ.
+            if inside != members.contains(e) && abs(d2 - gate.distanceSquare) > 1e-9 { mismatched += 1 }
+        }
+        #expect(mismatched == 0)
+        #expect(abs(members.count - expected) <= 2 && expected > 18_000, "inside: \(expected), mean \(gate.mean)")
+    }
+
     @Test("the same sample gives the same decisions, byte for byte")
     func deterministic() throws {
         let template = try TemplateReader.read(Self.template, name: "t.json")

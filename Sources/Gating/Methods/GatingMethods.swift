@@ -150,9 +150,9 @@ public enum GatingMethods {
     /// A 2-D Gaussian mixture (``GaussianMixture``) with `components` components fitted to (x, y); the component
     /// whose mean is nearest `target` (Euclidean, in the gate's units; ties to the lower index) as an ellipse
     /// holding `quantile` of it. Nil when the fit fails.
-    public static func cluster(x: [Double], y: [Double], components: Int = 2, target: [Double], quantile: Double = 0.95)
-        -> (mean: [Double], covariance: [[Double]], distanceSquare: Double)? {
-        guard target.count == 2, let mixture = GaussianMixture(x: x, y: y, components: components) else { return nil }
+    public static func cluster(x: [Double], y: [Double], components: Int = 2, target: [Double], quantile: Double = 0.95,
+                               maximumEvents: Int = 10_000) -> (mean: [Double], covariance: [[Double]], distanceSquare: Double)? {
+        guard target.count == 2, let mixture = GaussianMixture(x: x, y: y, components: components, maximumEvents: maximumEvents) else { return nil }
         var best = 0, bestDistance = Double.infinity
         for (k, mean) in mixture.means.enumerated() {
             let d = (mean[0] - target[0]) * (mean[0] - target[0]) + (mean[1] - target[1]) * (mean[1] - target[1])
