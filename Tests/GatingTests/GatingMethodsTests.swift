@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import Transforms
 @testable import Gating
 
 /// The data-driven methods on hand-built data whose answer is known in closed form (or from R's definitions).
@@ -115,6 +116,22 @@ struct GatingMethodsTests {
         let low = try #require(GatingMethods.cluster(x: x, y: y, components: 2, target: [1, -1]))
         #expect(abs(low.mean[0]) < 1e-9 && abs(low.mean[1]) < 1e-9)
         #expect(GaussianMixture(x: [1, 2, 3], y: [1, 2, 3], components: 2) == nil)
+    }
+
+    @Test("the transform table brackets every value: within one step of the exact logicle, and increasing")
+    func monotoneTable() throws {
+        let logicle = try LogicleTransform(T: 262144, W: 0.5, M: 4.5, A: 0)
+        let table = try #require(MonotoneTable(logicle, low: -500, high: 262143))
+        var previous = -Double.infinity
+        for k in 0...20_000 {
+            let v = -500 + (262143.0 + 500) * pow(Double(k) / 20_000, 3)
+            let approximate = table.apply(v), exact = logicle.apply(v)
+            #expect(abs(approximate - exact) <= table.step, "at \(v)")
+            #expect(approximate >= previous)
+            previous = approximate
+        }
+        #expect(table.apply(262143) == logicle.apply(262143) && table.apply(-500) == logicle.apply(-500))
+        #expect(table.apply(262144).isNaN && table.apply(.nan).isNaN)
     }
 
     @Test("cluster and density2d are deterministic: the same input gives the same gate, bit for bit")

@@ -97,11 +97,20 @@ public enum GatingMethods {
 
     /// openCyto's `singletGate`: a Huber M-estimate (k = 1.345, MASS `rlm`'s IRLS from the least-squares line,
     /// scale median |r| / 0.6745, at most 100 iterations, stopping when the coefficients change by less than
-    /// 1e-10 relative) of y on x over the events where both are finite, and a band of `width` robust SDs.
+    /// 1e-10 relative) of y on x over the events where both are finite (every ⌈n / `maximumEvents`⌉-th of them in
+    /// order), and a band of `width` robust SDs spanning every event's x.
     /// Nil with fewer than 3 such events or no spread in x.
-    public static func singlet(x: [Double], y: [Double], width: Double = 4) -> SingletFit? {
+    public static func singlet(x: [Double], y: [Double], width: Double = 4, maximumEvents: Int = 10_000) -> SingletFit? {
+        var finite: [Int] = []
+        var x0 = Double.infinity, x1Max = -Double.infinity
+        for i in 0..<min(x.count, y.count) where x[i].isFinite && y[i].isFinite {
+            finite.append(i)
+            x0 = min(x0, x[i]); x1Max = max(x1Max, x[i])
+        }
+        // The line is fitted on every ⌈n / maximumEvents⌉-th event (file order); the band spans every event's x.
+        let stride = max(1, (finite.count + maximumEvents - 1) / max(maximumEvents, 1))
         var xs: [Double] = [], ys: [Double] = []
-        for i in 0..<min(x.count, y.count) where x[i].isFinite && y[i].isFinite { xs.append(x[i]); ys.append(y[i]) }
+        for (k, i) in finite.enumerated() where k % stride == 0 { xs.append(x[i]); ys.append(y[i]) }
         let n = xs.count
         guard n >= 3 else { return nil }
         var weights = [Double](repeating: 1, count: n)
@@ -123,7 +132,6 @@ public enum GatingMethods {
             if change < 1e-10 { break }
         }
         let s = scale()
-        let x0 = xs.min() ?? 0, x1Max = xs.max() ?? 0
         let x1 = x1Max + max(abs(x1Max), 1) * 1e-9  // the right edge is outside a polygon: move it past the largest x
         let half = width * s
         return SingletFit(intercept: a, slope: b, scale: s,
