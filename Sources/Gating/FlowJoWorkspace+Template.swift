@@ -18,55 +18,160 @@ extension FlowJoWorkspace {
         public func id(forPath path: String) -> String? { paths.first { $0.value == path }?.key }
     }
 
-    /// The gates of `group` (those whose `owningGroup` is the group, read from the first sample of the group), or
-    /// all gates of `sample`, or, with one sample and neither given, all of that sample's gates.
+    /// The gates of `group` (those whose `owningGroup` is the group: each taken from the first member sample that
+    /// has it as a group gate, so a member's sample-specific copy does not hide it), or all gates of `sample`, or,
+    /// with one sample and neither given, all of that sample's gates. Transforms and the matrix are the first
+    /// member's (or the sample's).
     ///
     /// Rectangles keep FlowJo's raw bounds with no transform (exact under any monotonic scale). Polygons are moved
     /// to the channel's transform: vertices and events are both transformed, as FlowJo and FlowKit gate them.
     /// Ellipses become 128-vertex polygons in transformed units, as FlowKit converts FlowJo's foci/edge form.
-    /// `Comp-` channels are the detector compensated by the sample's matrix.
+    /// Dimension names are matched back to the sample's channels by ``resolveDimension(_:in:)``: `Comp-` (the
+    /// matrix's prefix and suffix) and FlowJo's renamings (`Fj_Comp_`, `FJComp-`, `<…>`) are the detector
+    /// compensated by the sample's matrix, a `$PnS` is its `$PnN`. The `Acquisition-defined` matrix is each
+    /// file's own spillover keyword; a matrix made in FlowJo is carried in the template by its name.
     public func template(group: String? = nil, sample: String? = nil) throws -> Imported {
         let rootPath = "/Workspace"
         let chosen: SampleEntry
+        var candidates: [Node]
         if let sample {
             guard let found = self.sample(named: sample) else {
                 throw FlowJoError(file: file, path: "\(rootPath)/SampleList", "expected a SampleNode named '\(sample)', found \(samples.map(\.name))")
             }
             chosen = found
+            candidates = found.nodes
         } else if let group {
-            guard let entry = self.group(named: group) else {
-                throw FlowJoError(file: file, path: "\(rootPath)/Groups", "expected a GroupNode named '\(group)', found \(groups.map(\.name))")
-            }
-            guard let first = samples.first(where: { entry.sampleIDs.contains($0.id) }) else {
+            let members = try self.members(of: group)
+            guard let first = members.first else {
                 throw FlowJoError(file: file, path: "\(rootPath)/Groups", "group '\(group)' has no samples to read its gates from")
             }
             chosen = first
+            candidates = Self.groupNodes(group, members: members)
         } else {
             guard samples.count == 1, let only = samples.first else {
                 throw FlowJoError(file: file, path: "\(rootPath)/SampleList",
                                   "expected --group or --sample with \(samples.count) samples (groups: \(groups.map(\.name)))")
             }
             chosen = only
+            candidates = only.nodes
         }
         var warnings = self.warnings
+        if let group {
+            for node in chosen.nodes where node.owningGroup != group && !candidates.contains(where: { $0.path == node.path }) {
+                warnings.append("\(node.xmlPath): '\(node.path)' is owned by \(node.owningGroup.isEmpty ? "the sample alone" : "group '\(node.owningGroup)'"), not '\(group)'; not imported")
+            }
+            candidates = candidates.filter { $0.owningGroup == group }
+        }
+        return try makeTemplate(nodes: candidates, sample: chosen, name: group.map { "FlowJo group \($0)" } ?? "FlowJo sample \(chosen.name)",
+                                warnings: warnings)
+    }
+
+    /// The member samples of `group`, in document order.
+    func members(of group: String) throws -> [SampleEntry] {
+        guard let entry = self.group(named: group) else {
+            throw FlowJoError(file: file, path: "/Workspace/Groups", "expected a GroupNode named '\(group)', found \(groups.map(\.name))")
+        }
+        return samples.filter { entry.sampleIDs.contains($0.id) }
+    }
+
+    /// Every gate owned by `group` across `members` (first member that has it wins), parents before children.
+    static func groupNodes(_ group: String, members: [SampleEntry]) -> [Node] {
+        var found: [Node] = []
+        var seen: Set<String> = []
+        for member in members {
+            for node in member.nodes where node.owningGroup == group && !seen.contains(node.path) {
+                found.append(node)
+                seen.insert(node.path)
+            }
+        }
+        // Stable reorder so that each parent precedes its children (a parent may come from a later member).
+        var ordered: [Node] = [], placed: Set<String> = []
+        var pending = found
+        while !pending.isEmpty {
+            let ready = pending.filter { $0.parentPath.isEmpty || placed.contains($0.parentPath) || !seen.contains($0.parentPath) }
+            if ready.isEmpty { ordered += pending; break }
+            ordered += ready
+            placed.formUnion(ready.map(\.path))
+            pending.removeAll { placed.contains($0.path) }
+        }
+        return ordered
+    }
+
+    /// How a FlowJo dimension name maps to a channel of `sample`.
+    public enum ResolvedDimension: Sendable, Equatable {
+        /// A channel (`$PnN` where the workspace's keywords tell it), compensated by the sample's matrix or not.
+        case channel(String, compensated: Bool)
+        /// A FlowJo derived parameter, which FlowStudy cannot compute.
+        case derived
+    }
+
+    /// FlowJo's names for a compensated channel besides the matrix's own prefix and suffix: `Fj_Comp_` (a matrix
+    /// embedded in the workspace), `FJComp-` (channels FlowJo exported compensated), `<…>` (FlowJo 9).
+    static let compensatedRenamings = ["Fj_Comp_", "FJComp-", "FJComp_", "Comp-"]
+
+    /// Matches a dimension name back to `sample`'s channel: a derived parameter; the matrix's `prefix`+detector+`suffix`;
+    /// a FlowJo renaming of a detector of the matrix (``compensatedRenamings``, `<…>`); a `$PnN`; a `$PnS` (its
+    /// `$PnN`); else the name as written.
+    public static func resolveDimension(_ name: String, in sample: SampleEntry) -> ResolvedDimension {
+        if sample.derivedParameters.contains(name) { return .derived }
+        let parameters = sample.parameters
+        func pnn(_ text: String) -> String? {
+            if parameters.contains(where: { $0.name == text }) { return text }
+            return parameters.first { $0.marker == text }?.name
+        }
+        if let matrix = sample.matrix {
+            if let detector = matrix.detector(of: name) { return .channel(detector, compensated: true) }
+            var bare: String?
+            if name.hasPrefix("<") && name.hasSuffix(">") && name.count > 2 { bare = String(name.dropFirst().dropLast()) }
+            for prefix in compensatedRenamings where name.lowercased().hasPrefix(prefix.lowercased()) && name.count > prefix.count {
+                bare = String(name.dropFirst(prefix.count))
+                break
+            }
+            if let bare, parameters.contains(where: { $0.name == name }) == false {
+                let detectors = matrix.spillover.detectors
+                if detectors.contains(bare) { return .channel(bare, compensated: true) }
+                if let mapped = pnn(bare), detectors.contains(mapped) { return .channel(mapped, compensated: true) }
+            }
+        }
+        return .channel(pnn(name) ?? name, compensated: false)
+    }
+
+    /// The template for `nodes` of `sample` (parents before children).
+    func makeTemplate(nodes candidates: [Node], sample chosen: SampleEntry, name: String, warnings: [String]) throws -> Imported {
+        var warnings = warnings
         var kept: [Node] = []
         var keptPaths: Set<String> = []
-        for node in chosen.nodes {
-            if let group, node.owningGroup != group {
-                warnings.append("\(node.xmlPath): '\(node.path)' is owned by \(node.owningGroup.isEmpty ? "the sample alone" : "group '\(node.owningGroup)'"), not '\(group)'; not imported")
-                continue
-            }
+        var dropped: Set<String> = []
+        for node in candidates {
             if !node.parentPath.isEmpty && !keptPaths.contains(node.parentPath) {
                 warnings.append("\(node.xmlPath): '\(node.path)' is skipped with its parent '\(node.parentPath)'")
+                dropped.insert(node.path)
                 continue
             }
             if node.complement, case .boolean = node.gate {} else if node.complement {
                 warnings.append("\(node.xmlPath): '\(node.path)' keeps the events outside its \(node.gateType) (eventsInside=0), which a FlowStudy gate cannot express; skipped")
+                dropped.insert(node.path)
+                continue
+            }
+            if let derived = node.dimensions.first(where: { Self.resolveDimension($0, in: chosen) == .derived }) {
+                warnings.append("\(node.xmlPath): '\(node.path)' gates derived parameter '\(derived)', which FlowStudy cannot compute; skipped")
+                dropped.insert(node.path)
+                continue
+            }
+            let known = Set(chosen.parameters.map(\.name))
+            if !known.isEmpty, let unknown = node.dimensions.first(where: {
+                guard case .channel(let channel, _) = Self.resolveDimension($0, in: chosen) else { return false }
+                return !known.contains(channel)
+            }) {
+                warnings.append("\(node.xmlPath): '\(node.path)' gates '\(unknown)', which is not a parameter of the sample ($PnN or $PnS in its "
+                                + "keywords: a keyword or a value FlowJo computes?); skipped")
+                dropped.insert(node.path)
                 continue
             }
             kept.append(node)
             keptPaths.insert(node.path)
         }
+        try Self.checkCycles(kept, file: file)
         // Ids: the FlowJo name where unique, else the slash path.
         let nameCounts = Dictionary(kept.map { ($0.name, 1) }, uniquingKeysWith: +)
         var ids: [String: String] = [:]
@@ -77,20 +182,35 @@ extension FlowJoWorkspace {
         var matrices: [String: SpilloverMatrix] = [:]
         var populations: [Population] = []
         var paths: [String: String] = [:]
-        var skipped: Set<String> = []
+        var skipped = dropped
+        let fileMatrix = chosen.matrix?.name == "Acquisition-defined"
 
+        func transformKey(_ name: String) -> String? {
+            guard chosen.transforms[name] == nil else { return name }
+            guard case .channel(let channel, let compensated) = Self.resolveDimension(name, in: chosen) else { return nil }
+            if compensated, let matrix = chosen.matrix, chosen.transforms[matrix.prefix + channel + matrix.suffix] != nil {
+                return matrix.prefix + channel + matrix.suffix
+            }
+            return chosen.transforms[channel] == nil ? nil : channel
+        }
         func dimension(_ name: String, transformed: Bool) -> GateDimension {
             var channel = name, compensation = CompensationReference.uncompensated
-            if let matrix = chosen.matrix, let detector = matrix.detector(of: name) {
-                channel = detector
-                compensation = .matrix(matrix.name)
-                matrices[matrix.name] = matrix.spillover
+            if case .channel(let resolved, let compensated) = Self.resolveDimension(name, in: chosen) {
+                channel = resolved
+                if compensated, let matrix = chosen.matrix {
+                    if fileMatrix {
+                        compensation = .file
+                    } else {
+                        compensation = .matrix(matrix.name)
+                        matrices[matrix.name] = matrix.spillover
+                    }
+                }
             }
             var transformID: String?
-            if transformed, let transform = chosen.transforms[name] {
-                if transforms[name] == nil { transformOrder.append(name) }
-                transforms[name] = transform
-                transformID = name
+            if transformed, let key = transformKey(name), let transform = chosen.transforms[key] {
+                if transforms[key] == nil { transformOrder.append(key) }
+                transforms[key] = transform
+                transformID = key
             }
             return GateDimension(channel: channel, compensation: compensation, transform: transformID)
         }
@@ -108,18 +228,19 @@ extension FlowJoWorkspace {
                 gate = .rectangle(RectangleGate(dimensions: node.dimensions.map { dimension($0, transformed: false) }, minimum: minimum, maximum: maximum))
             case .polygon(let vertices):
                 let dimensions = node.dimensions.map { dimension($0, transformed: true) }
-                let scales = node.dimensions.map { chosen.transforms[$0]?.transform }
+                let scales = node.dimensions.map { transformKey($0).flatMap { chosen.transforms[$0]?.transform } }
                 gate = .polygon(PolygonGate(dimensions: dimensions, vertices: vertices.map { v in
                     v.indices.map { scales[$0]?.apply(v[$0]) ?? v[$0] }
                 }))
             case .ellipse(let foci, let edges, _):
-                guard node.dimensions.allSatisfy({ chosen.transforms[$0] != nil }) else {
+                let keys = node.dimensions.map(transformKey)
+                guard keys.allSatisfy({ $0 != nil }) else {
                     warnings.append("\(node.xmlPath): ellipse '\(node.path)' is on a channel without a transform, so its display-space points cannot be placed; skipped")
                     skipped.insert(node.path)
                     continue
                 }
-                let ranges = node.dimensions.map { name -> Double in
-                    if case .flowJoBiex = chosen.transforms[name] { return Double(FlowJoBiexTransform.channelRange) }
+                let ranges = keys.map { key -> Double in
+                    if case .flowJoBiex = key.flatMap({ chosen.transforms[$0] }) { return Double(FlowJoBiexTransform.channelRange) }
                     return 1
                 }
                 guard let vertices = Self.ellipsePolygon(foci: foci, edges: edges, ranges: ranges) else {
@@ -128,12 +249,19 @@ extension FlowJoWorkspace {
                 gate = .polygon(PolygonGate(dimensions: node.dimensions.map { dimension($0, transformed: true) }, vertices: vertices))
             case .boolean(let operation, let dependents):
                 var operands: [BooleanGate.Operand] = []
+                var missing: String?
                 for dependent in dependents {
-                    let trimmed = dependent.hasPrefix("/") ? String(dependent.dropFirst()) : dependent
-                    guard let reference = ids[trimmed], !skipped.contains(trimmed) else {
-                        throw FlowJoError(file: file, path: node.xmlPath, "expected Dependent '\(dependent)' to name an imported population, found none")
+                    let trimmed = Self.dependentPath(dependent)
+                    if skipped.contains(trimmed) || (ids[trimmed] == nil && candidatesContain(trimmed, chosen)) { missing = trimmed; break }
+                    guard let reference = ids[trimmed] else {
+                        throw FlowJoError(file: file, path: node.xmlPath, "expected Dependent '\(dependent)' to name a population of the workspace, found none")
                     }
                     operands.append(BooleanGate.Operand(reference: reference, complement: false))
+                }
+                if let missing {
+                    warnings.append("\(node.xmlPath): '\(node.path)' depends on '\(missing)', which is not imported; skipped")
+                    skipped.insert(node.path)
+                    continue
                 }
                 gate = .boolean(BooleanGate(operation: operation, operands: operands))
             }
@@ -142,11 +270,51 @@ extension FlowJoWorkspace {
             paths[id] = node.path
         }
         let strategy = GatingStrategy(populations: populations, transforms: transforms, matrices: matrices, allowMissingFileMatrix: false)
-        let compensation: GatingTemplate.CompensationSource = chosen.matrix.map { .matrix($0.name) } ?? .none
-        let name = group.map { "FlowJo group \($0)" } ?? "FlowJo sample \(chosen.name)"
+        let compensation: GatingTemplate.CompensationSource = chosen.matrix.map { fileMatrix ? .file(allowMissing: false) : .matrix($0.name) } ?? .none
         let template = GatingTemplate(name: name, description: "Imported from FlowJo workspace \((file as NSString).lastPathComponent)",
                                       compensation: compensation, strategy: strategy, transformOrder: transformOrder)
         return Imported(template: template, sample: chosen, paths: paths, warnings: warnings)
+    }
+
+    /// A `Dependent/@name` as a slash path without `root`.
+    static func dependentPath(_ dependent: String) -> String {
+        var path = dependent.hasPrefix("/") ? String(dependent.dropFirst()) : dependent
+        if path.hasPrefix("root/") { path.removeFirst("root/".count) }
+        return path
+    }
+
+    /// Whether any sample of the workspace has a population at `path` (a dependent that exists but was not taken).
+    func candidatesContain(_ path: String, _ sample: SampleEntry) -> Bool {
+        sample.nodes.contains { $0.path == path } || samples.contains { $0.nodes.contains { $0.path == path } }
+    }
+
+    /// Refuses a population that depends on itself through parents and boolean dependents.
+    static func checkCycles(_ nodes: [Node], file: String) throws {
+        var edges: [String: [String]] = [:]
+        for node in nodes {
+            var next = node.parentPath.isEmpty ? [] : [node.parentPath]
+            if case .boolean(_, let dependents) = node.gate { next += dependents.map(dependentPath) }
+            edges[node.path] = next
+        }
+        var state: [String: Int] = [:]  // 1 visiting, 2 done
+        func visit(_ path: String, _ trail: [String]) -> [String]? {
+            if state[path] == 2 { return nil }
+            if state[path] == 1 { return trail + [path] }
+            state[path] = 1
+            for next in edges[path] ?? [] where edges[next] != nil {
+                if let cycle = visit(next, trail + [path]) { return cycle }
+            }
+            state[path] = 2
+            return nil
+        }
+        for node in nodes {
+            if let cycle = visit(node.path, []) {
+                let start = cycle.firstIndex(of: cycle[cycle.count - 1]) ?? 0
+                let loop = Array(cycle[start...])
+                let place = nodes.first { $0.path == loop[0] }?.xmlPath ?? node.xmlPath
+                throw FlowJoError(file: file, path: place, "expected populations without a dependency cycle, found \(loop.joined(separator: " → "))")
+            }
+        }
     }
 
     /// FlowJo's ellipse (two foci and four edge points in 0…256 display units) as a polygon of `count` vertices in
