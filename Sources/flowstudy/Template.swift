@@ -137,7 +137,7 @@ struct ImportWSP: ParsableCommand {
             }
         }
         if !differ.isEmpty {
-            printError("\(differ.count) count\(differ.count == 1 ? "" : "s") differ from FlowJo's:\n" + differ.map { "  \($0)" }.joined(separator: "\n"))
+            printError("\(differ.count) \(differ.count == 1 ? "count differs" : "counts differ") from FlowJo's:\n" + differ.map { "  \($0)" }.joined(separator: "\n"))
             throw ExitCode(2)
         }
     }
