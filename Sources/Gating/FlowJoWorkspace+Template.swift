@@ -62,6 +62,10 @@ extension FlowJoWorkspace {
             }
             candidates = candidates.filter { $0.owningGroup == group }
         }
+        // A FlowStudy export carries its template: used as it is while the workspace still holds what it writes.
+        let carried = carriedTemplate(for: chosen, group: group, nodes: candidates)
+        if let imported = carried.imported { return imported }
+        if let warning = carried.warning { warnings.append(warning) }
         return try makeTemplate(nodes: candidates, sample: chosen, name: group.map { "FlowJo group \($0)" } ?? "FlowJo sample \(chosen.name)",
                                 warnings: warnings)
     }

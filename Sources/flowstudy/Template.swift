@@ -1,5 +1,6 @@
 import Tables
 import ArgumentParser
+import Batch
 import FCS
 import Foundation
 import Gating
@@ -7,7 +8,7 @@ import Gating
 struct Template: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check and convert gating templates (JSON flowstudy-gating/1, Gating-ML 2.0).",
-        subcommands: [Validate.self, Convert.self, ImportWSP.self])
+        subcommands: [Validate.self, Convert.self, ImportWSP.self, ExportWSP.self])
 
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -140,6 +141,56 @@ struct ImportWSP: ParsableCommand {
             printError("\(differ.count) \(differ.count == 1 ? "count differs" : "counts differ") from FlowJo's:\n" + differ.map { "  \($0)" }.joined(separator: "\n"))
             throw ExitCode(2)
         }
+    }
+}
+
+/// `template export-wsp`: a template over a set of FCS files as a FlowJo 10 workspace.
+struct ExportWSP: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export-wsp",
+        abstract: "Write a template over FCS files (a sample sheet or a folder) as a FlowJo 10 workspace: one group owning the gates, transforms, the compensation matrix; the template rides along in a group keyword.")
+
+    @Argument(help: "The template (.json or .xml).")
+    var template: String
+
+    @Option(help: "The FCS files: a sample sheet (samples.csv) or a folder.")
+    var samples: String
+
+    @Option(name: .shortAndLong, help: "The workspace to write (.wsp).")
+    var output: String
+
+    @Option(help: "The FlowJo group that owns the gates.")
+    var group = "FlowStudy"
+
+    @OptionGroup var reading: ReadingOptions
+
+    func run() throws {
+        let loaded = try reportingInputErrors { try loadTemplate(template) }
+        let sheet = try reportingInputErrors { try loadSampleSheet(samples, quiet: true, template: loaded) }
+        try checkOutputs(files: [output], inputs: [template] + sheet.entries.map(\.file))
+        var options = reading.options
+        options.readEvents = false
+        var files: [FlowJoWorkspaceWriter.SampleFile] = []
+        var names: Set<String> = []
+        for entry in sheet.entries {
+            let name = (entry.file as NSString).lastPathComponent
+            // FlowJo and FlowKit find a sample's file by this name.
+            guard names.insert(name).inserted else {
+                printError("\(samples): two samples are FCS files named '\(name)'; FlowJo tells samples apart by file name")
+                throw ExitCode.validationFailure
+            }
+            let fcs = try reportingInputErrors { try FCSFile.readSample(entry.file, options: options) }
+            files.append(.init(name: name, uri: URL(fileURLWithPath: entry.file).standardizedFileURL.absoluteString, sample: fcs))
+        }
+        let written: FlowJoWorkspaceWriter.Output
+        do {
+            written = try FlowJoWorkspaceWriter.document(loaded, samples: files, group: group, file: template)
+        } catch let error as FlowJoError {
+            printError(error.description); throw ExitCode.validationFailure
+        }
+        for note in written.notes { printError("flowstudy: note: \(note)") }
+        try AtomicFile.write(written.xml, to: output)
+        say("\(output): \(files.count) sample\(files.count == 1 ? "" : "s"), \(loaded.strategy.resultIDs.count) populations in group '\(group)'")
     }
 }
 
