@@ -13,6 +13,8 @@ extension FlowJoWorkspace {
         public var paths: [String: String]
         /// Everything read but skipped, each starting with its element path (the workspace's own warnings included).
         public var warnings: [String]
+        /// With a group: the members whose copy of a group gate differs (FlowJo sample-specific gates), by FCS file stem.
+        public var overrides = GateOverrides()
 
         /// The population id imported for a FlowJo slash path, if any.
         public func id(forPath path: String) -> String? { paths.first { $0.value == path }?.key }
@@ -64,10 +66,20 @@ extension FlowJoWorkspace {
         }
         // A FlowStudy export carries its template: used as it is while the workspace still holds what it writes.
         let carried = carriedTemplate(for: chosen, group: group, nodes: candidates)
-        if let imported = carried.imported { return imported }
-        if let warning = carried.warning { warnings.append(warning) }
-        return try makeTemplate(nodes: candidates, sample: chosen, name: group.map { "FlowJo group \($0)" } ?? "FlowJo sample \(chosen.name)",
-                                warnings: warnings)
+        var imported: Imported
+        if let found = carried.imported {
+            imported = found
+        } else {
+            if let warning = carried.warning { warnings.append(warning) }
+            imported = try makeTemplate(nodes: candidates, sample: chosen, name: group.map { "FlowJo group \($0)" } ?? "FlowJo sample \(chosen.name)",
+                                        warnings: warnings)
+        }
+        if let group {
+            let (overrides, notes) = try self.overrides(for: imported, group: group, groupNodes: candidates)
+            imported.overrides = overrides
+            imported.warnings += notes
+        }
+        return imported
     }
 
     /// The member samples of `group`, in document order.

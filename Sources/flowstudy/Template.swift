@@ -102,7 +102,8 @@ struct ImportWSP: ParsableCommand {
     @OptionGroup var reading: ReadingOptions
 
     func run() throws {
-        try checkOutputs(files: [output], inputs: [workspace])
+        let overridesPath = GateOverrides.defaultPath(forTemplate: output)
+        try checkOutputs(files: [output, group == nil ? nil : overridesPath], inputs: [workspace])
         let parsed: FlowJoWorkspace, imported: FlowJoWorkspace.Imported
         do {
             parsed = try FlowJoWorkspace.read(contentsOf: workspace)
@@ -113,6 +114,15 @@ struct ImportWSP: ParsableCommand {
         for warning in imported.warnings { printError("flowstudy: warning: \(warning)") }
         try AtomicFile.write(TemplateWriter.json(imported.template), to: output)
         say("\(output): \(imported.template.strategy.populations.count) populations from \(imported.sample.name)")
+        var overrides = imported.overrides
+        if !overrides.isEmpty {
+            overrides.template = (output as NSString).lastPathComponent
+            try AtomicFile.write(GateOverrides.json(overrides), to: overridesPath)
+            let samples = Set(overrides.overrides.map(\.sampleID))
+            say("\(overridesPath): \(overrides.overrides.count) sample-specific gate\(overrides.overrides.count == 1 ? "" : "s") of \(samples.count) sample\(samples.count == 1 ? "" : "s")")
+        } else if group != nil, FileManager.default.fileExists(atPath: overridesPath) {
+            printError("flowstudy: warning: \(overridesPath) exists but this workspace has no sample-specific gates; the batch would still apply it")
+        }
         guard let check else { return }
         let members = group.flatMap { parsed.group(named: $0)?.sampleIDs }
         var differ: [String] = []
@@ -125,7 +135,10 @@ struct ImportWSP: ParsableCommand {
             let fcs = try reportingInputErrors { try FCSFile.readSample(path, options: reading.options) }
             let result: GatingResult
             do {
-                result = try GatingEngine.evaluate(try imported.template.strategy(for: fcs), on: fcs)
+                // Overrides are in the template's terms (markers too): put in place before markers are resolved.
+                var own = imported.template
+                own.strategy = overrides.strategy(own.strategy, forSample: FlowJoWorkspace.sampleID(entry.name))
+                result = try GatingEngine.evaluate(try own.strategy(for: fcs), on: fcs)
             } catch let error as GatingError {
                 printError("\(path): \(error)"); throw badInputData
             }

@@ -56,6 +56,36 @@ struct ImportWSPCommandTests {
         #expect(FileManager.default.fileExists(atPath: folder.path("bad.json")))
     }
 
+    @Test("--group writes s1's sample-specific gate to t.overrides.json, and --check applies it to s1 only (exit 0)")
+    func overridesWrittenAndChecked() throws {
+        let flowstudy = try #require(flowstudyExecutable())
+        let folder = try TemporaryDirectory()
+        try Self.writeLines(folder.path("s1.fcs"))
+        try Self.writeLines(folder.path("s2.fcs"))
+        // s2 carries the group's gates (6, 4); s1 its own lowA, A < 35: by hand 4 events, mid 2.
+        let s2 = Self.workspace(lowA: 6, mid: 4)
+        var s1 = s2.replacingOccurrences(of: #"name="lines.fcs""#, with: #"name="s1.fcs""#).replacingOccurrences(of: "file:/C:/x/lines.fcs", with: "file:/C:/x/s1.fcs")
+        s1 = s1.replacingOccurrences(of: #"count="4">"#, with: #"count="2">"#)
+            .replacingOccurrences(of: #"<Population name="lowA" owningGroup="G" count="6">"#, with: #"<Population name="lowA" owningGroup="" count="4">"#)
+            .replacingOccurrences(of: #"gating:max="55""#, with: #"gating:max="35""#)
+        func sample(_ text: String) -> String {
+            guard let start = text.range(of: "<Sample>"), let end = text.range(of: "</SampleList>") else { return "" }
+            return String(text[start.lowerBound..<end.lowerBound])
+        }
+        let two = s2.replacingOccurrences(of: #"<SampleRef sampleID="1"/>"#, with: #"<SampleRef sampleID="1"/><SampleRef sampleID="2"/>"#)
+            .replacingOccurrences(of: "<SampleList>" + sample(s2), with: "<SampleList>" + sample(s1)
+                                  + sample(s2).replacingOccurrences(of: "lines.fcs", with: "s2.fcs").replacingOccurrences(of: #"sampleID="1""#, with: #"sampleID="2""#))
+        try two.write(toFile: folder.path("two.wsp"), atomically: true, encoding: .utf8)
+
+        let result = run(flowstudy, ["template", "import-wsp", folder.path("two.wsp"), "--group", "G", "-o", folder.path("t.json"), "--check", folder.url.path])
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("s1.fcs,lowA,4,4") && result.stdout.contains("s1.fcs,lowA/mid,2,2"), "\(result.stdout)")
+        #expect(result.stdout.contains("s2.fcs,lowA,6,6") && result.stdout.contains("s2.fcs,lowA/mid,4,4"), "\(result.stdout)")
+        let overrides = try String(contentsOfFile: folder.path("t.overrides.json"), encoding: .utf8)
+        #expect(overrides.contains(#""format": "flowstudy-overrides/1""#) && overrides.contains(#""template": "t.json""#), "\(overrides)")
+        #expect(overrides.contains(#""s1""#) && !overrides.contains(#""s2""#) && overrides.contains(#""max": 35"#), "\(overrides)")
+    }
+
     @Test("a malformed workspace exits 64 with its XML path on stderr and writes nothing")
     func malformedExits64() throws {
         let flowstudy = try #require(flowstudyExecutable())

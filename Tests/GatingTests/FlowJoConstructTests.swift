@@ -117,9 +117,11 @@ struct FlowJoConstructTests {
         #expect(try Self.counts(s1, on: Self.lines) == ["lowA": 4, "lowA/mid": 2])
         let s2 = try workspace.template(sample: "s2.fcs")
         #expect(try Self.counts(s2, on: Self.lines) == ["lowA": 6, "lowA/mid": 4, "extra": 5])
-        // The group "All Samples" owns none of the gates: nothing imported, each of the first member's gates listed.
+        // The group "All Samples" owns none of the gates: nothing imported, each of the first member's gates listed,
+        // and s2's gate of its own.
         let all = try workspace.template(group: "All Samples")
         #expect(all.template.strategy.populations.isEmpty)
-        #expect(all.warnings.count == 2, "\(all.warnings)")
+        #expect(all.warnings.count == 3, "\(all.warnings)")
+        #expect(all.warnings.last?.contains("'extra' belongs to sample 's2.fcs' alone") == true, "\(all.warnings)")
     }
 }
