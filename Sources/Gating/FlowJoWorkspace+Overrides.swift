@@ -31,10 +31,11 @@ extension FlowJoWorkspace {
             for own in member.nodes where member.id != imported.sample.id && byPath[own.path] == nil && own.owningGroup.isEmpty {
                 warnings.append("\(own.xmlPath): '\(own.path)' belongs to sample '\(member.name)' alone (no gate of group '\(group)' at this path); not imported")
             }
+            let ownByPath = Dictionary(member.nodes.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
             for population in imported.template.strategy.populations {
                 let paths = population.quadrantIDs.isEmpty ? [imported.paths[population.id]] : population.quadrantIDs.map { imported.paths[$0] }
                 let differing = paths.compactMap { path -> (Node, Node)? in
-                    guard let path, let mine = byPath[path], let own = member.nodes.first(where: { $0.path == path }) else { return nil }
+                    guard let path, let mine = byPath[path], let own = ownByPath[path] else { return nil }
                     return own.dimensions == mine.dimensions && own.gate == mine.gate && own.complement == mine.complement ? nil : (own, mine)
                 }
                 guard let (own, mine) = differing.first else { continue }

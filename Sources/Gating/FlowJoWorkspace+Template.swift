@@ -59,7 +59,8 @@ extension FlowJoWorkspace {
         }
         var warnings = self.warnings
         if let group {
-            for node in chosen.nodes where node.owningGroup != group && !candidates.contains(where: { $0.path == node.path }) {
+            let taken = Set(candidates.map(\.path))
+            for node in chosen.nodes where node.owningGroup != group && !taken.contains(node.path) {
                 warnings.append("\(node.xmlPath): '\(node.path)' is owned by \(node.owningGroup.isEmpty ? "the sample alone" : "group '\(node.owningGroup)'"), not '\(group)'; not imported")
             }
             candidates = candidates.filter { $0.owningGroup == group }
@@ -158,6 +159,7 @@ extension FlowJoWorkspace {
         var kept: [Node] = []
         var keptPaths: Set<String> = []
         var dropped: Set<String> = []
+        let known = Set(chosen.parameters.map(\.name))
         for node in candidates {
             if !node.parentPath.isEmpty && !keptPaths.contains(node.parentPath) {
                 warnings.append("\(node.xmlPath): '\(node.path)' is skipped with its parent '\(node.parentPath)'")
@@ -174,7 +176,6 @@ extension FlowJoWorkspace {
                 dropped.insert(node.path)
                 continue
             }
-            let known = Set(chosen.parameters.map(\.name))
             if !known.isEmpty, let unknown = node.dimensions.first(where: {
                 guard case .channel(let channel, _) = Self.resolveDimension($0, in: chosen) else { return false }
                 return !known.contains(channel)
@@ -199,6 +200,8 @@ extension FlowJoWorkspace {
         var populations: [Population] = []
         var paths: [String: String] = [:]
         var skipped = dropped
+        // Paths of any sample: a dependent that exists but was not taken is skipped, one that exists nowhere is an error.
+        let everyPath = Set(samples.flatMap { $0.nodes.map(\.path) })
         let fileMatrix = chosen.matrix?.name == "Acquisition-defined"
 
         func transformKey(_ name: String) -> String? {
@@ -268,7 +271,7 @@ extension FlowJoWorkspace {
                 var missing: String?
                 for dependent in dependents {
                     let trimmed = Self.dependentPath(dependent)
-                    if skipped.contains(trimmed) || (ids[trimmed] == nil && candidatesContain(trimmed, chosen)) { missing = trimmed; break }
+                    if skipped.contains(trimmed) || (ids[trimmed] == nil && everyPath.contains(trimmed)) { missing = trimmed; break }
                     guard let reference = ids[trimmed] else {
                         throw FlowJoError(file: file, path: node.xmlPath, "expected Dependent '\(dependent)' to name a population of the workspace, found none")
                     }
@@ -299,12 +302,9 @@ extension FlowJoWorkspace {
         return path
     }
 
-    /// Whether any sample of the workspace has a population at `path` (a dependent that exists but was not taken).
-    func candidatesContain(_ path: String, _ sample: SampleEntry) -> Bool {
-        sample.nodes.contains { $0.path == path } || samples.contains { $0.nodes.contains { $0.path == path } }
-    }
 
-    /// Refuses a population that depends on itself through parents and boolean dependents.
+    /// Refuses a population that depends on itself through parents and boolean dependents (depth-first, with an
+    /// explicit stack: a long chain of dependents cannot exhaust the call stack).
     static func checkCycles(_ nodes: [Node], file: String) throws {
         var edges: [String: [String]] = [:]
         for node in nodes {
@@ -312,23 +312,32 @@ extension FlowJoWorkspace {
             if case .boolean(_, let dependents) = node.gate { next += dependents.map(dependentPath) }
             edges[node.path] = next
         }
-        var state: [String: Int] = [:]  // 1 visiting, 2 done
-        func visit(_ path: String, _ trail: [String]) -> [String]? {
-            if state[path] == 2 { return nil }
-            if state[path] == 1 { return trail + [path] }
-            state[path] = 1
-            for next in edges[path] ?? [] where edges[next] != nil {
-                if let cycle = visit(next, trail + [path]) { return cycle }
-            }
-            state[path] = 2
-            return nil
-        }
-        for node in nodes {
-            if let cycle = visit(node.path, []) {
-                let start = cycle.firstIndex(of: cycle[cycle.count - 1]) ?? 0
-                let loop = Array(cycle[start...])
-                let place = nodes.first { $0.path == loop[0] }?.xmlPath ?? node.xmlPath
-                throw FlowJoError(file: file, path: place, "expected populations without a dependency cycle, found \(loop.joined(separator: " → "))")
+        var state: [String: Int] = [:]  // 1 on the current trail, 2 done
+        for node in nodes where state[node.path] == nil {
+            var trail: [(path: String, next: Int)] = [(node.path, 0)]
+            state[node.path] = 1
+            while let top = trail.last {
+                let targets = edges[top.path] ?? []
+                guard top.next < targets.count else {
+                    state[top.path] = 2
+                    trail.removeLast()
+                    continue
+                }
+                trail[trail.count - 1].next += 1
+                let target = targets[top.next]
+                guard edges[target] != nil else { continue }
+                switch state[target] {
+                case 1?:
+                    let start = trail.firstIndex { $0.path == target } ?? 0
+                    let loop = trail[start...].map(\.path) + [target]
+                    let place = nodes.first { $0.path == target }?.xmlPath ?? node.xmlPath
+                    throw FlowJoError(file: file, path: place, "expected populations without a dependency cycle, found \(loop.joined(separator: " → "))")
+                case 2?:
+                    continue
+                default:
+                    state[target] = 1
+                    trail.append((target, 0))
+                }
             }
         }
     }

@@ -123,7 +123,8 @@ struct FlowJoWorkspaceReader {
             }
         }
         var nodes: [FlowJoWorkspace.Node] = []
-        try readSubpopulations(node, path: nodePath, parentPath: "", parentGateID: .root, into: &nodes)
+        var paths: Set<String> = []
+        try readSubpopulations(node, path: nodePath, parentPath: "", parentGateID: .root, into: &nodes, paths: &paths)
         return FlowJoWorkspace.SampleEntry(id: id, name: name, eventCount: count, uri: element.children("DataSet").first?.attribute("uri"),
                                            matrix: matrix, transforms: transforms, transformOrder: order, nodes: nodes, xmlPath: path,
                                            keywords: keywords(element.children("Keywords")), derivedParameters: derived)
@@ -212,7 +213,7 @@ struct FlowJoWorkspaceReader {
     enum Enclosing { case root, gate(String), unchecked }
 
     mutating func readSubpopulations(_ element: GatingMLElement, path: String, parentPath: String, parentGateID: Enclosing,
-                                     into nodes: inout [FlowJoWorkspace.Node]) throws {
+                                     into nodes: inout [FlowJoWorkspace.Node], paths: inout Set<String>) throws {
         for (subpopulations, subPath) in children(element, "Subpopulations", path: path) {
             var positions: [String: Int] = [:]
             for child in subpopulations.children {
@@ -254,11 +255,14 @@ struct FlowJoWorkspaceReader {
                         }
                         node.gate = .boolean(operation, dependents: dependents)
                     }
-                    if nodes.contains(where: { $0.path == node.path }) {
+                    guard paths.insert(node.path).inserted else {
                         throw fail(childPath, "expected unique population names under one parent, found '\(name)' twice")
                     }
+                    guard nodes.count < StructuralLimits.populations else {
+                        throw fail(childPath, "expected at most \(StructuralLimits.populations) populations in a sample, found more")
+                    }
                     nodes.append(node)
-                    try readSubpopulations(child, path: childPath, parentPath: node.path, parentGateID: enclosing, into: &nodes)
+                    try readSubpopulations(child, path: childPath, parentPath: node.path, parentGateID: enclosing, into: &nodes, paths: &paths)
                 default:
                     continue  // Graphs, statistics and layout.
                 }

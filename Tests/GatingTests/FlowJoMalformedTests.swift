@@ -93,6 +93,18 @@ struct FlowJoMalformedTests {
         #expect(warnings.contains(Self.topPath + "/OrNode[1]: 'mixed' depends on 'onRatio', which is not imported"))
     }
 
+    @Test("a chain of 5,000 boolean dependents is checked without deep recursion; more populations than the limit are refused")
+    func largeWorkspaces() throws {
+        let chain = (0..<5_000).map { F.boolean("NotNode", "n\($0)", ["n\($0 + 1)"]) } + [F.rectangle("n5000", [("A", 0, 50)])]
+        let imported = try F.read(Self.one(chain)).template(group: "G")
+        #expect(imported.template.strategy.populations.count == 5_001)
+        let looped = (0..<5_000).map { F.boolean("NotNode", "n\($0)", ["n\(($0 + 1) % 5_000)"]) }
+        #expect(Self.error(Self.one(looped))?.message.contains("cycle") == true)
+        let many = (0...StructuralLimits.populations).map { F.rectangle("r\($0)", [("A", 0, 50)]) }
+        let error = try #require(Self.error(Self.one(many)))
+        #expect(error.path == Self.topPath + "/Population[\(StructuralLimits.populations + 1)]", "\(error)")
+    }
+
     @Test("two spillover matrices in one sample are refused (FlowJo applies one)")
     func twoMatrices() throws {
         let m = F.matrix(name: "M", detectors: ["A", "B"], rows: [[1, 0], [0, 1]])
