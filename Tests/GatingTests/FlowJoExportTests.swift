@@ -119,6 +119,33 @@ struct FlowJoExportTests {
         for (path, count) in expected { #expect(ours[String(path.split(separator: "/").last ?? "")] == count, "\(path)") }
     }
 
+    @Test("FlowKit reads every construct of the export (boolean nodes, ellipse, quadrant rectangles, custom matrix) with the counts worked out by hand",
+          .enabled(if: pythonWith(["flowkit"]) != nil, "no Python with flowkit (.ci/run installs it in .venv): FlowKit cross-check skipped"))
+    func flowKitReadsConstructs() throws {
+        let python = try #require(pythonWith(["flowkit"]))
+        let folder = try TemporaryDirectory()
+        var sample = FlowJoConstructTests.spill
+        sample.file = folder.path("spill.fcs")
+        try FCSWriter().write(sample, to: sample.file)
+        let written = try FlowJoWorkspaceWriter.document(try Self.constructs(), samples: Self.files([sample]), group: "G", file: "constructs.json")
+        try written.xml.write(toFile: folder.path("c.wsp"), atomically: true, encoding: .utf8)
+        let script = """
+        import sys, json, warnings
+        warnings.simplefilter("ignore")
+        import flowkit as fk
+        w = fk.Workspace(sys.argv[1], fcs_samples=sys.argv[2])
+        w.analyze_samples(group_name="G", use_mp=False)
+        report = w.get_gating_results("spill.fcs").report
+        print(json.dumps({"/".join(list(row["gate_path"])[1:] + [row["gate_name"]]): int(row["count"]) for _, row in report.iterrows()}))
+        """
+        let result = run(python, ["-c", script, folder.path("c.wsp"), sample.file])
+        #expect(result.status == 0, "\(result.stderr)")
+        let counts = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Int])
+        // The counts of constructsRoundTrip, by hand.
+        #expect(counts == ["all": 10, "all/Bpos": 5, "all/tri": 3, "all/oval": 5, "all/lowA-": 2, "all/lowA+": 3, "all/highA-": 3,
+                           "all/highA+": 2, "all/both": 1, "all/any": 6, "all/notB": 5, "all/Bpos/deep": 3])
+    }
+
     @Test("FlowJo's ellipse form by hand: foci at ±√(a² − b²) on the major axis, edges at the axis ends, display units = 256 × lin units")
     func ellipseForm() throws {
         let template = try Self.constructs()
