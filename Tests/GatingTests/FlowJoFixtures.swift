@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import FCS
 @testable import Gating
 
@@ -102,11 +103,18 @@ enum FlowJoFixtures {
         """
     }
 
-    /// An in-memory sample with these float channels (`$PnN` → values) and keywords.
+    /// A sample with these float channels (`$PnN`, `$PnS`, values) and keywords, as FlowStudy's FCS writer writes it
+    /// and its reader reads it back (the events are small whole numbers, exact in single precision).
     static func events(_ columns: [(String, String?, [Double])], keywords: [(String, String)] = [], file: String = "hand.fcs") -> Sample {
-        Sample(file: file, keywords: Keywords(keywords),
-                      parameters: columns.enumerated().map { Parameter(index: $0.offset + 1, name: $0.element.0, marker: $0.element.1) },
-                      columns: columns.map { ChannelValues($0.2) })
+        let built = Sample(file: file, keywords: Keywords(keywords),
+                           parameters: columns.enumerated().map { Parameter(index: $0.offset + 1, name: $0.element.0, marker: $0.element.1) },
+                           columns: columns.map { ChannelValues($0.2) })
+        guard let bytes = try? FCSWriter().encode([built]), var read = try? FCSFile.read(bytes: bytes, name: file).dataSets.first else {
+            Issue.record("FCSWriter could not write, or FCSReader read back, the hand-built sample \(file)")
+            return built
+        }
+        read.file = file
+        return read
     }
 
     /// Reads a fixture workspace.
