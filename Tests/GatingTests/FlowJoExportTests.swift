@@ -179,6 +179,25 @@ struct FlowJoExportTests {
         #expect(imported.template.readouts.isEmpty && imported.template.minEvents == 100)
     }
 
+    @Test("a file without a spillover keyword: refused when the template needs one, its compensated gates written bare when missing is allowed")
+    func missingSpillover() throws {
+        var lines = FlowJoConstructTests.lines
+        lines.file = "lines.fcs"
+        let gate = Gate.rectangle(RectangleGate(dimensions: [GateDimension(channel: "B", compensation: .file)], minimum: [nil], maximum: [45]))
+        func template(allowMissing: Bool) -> GatingTemplate {
+            GatingTemplate(compensation: .file(allowMissing: allowMissing),
+                           strategy: GatingStrategy(populations: [Population(id: "lowB", parent: nil, gate: gate)], allowMissingFileMatrix: allowMissing))
+        }
+        #expect(throws: FlowJoError.self) { try FlowJoWorkspaceWriter.document(template(allowMissing: false), samples: Self.files([lines]), file: "t.json") }
+        let written = try FlowJoWorkspaceWriter.document(template(allowMissing: true), samples: Self.files([lines]), file: "t.json")
+        let workspace = try F.read(written.xml)
+        #expect(workspace.samples[0].matrix == nil)
+        #expect(workspace.samples[0].nodes.map(\.dimensions) == [["B"]])
+        // Carried back as it was: the template with its allowed-missing compensation.
+        let imported = try workspace.template(group: "FlowStudy")
+        #expect(TemplateWriter.json(imported.template) == TemplateWriter.json(template(allowMissing: true)))
+    }
+
     @Test("what FlowJo cannot hold is refused with the population: a ratio, a complemented operand, two transforms on one polygon channel")
     func refusals() throws {
         let sample = FlowJoConstructTests.spill
