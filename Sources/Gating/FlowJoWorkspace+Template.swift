@@ -166,11 +166,6 @@ extension FlowJoWorkspace {
                 dropped.insert(node.path)
                 continue
             }
-            if node.complement, case .boolean = node.gate {} else if node.complement {
-                warnings.append("\(node.xmlPath): '\(node.path)' keeps the events outside its \(node.gateType) (eventsInside=0), which a FlowStudy gate cannot express; skipped")
-                dropped.insert(node.path)
-                continue
-            }
             if let derived = node.dimensions.first(where: { Self.resolveDimension($0, in: chosen) == .derived }) {
                 warnings.append("\(node.xmlPath): '\(node.path)' gates derived parameter '\(derived)', which FlowStudy cannot compute; skipped")
                 dropped.insert(node.path)
@@ -193,6 +188,7 @@ extension FlowJoWorkspace {
         let nameCounts = Dictionary(kept.map { ($0.name, 1) }, uniquingKeysWith: +)
         var ids: [String: String] = [:]
         for node in kept { ids[node.path] = nameCounts[node.name] == 1 ? node.name : node.path }
+        var usedIDs = Set(ids.values)
 
         var transforms: [String: ScaleTransform] = [:]
         var transformOrder: [String] = []
@@ -284,8 +280,21 @@ extension FlowJoWorkspace {
                 }
                 gate = .boolean(BooleanGate(operation: operation, operands: operands))
             }
-            populations.append(Population(id: id, parent: node.parentPath.isEmpty ? nil : ids[node.parentPath], gate: gate,
-                                          name: id == node.name ? nil : node.name))
+            let parent = node.parentPath.isEmpty ? nil : ids[node.parentPath]
+            if node.complement {
+                // eventsInside="0": the parent's events outside the gate. A FlowStudy gate keeps those inside, so the
+                // gate becomes a helper population and this one its NOT (evaluated within the same parent).
+                var helper = id + " (inside)"
+                while usedIDs.contains(helper) { helper += "'" }
+                usedIDs.insert(helper)
+                populations.append(Population(id: helper, parent: parent, gate: gate))
+                populations.append(Population(id: id, parent: parent, gate: .boolean(BooleanGate(operation: .not, operands: [.init(reference: helper)])),
+                                              name: id == node.name ? nil : node.name))
+                warnings.append("\(node.xmlPath): '\(node.path)' keeps the events outside its \(node.gateType) (eventsInside=0): imported as "
+                                + "NOT of the helper population '\(helper)'")
+            } else {
+                populations.append(Population(id: id, parent: parent, gate: gate, name: id == node.name ? nil : node.name))
+            }
             paths[id] = node.path
         }
         let strategy = GatingStrategy(populations: populations, transforms: transforms, matrices: matrices, allowMissingFileMatrix: false)

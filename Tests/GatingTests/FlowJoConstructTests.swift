@@ -42,6 +42,19 @@ struct FlowJoConstructTests {
         #expect(both.gate == .boolean(BooleanGate(operation: .and, operands: [.init(reference: "lowA"), .init(reference: "lowB")])))
     }
 
+    @Test("eventsInside=\"0\" (the parent's events outside the gate) is NOT of a helper population holding the gate")
+    func outsideGate() throws {
+        var outside = F.rectangle("outA", [("A", nil, 55)], children: [F.rectangle("hi", [("A", 80, nil)])])
+        outside.body = outside.body.replacingOccurrences(of: #"eventsInside="1""#, with: #"eventsInside="0""#)
+        let xml = F.workspace(groups: [("G", ["1"])], samples: [F.sample(id: "1", name: "lines.fcs", count: 10, channels: Self.channelsAB, nodes: [
+            F.rectangle("lowB", [("B", nil, 45)], children: [outside])])])
+        let imported = try F.read(xml).template(group: "G")
+        #expect(imported.template.strategy.populations.map(\.id) == ["lowB", "outA (inside)", "outA", "hi"])
+        #expect(imported.warnings.count == 1 && imported.warnings[0].contains("imported as NOT of the helper population 'outA (inside)'"), "\(imported.warnings)")
+        // lowB: B < 45 → i 5…9 (5); outside A < 55 within lowB → i 6…9 (4); hi: A ≥ 80 → i 8, 9 (2).
+        #expect(try Self.counts(imported, on: Self.lines) == ["lowB": 5, "lowB/outA": 4, "lowB/outA/hi": 2])
+    }
+
     static let spill = F.events([("A", nil, ten.map { 100 * $0 }),
                                  ("B", nil, ten.map { 50 * $0 + (Int($0) % 2 == 0 ? 1000 : 0) })],
                                 keywords: [("$SPILLOVER", "2,A,B,1,0.5,0,1")], file: "spill.fcs")
