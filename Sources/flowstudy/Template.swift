@@ -180,7 +180,7 @@ struct ExportWSP: ParsableCommand {
     func run() throws {
         let loaded = try reportingInputErrors { try loadTemplate(template) }
         let sheet = try reportingInputErrors { try loadSampleSheet(samples, quiet: true, template: loaded) }
-        try checkOutputs(files: [output], inputs: [template] + sheet.entries.map(\.file))
+        try checkOutputs(files: [output], inputs: [template, samples] + sheet.entries.map(\.file))
         var options = reading.options
         options.readEvents = false
         var files: [FlowJoWorkspaceWriter.SampleFile] = []
