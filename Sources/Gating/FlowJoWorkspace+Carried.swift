@@ -29,7 +29,7 @@ extension FlowJoWorkspace {
             let strategy = try template.strategy(for: pseudo)
             let expected = try FlowJoWorkspaceWriter.gates(strategy, group: owner.name, prefix: sample.matrix?.prefix, file: file,
                                                            pnn: { pseudo.parameterIndex($0).map { pseudo.parameters[$0].name } ?? $0 },
-                                                           range: { pseudo.parameterIndex($0).flatMap { pseudo.parameters[$0].range } ?? 262_144 })
+                                                           range: { label in pseudo.parameters.first { FlowJoWorkspaceWriter.flowJoLabel($0.name) == label }?.range ?? 262_144 })
             let same = expected.nodes.count == nodes.count && zip(expected.nodes, nodes).allSatisfy {
                 $0.path == $1.path && $0.dimensions == $1.dimensions && $0.gate == $1.gate && $0.complement == $1.complement
             }

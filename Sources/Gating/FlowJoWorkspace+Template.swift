@@ -132,12 +132,9 @@ extension FlowJoWorkspace {
     public static func resolveDimension(_ name: String, in sample: SampleEntry) -> ResolvedDimension {
         if sample.derivedParameters.contains(name) { return .derived }
         let parameters = sample.parameters
-        func pnn(_ text: String) -> String? {
-            if parameters.contains(where: { $0.name == text }) { return text }
-            return parameters.first { $0.marker == text }?.name
-        }
+        func pnn(_ text: String) -> String? { parameterName(text, in: parameters) }
         if let matrix = sample.matrix {
-            if let detector = matrix.detector(of: name) { return .channel(detector, compensated: true) }
+            if let detector = matrix.detector(of: name) { return .channel(pnn(detector) ?? detector, compensated: true) }
             var bare: String?
             if name.hasPrefix("<") && name.hasSuffix(">") && name.count > 2 { bare = String(name.dropFirst().dropLast()) }
             for prefix in compensatedRenamings where name.lowercased().hasPrefix(prefix.lowercased()) && name.count > prefix.count {
@@ -146,11 +143,19 @@ extension FlowJoWorkspace {
             }
             if let bare, parameters.contains(where: { $0.name == name }) == false {
                 let detectors = matrix.spillover.detectors
-                if detectors.contains(bare) { return .channel(bare, compensated: true) }
+                if detectors.contains(bare) { return .channel(pnn(bare) ?? bare, compensated: true) }
                 if let mapped = pnn(bare), detectors.contains(mapped) { return .channel(mapped, compensated: true) }
             }
         }
         return .channel(pnn(name) ?? name, compensated: false)
+    }
+
+    /// The `$PnN` a FlowJo name refers to: a `$PnN`, a `$PnS`, or FlowJo's label of a `$PnN` (`/` written `_`,
+    /// ``FlowJoWorkspaceWriter/flowJoLabel(_:)``); nil when none.
+    static func parameterName(_ text: String, in parameters: [(name: String, marker: String?)]) -> String? {
+        if parameters.contains(where: { $0.name == text }) { return text }
+        if let byMarker = parameters.first(where: { $0.marker == text }) { return byMarker.name }
+        return parameters.first { FlowJoWorkspaceWriter.flowJoLabel($0.name) == text }?.name
     }
 
     /// The template for `nodes` of `sample` (parents before children).
@@ -203,10 +208,12 @@ extension FlowJoWorkspace {
         func transformKey(_ name: String) -> String? {
             guard chosen.transforms[name] == nil else { return name }
             guard case .channel(let channel, let compensated) = Self.resolveDimension(name, in: chosen) else { return nil }
-            if compensated, let matrix = chosen.matrix, chosen.transforms[matrix.prefix + channel + matrix.suffix] != nil {
-                return matrix.prefix + channel + matrix.suffix
+            let names = [channel, FlowJoWorkspaceWriter.flowJoLabel(channel)]
+            if compensated, let matrix = chosen.matrix,
+               let key = names.map({ matrix.prefix + $0 + matrix.suffix }).first(where: { chosen.transforms[$0] != nil }) {
+                return key
             }
-            return chosen.transforms[channel] == nil ? nil : channel
+            return names.first { chosen.transforms[$0] != nil }
         }
         func dimension(_ name: String, transformed: Bool) -> GateDimension {
             var channel = name, compensation = CompensationReference.uncompensated
@@ -217,7 +224,7 @@ extension FlowJoWorkspace {
                         compensation = .file
                     } else {
                         compensation = .matrix(matrix.name)
-                        matrices[matrix.name] = matrix.spillover
+                        matrices[matrix.name] = Self.renamed(matrix.spillover, in: chosen)
                     }
                 }
             }
@@ -302,6 +309,17 @@ extension FlowJoWorkspace {
         let template = GatingTemplate(name: name, description: "Imported from FlowJo workspace \((file as NSString).lastPathComponent)",
                                       compensation: compensation, strategy: strategy, transformOrder: transformOrder)
         return Imported(template: template, sample: chosen, paths: paths, warnings: warnings)
+    }
+
+    /// A workspace matrix with its detectors named by the sample's `$PnN` (FlowJo writes `/` as `_`).
+    static func renamed(_ matrix: SpilloverMatrix, in sample: SampleEntry) -> SpilloverMatrix {
+        let parameters = sample.parameters
+        let names = matrix.detectors.map { parameterName($0, in: parameters) ?? $0 }
+        guard names != matrix.detectors, Set(names).count == names.count,
+              let renamed = try? SpilloverMatrix(fluorochromes: names, detectors: names, coefficients: matrix.coefficients, source: matrix.source) else {
+            return matrix
+        }
+        return renamed
     }
 
     /// A `Dependent/@name` as a slash path without `root`.

@@ -29,7 +29,7 @@ extension FlowJoWorkspaceWriter {
             guard case .channel(let channel) = dimension.source else {
                 throw fail(population, "expected a channel dimension, found \(dimension.label): FlowJo has no ratio dimension (a FlowJo derived parameter is not written)")
             }
-            let name = pnn(channel)
+            let name = flowJoLabel(pnn(channel))
             guard dimension.compensation != .uncompensated, let prefix else { return name }
             return prefix + name
         }
@@ -173,6 +173,9 @@ extension FlowJoWorkspaceWriter {
         }
         return SampleGates(nodes: nodes, transforms: order.compactMap { name in channelTransforms[name].map { (name, $0) } }, paths: paths, notes: notes)
     }
+
+    /// FlowJo's label for a `$PnN`: `/` is written `_` (FlowJo renames such channels; FlowKit reads them so).
+    public static func flowJoLabel(_ pnn: String) -> String { pnn.replacingOccurrences(of: "/", with: "_") }
 
     /// Whether two transform ids (nil: none) name the same transform.
     static func sameTransform(_ a: String?, _ b: String?, _ strategy: GatingStrategy) -> Bool {

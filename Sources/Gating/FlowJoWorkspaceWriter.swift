@@ -61,7 +61,7 @@ public enum FlowJoWorkspaceWriter {
             let sample = entry.sample
             let gates = try Self.gates(strategy, group: group, prefix: matrix.map { _ in "Comp-" }, file: file,
                                        pnn: { sample.parameterIndex($0).map { sample.parameters[$0].name } ?? $0 },
-                                       range: { sample.parameterIndex($0).flatMap { sample.parameters[$0].range } ?? 262_144 })
+                                       range: { label in sample.parameters.first { flowJoLabel($0.name) == label }?.range ?? 262_144 })
             if index == 0 { notes += gates.notes }
             var lines = ["    <Sample>", #"      <DataSet uri="\#(attribute(entry.uri))" sampleID="\#(id)"/>"#]
             if let matrix {
@@ -152,7 +152,7 @@ public enum FlowJoWorkspaceWriter {
         // FlowJo names detectors by $PnN.
         do {
             let compensator = try Compensator(matrix: spillover, sample: entry.sample)
-            let names = compensator.detectorParameters.map { entry.sample.parameters[$0.index].name }
+            let names = compensator.detectorParameters.map { flowJoLabel(entry.sample.parameters[$0.index].name) }
             return (name, try SpilloverMatrix(fluorochromes: names, detectors: names, coefficients: spillover.coefficients, source: spillover.source))
         } catch let error as CompensationError {
             throw FlowJoError(file: entry.name, path: "spillover", error.description)

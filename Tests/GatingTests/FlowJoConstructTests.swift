@@ -99,6 +99,22 @@ struct FlowJoConstructTests {
         #expect(try Self.counts(imported, on: Self.spill) == ["fj": 5, "fjexport": 5, "angle": 5, "compMarker": 5, "marker": 8])
     }
 
+    @Test("FlowJo's label of a $PnN with '/' ('FITC_GFP-A') is that $PnN, in gates and in the matrix's detectors")
+    func slashLabels() throws {
+        let matrix = F.matrix(name: "MyComp", detectors: ["A", "FITC_GFP-A"], rows: [[1, 0.5], [0, 1]])
+        let xml = F.workspace(groups: [("G", ["1"])], samples: [
+            F.sample(id: "1", name: "gfp.fcs", count: 10, channels: [("A", nil), ("FITC/GFP-A", nil)], matrix: matrix, nodes: [
+                F.rectangle("comp", [("Comp-FITC_GFP-A", 200, nil)]), F.rectangle("raw", [("FITC_GFP-A", 200, nil)])])])
+        let imported = try F.read(xml).template(group: "G")
+        #expect(imported.warnings.isEmpty, "\(imported.warnings)")
+        #expect(imported.template.strategy.populations.map { $0.gate.dimensions } == [
+            [GateDimension(channel: "FITC/GFP-A", compensation: .matrix("MyComp"))], [GateDimension(channel: "FITC/GFP-A")]])
+        #expect(imported.template.strategy.matrices["MyComp"]?.detectors == ["A", "FITC/GFP-A"])
+        let gfp = F.events([("A", nil, Self.ten.map { 100 * $0 }), ("FITC/GFP-A", nil, Self.ten.map { 50 * $0 + (Int($0) % 2 == 0 ? 1000 : 0) })])
+        // As in sharedMatrixByID: compensated ≥ 200 on the 5 even events, raw on 8.
+        #expect(try Self.counts(imported, on: gfp) == ["comp": 5, "raw": 8])
+    }
+
     @Test("a channel FlowJo exported compensated (FJComp-B is a $PnN) is that channel as it is, without a matrix")
     func exportedCompensatedChannel() throws {
         let xml = F.workspace(groups: [("G", ["1"])], samples: [

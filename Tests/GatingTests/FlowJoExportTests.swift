@@ -146,6 +146,39 @@ struct FlowJoExportTests {
                            "all/highA+": 2, "all/both": 1, "all/any": 6, "all/notB": 5, "all/Bpos/deep": 3])
     }
 
+    @Test("a $PnN with '/' is written as FlowJo's label ('FITC_GFP-A'), and FlowKit and the import read it back",
+          .enabled(if: pythonWith(["flowkit"]) != nil, "no Python with flowkit (.ci/run installs it in .venv): FlowKit cross-check skipped"))
+    func slashChannel() throws {
+        let python = try #require(pythonWith(["flowkit"]))
+        let folder = try TemporaryDirectory()
+        let ten = (0..<10).map(Double.init)
+        var sample = F.events([("A", nil, ten.map { 100 * $0 }), ("FITC/GFP-A", nil, ten.map { 50 * $0 + (Int($0) % 2 == 0 ? 1000 : 0) })],
+                              file: folder.path("gfp.fcs"))
+        sample.file = folder.path("gfp.fcs")
+        try FCSWriter().write(sample, to: sample.file)
+        let matrix = try SpilloverMatrix(fluorochromes: ["A", "FITC/GFP-A"], detectors: ["A", "FITC/GFP-A"], coefficients: [[1, 0.5], [0, 1]], source: "hand")
+        let gate = Gate.rectangle(RectangleGate(dimensions: [GateDimension(channel: "FITC/GFP-A", compensation: .matrix("M"))], minimum: [200], maximum: [nil]))
+        let template = GatingTemplate(compensation: .matrix("M"), strategy: GatingStrategy(populations: [Population(id: "comp", parent: nil, gate: gate)],
+                                                                                           matrices: ["M": matrix], allowMissingFileMatrix: false))
+        let written = try FlowJoWorkspaceWriter.document(template, samples: Self.files([sample]), group: "G", file: "t.json")
+        #expect(written.xml.contains(#"data-type:name="Comp-FITC_GFP-A""#) && !written.xml.contains(#"data-type:name="Comp-FITC/GFP-A""#))
+        try written.xml.write(toFile: folder.path("gfp.wsp"), atomically: true, encoding: .utf8)
+        let bare = try F.read(Self.withoutCarried(written.xml)).template(group: "G")
+        #expect(bare.template.strategy.populations[0].gate == gate)
+        let script = """
+        import sys, json, warnings
+        warnings.simplefilter("ignore")
+        import flowkit as fk
+        w = fk.Workspace(sys.argv[1], fcs_samples=sys.argv[2])
+        w.analyze_samples(group_name="G", use_mp=False)
+        print(int(w.get_gating_results("gfp.fcs").get_gate_count("comp")))
+        """
+        let result = run(python, ["-c", script, folder.path("gfp.wsp"), sample.file])
+        #expect(result.status == 0, "\(result.stderr)")
+        // Compensated FITC/GFP-A ≥ 200 on the 5 even events.
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "5")
+    }
+
     @Test("FlowJo's ellipse form by hand: foci at ±√(a² − b²) on the major axis, edges at the axis ends, display units = 256 × lin units")
     func ellipseForm() throws {
         let template = try Self.constructs()
