@@ -129,7 +129,14 @@ public struct CurvePlot: Sendable {
         }
         for point in points where point.x > 0 { square(plot.column(log10(point.x)), plot.row(point.y), 3, Self.standardColour) }
         // Replicate wells over their level's mean, so a spread smaller than the mean's square still shows.
-        for point in replicates where point.x > 0 { square(plot.column(log10(point.x)), plot.row(point.y), 1, Self.replicateColour) }
+        // Side by side, 10 px apart, centred on their level: replicates as tight as their mean show beside its square.
+        let levels = Dictionary(grouping: replicates.indices.filter { replicates[$0].x > 0 }, by: { replicates[$0].x })
+        for (x, indices) in levels {
+            for (k, i) in indices.enumerated() {
+                let offset = (Double(k) - Double(indices.count - 1) / 2) * 10
+                square(plot.column(log10(x)) + offset, plot.row(replicates[i].y), 2, Self.replicateColour)
+            }
+        }
         for sample in samples where sample.meanNetOD.isFinite {
             let x: Double
             if let c = sample.concentration, c > 0 { x = min(max(log10(c), start), xr.high) }

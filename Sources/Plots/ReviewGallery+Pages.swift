@@ -68,7 +68,7 @@ extension ReviewGallery {
     figure.cell figcaption { font-size: 0.8em; max-width: 100%; overflow-wrap: anywhere; }
     .fig { position: relative; } .fig img { position: absolute; } .fig svg { position: absolute; left: 0; top: 0; }
     .matrix { overflow-x: auto; max-width: 100%; }
-    .matrix th.sample { position: sticky; left: 0; background: #fff; z-index: 1; text-align: left; }
+    .matrix th.sample { position: sticky; left: 0; background: #fff; z-index: 1; text-align: left; max-width: 10em; overflow-wrap: anywhere; }
     .axes, .meta { font-size: 0.75em; color: #555; font-weight: normal; }
     form#filters { display: flex; flex-wrap: wrap; gap: 0.6em 1.2em; align-items: center; margin: 0.8em 0; }
     </style>
@@ -153,7 +153,7 @@ extension ReviewGallery {
         }
         var index = filterForm()
         let rule = outlierRule
-        index += "<h2>Outliers</h2>\n<p class=\"meta\">A gate's % stands out when it is beyond the median ± \(Axis.short(rule.madMultiplier)) MAD of its kind of tube "
+        index += "<h2 id=\"outliers\">Outliers</h2>\n<p class=\"meta\">A gate's % stands out when it is beyond the median ± \(Axis.short(rule.madMultiplier)) MAD of its kind of tube "
             + "and at least \(Axis.short(rule.minimumDifference)) points from that median. Stained samples are compared with each other, each control type and "
             + "marker with its own kind, and a control's gates on its own marker are left out.</p>\n"
         if result.flagged.isEmpty { index += "<p>None.</p>\n" } else {
@@ -169,7 +169,7 @@ extension ReviewGallery {
         if result.firstRun {
             index += "<p>First run: \(result.cells.count) cells drawn; there is no previous run to compare with.</p>\n"
         } else {
-            index += "<h2>Changed since the last run</h2>\n"
+            index += "<h2 id=\"changes\">Changed since the last run</h2>\n"
             if result.changes.isEmpty { index += "<p>No gate % changed.</p>\n" } else {
                 index += "<table><tr><th>population</th><th>sample</th><th>|Δ %|</th></tr>\n"
                 for (population, sample, delta) in result.changes.prefix(20) {
@@ -182,7 +182,7 @@ extension ReviewGallery {
         if !result.failures.isEmpty {
             index += "<h2>Samples that could not be gated</h2>\n<ul>\n" + result.failures.map { "<li>\(escape($0.0)): \(escape($0.1))</li>" }.joined(separator: "\n") + "\n</ul>\n"
         }
-        index += "<h2>Samples × gates</h2>\n<div class=\"matrix\"><table><tr><th class=\"sample\">sample</th>"
+        index += "<h2 id=\"matrix\">Samples × gates</h2>\n<div class=\"matrix\"><table><tr><th class=\"sample\">sample</th>"
         for (i, id) in columnIDs.enumerated() {
             // Every sample's plot of a gate has the same axes: named once, in the column's header.
             let axes = result.cells.first { $0.population == id && $0.x != nil }.map { c in

@@ -36,7 +36,7 @@ struct SVGFigure {
         for ((px, py), text) in labels {
             svg += "<text x=\"\(Self.left + px)\" y=\"\(Self.top + max(py - 4, 10))\" text-anchor=\"middle\" fill=\"rgb(220,20,60)\" font-weight=\"bold\">\(escape(text))</text>\n"
         }
-        svg += Self.legend(legend, left: Self.left, top: Self.top + h + Self.bottom, fontSize: 11)
+        svg += Self.legend(legend, left: 8, top: Self.top + h + Self.bottom, fontSize: 11)
         return svg + "</svg>\n"
     }
 
@@ -69,12 +69,12 @@ struct SVGFigure {
         return svg
     }
 
-    /// An axis title, squeezed to `length` when the font's widest letters would overflow it.
+    /// An axis title, in a smaller font when an upper bound of its width (0.6 em a character) would overflow `length`.
     static func title(_ text: String, x: Double, y: Double, length: Double, size: Double, rotated: Bool) -> String {
-        let estimate = Double(text.count) * size * 0.62
-        let fit = estimate > length ? " textLength=\"\(Int(length))\" lengthAdjust=\"spacingAndGlyphs\"" : ""
+        let estimate = Double(text.count) * size * 0.6
+        let fitted = estimate > length ? max(size * length / estimate, 6) : size
         let rotation = rotated ? " transform=\"rotate(-90 \(n(x)) \(n(y)))\"" : ""
-        return "<text class=\"axis-title\" x=\"\(n(x))\" y=\"\(n(y))\" font-size=\"\(n(size))\" text-anchor=\"middle\"\(fit)\(rotation)>\(escape(text))</text>\n"
+        return "<text class=\"axis-title\" x=\"\(n(x))\" y=\"\(n(y))\" font-size=\"\(n(fitted))\" text-anchor=\"middle\"\(rotation)>\(escape(text))</text>\n"
     }
 
     /// Legend lines below a plot: a swatch (a bar, a line or a shaded box) and the text.

@@ -56,7 +56,8 @@ struct HistogramPlotTests {
         let onRing = ring.contains { offset in bitmap.pixel(lowX + offset.0, lowY + offset.1) == CurvePlot.sampleColour }
         #expect(onRing)
         // Replicates: small grey squares at each well's net OD.
-        let repX = Int(geometry.column(2).rounded()), repY = Int(geometry.row(curve(100) + 0.05).rounded())
+        // Two replicates per level, side by side 10 px apart: the second 5 px right of the level.
+        let repX = Int((geometry.column(2) + 5).rounded()), repY = Int(geometry.row(curve(100) + 0.05).rounded())
         #expect(bitmap.pixel(repX, repY) == CurvePlot.replicateColour)
         // The blank strip is left of the lowest concentration, labelled on the axis.
         #expect(plot.curveStart == xr.low + CurvePlot.blankStrip)
