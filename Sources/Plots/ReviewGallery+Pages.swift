@@ -31,7 +31,8 @@ extension ReviewGallery {
     """
 
     /// Filters by subject, condition, kind of tube and sample id: every element with `data-sample` is hidden unless
-    /// it matches; the count shown is written in `#shown`.
+    /// it matches; the count shown is written in `#shown`. The page's fragment may preselect them
+    /// (`#subject=SSC01;kind=FMO%20CD206`; the field `text` is the sample-id search).
     static let filterScript = """
     <script>//<![CDATA[
     window.addEventListener('DOMContentLoaded', function () {
@@ -50,6 +51,11 @@ extension ReviewGallery {
       }
       form.addEventListener('input', apply);
       form.addEventListener('change', apply);
+      // A link may preselect filters: gate_5.html#subject=SSC01;kind=FMO%20CD206
+      location.hash.replace(/^#/, '').split(';').forEach(function (pair) {
+        var parts = pair.split('='), field = form.elements[decodeURIComponent(parts[0])];
+        if (parts.length === 2 ? field !== undefined : false) { field.value = decodeURIComponent(parts[1]); }
+      });
       apply();
     });
     //]]></script>

@@ -51,6 +51,18 @@ struct GalleryPageCheckTests {
             let console = load.stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") }
             #expect(console.isEmpty, "\(page): \(console)")
         }
+        // The filters work in the browser: preselected by the fragment, they hide the other samples' plots.
+        let profile = try TemporaryDirectory("chromium-profile")
+        let filtered = run(chromium, ["--headless=new", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(profile.url.path)", "--window-size=760,1000",
+                                      "--virtual-time-budget=5000", "--dump-dom",
+                                      URL(fileURLWithPath: out).appendingPathComponent("gate_5.html").absoluteString + "#subject=S1"])
+        #expect(filtered.stdout.contains(">2 of 7 shown<"), "P1 and its FMO tube are subject S1")
+        #expect(filtered.stdout.components(separatedBy: "<figure").count - 1 == 7)
+        #expect(filtered.stdout.components(separatedBy: " hidden=\"\"").count - 1 == 5, "five plots of other subjects hidden")
+        let fmoOnly = run(chromium, ["--headless=new", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(profile.url.path)", "--window-size=760,1000",
+                                     "--virtual-time-budget=5000", "--dump-dom",
+                                     URL(fileURLWithPath: out).appendingPathComponent("index.html").absoluteString + "#kind=FMO%20CD206"])
+        #expect(fmoOnly.stdout.contains(">1 of 7 shown<"))
         // The strips of plots carry their axes: every figure on a gate page has tick labels.
         let gatePage = try String(contentsOfFile: out + "/gate_5.html", encoding: .utf8)
         #expect(gatePage.components(separatedBy: "<figure").count - 1 == 7)
