@@ -22,20 +22,36 @@ public struct GatePlot: Sendable {
     public var gates: [DrawnGate]
     public var title: String
 
-    /// A control tube drawn over a one-dimensional gate's histogram: the matched FMO or isotype tube, gated with
-    /// the same template.
-    public struct Control {
+    /// A control tube drawn over a one-dimensional gate's histogram: the matched FMO or isotype tube's events of
+    /// the gate's parent, on the gate's dimension.
+    public struct Control: Sendable {
         /// The legend's text (`FMO CD206: SSC01_UT_FMO_CD206`).
         public var label: String
-        /// The control, gated (at least the plotted population's parent).
-        public var session: GatingSession
+        /// Untransformed values of the control's events of the parent population, on the gate's dimension.
+        public var values: [Double]
         /// The outline's colour.
         public var colour: Bitmap.Colour
-        /// A control to overlay.
-        public init(label: String, session: GatingSession, colour: Bitmap.Colour = .fmo) {
+
+        /// A control from its parent population's values.
+        public init(label: String, values: [Double], colour: Bitmap.Colour = .fmo) {
             self.label = label
-            self.session = session
+            self.values = values
             self.colour = colour
+        }
+
+        /// The control's events of `population`'s parent on the gate's (first) dimension, from the control gated
+        /// with the same template (at least as far as that parent). The control's own resolved dimension is used:
+        /// its file may name the channel differently.
+        public init(label: String, session: GatingSession, population id: String, colour: Bitmap.Colour = .fmo) throws {
+            guard let own = session.strategy.populations.population(resulting: id), let dimension = own.gate.dimensions.first else {
+                throw GatingError(.unknownGate, place: id, "not a population with axes of the control's template")
+            }
+            let all = try session.untransformedValues(dimension)
+            let parent = own.parent.flatMap { session.result.membership[$0] } ?? EventSet.all(session.sample.eventCount)
+            var values: [Double] = []
+            values.reserveCapacity(parent.count)
+            parent.forEach { values.append(all[$0]) }
+            self.init(label: label, values: values, colour: colour)
         }
     }
 
@@ -62,7 +78,8 @@ public struct GatePlot: Sendable {
     /// A one-dimensional gate is a histogram with its bounds as lines, and `control` (the matched FMO or
     /// isotype tube, gated with the same template) is overlaid as an outline.
     public init(session: GatingSession, population id: String, size: Int = 320, control: GatingSession? = nil) throws {
-        try self.init(session: session, population: id, size: size, controls: control.map { [Control(label: "control", session: $0)] } ?? [])
+        try self.init(session: session, population: id, size: size,
+                      controls: control.map { [try Control(label: "control", session: $0, population: id)] } ?? [])
     }
 
     /// Plots the gate of `population` in `session`; on a one-dimensional gate every control of `controls` is
@@ -117,12 +134,8 @@ public struct GatePlot: Sendable {
             let histogram = HistogramPlot(width: size, height: size * 2 / 3, range: density.x)
             var overlays: [HistogramPlot.Overlay] = []
             for control in controls {
-                // The control's own resolved dimension: its file may name the channel differently.
-                guard let own = control.session.strategy.populations.population(resulting: id), own.gate.dimensions.count == 1,
-                      let values = try? control.session.untransformedValues(own.gate.dimensions[0]) else { continue }
-                let parent = own.parent.flatMap { control.session.result.membership[$0] } ?? EventSet.all(control.session.sample.eventCount)
-                overlays.append(HistogramPlot.Overlay(values: values, events: parent, colour: control.colour))
-                legend.append(LegendEntry(style: "line", colour: control.colour.css, label: "\(control.label) (\(parent.count) events)"))
+                overlays.append(HistogramPlot.Overlay(values: control.values, events: EventSet.all(control.values.count), colour: control.colour))
+                legend.append(LegendEntry(style: "line", colour: control.colour.css, label: "\(control.label) (\(control.values.count) events)"))
             }
             var kept: (low: Double?, high: Double?)?
             if case .rectangle(let r) = population.gate { kept = (r.minimum[0], r.maximum[0]) }

@@ -61,11 +61,12 @@ public struct HistogramPlot: Sendable {
         return counts.map { total > 0 ? Double($0) / total * 100 : 0 }
     }
 
-    /// The geometry plots and overlays share (y: 0…1.05 of the tallest bin, as ``render(values:events:control:thresholds:transform:)`` draws).
+    /// The x geometry plots and overlays share. Its y range (0…1.05) is a placeholder: the y range a drawing uses
+    /// depends on the counts and is ``Drawing/percentRange``.
     public var density: DensityPlot { DensityPlot(width: width, height: height, x: range, y: DensityPlot.Range(0, 1.05)) }
 
-    /// Bars of the sample, the control as an outline, and vertical lines at the thresholds, on the y range of
-    /// ``draw(values:events:overlays:thresholds:kept:transform:)``.
+    /// Bars of the sample, the control as an outline, and vertical lines at the thresholds: the raster of
+    /// ``draw(values:events:overlays:thresholds:kept:transform:)`` (heights in % of each tube's events).
     public func render(values: [Double], events: EventSet, control: (values: [Double], events: EventSet)? = nil, thresholds: [Double],
                        transform: (any Transform)? = nil) -> Bitmap {
         draw(values: values, events: events, overlays: control.map { [Overlay(values: $0.values, events: $0.events)] } ?? [],

@@ -109,6 +109,9 @@ public struct ReviewGallery: Sendable {
         self.outlierRule = outlierRule
     }
 
+    /// Bytes of control overlays kept between the two passes of a build (256 MiB: 32 million events).
+    static let overlayBudget = 256 << 20
+
     /// Bumped when cells are drawn differently, so a rerun redraws cached images of an older FlowStudy.
     static let drawingVersion = "2"
 
@@ -153,8 +156,14 @@ public struct ReviewGallery: Sendable {
         let membership = Dictionary(parents.map { ($0.id, Self.sha256(Data(text(of: template.strategy.populations.lineage(of: [$0])).utf8))) }, uniquingKeysWith: { a, _ in a })
         let controls = matchedControls()
         let collected = Mutex([(index: Int, cells: [Cell], failure: (String, String)?, file: FileRecord?)]())
-        // Controls first: a stained sample's histogram cells name the hash of the control they overlay in their key.
+        // Controls first: a stained sample's histogram cells name the hash of the control they overlay in their key,
+        // and a control drawn in the first pass leaves its overlay behind (its parent's values on the gate's axis),
+        // so the second pass does not read it again.
         let controlIndices = Set(controls.values.flatMap { $0.values.flatMap { $0 } })
+        let overlaidColumns = controls.values.flatMap { $0.flatMap { column, indices in indices.map { ($0, column) } } }
+            .reduce(into: [Int: Set<String>]()) { $0[$1.0, default: []].insert($1.1) }
+        let captured = Mutex([Int: [String: GatePlot.Control]]())
+        let capturedBytes = Mutex(0)
         for pass in [entries.indices.filter { controlIndices.contains($0) }, entries.indices.filter { !controlIndices.contains($0) }] {
             let hashes = Dictionary(collected.withLock { $0 }.compactMap { item in item.file.map { (item.index, $0.sha256) } }, uniquingKeysWith: { a, _ in a })
             let next = Mutex(0)
@@ -167,8 +176,17 @@ public struct ReviewGallery: Sendable {
                     // The controls of each histogram cell that could be hashed (a control that failed is not overlaid).
                     let overlays = (controls[index] ?? [:]).mapValues { $0.compactMap { c in hashes[c].map { (index: c, hash: $0) } } }
                     let outcome = review(entry, known: knownFiles[entry.file], dependencies: dependencies, membershipText: membership,
-                                         previous: previousCells, controls: overlays, output: output)
+                                         previous: previousCells, controls: overlays, capture: overlaidColumns[index] ?? [],
+                                         captured: { captured.withLock { $0 } }, output: output)
                     collected.withLock { $0.append((index, outcome.cells, outcome.failure, outcome.file)) }
+                    // Kept up to a budget (the others are read again when needed), so a huge batch's controls do not pile up.
+                    let bytes = outcome.overlays.values.reduce(0) { $0 + $1.values.count * 8 }
+                    let fits = bytes > 0 && capturedBytes.withLock { total -> Bool in
+                        guard total + bytes <= Self.overlayBudget else { return false }
+                        total += bytes
+                        return true
+                    }
+                    if fits { captured.withLock { $0[index] = outcome.overlays } }
                 }
             }
         }
@@ -249,8 +267,10 @@ public struct ReviewGallery: Sendable {
 
     /// The cells of one sample: cached ones reused (with their recorded %), the others drawn.
     func review(_ entry: Entry, known: FileRecord?, dependencies: [String: String], membershipText: [String: String], previous: [String: Cell],
-                controls: [String: [(index: Int, hash: String)]], output: OutputFolder) -> (cells: [Cell], failure: (String, String)?, file: FileRecord?) {
-        guard var record = FileRecord.stat(entry.file) else { return ([], (entry.id, "\(entry.file): expected a readable file"), nil) }
+                controls: [String: [(index: Int, hash: String)]], capture: Set<String> = [],
+                captured: () -> [Int: [String: GatePlot.Control]] = { [:] },
+                output: OutputFolder) -> (cells: [Cell], failure: (String, String)?, file: FileRecord?, overlays: [String: GatePlot.Control]) {
+        guard var record = FileRecord.stat(entry.file) else { return ([], (entry.id, "\(entry.file): expected a readable file"), nil, [:]) }
         var sample: Sample?
         if let known, known.sameFile(as: record) {
             record.sha256 = known.sha256
@@ -259,7 +279,7 @@ public struct ReviewGallery: Sendable {
             do {
                 sample = try FCSFile.readSample(entry.file, options: reading) { bytes in record.sha256 = Self.sha256(bytes) }
             } catch {
-                return ([], (entry.id, "\(error)"), nil)
+                return ([], (entry.id, "\(error)"), nil, [:])
             }
         }
         let fileHash = record.sha256
@@ -300,6 +320,7 @@ public struct ReviewGallery: Sendable {
         // Only the gates the cells to draw depend on are computed (a one-gate edit gates a fraction of the tree).
         let toDraw = zip(columns, isCached).filter { !$0.1 }.map(\.0.id)
         var cells: [Cell] = []
+        var overlays: [String: GatePlot.Control] = [:]
         do {
             for (index, column) in columns.enumerated() {
                 let key = keys[index]
@@ -315,19 +336,24 @@ public struct ReviewGallery: Sendable {
                     continue
                 }
                 let session = try gated()
-                let overlays = (controls[column.id] ?? []).compactMap { control(entries[$0.index], for: column) }
-                let plot = try GatePlot(session: session, population: column.id, size: size, controls: overlays)
+                if capture.contains(column.id), let overlay = try? GatePlot.Control(label: overlayLabel(entry), session: session, population: column.id,
+                                                                                     colour: entry.controlType == "FMO" ? .fmo : .isotype) {
+                    overlays[column.id] = overlay
+                }
+                let kept = controls[column.id].map { _ in captured() } ?? [:]
+                let overlaid = (controls[column.id] ?? []).compactMap { kept[$0.index]?[column.id] ?? control(entries[$0.index], for: column) }
+                let plot = try GatePlot(session: session, population: column.id, size: size, controls: overlaid)
                 try output.write(plot.png(), to: name, durable: false)
                 let ids = GatePlot.quadrantIDs(column).isEmpty ? [column.id] : GatePlot.quadrantIDs(column)
                 let value = session.result.percentOfParent(ids[0])
                 cells.append(Cell(sample: entry.id, population: column.id, key: key, image: name, percent: value.isNaN ? nil : value, drawn: true,
                                   x: plot.x, y: plot.y, legend: plot.legend.isEmpty ? nil : plot.legend,
-                                  controls: overlays.isEmpty ? nil : (controls[column.id] ?? []).map { entries[$0.index].id }))
+                                  controls: overlaid.isEmpty ? nil : (controls[column.id] ?? []).map { entries[$0.index].id }))
             }
         } catch {
-            return (cells, (entry.id, "\(error)"), record)
+            return (cells, (entry.id, "\(error)"), record, overlays)
         }
-        return (cells, nil, record)
+        return (cells, nil, record, overlays)
     }
 
     /// A control tube gated as far as `column`'s parent, to overlay on a stained sample's histogram; nil when it
@@ -336,8 +362,10 @@ public struct ReviewGallery: Sendable {
         guard let sample = try? FCSFile.readSample(entry.file, options: reading),
               let strategy = try? template.strategy(for: sample),
               let session = try? GatingSession(strategy: Self.trimmed(strategy, to: [column.id]), sample: sample) else { return nil }
-        let type = entry.controlType ?? "control"
-        return GatePlot.Control(label: "\(type) \(entry.controlMarker ?? ""): \(entry.id)", session: session,
-                                colour: type == "FMO" ? .fmo : .isotype)
+        return try? GatePlot.Control(label: overlayLabel(entry), session: session, population: column.id,
+                                     colour: entry.controlType == "FMO" ? .fmo : .isotype)
     }
+
+    /// A control's line in a histogram's legend: `FMO CD206: SSC01_UT_FMO_CD206`.
+    func overlayLabel(_ entry: Entry) -> String { "\(entry.controlType ?? "control") \(entry.controlMarker ?? ""): \(entry.id)" }
 }

@@ -45,8 +45,8 @@ struct Plot: ParsableCommand {
             if let control {
                 let controlSample = try FCSFile.readSample(control, options: reading.options)
                 let name = (control as NSString).lastPathComponent
-                controls.append(GatePlot.Control(label: "control: \(name)",
-                                                 session: try GatingSession(strategy: loaded.strategy(for: controlSample), sample: controlSample)))
+                let controlSession = try GatingSession(strategy: loaded.strategy(for: controlSample), sample: controlSample)
+                controls.append(try GatePlot.Control(label: "control: \(name)", session: controlSession, population: population))
             }
             let plot = try GatePlot(session: session, population: population, size: size, controls: controls)
             if output.hasSuffix(".png") { try AtomicFile.write(plot.png(), to: output) } else { try AtomicFile.write(plot.svg(), to: output) }

@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 import Tables
 import Gating
+import FCS
 @testable import Plots
 
 /// The gallery on `../shared/study/reference-cohort`: 18 culture tubes and 108 FMO tubes (one per culture and
@@ -88,6 +89,16 @@ struct ReviewGalleryReferenceCohortTests {
             #expect(cell.legend?.contains { $0.style == "line" && $0.label.contains("SSC01_UT_FMO_") } == true)
             #expect(cell.y?.label == "% of events per bin")
         }
+        // The gallery's image (the FMO's values kept from the first pass) is the plot of both tubes gated afresh.
+        let template = try TemplateReader.read(text, name: "mdm-macrophages.json")
+        func session(_ id: String) throws -> GatingSession {
+            let sample = try FCSFile.readSample(try #require(byID[id]).file)
+            return try GatingSession(strategy: template.strategy(for: sample), sample: sample)
+        }
+        let fresh = try GatePlot(session: try session("SSC01_UT"), population: "CD206+", size: 96,
+                                 controls: [try GatePlot.Control(label: "FMO", session: try session("SSC01_UT_FMO_CD206"), population: "CD206+")])
+        let cell = try #require(result.cells.first { $0.sample == "SSC01_UT" && $0.population == "CD206+" })
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: out.path("gallery/" + cell.image)))) == fresh.png())
         // Sample metadata is on the pages and filterable.
         let index = try String(contentsOfFile: out.path("gallery/index.html"), encoding: .utf8)
         #expect(index.contains("data-subject=\"SSC01\"") && index.contains("data-kind=\"FMO CD206\""))
