@@ -30,12 +30,19 @@ public struct CurvePlot: Sendable {
 
     /// The standards' level means (x > 0).
     public var points: [(x: Double, y: Double)]
+    /// The fitted curve: net OD at a concentration.
     public var curve: @Sendable (Double) -> Double
+    /// The lower limit of quantification (a concentration in the well), drawn dashed.
     public var lloq: Double?
+    /// The upper limit of quantification, drawn dashed.
     public var uloq: Double?
+    /// The figure's title.
     public var title: String
+    /// The x axis's title (concentration and units).
     public var xLabel: String
+    /// The y axis's title.
     public var yLabel: String
+    /// The plot's width and height in pixels.
     public var size: Int
     /// Every standard well (x: the level's concentration, y: the well's net OD).
     public var replicates: [(x: Double, y: Double)] = []

@@ -8,8 +8,11 @@ import Transforms
 /// alike, so a control with a third of the sample's events is drawn at its own scale and the y axis reads
 /// "% of events per bin".
 public struct HistogramPlot: Sendable {
+    /// The raster's size in pixels.
     public var width: Int, height: Int
+    /// The x range, in plotted (transformed) units.
     public var range: DensityPlot.Range
+    /// How many bins span the range.
     public var bins: Int
 
     /// A control drawn over the sample as an outline.
