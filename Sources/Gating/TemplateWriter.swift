@@ -94,34 +94,39 @@ public enum TemplateWriter {
 
     /// One population as its JSON object text (the form templates write it in).
     public static func population(_ population: Population) -> String {
-        var gate: [(String, String)]
-        switch population.gate {
+        var members = [("id", quote(population.id))]
+        if let name = population.name { members.append(("name", quote(name))) }
+        members.append(("parent", population.parent.map(quote) ?? "null"))
+        members.append(("gate", gate(population.gate)))
+        return inline(members)
+    }
+
+    /// One gate as its JSON object text (a population's `gate`, or an override's).
+    public static func gate(_ gate: Gate) -> String {
+        let members: [(String, String)]
+        switch gate {
         case .rectangle(let g):
-            gate = [("type", quote("rectangle")),
+            members = [("type", quote("rectangle")),
                     ("dimensions", "[" + g.dimensions.indices.map { dimension(g.dimensions[$0], bounds: (g.minimum[$0], g.maximum[$0])) }.joined(separator: ", ") + "]")]
         case .polygon(let g):
-            gate = [("type", quote("polygon")), ("dimensions", "[" + g.dimensions.map { dimension($0) }.joined(separator: ", ") + "]"),
+            members = [("type", quote("polygon")), ("dimensions", "[" + g.dimensions.map { dimension($0) }.joined(separator: ", ") + "]"),
                     ("vertices", "[" + g.vertices.map { "[" + $0.map(number).joined(separator: ", ") + "]" }.joined(separator: ", ") + "]")]
         case .ellipsoid(let g):
-            gate = [("type", quote("ellipse")), ("dimensions", "[" + g.dimensions.map { dimension($0) }.joined(separator: ", ") + "]"),
+            members = [("type", quote("ellipse")), ("dimensions", "[" + g.dimensions.map { dimension($0) }.joined(separator: ", ") + "]"),
                     ("mean", "[" + g.mean.map(number).joined(separator: ", ") + "]"),
                     ("covariance", "[" + g.covariance.map { "[" + $0.map(number).joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"),
                     ("distance_squared", number(g.distanceSquare))]
         case .quadrant(let g):
-            gate = [("type", quote("quadrant")),
+            members = [("type", quote("quadrant")),
                     ("dividers", "[" + g.dividers.map { inline([("id", quote($0.id)), ("dimension", dimension($0.dimension)),
                                                                 ("cuts", "[" + $0.cuts.map(number).joined(separator: ", ") + "]")]) }.joined(separator: ", ") + "]"),
                     ("quadrants", "[" + g.quadrants.map { q in
                         inline([("id", quote(q.id)), ("positions", inline(q.positions.sorted { $0.key < $1.key }.map { ($0.key, number($0.value)) }))])
                     }.joined(separator: ", ") + "]")]
         case .boolean(let g):
-            gate = [("type", quote("boolean")), ("op", quote(g.operation.rawValue)),
+            members = [("type", quote("boolean")), ("op", quote(g.operation.rawValue)),
                     ("operands", "[" + g.operands.map { inline([("ref", quote($0.reference)), ("complement", $0.complement ? "true" : "false")]) }.joined(separator: ", ") + "]")]
         }
-        var members = [("id", quote(population.id))]
-        if let name = population.name { members.append(("name", quote(name))) }
-        members.append(("parent", population.parent.map(quote) ?? "null"))
-        members.append(("gate", inline(gate)))
         return inline(members)
     }
 

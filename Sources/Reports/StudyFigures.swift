@@ -10,12 +10,13 @@ public enum StudyFigures {
     public static func all(_ outcomes: StudyOutcomes) -> [ReportFigure] {
         let data = outcomes.data
         func paired(_ name: String, _ title: String, _ list: [PairedOutcome], columns: Int, panel: (Double, Double), caption: String) -> ReportFigure {
-            let figure = PairedFigure(title: title, panels: list.map { Self.panel($0, data: data) }, columns: columns, panelSize: panel)
+            let figure = PairedFigure(title: title, panels: list.map { Self.panel($0, data: data, plates: outcomes.assayQC?.plates) },
+                                      columns: columns, panelSize: panel)
             return ReportFigure(name: name, caption: caption, svg: figure.svg(), size: figure.size)
         }
         let pairedCaption = "One line per unit, untreated and treated values side by side; open symbols are values substituted for censored "
             + "results (LLOQ·DF/2 below the LLOQ, ULOQ·DF above the ULOQ), drawn at the substituted value; the grey band lies below the "
-            + "LLOQ×DF reported by the ELISA run. Inset: complete pairs and the Wilcoxon signed-rank p."
+            + "largest LLOQ×DF of the arm's results (the plate's LLOQ times the sample's dilution). Inset: complete pairs and the Wilcoxon signed-rank p."
         return [
             paired("F1_primary_CCL18", "F1. CCL18, SSc MDM, RUX vs UT (P1, primary)", [outcomes.primary], columns: 1, panel: (420, 420),
                    caption: "F1. " + pairedCaption),
@@ -24,16 +25,20 @@ public enum StudyFigures {
             paired("F3_markers_SSc", "F3. Membrane markers in SSc MDM, RUX vs UT (S2): MFI and % positive", outcomes.markersSSc, columns: 2,
                    panel: (280, 250), caption: "F3. S2, one row per marker: MFI (log scale) and % positive (linear). " + pairedCaption),
             paired("F4a_soluble_HD_serum", "F4a. Soluble factors in HD MDM with SSc serum, SERUM_RUX vs SERUM (S3)", outcomes.solubleHD,
-                   columns: 5, panel: (240, 320), caption: "F4a. S3, one unit per HD donor (median over sera). " + pairedCaption),
+                   columns: 5, panel: (240, 320), caption: "F4a. S3, one unit per HD donor (median over sera); grey: HD_CTRL, where there is one, for reference (not tested). " + pairedCaption),
             paired("F4b_markers_HD_serum", "F4b. Membrane markers in HD MDM with SSc serum, SERUM_RUX vs SERUM (S3)", outcomes.markersHD,
-                   columns: 2, panel: (280, 250), caption: "F4b. S3 markers, as F3. " + pairedCaption),
+                   columns: 2, panel: (280, 250), caption: "F4b. S3 markers, as F3; grey: HD_CTRL, where there is one, for reference (not tested). " + pairedCaption),
             forest(outcomes),
             scatter(outcomes),
         ]
     }
 
     /// The paired panel of one outcome: its pairs, their censoring, the LLOQ×DF of its analyte in its arm.
-    public static func panel(_ outcome: PairedOutcome, data: StudyData) -> PairedPanel {
+    ///
+    /// The LLOQ×DF is the largest over the arm's results of the plate's LLOQ (in the well, from `plates`) times the
+    /// result's dilution factor, so the band is drawn for every analyte whose plates were read, censored or not;
+    /// without the plates, the largest `<x` a censored result reports.
+    public static func panel(_ outcome: PairedOutcome, data: StudyData, plates: ELISAPlateQC? = nil) -> PairedPanel {
         let pairs = outcome.pairs
         let points = pairs.units.indices.map { index in
             PairedPanel.Pair(id: pairs.units[index], untreated: pairs.untreated[index], treated: pairs.treated[index],
@@ -43,7 +48,13 @@ public enum StudyFigures {
         var logarithmic = true
         switch outcome.readout {
         case .concentration(let analyte):
-            limit = data.cultureSamples(in: outcome.arm).compactMap { data.concentrations[$0.id]?[analyte]?.lowerLimitTimesDilution }.max()
+            let lloqInWell = Dictionary((plates?.plates ?? []).compactMap { plate in plate.lloqInWell.map { (plate.plate, $0) } },
+                                        uniquingKeysWith: { first, _ in first })
+            limit = data.cultureSamples(in: outcome.arm).compactMap { sample -> Double? in
+                guard let result = data.concentrations[sample.id]?[analyte] else { return nil }
+                if let lloq = lloqInWell[result.plate], let dilution = result.dilutionFactor { return lloq * dilution }
+                return result.lowerLimitTimesDilution
+            }.max()
         case let .flow(marker, readout):
             title = marker.rawValue + (readout == .mfi ? " MFI" : " % positive")
             yLabel = readout == .mfi ? "MFI (compensated units)" : "% positive"
@@ -56,7 +67,27 @@ public enum StudyFigures {
         }
         if let q = outcome.q { inset.append("q = \(HTML.p(q)) (BH)") }
         return PairedPanel(title: title, yLabel: yLabel, conditions: (outcome.arm.untreated.rawValue, outcome.arm.treated.rawValue),
-                           pairs: points, logarithmic: logarithmic, censoringLimit: limit, inset: inset)
+                           pairs: points, logarithmic: logarithmic, censoringLimit: limit, inset: inset,
+                           reference: reference(outcome, data: data))
+    }
+
+    /// The `HD_CTRL` values of the HD arm (OUTCOMES F4: a grey reference column, description only): per unit the
+    /// median of its `HD_CTRL` samples' values, censored when any of them is. Nil for the SSc arm or without any.
+    static func reference(_ outcome: PairedOutcome, data: StudyData) -> (condition: String, values: [PairedPanel.ReferenceValue])? {
+        guard outcome.arm.conditions.contains(.hdControl) else { return nil }
+        var order: [String] = []
+        var values: [String: [(Double, Bool)]] = [:]
+        for sample in data.cultureSamples(in: outcome.arm) where sample.condition == .hdControl {
+            guard case let .value(value, status) = data.observation(outcome.readout, sample: sample) else { continue }
+            if values[sample.unitID] == nil { order.append(sample.unitID) }
+            values[sample.unitID, default: []].append((value, status == .belowLLOQ || status == .aboveULOQ))
+        }
+        guard !order.isEmpty else { return nil }
+        return (CultureCondition.hdControl.rawValue, order.compactMap { unit in
+            let unitValues = values[unit] ?? []
+            guard let median = Quartiles(unitValues.map(\.0))?.median else { return nil }
+            return PairedPanel.ReferenceValue(id: unit, value: median, censored: unitValues.contains { $0.1 })
+        })
     }
 
     /// F5: the overall P1 effect (HL of L with its 95 % CI), then each S4 variable's levels (median L with IQR),

@@ -29,29 +29,29 @@ struct ReportFixture {
         lines.append("H1_SERUM_RUX,H1,HD_SSCSERUM,SERUM_RUX,P1,1,CCL18_1,fcs/H1_SERUM_RUX.fcs,,")
         return lines
     }()
-    /// CCL18 values (UT, RUX) per patient; P3's RUX is below the LLOQ×DF of 50 (substituted 25).
+    /// CCL18 values (UT, RUX) per patient; P3's RUX is below the LLOQ×DF of 50 (LLOQ 2.5 in the well × DF 20; substituted 25).
     static let ccl18: [String: (Double, Double)] = ["P1": (2000, 800), "P2": (5000, 1200), "P3": (900, 25)]
 
     static let concentrations: [String] = {
-        var lines = ["sample_id,subject_id,condition,analyte,plate,status,flags,value_for_stats,value_text,selected,units"]
+        var lines = ["sample_id,subject_id,condition,analyte,plate,status,flags,value_for_stats,value_text,selected,units,dilution_factor"]
         for p in ["P1", "P2", "P3"] {
             let (ut, rx) = ccl18[p] ?? (0, 0)
-            lines.append("\(p)_UT,\(p),UT,CCL18,CCL18_1,OK,,\(ut),\(ut),true,pg/mL")
-            lines.append("\(p)_RUX,\(p),RUX,CCL18,CCL18_1,\(p == "P3" ? "<LLOQ" : "OK"),,\(rx),\(p == "P3" ? "<50" : "\(rx)"),true,pg/mL")
+            lines.append("\(p)_UT,\(p),UT,CCL18,CCL18_1,OK,,\(ut),\(ut),true,pg/mL,20")
+            lines.append("\(p)_RUX,\(p),RUX,CCL18,CCL18_1,\(p == "P3" ? "<LLOQ" : "OK"),,\(rx),\(p == "P3" ? "<50" : "\(rx)"),true,pg/mL,20")
         }
-        lines.append("P1_UT,P1,UT,IL-6,IL6_1,OK,CURVE_REJECTED,100,100,true,pg/mL")
-        lines.append("P1_RUX,P1,RUX,IL-6,IL6_1,OK,CURVE_REJECTED,40,40,true,pg/mL")
-        lines.append("P2_UT,P2,UT,IL-6,IL6_1,NOT_READ,,,,true,pg/mL")
-        lines.append("P2_RUX,P2,RUX,IL-6,IL6_1,OK,,30,30,true,pg/mL")
-        lines.append("P3_UT,P3,UT,IL-6,IL6_1,OK,,90,90,true,pg/mL")
-        lines.append("P3_RUX,P3,RUX,IL-6,IL6_1,OK,,35,35,true,pg/mL")
+        lines.append("P1_UT,P1,UT,IL-6,IL6_1,OK,CURVE_REJECTED,100,100,true,pg/mL,2")
+        lines.append("P1_RUX,P1,RUX,IL-6,IL6_1,OK,CURVE_REJECTED,40,40,true,pg/mL,2")
+        lines.append("P2_UT,P2,UT,IL-6,IL6_1,NOT_READ,,,,true,pg/mL,2")
+        lines.append("P2_RUX,P2,RUX,IL-6,IL6_1,OK,,30,30,true,pg/mL,2")
+        lines.append("P3_UT,P3,UT,IL-6,IL6_1,OK,,90,90,true,pg/mL,2")
+        lines.append("P3_RUX,P3,RUX,IL-6,IL6_1,OK,,35,35,true,pg/mL,2")
         for p in ["P1", "P2"] {
-            lines.append("\(p)_UT,\(p),UT,CXCL10,CXCL10_1,OK,,300,300,true,pg/mL")
-            lines.append("\(p)_RUX,\(p),RUX,CXCL10,CXCL10_1,OK,,100,100,true,pg/mL")
+            lines.append("\(p)_UT,\(p),UT,CXCL10,CXCL10_1,OK,,300,300,true,pg/mL,2")
+            lines.append("\(p)_RUX,\(p),RUX,CXCL10,CXCL10_1,OK,,100,100,true,pg/mL,2")
         }
-        lines.append("P3_RUX,P3,RUX,CXCL10,CXCL10_1,OK,,90,90,true,pg/mL")
-        lines.append("H1_SERUM,H1,SERUM,CCL18,CCL18_1,OK,,1500,1500,true,pg/mL")
-        lines.append("H1_SERUM_RUX,H1,SERUM_RUX,CCL18,CCL18_1,OK,,700,700,true,pg/mL")
+        lines.append("P3_RUX,P3,RUX,CXCL10,CXCL10_1,OK,,90,90,true,pg/mL,2")
+        lines.append("H1_SERUM,H1,SERUM,CCL18,CCL18_1,OK,,1500,1500,true,pg/mL,20")
+        lines.append("H1_SERUM_RUX,H1,SERUM_RUX,CCL18,CCL18_1,OK,,700,700,true,pg/mL,20")
         return lines
     }()
 

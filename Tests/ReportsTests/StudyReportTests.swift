@@ -61,6 +61,63 @@ struct StudyReportTests {
         for figure in figures { _ = try Elements.parse(figure.svg) }
     }
 
+    @Test("the LLOQ×DF band comes from each plate's LLOQ times the result's dilution, also where nothing was censored")
+    func censoringBandFromPlates() throws {
+        let fixture = try ReportFixture()
+        let outcomes = try fixture.outcomes()
+        let hdCCL18 = try #require(outcomes.solubleHD.first { $0.readout == .concentration(.ccl18) })
+        let sscIL6 = try #require(outcomes.solubleSSc.first { $0.readout == .concentration(.il6) })
+        // Without the plates only a censored result's `<x` tells the limit: the HD arm has none, nor has IL-6.
+        #expect(StudyFigures.panel(hdCCL18, data: outcomes.data).censoringLimit == nil)
+        #expect(StudyFigures.panel(sscIL6, data: outcomes.data).censoringLimit == nil)
+        #expect(StudyFigures.panel(outcomes.primary, data: outcomes.data).censoringLimit == 50)
+        // The plates' LLOQ in the well: CCL18 2.5 × DF 20 = 50 (what P3's `<50` says), IL-6 4 × DF 2 = 8.
+        let curves = #"{"curves": [{"plate": "CCL18_1", "analyte": "CCL18", "lloq_in_well": 2.5}, {"plate": "IL6_1", "analyte": "IL-6", "lloq_in_well": 4}]}"#
+        try curves.write(toFile: fixture.folder.path("elisa/curves.json"), atomically: false, encoding: .utf8)
+        let plates = try ELISAPlateQC(elisa: fixture.folder.path("elisa"))
+        #expect(StudyFigures.panel(hdCCL18, data: outcomes.data, plates: plates).censoringLimit == 50)
+        #expect(StudyFigures.panel(sscIL6, data: outcomes.data, plates: plates).censoringLimit == 8)
+        #expect(StudyFigures.panel(outcomes.primary, data: outcomes.data, plates: plates).censoringLimit == 50)
+        // CXCL10's plate has no LLOQ and no result was censored: still no band.
+        let sscCXCL10 = try #require(outcomes.solubleSSc.first { $0.readout == .concentration(.cxcl10) })
+        #expect(StudyFigures.panel(sscCXCL10, data: outcomes.data, plates: plates).censoringLimit == nil)
+    }
+
+    @Test("F4 draws HD_CTRL as a grey reference column: each donor's median at its y; no such column in F1")
+    func hdControlReferenceColumn() throws {
+        let fixture = try ReportFixture()
+        // Two HD_CTRL cultures of donor H1, CCL18 300 and 500: the column shows their median, 400.
+        let samples = try String(contentsOfFile: fixture.inputs.samples, encoding: .utf8)
+            + "H1_CTRL_a,H1,HD_SSCSERUM,HD_CTRL,,0,CCL18_1,fcs/H1_CTRL_a.fcs,,\nH1_CTRL_b,H1,HD_SSCSERUM,HD_CTRL,,0,CCL18_1,fcs/H1_CTRL_b.fcs,,\n"
+        try samples.write(toFile: fixture.inputs.samples, atomically: false, encoding: .utf8)
+        let concentrations = try String(contentsOfFile: fixture.inputs.concentrations, encoding: .utf8)
+            + "H1_CTRL_a,H1,HD_CTRL,CCL18,CCL18_1,OK,,300,300,true,pg/mL,20\nH1_CTRL_b,H1,HD_CTRL,CCL18,CCL18_1,OK,,500,500,true,pg/mL,20\n"
+        try concentrations.write(toFile: fixture.inputs.concentrations, atomically: false, encoding: .utf8)
+        let figures = StudyFigures.all(try fixture.outcomes())
+
+        let f4a = try #require(figures.first { $0.name == "F4a_soluble_HD_serum" })
+        #expect(f4a.svg.contains("HD_CTRL: reference, not tested"))
+        let svg = try Elements.parse(f4a.svg)
+        // The CCL18 panel is the first: its plot area and the one reference symbol.
+        let area = try #require(svg.elements.first { $0.attributes["class"] == "plot-area" }?.attributes)
+        let top = try #require(Double(area["y"] ?? "")), height = try #require(Double(area["height"] ?? ""))
+        let low = try #require(Double(area["data-low"] ?? "")), high = try #require(Double(area["data-high"] ?? ""))
+        // Values 400, 700, 1500 (P3's `<50` is of the SSc arm, and no plate LLOQ was given): the decades 100 … 10 000.
+        #expect(low == 100 && high == 10_000)
+        let references = svg.elements.filter { $0.name == "circle" && ($0.attributes["class"] ?? "").hasPrefix("reference") }
+        #expect(references.count == 1)
+        let reference = try #require(references.first)
+        #expect(reference.attributes["data-id"] == "H1")
+        let expectedY = top + height * (1 - (log10(400) - 2) / 2)
+        #expect(abs((Double(reference.attributes["cy"] ?? "") ?? .nan) - expectedY) < 0.006)
+        // Left of the pair.
+        let untreated = try #require(svg.elements.first { $0.name == "circle" && ($0.attributes["class"] ?? "").hasPrefix("ut") && $0.attributes["data-id"] == "H1" })
+        #expect(Double(reference.attributes["cx"] ?? "") ?? .infinity < Double(untreated.attributes["cx"] ?? "") ?? 0)
+
+        let f1 = try #require(figures.first { $0.name == "F1_primary_CCL18" })
+        #expect(!f1.svg.contains("class=\"reference"))
+    }
+
     @Test("F5 puts the overall HL of L and each level's median on the log2 axis")
     func forestPositions() throws {
         let outcomes = try ReportFixture().outcomes()

@@ -22,7 +22,7 @@ public enum Readout: Sendable, Hashable {
 }
 
 /// One sample's value of a readout, as the pairing sees it.
-enum Observation: Sendable {
+public enum Observation: Sendable {
     /// A value for statistics, with the ELISA status (censored values are substituted ones).
     case value(Double, ConcentrationResult.Status)
     /// Excluded from the statistics, and why.
@@ -33,7 +33,7 @@ enum Observation: Sendable {
 
 extension StudyData {
     /// The value of `readout` for `sample`.
-    func observation(_ readout: Readout, sample: CultureSample) -> Observation {
+    public func observation(_ readout: Readout, sample: CultureSample) -> Observation {
         switch readout {
         case .concentration(let analyte):
             guard let result = concentrations[sample.id]?[analyte] else { return .absent }

@@ -27,6 +27,23 @@ public struct PairedPanel: Sendable {
         }
     }
 
+    /// A unit's value in a descriptive reference condition (OUTCOMES F4: `HD_CTRL`), drawn as a grey column left of
+    /// the pairs and never tested.
+    public struct ReferenceValue: Sendable, Equatable {
+        /// The unit id, written on the symbol as `data-id`.
+        public var id: String
+        /// The value (the median of the unit's reference samples).
+        public var value: Double
+        /// Whether the value is or includes a substituted (censored) one.
+        public var censored: Bool
+        /// A reference value; not censored by default.
+        public init(id: String, value: Double, censored: Bool = false) {
+            self.id = id
+            self.value = value
+            self.censored = censored
+        }
+    }
+
     /// The panel's title (the analyte or readout).
     public var title: String
     /// The y axis title (units).
@@ -41,10 +58,12 @@ public struct PairedPanel: Sendable {
     public var censoringLimit: Double?
     /// The inset lines (`n = 6, p = 0.031 (exact)`, `q = 0.06`), printed under the title, above the plot.
     public var inset: [String]
+    /// The reference condition's name and values (`HD_CTRL`), or nil: no reference column.
+    public var reference: (condition: String, values: [ReferenceValue])?
 
     /// A panel of `pairs`.
     public init(title: String, yLabel: String, conditions: (untreated: String, treated: String), pairs: [Pair], logarithmic: Bool,
-                censoringLimit: Double? = nil, inset: [String]) {
+                censoringLimit: Double? = nil, inset: [String], reference: (condition: String, values: [ReferenceValue])? = nil) {
         self.title = title
         self.yLabel = yLabel
         self.conditions = conditions
@@ -52,18 +71,19 @@ public struct PairedPanel: Sendable {
         self.logarithmic = logarithmic
         self.censoringLimit = censoringLimit
         self.inset = inset
+        self.reference = reference
     }
 
     /// The y scale: every value and the censoring limit; a linear scale starts at 0 (100 % positive at most).
     public var scale: ValueScale {
-        let values = pairs.flatMap { [$0.untreated, $0.treated] } + [censoringLimit].compactMap { $0 }
+        let values = pairs.flatMap { [$0.untreated, $0.treated] } + (reference?.values.map(\.value) ?? []) + [censoringLimit].compactMap { $0 }
         var scale = ValueScale(enclosing: values, logarithmic: logarithmic)
         if !logarithmic && scale.high > 100 && (values.max() ?? 0) <= 100 { scale.high = 100 }
         return scale
     }
 
     /// Colours: untreated blue, treated vermillion (Okabe–Ito, readable by colour-blind readers and in grey).
-    static let untreatedColour = "#0072B2", treatedColour = "#D55E00"
+    static let untreatedColour = "#0072B2", treatedColour = "#D55E00", referenceColour = "#8c8c8c"
 
     /// The margins around the plot area inside a panel's box.
     static let margin = (left: 58.0, right: 12.0, top: 56.0, bottom: 30.0)
@@ -91,7 +111,16 @@ public struct PairedPanel: Sendable {
             canvas.text(left - 6, ty + 4, FigureNumber.text(tick), anchor: "end", size: 10)
         }
         canvas.text(x + 13, top + h / 2, yLabel + (logarithmic ? " (log scale)" : ""), anchor: "middle", size: 10, rotate: true)
-        let ux = left + w * 0.28, rx = left + w * 0.72
+        // With a reference column the pairs move right to make room for it on the left.
+        let ux = left + w * (reference == nil ? 0.28 : 0.45), rx = left + w * (reference == nil ? 0.72 : 0.82)
+        if let reference {
+            let cx = left + w * 0.14
+            canvas.text(cx, top + h + 18, reference.condition, anchor: "middle", size: 11, fill: "#555")
+            for value in reference.values {
+                canvas.circle(cx, py(value.value), r: 4, fill: value.censored ? "white" : Self.referenceColour, stroke: Self.referenceColour,
+                              extra: [("class", "reference" + (value.censored ? " censored" : "")), ("data-id", value.id)])
+            }
+        }
         canvas.text(ux, top + h + 18, conditions.untreated, anchor: "middle", size: 11)
         canvas.text(rx, top + h + 18, conditions.treated, anchor: "middle", size: 11)
         for pair in pairs {
@@ -160,6 +189,10 @@ public struct PairedFigure: Sendable {
         canvas.text(114, y, "censored (substituted value)", size: 10)
         canvas.rect(270, y - 10, 14, 10, fill: "#e6e6e6")
         canvas.text(290, y, "below LLOQ×DF", size: 10)
+        if let condition = panels.lazy.compactMap({ $0.reference?.condition }).first {
+            canvas.circle(386, y - 4, r: 4, fill: PairedPanel.referenceColour, stroke: PairedPanel.referenceColour)
+            canvas.text(396, y, "\(condition): reference, not tested", size: 10)
+        }
         return canvas.document(title: title)
     }
 }
