@@ -17,7 +17,7 @@ struct Simulate: ParsableCommand {
     @Option(help: "Leave this marker unstained (an FMO control tube), e.g. CD206.")
     var fmo: String?
 
-    @Option(name: .customLong("scatter-drift"), help: "Relative drift of FSC and SSC (area and height), e.g. 0.15 or -0.15.")
+    @Option(name: .customLong("scatter-drift"), help: "Relative drift of FSC and SSC (area and height), e.g. 0.15 (a drift down: --scatter-drift=-0.15).")
     var scatterDrift: Double = 0
 
     @Option(name: .customLong("marker-shift"), help: ArgumentHelp("Move a marker's stain by DECADES (repeatable), e.g. CD14=-0.5.", valueName: "MARKER=DECADES"))

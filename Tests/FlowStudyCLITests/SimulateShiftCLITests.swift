@@ -40,7 +40,7 @@ struct SimulateShiftCLITests {
         #expect(moved.keywords["FLOWSTUDY MARKER SHIFTS"] == "CD14=-0.5,CD45=-0.5")
         #expect(moved.keywords["FLOWSTUDY DEAD PEAK SHIFT"] == "0.3")
         for bad in [["--marker-shift", "CD14"], ["--marker-shift", "CD999=-0.5"], ["--marker-shift", "Viability=0.3"],
-                    ["--marker-shift", "CD14=-0.5", "--marker-shift", "CD14=-0.2"], ["--scatter-drift", "-1"]] {
+                    ["--marker-shift", "CD14=-0.5", "--marker-shift", "CD14=-0.2"], ["--scatter-drift=-1"], ["--dead-shift", "4"]] {
             let result = run(flowstudy, ["simulate", "--events", "10"] + bad + ["-o", folder.path("bad.fcs")])
             #expect(result.status == 64, "\(bad): \(result.stderr)")
         }
