@@ -177,22 +177,30 @@ public struct GatingTemplate: Sendable {
             resolved.source = .channel(try channel(marker))
             return resolved
         }
-        for i in copy.populations.indices {
-            switch copy.populations[i].gate {
+        func fixGate(_ gate: Gate) throws -> Gate {
+            switch gate {
             case .rectangle(var gate):
                 gate.dimensions = try gate.dimensions.map(fix)
-                copy.populations[i].gate = .rectangle(gate)
+                return .rectangle(gate)
             case .polygon(var gate):
                 gate.dimensions = try gate.dimensions.map(fix)
-                copy.populations[i].gate = .polygon(gate)
+                return .polygon(gate)
             case .ellipsoid(var gate):
                 gate.dimensions = try gate.dimensions.map(fix)
-                copy.populations[i].gate = .ellipsoid(gate)
+                return .ellipsoid(gate)
             case .quadrant(var gate):
                 for d in gate.dividers.indices { gate.dividers[d].dimension = try fix(gate.dividers[d].dimension) }
-                copy.populations[i].gate = .quadrant(gate)
+                return .quadrant(gate)
             case .boolean:
-                break
+                return gate
+            }
+        }
+        for i in copy.populations.indices {
+            copy.populations[i].gate = try fixGate(copy.populations[i].gate)
+            if var method = copy.populations[i].method {
+                method.dimensions = try method.dimensions.map(fix)
+                if case .fixed(let gate) = method.onFailure { method.onFailure = .fixed(try fixGate(gate)) }
+                copy.populations[i].method = method
             }
         }
         return copy
