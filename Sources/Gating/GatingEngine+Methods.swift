@@ -16,18 +16,35 @@ extension GatingEngine {
             decision.flags.append("REF:\(other)")
             return decision
         }
-        let count = parent.count
-        guard count >= max(method.minEvents, 1) else { return failed("TOO_FEW_EVENTS:\(count)<\(max(method.minEvents, 1))") }
         let columns: [[Double]]
         do {
-            let indices = parent.indices
-            columns = try method.dimensions.map { dimension in
-                let all = try store.values(dimension, place: population.id)
-                return indices.map { all[$0] }
-            }
+            columns = try parentValues(method.dimensions, parent: parent, store: store, population: population.id)
         } catch {
             return failed("VALUES_UNAVAILABLE")
         }
+        return decide(population, method: method, columns: columns)
+    }
+
+    /// The parent's values on each dimension, in event order.
+    static func parentValues(_ dimensions: [GateDimension], parent: EventSet, store: EventValues, population: String) throws -> [[Double]] {
+        let indices = parent.indices
+        return try dimensions.map { dimension in
+            let all = try store.values(dimension, place: population)
+            return indices.map { all[$0] }
+        }
+    }
+
+    /// The decision of a data-driven method (not `ref`) on the parent's values, one column per dimension (pooled
+    /// tubes' values concatenated for a pooled gate).
+    public static func decide(_ population: Population, method: GateMethod, columns: [[Double]]) -> GateDecision {
+        func failed(_ reason: String) -> GateDecision {
+            switch method.onFailure {
+            case .fixed(let gate): GateDecision(population: population.id, method: method.name, gate: .gate(gate), source: .fallback, flags: [reason])
+            case .na: GateDecision(population: population.id, method: method.name, gate: .none, source: .fallback, flags: [reason, "NA"])
+            }
+        }
+        let count = columns.first?.count ?? 0
+        guard count >= max(method.minEvents, 1) else { return failed("TOO_FEW_EVENTS:\(count)<\(max(method.minEvents, 1))") }
         let dimensions = method.dimensions
         func cut(_ point: CutPoint?, keep: GatingMethods.Side) -> GateDecision {
             guard let point, point.value.isFinite else { return failed("NO_CUT") }

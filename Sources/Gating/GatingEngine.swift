@@ -89,7 +89,7 @@ public enum GatingEngine {
     }
 
     /// Gate indices so that parents and boolean operands come first; unknown references and cycles are errors.
-    static func dependencyOrder(_ strategy: GatingStrategy) throws -> [Int] {
+    public static func dependencyOrder(_ strategy: GatingStrategy) throws -> [Int] {
         var owner: [String: Int] = [:]
         for (index, population) in strategy.populations.enumerated() {
             owner[population.id] = index

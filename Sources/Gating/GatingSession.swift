@@ -93,3 +93,26 @@ extension GatingSession {
         id.flatMap { strategy.transforms[$0]?.transform }
     }
 }
+
+extension GatingSession {
+    /// A data-driven population's input: its parent's events of this sample on each of the method's dimensions
+    /// (what a pooled gate concatenates over the tubes of its group); nil for a population without a method or
+    /// whose parent is missing.
+    public func methodInput(_ id: String) throws -> [[Double]]? {
+        guard let population = strategy.populations.first(where: { $0.id == id }), let method = population.method else { return nil }
+        return try parentValues(method.dimensions, parent: population.parent)
+    }
+
+    /// The events of population `parent` (all events for nil) on each dimension, in event order; nil when
+    /// `parent` is not a population of this session.
+    public func parentValues(_ dimensions: [GateDimension], parent: String?) throws -> [[Double]]? {
+        let events: EventSet
+        if let parent {
+            guard let set = result.membership[parent] else { return nil }
+            events = set
+        } else {
+            events = .all(sample.eventCount)
+        }
+        return try GatingEngine.parentValues(dimensions, parent: events, store: values, population: parent ?? "root")
+    }
+}

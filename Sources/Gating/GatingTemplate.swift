@@ -158,6 +158,14 @@ public struct GatingTemplate: Sendable {
         try resolved { try channel(forMarker: $0, in: sample) }
     }
 
+    /// A gate written in the template's markers (an override's) with each marker resolved to `sample`'s channel.
+    public func gate(_ gate: Gate, for sample: Sample) throws -> Gate {
+        var copy = self
+        copy.strategy = GatingStrategy(populations: [Population(id: "gate", parent: nil, gate: gate)], transforms: strategy.transforms,
+                                       matrices: strategy.matrices)
+        return try copy.strategy(for: sample).populations[0].gate
+    }
+
     /// The strategy with each marker replaced by the panel's first channel name (for export).
     public func strategyWithPanelChannels() throws -> GatingStrategy {
         try resolved { marker in

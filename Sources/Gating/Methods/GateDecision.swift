@@ -75,6 +75,12 @@ public struct GateDecision: Hashable, Sendable {
         }
     }
 
+    /// The columns of ``csvRow``: `population, method, coordinates, source, flags` (`gates.csv` adds `sample_id` first).
+    public static let csvHeader = ["population", "method", "coordinates", "source", "flags"]
+
+    /// The decision as CSV fields (flags `;`-separated).
+    public var csvRow: [String] { [population, method, coordinates, source.text, flags.joined(separator: ";")] }
+
     /// The gate to draw: the coordinates, the bins' outline, or nil.
     public var drawable: Gate? {
         switch gate {
