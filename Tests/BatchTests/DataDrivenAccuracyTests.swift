@@ -4,6 +4,7 @@ import TestSupport
 import FCS
 import Gating
 import Simulation
+@testable import Batch
 
 /// The data-driven template against the simulator's truth (issue 15): 40 donors, a third of them shifted (CD14
 /// and CD45 half a decade lower, the dead-cell peak 0.3 decade higher, scatter ±15 %). Each gate's F1 is computed
@@ -105,5 +106,32 @@ struct DataDrivenAccuracyTests {
                 #expect(value >= 0.99, "fixed \(row.donor.id) macrophages: F1 \(value)")
             }
         }
+    }
+
+    @Test("a batch of six donors (two shifted) with the adaptive template: every data-driven gate computed, the macrophage counts within 1 % of the truth's")
+    func batch() throws {
+        let folder = try TemporaryDirectory()
+        var lines = ["sample_id,fcs_file"]
+        var trueMacrophages: [String: Int] = [:]
+        for donor in Self.donors.prefix(6) {
+            try FCSWriter().write(donor.sample, to: folder.path("\(donor.id).fcs"))
+            lines.append("\(donor.id),\(donor.id).fcs")
+            trueMacrophages[donor.id] = donor.truth.populations.filter { $0 == .macrophage }.count
+        }
+        let sheet = folder.path("samples.csv")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: sheet, atomically: false, encoding: .utf8)
+        let result = BatchRunner(template: try Self.template("mdm-macrophages-adaptive.json"), sheet: try SampleSheet.read(csv: sheet),
+                                 options: BatchOptions(jobs: 2, quiet: true)).run()
+        #expect(result.errors.isEmpty)
+        let gates = result.gates.map { Dictionary(uniqueKeysWithValues: zip(BatchResult.gatesHeader, $0)) }
+        let computed = gates.filter { ["singlets", "live", "macrophages"].contains($0["population"] ?? "") }
+        #expect(computed.count == 18)
+        #expect(computed.allSatisfy { $0["source"] == "computed" }, "\(computed.filter { $0["source"] != "computed" })")
+        let populations = result.populations.map { Dictionary(uniqueKeysWithValues: zip(BatchResult.populationsHeader, $0)) }
+        for row in populations where row["population"] == "macrophages" {
+            let id = row["sample_id"] ?? "", count = Double(row["count"] ?? "") ?? .nan, truth = Double(trueMacrophages[id] ?? 0)
+            #expect(abs(count - truth) <= 0.01 * truth, "\(id): \(count) macrophages gated, \(truth) true")
+        }
+        #expect(populations.filter { $0["population"] == "macrophages" }.count == 6)
     }
 }

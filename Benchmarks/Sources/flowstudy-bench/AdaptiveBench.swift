@@ -58,6 +58,19 @@ func adaptiveBenchmark(files count: Int, events: Int, jobs: Int, rounds: Int, fo
     for label in ["fixed", "adaptive"] {
         print(String(format: "  %-8@ best wall %7.2f s (%6.1f MB/s), best CPU %7.2f s", label as NSString, wall[label]!, mb / wall[label]!, cpu[label]!))
     }
+    // What the adaptive run decided: gates.csv's sources (computed, fallback, …) of its data-driven gates.
+    if let text = try? String(contentsOfFile: work + "/out-adaptive/gates.csv", encoding: .utf8) {
+        var sources: [String: Int] = [:]
+        for line in text.split(separator: "\n").dropFirst() {
+            let population = line.split(separator: ",", maxSplits: 2).dropFirst().first.map(String.init) ?? ""
+            guard ["singlets", "live", "macrophages"].contains(population) else { continue }
+            // The source is the field before the flags, after the coordinates' JSON (quoted, with commas).
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            let source = fields.count >= 2 ? String(fields[fields.count - 2]) : "?"
+            sources[source, default: 0] += 1
+        }
+        print("  adaptive gates.csv, singlets/live/macrophages by source: " + sources.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+    }
     print(String(format: "  adaptive / fixed: wall %.2f×, CPU %.2f× (target ≤ 1.5×); load average after %@",
                  wall["adaptive"]! / wall["fixed"]!, cpu["adaptive"]! / cpu["fixed"]!, loadAverage()))
 }
