@@ -134,4 +134,15 @@ struct DataDrivenAccuracyTests {
         }
         #expect(populations.filter { $0["population"] == "macrophages" }.count == 6)
     }
+
+    @Test("the adaptive template follows docs/gating-template.schema.json",
+          .enabled(if: pythonWith(["jsonschema"]) != nil, "no Python with jsonschema (.ci/run installs it in .venv): schema check skipped"))
+    func schema() throws {
+        let python = try #require(pythonWith(["jsonschema"]))
+        let root = SharedData.repositoryRoot
+        let check = run(python, ["-c", "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))",
+                                 root.appendingPathComponent("docs/gating-template.schema.json").path,
+                                 root.appendingPathComponent("gating-templates/mdm-macrophages-adaptive.json").path])
+        #expect(check.status == 0, "\(check.stderr)")
+    }
 }
