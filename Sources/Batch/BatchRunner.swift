@@ -16,12 +16,15 @@ public final class BatchRunner: Sendable {
     public let sheet: SampleSheet
     /// Jobs, shard, reader leniency.
     public let options: BatchOptions
+    /// Per-sample gates replacing the template's (checked against the template and the sheet beforehand).
+    public let overrides: GateOverrides
 
     /// A runner for a sheet and a template.
-    public init(template: GatingTemplate, sheet: SampleSheet, options: BatchOptions) {
+    public init(template: GatingTemplate, sheet: SampleSheet, options: BatchOptions, overrides: GateOverrides = GateOverrides()) {
         self.template = template
         self.sheet = sheet
         self.options = options
+        self.overrides = overrides
     }
 
     /// Progress of a running batch.
@@ -36,17 +39,30 @@ public final class BatchRunner: Sendable {
         public var seconds: Double
     }
 
-    /// Tubes grouped with their controls (subject × condition when the sheet has controls, else one tube a
-    /// group), groups ordered by their smallest sample_id (bytewise).
+    /// Tubes that must be processed together: a sample with its controls (subject × condition, when the sheet
+    /// has controls), joined with every tube sharing a pooling key (`group_by` of a pooled gate) — the union of
+    /// both, so a pooled gate sees all its tubes and a control its sample in one group. Groups are ordered by
+    /// their smallest sample_id (bytewise).
     public func groups() -> [[SampleSheet.Entry]] {
-        var groups: [[SampleSheet.Entry]]
-        if sheet.matchesControls {
-            var byKey: [String: [SampleSheet.Entry]] = [:]
-            for entry in sheet.entries { byKey["\(entry.subjectID)\u{1F}\(entry.condition)", default: []].append(entry) }
-            groups = Array(byKey.values)
-        } else {
-            groups = sheet.entries.map { [$0] }
+        let entries = sheet.entries
+        var parent = Array(entries.indices)
+        func root(_ i: Int) -> Int {
+            var i = i
+            while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }
+            return i
         }
+        func join(_ keyOf: (SampleSheet.Entry) -> String?) {
+            var first: [String: Int] = [:]
+            for (i, entry) in entries.enumerated() {
+                guard let key = keyOf(entry) else { continue }
+                if let j = first[key] { parent[root(i)] = root(j) } else { first[key] = i }
+            }
+        }
+        if sheet.matchesControls { join { "\($0.subjectID)\u{1F}\($0.condition)" } }
+        for columns in Set(poolingColumns) { join { Self.poolKey($0, columns) } }
+        var byRoot: [Int: [SampleSheet.Entry]] = [:]
+        for i in entries.indices { byRoot[root(i), default: []].append(entries[i]) }
+        var groups = Array(byRoot.values)
         func smallest(_ group: [SampleSheet.Entry]) -> [UInt8] {
             group.map { Array($0.sampleID.utf8) }.min { $0.lexicographicallyPrecedes($1) } ?? []
         }
@@ -93,6 +109,34 @@ public final class BatchRunner: Sendable {
         return merged
     }
 
+    /// The `group_by` column lists of the template's pooled gates.
+    var poolingColumns: [[String]] {
+        template.strategy.populations.compactMap { $0.method }.filter(\.pool).map(\.groupBy)
+    }
+
+    /// A tube's pooling key for `columns`: the values joined by `,` (nil when a column is missing).
+    static func poolKey(_ entry: SampleSheet.Entry, _ columns: [String]) -> String? {
+        var values: [String] = []
+        for column in columns {
+            guard let value = entry.columns[column] else { return nil }
+            values.append(value)
+        }
+        return values.joined(separator: ",")
+    }
+
+    /// Every problem of the pooled gates against the sheet, found before any work: a `group_by` column the sheet
+    /// lacks (by the gate's JSON path in the template's population list).
+    public func poolingProblems() -> [String] {
+        var problems: [String] = []
+        for (i, population) in template.strategy.populations.enumerated() {
+            guard let method = population.method, method.pool else { continue }
+            for column in method.groupBy where !sheet.entries.allSatisfy({ $0.columns[column] != nil }) {
+                problems.append("populations[\(i)].gate.group_by: expected a column of the sample sheet, found '\(column)' (population '\(population.id)')")
+            }
+        }
+        return problems
+    }
+
     // MARK: - One group
 
     /// A control's threshold for one readout.
@@ -104,6 +148,7 @@ public final class BatchRunner: Sendable {
     }
 
     func process(_ group: [SampleSheet.Entry], tubeDone: (Int) -> Void) -> BatchResult {
+        if template.strategy.populations.contains(where: { $0.method != nil }) { return processDataDriven(group, tubeDone: tubeDone) }
         var result = BatchResult()
         var thresholds: [String: ControlThreshold] = [:]
         var failedControls: [String: String] = [:]
@@ -118,22 +163,32 @@ public final class BatchRunner: Sendable {
                 continue
             }
             if entry.isControl {
-                for readout in template.readouts {
-                    guard case .control(let kind, let percentile) = readout.threshold, kind == entry.controlType,
-                          let marker = entry.controlMarker, template.markerKey(marker) == template.markerKey(readout.marker) else { continue }
-                    thresholds[controlKey(kind, readout.marker) + "\u{1F}" + readout.population] =
-                        controlThreshold(session, entry: entry, readout: readout, percentile: percentile)
-                }
+                addThresholds(session, control: entry, to: &thresholds)
             } else {
                 for readout in template.readouts {
                     result.markers.append(markerRow(session, entry: entry, readout: readout, thresholds: thresholds, failedControls: failedControls))
                 }
             }
-            result.seconds[entry.sampleID] = Date().timeIntervalSince(clock)
-            result.events += session.sample.eventCount
-            tubeDone(session.sample.eventCount)
+            finish(session, entry: entry, since: clock, into: &result, tubeDone: tubeDone)
         }
         return result
+    }
+
+    /// The thresholds a control tube gives the readouts of its marker.
+    func addThresholds(_ session: GatingSession, control entry: SampleSheet.Entry, to thresholds: inout [String: ControlThreshold]) {
+        for readout in template.readouts {
+            guard case .control(let kind, let percentile) = readout.threshold, kind == entry.controlType,
+                  let marker = entry.controlMarker, template.markerKey(marker) == template.markerKey(readout.marker) else { continue }
+            thresholds[controlKey(kind, readout.marker) + "\u{1F}" + readout.population] =
+                controlThreshold(session, entry: entry, readout: readout, percentile: percentile)
+        }
+    }
+
+    /// A tube's time and events, and the progress call.
+    func finish(_ session: GatingSession, entry: SampleSheet.Entry, since clock: Date, into result: inout BatchResult, tubeDone: (Int) -> Void) {
+        result.seconds[entry.sampleID] = Date().timeIntervalSince(clock)
+        result.events += session.sample.eventCount
+        tubeDone(session.sample.eventCount)
     }
 
     /// A control's key: its type and the panel marker it controls (aliases resolved by the template).
@@ -150,6 +205,21 @@ public final class BatchRunner: Sendable {
 
     /// Reads, hashes and gates one tube; on failure records an `errors.csv` row and returns nil.
     func gate(_ entry: SampleSheet.Entry, into result: inout BatchResult) -> GatingSession? {
+        guard let sample = read(entry, into: &result) else { return nil }
+        do {
+            let session = try GatingSession(strategy: template.strategy(for: sample), sample: sample, given: overridden(entry, sample: sample))
+            record(session, entry: entry, into: &result)
+            return session
+        } catch {
+            let (code, message) = Self.describe(error)
+            result.errors.append([entry.sampleID, entry.file, code, message])
+            return nil
+        }
+    }
+
+    /// Reads and hashes one tube; on failure records an `errors.csv` row (and the input, hashed when its bytes
+    /// were read) and returns nil.
+    func read(_ entry: SampleSheet.Entry, into result: inout BatchResult) -> Sample? {
         var digest = ""
         var bytes = 0
         do {
@@ -160,20 +230,32 @@ public final class BatchRunner: Sendable {
                 bytes = raw.count
             }
             result.inputs.append((entry.sampleID, entry.file, digest, bytes))
-            let session = try GatingSession(strategy: template.strategy(for: sample), sample: sample)
-            result.populations += session.result.populationRows().map { [entry.sampleID] + $0 }
-            result.qc.append(qcRow(session, entry: entry))
-            return session
+            return sample
         } catch {
-            if !digest.isEmpty, !result.inputs.contains(where: { $0.sampleID == entry.sampleID }) {
-                result.inputs.append((entry.sampleID, entry.file, digest, bytes))
-            } else if digest.isEmpty {
-                result.inputs.append((entry.sampleID, entry.file, "", 0))
-            }
+            result.inputs.append((entry.sampleID, entry.file, digest, digest.isEmpty ? 0 : bytes))
             let (code, message) = Self.describe(error)
             result.errors.append([entry.sampleID, entry.file, code, message])
             return nil
         }
+    }
+
+    /// The populations, QC and gates rows of a gated tube.
+    func record(_ session: GatingSession, entry: SampleSheet.Entry, into result: inout BatchResult) {
+        result.populations += session.result.populationRows().map { [entry.sampleID] + $0 }
+        result.qc.append(qcRow(session, entry: entry))
+        result.gates += session.result.decisions.map { [entry.sampleID] + $0.csvRow }
+    }
+
+    /// This tube's overrides as given gates (source `override`, the reason in the flags).
+    func overridden(_ entry: SampleSheet.Entry, sample: Sample) -> [String: GateDecision] {
+        var given: [String: GateDecision] = [:]
+        for override in overrides.overrides(forSample: entry.sampleID) {
+            // Markers resolved to this sample's channels, as the template's own gates are.
+            guard let gate = try? template.gate(override.gate, for: sample) else { continue }
+            given[override.population] = GateDecision(population: override.population, method: override.gate.typeName, gate: .gate(gate),
+                                                      source: .override, flags: ["REASON:" + override.reason])
+        }
+        return given
     }
 
     static func describe(_ error: Error) -> (String, String) {
@@ -200,8 +282,11 @@ public final class BatchRunner: Sendable {
         for readout in template.readouts where session.result.count(readout.population) < template.minEvents {
             if !flags.contains("TOO_FEW_EVENTS:\(readout.population)") { flags.append("TOO_FEW_EVENTS:\(readout.population)") }
         }
+        let fallbacks = session.result.decisions.filter { $0.source == .fallback }
+        flags += fallbacks.map { ($0.gate == .none ? "GATE_NA:" : "GATE_FALLBACK:") + $0.population }
+        let overridden = session.result.decisions.filter { $0.source == .override }.count
         return [entry.sampleID, entry.file, "\(sample.dataSet)", "\(sample.eventCount)", counts, compensation, matching,
-                sample.repairs.map(\.code).joined(separator: ";"), flags.joined(separator: ";")]
+                sample.repairs.map(\.code).joined(separator: ";"), flags.joined(separator: ";"), "\(fallbacks.count)", "\(overridden)"]
     }
 
     func values(_ session: GatingSession, marker: String) throws -> (channel: String, values: [Double]) {

@@ -5,10 +5,10 @@ import Foundation
 import Gating
 
 /// Writes a batch's tables and `run.json` into a folder as one output set (``OutputFolder``): a reader sees the
-/// previous run's five files or this run's, never a mix. The CSVs depend only on the inputs, so a rerun writes
+/// previous run's six files or this run's, never a mix. The CSVs depend only on the inputs, so a rerun writes
 /// byte-identical files; `run.json` adds hashes, options and timings.
 public enum BatchWriter {
-    public static let tables = ["populations.csv", "markers.csv", "qc.csv", "errors.csv"]
+    public static let tables = ["populations.csv", "markers.csv", "qc.csv", "errors.csv", "gates.csv"]
 
     /// Writes every output of `result` as the run in `folder`.
     public static func write(_ result: BatchResult, to folder: String, run: [String: Any]) throws {
@@ -17,6 +17,7 @@ public enum BatchWriter {
         try output.write(csvTable(header: MarkerReadout.header, rows: result.markers), to: "markers.csv")
         try output.write(csvTable(header: BatchResult.qcHeader, rows: result.qc), to: "qc.csv")
         try output.write(csvTable(header: BatchResult.errorsHeader, rows: result.errors), to: "errors.csv")
+        try output.write(csvTable(header: BatchResult.gatesHeader, rows: result.gates), to: "gates.csv")
         var document = run
         document["inputs"] = result.inputs.map { ["sample_id": $0.sampleID, "file": $0.file, "sha256": $0.sha256, "bytes": $0.bytes] as [String: Any] }
         document["per_sample_seconds"] = result.seconds
@@ -29,7 +30,7 @@ public enum BatchWriter {
     /// SHA-256, the options (the shard as `k/n`, empty for a whole run), timings, the process's peak memory so far
     /// and events.
     public static func provenance(version: String, template: String, samples: String, options: BatchOptions,
-                                  seconds: Double, events: Int) -> [String: Any] {
+                                  seconds: Double, events: Int, overrides: String? = nil) -> [String: Any] {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let peakResidentMB = Double(usage.ru_maxrss) / 1024  // Linux reports ru_maxrss in KiB
@@ -44,6 +45,8 @@ public enum BatchWriter {
             "total_seconds": seconds,
             "peak_rss_mb": peakResidentMB,
             "events": events,
+            // The per-sample overrides applied (path and SHA-256), or null when none were.
+            "overrides": overrides.map { ["path": absolute($0), "sha256": sha256(of: $0) ?? ""] as Any } ?? NSNull(),
         ]
     }
 
@@ -72,6 +75,7 @@ public enum BatchWriter {
         result.markers = try rows("markers.csv", header: MarkerReadout.header)
         result.qc = try rows("qc.csv", header: BatchResult.qcHeader)
         result.errors = try rows("errors.csv", header: BatchResult.errorsHeader)
+        result.gates = try rows("gates.csv", header: BatchResult.gatesHeader)
         let runPath = (folder as NSString).appendingPathComponent("run.json")
         if let bytes = try? InputFile.bytes(runPath),
            let run = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] {
@@ -129,7 +133,8 @@ public struct ShardMergeError: Error, Sendable, CustomStringConvertible {
             options["jobs"] = nil
             let template = (run["template"] as? [String: Any])?["sha256"]
             let samples = (run["samples"] as? [String: Any])?["sha256"]
-            return text(template) + text(samples) + text(options)
+            let overrides = (run["overrides"] as? [String: Any])?["sha256"]
+            return text(template) + text(samples) + text(options) + text(overrides)
         }
         var byIndex: [Int: String] = [:]
         var count: Int?
@@ -146,7 +151,7 @@ public struct ShardMergeError: Error, Sendable, CustomStringConvertible {
             if let other = byIndex[parts[0]] { problems.append("\(folder): shard \(shard) given twice (also \(other))") }
             byIndex[parts[0]] = folder
             if identity(run) != reference {
-                problems.append("\(folder): a shard of another run (template, sample sheet or options differ from \(folders[0]))")
+                problems.append("\(folder): a shard of another run (template, sample sheet, overrides or options differ from \(folders[0]))")
             }
         }
         if let count {
@@ -155,7 +160,7 @@ public struct ShardMergeError: Error, Sendable, CustomStringConvertible {
         }
         guard problems.isEmpty, let first = runs.first else { throw ShardMergeError(problems: problems) }
         var merged: [String: Any] = [:]
-        for key in ["template", "samples", "flowstudy_version"] { merged[key] = first[key] }
+        for key in ["template", "samples", "flowstudy_version", "overrides"] { merged[key] = first[key] }
         var options = first["options"] as? [String: Any] ?? [:]
         options["shard"] = ""
         merged["options"] = options

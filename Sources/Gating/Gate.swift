@@ -158,3 +158,16 @@ public struct BooleanGate: Hashable, Sendable {
         self.operands = operands
     }
 }
+
+extension Gate {
+    /// The template `type`: rectangle, polygon, ellipse, quadrant or boolean.
+    public var typeName: String {
+        switch self {
+        case .rectangle: "rectangle"
+        case .polygon: "polygon"
+        case .ellipsoid: "ellipse"
+        case .quadrant: "quadrant"
+        case .boolean: "boolean"
+        }
+    }
+}

@@ -11,11 +11,15 @@ public enum GatingEngine {
     }
 
     /// `known` populations are taken as given (events computed before, e.g. a review gallery's cache), not gated.
-    static func evaluate(_ strategy: GatingStrategy, store: EventValues, known: [String: EventSet] = [:]) throws -> GatingResult {
+    /// `given` gates (pooled, overrides, a matched tube's) replace the template's or the method's for their
+    /// population. Every gate's decision is recorded in the result.
+    static func evaluate(_ strategy: GatingStrategy, store: EventValues, known: [String: EventSet] = [:],
+                         given: [String: GateDecision] = [:]) throws -> GatingResult {
         let sample = store.sample
         let order = try dependencyOrder(strategy)
         var membership: [String: EventSet] = [:]
         var parents: [String: String] = [:]
+        var decisions: [String: GateDecision] = [:]
         let everyone = EventSet.all(sample.eventCount)
         for index in order {
             let population = strategy.populations[index]
@@ -33,6 +37,23 @@ public enum GatingEngine {
             } else {
                 parentSet = everyone
             }
+            if let decision = given[population.id] ?? population.method.map({
+                decide(population, method: $0, parent: parentSet, store: store, decided: decisions)
+            }) {
+                decisions[population.id] = decision
+                if case .gate(.quadrant(let gate)) = decision.gate {
+                    for (id, set) in try store.quadrants(gate, within: parentSet, population: population.id) {
+                        membership[id] = set
+                        if let parent = population.parent { parents[id] = parent }
+                    }
+                } else {
+                    membership[population.id] = try select(decision.gate, within: parentSet, store: store, population: population.id)
+                    if let parent = population.parent { parents[population.id] = parent }
+                }
+                continue
+            }
+            decisions[population.id] = GateDecision(population: population.id, method: population.gate.typeName,
+                                                    gate: .gate(population.gate), source: .template)
             switch population.gate {
             case .quadrant(let gate):
                 for (id, set) in try store.quadrants(gate, within: parentSet, population: population.id) {
@@ -49,7 +70,8 @@ public enum GatingEngine {
             }
         }
         return GatingResult(file: sample.file, eventCount: sample.eventCount, ids: strategy.resultIDs,
-                            parents: parents, membership: membership)
+                            parents: parents, membership: membership,
+                            decisions: strategy.populations.compactMap { decisions[$0.id] })
     }
 
     static func combine(_ gate: BooleanGate, membership: [String: EventSet], population: String, eventCount: Int) throws -> EventSet {
@@ -67,7 +89,7 @@ public enum GatingEngine {
     }
 
     /// Gate indices so that parents and boolean operands come first; unknown references and cycles are errors.
-    static func dependencyOrder(_ strategy: GatingStrategy) throws -> [Int] {
+    public static func dependencyOrder(_ strategy: GatingStrategy) throws -> [Int] {
         var owner: [String: Int] = [:]
         for (index, population) in strategy.populations.enumerated() {
             owner[population.id] = index
@@ -76,6 +98,7 @@ public enum GatingEngine {
         func dependencies(_ population: Population) throws -> [Int] {
             var names: [String] = population.parent.map { [$0] } ?? []
             if case .boolean(let gate) = population.gate { names += gate.operands.map(\.reference) }
+            if case .ref(let other)? = population.method?.kind { names.append(other) }
             return try names.map { name in
                 guard let index = owner[name] else {
                     throw GatingError(.unknownGate, place: population.id, "'\(name)' is not defined in this strategy")

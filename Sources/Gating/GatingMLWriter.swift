@@ -82,6 +82,10 @@ public enum GatingMLWriter {
     }
 
     static func gate(_ population: Population) throws -> [String] {
+        if let method = population.method {
+            throw GatingError(.invalidGate, place: population.id,
+                              "a data-driven gate (\(method.name)) has no Gating-ML form: its coordinates are computed per sample")
+        }
         var attributes = #"gating:id="\#(escape(xmlID(population.id)))""#
         if xmlID(population.id) != population.id { attributes += #" gating:name="\#(escape(population.id))""# }
         if let parent = population.parent { attributes += #" gating:parent_id="\#(escape(xmlID(parent)))""# }

@@ -10,6 +10,8 @@ public struct GatingResult: Sendable {
     public var parents: [String: String]
     /// Each population's events, including its parents' conditions.
     public var membership: [String: EventSet]
+    /// Each gate's decision for this sample (template, computed, pooled, override or fallback), in document order.
+    public var decisions: [GateDecision] = []
 
     /// Number of events in `id`.
     public func count(_ id: String) -> Int { membership[id]?.count ?? 0 }

@@ -6,19 +6,28 @@ import Transforms
 public final class GatingSession {
     /// The sample.
     public let sample: Sample
-    /// The strategy, with every channel resolved.
+    /// The strategy, with every channel resolved and each data-driven, pooled or overridden gate replaced by the
+    /// one this sample used (a bins gate by its outline), so plots draw the sample's own gates.
     public let strategy: GatingStrategy
-    /// Every population's events.
+    /// Every population's events, and every gate's decision.
     public let result: GatingResult
     let values: EventValues
 
     /// Gates `sample` with `strategy`; populations in `known` keep the events given (computed by an earlier
-    /// session of the same file and gates) instead of being gated again.
-    public init(strategy: GatingStrategy, sample: Sample, known: [String: EventSet] = [:]) throws {
+    /// session of the same file and gates) instead of being gated again; `given` gates replace the template's or
+    /// the method's (pooled gates, overrides, a matched tube's gates).
+    public init(strategy: GatingStrategy, sample: Sample, known: [String: EventSet] = [:], given: [String: GateDecision] = [:]) throws {
         self.sample = sample
-        self.strategy = strategy
         values = try EventValues(strategy: strategy, sample: sample)
-        result = try GatingEngine.evaluate(strategy, store: values, known: known)
+        result = try GatingEngine.evaluate(strategy, store: values, known: known, given: given)
+        var resolved = strategy
+        let decisions = Dictionary(result.decisions.map { ($0.population, $0) }, uniquingKeysWith: { first, _ in first })
+        for i in resolved.populations.indices {
+            if let decision = decisions[resolved.populations[i].id], decision.source != .template, let gate = decision.drawable {
+                resolved.populations[i].gate = gate
+            }
+        }
+        self.strategy = resolved
     }
 
     /// A channel's values after `compensation` (untransformed), for every event.
@@ -82,5 +91,28 @@ extension GatingSession {
     /// The strategy's transform named `id`, if it is one-dimensional.
     public func transform(_ id: String?) -> (any Transform)? {
         id.flatMap { strategy.transforms[$0]?.transform }
+    }
+}
+
+extension GatingSession {
+    /// A data-driven population's input: its parent's events of this sample on each of the method's dimensions
+    /// (what a pooled gate concatenates over the tubes of its group); nil for a population without a method or
+    /// whose parent is missing.
+    public func methodInput(_ id: String) throws -> [[Double]]? {
+        guard let population = strategy.populations.first(where: { $0.id == id }), let method = population.method else { return nil }
+        return try parentValues(method.dimensions, parent: population.parent)
+    }
+
+    /// The events of population `parent` (all events for nil) on each dimension, in event order; nil when
+    /// `parent` is not a population of this session.
+    public func parentValues(_ dimensions: [GateDimension], parent: String?) throws -> [[Double]]? {
+        let events: EventSet
+        if let parent {
+            guard let set = result.membership[parent] else { return nil }
+            events = set
+        } else {
+            events = .all(sample.eventCount)
+        }
+        return try GatingEngine.parentValues(dimensions, parent: events, store: values, population: parent ?? "root")
     }
 }

@@ -45,12 +45,16 @@ public struct Population: Sendable {
     public var gate: Gate
     /// A display name, when it differs from the id.
     public var name: String?
+    /// For a data-driven gate: how each sample's gate is computed. `gate` then holds the failure fallback, or an
+    /// open rectangle on the method's dimensions, until the engine puts the computed gate in its place.
+    public var method: GateMethod?
     /// Creates the value from its parts.
-    public init(id: String, parent: String?, gate: Gate, name: String? = nil) {
+    public init(id: String, parent: String?, gate: Gate, name: String? = nil, method: GateMethod? = nil) {
         self.id = id
         self.parent = parent
         self.gate = gate
         self.name = name
+        self.method = method
     }
 }
 

@@ -158,6 +158,14 @@ public struct GatingTemplate: Sendable {
         try resolved { try channel(forMarker: $0, in: sample) }
     }
 
+    /// A gate written in the template's markers (an override's) with each marker resolved to `sample`'s channel.
+    public func gate(_ gate: Gate, for sample: Sample) throws -> Gate {
+        var copy = self
+        copy.strategy = GatingStrategy(populations: [Population(id: "gate", parent: nil, gate: gate)], transforms: strategy.transforms,
+                                       matrices: strategy.matrices)
+        return try copy.strategy(for: sample).populations[0].gate
+    }
+
     /// The strategy with each marker replaced by the panel's first channel name (for export).
     public func strategyWithPanelChannels() throws -> GatingStrategy {
         try resolved { marker in
@@ -177,22 +185,30 @@ public struct GatingTemplate: Sendable {
             resolved.source = .channel(try channel(marker))
             return resolved
         }
-        for i in copy.populations.indices {
-            switch copy.populations[i].gate {
+        func fixGate(_ gate: Gate) throws -> Gate {
+            switch gate {
             case .rectangle(var gate):
                 gate.dimensions = try gate.dimensions.map(fix)
-                copy.populations[i].gate = .rectangle(gate)
+                return .rectangle(gate)
             case .polygon(var gate):
                 gate.dimensions = try gate.dimensions.map(fix)
-                copy.populations[i].gate = .polygon(gate)
+                return .polygon(gate)
             case .ellipsoid(var gate):
                 gate.dimensions = try gate.dimensions.map(fix)
-                copy.populations[i].gate = .ellipsoid(gate)
+                return .ellipsoid(gate)
             case .quadrant(var gate):
                 for d in gate.dividers.indices { gate.dividers[d].dimension = try fix(gate.dividers[d].dimension) }
-                copy.populations[i].gate = .quadrant(gate)
+                return .quadrant(gate)
             case .boolean:
-                break
+                return gate
+            }
+        }
+        for i in copy.populations.indices {
+            copy.populations[i].gate = try fixGate(copy.populations[i].gate)
+            if var method = copy.populations[i].method {
+                method.dimensions = try method.dimensions.map(fix)
+                if case .fixed(let gate) = method.onFailure { method.onFailure = .fixed(try fixGate(gate)) }
+                copy.populations[i].method = method
             }
         }
         return copy

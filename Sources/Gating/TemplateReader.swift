@@ -131,6 +131,7 @@ public enum TemplateReader {
             var strategy = GatingStrategy(populations: populations, transforms: transforms, matrices: matrices)
             if case .file(let allowMissing) = compensation { strategy.allowMissingFileMatrix = allowMissing }
             checkTree(strategy, root: root)
+            checkReferences(strategy, root: root)
             return GatingTemplate(name: root["name"]?.string, description: root["description"]?.string, panel: panel,
                                   compensation: compensation, strategy: strategy, transformOrder: transformOrder,
                                   readouts: readouts, minEvents: minEvents)
@@ -468,6 +469,17 @@ public enum TemplateReader {
                 keys(item, path, allowed: ["id", "name", "parent", "gate"])
                 guard let id = string(item["id"], "\(path).id", parent: item) else { continue }
                 let parent = string(item["parent"], "\(path).parent", parent: item, required: false)
+                if let gateValue = item["gate"], let type = gateValue["type"]?.string, GateMethod.types.contains(type) {
+                    guard let method = readMethod(gateValue, "\(path).gate", type: type, context: context) else { continue }
+                    populations.append(Population(id: id, parent: parent == "root" ? nil : parent, gate: method.placeholder,
+                                                  name: item["name"]?.string, method: method))
+                    continue
+                }
+                if let type = item["gate"]?["type"]?.string, !Self.fixedTypes.contains(type) {
+                    issue("\(path).gate.type", item["gate"]?["type"],
+                          "expected rectangle, polygon, ellipse, quadrant, boolean or a data-driven type (\(GateMethod.types.joined(separator: ", "))), found '\(type)'")
+                    continue
+                }
                 guard let gate = readGate(item["gate"], "\(path).gate", parent: item, context: context) else { continue }
                 populations.append(Population(id: id, parent: parent == "root" ? nil : parent, gate: gate, name: item["name"]?.string))
             }

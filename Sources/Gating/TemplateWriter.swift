@@ -97,7 +97,7 @@ public enum TemplateWriter {
         var members = [("id", quote(population.id))]
         if let name = population.name { members.append(("name", quote(name))) }
         members.append(("parent", population.parent.map(quote) ?? "null"))
-        members.append(("gate", gate(population.gate)))
+        members.append(("gate", population.method.map { method($0) } ?? gate(population.gate)))
         return inline(members)
     }
 

@@ -30,6 +30,9 @@ struct BatchCommand: ParsableCommand {
     @Option(help: "Process only shard k of n (k/n): groups of a sample and its controls, round-robin.")
     var shard: String?
 
+    @Option(help: "Per-sample gate overrides (flowstudy-overrides/1); default: <template stem>.overrides.json beside the template, when present.")
+    var overrides: String?
+
     @Flag(help: "No progress on standard error.")
     var quiet = false
 
@@ -50,13 +53,26 @@ struct BatchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (loaded, sheet) = try reportingInputErrors(exit: .validationFailure) {
+        let overridesPath = overrides ?? {
+            let beside = GateOverrides.defaultPath(forTemplate: template)
+            return FileManager.default.fileExists(atPath: beside) ? beside : nil
+        }()
+        let (loaded, sheet, gateOverrides) = try reportingInputErrors(exit: .validationFailure) {
             let loaded = try loadTemplate(template)
-            return (loaded, try loadSampleSheet(samples, quiet: quiet, template: loaded))
+            let sheet = try loadSampleSheet(samples, quiet: quiet, template: loaded)
+            let gateOverrides = try overridesPath.map {
+                try GateOverrides.read(contentsOf: $0, template: loaded, sampleIDs: Set(sheet.entries.map(\.sampleID)))
+            } ?? GateOverrides()
+            return (loaded, sheet, gateOverrides)
         }
-        try checkOutputs(folders: [out], inputs: [template, samples] + sheet.entries.map(\.file))
+        try checkOutputs(folders: [out], inputs: [template, samples] + (overridesPath.map { [$0] } ?? []) + sheet.entries.map(\.file))
         let options = BatchOptions(jobs: jobs, shard: try parsedShard(), reading: reading.options, quiet: quiet)
-        let runner = BatchRunner(template: loaded, sheet: sheet, options: options)
+        let runner = BatchRunner(template: loaded, sheet: sheet, options: options, overrides: gateOverrides)
+        let pooling = runner.poolingProblems()
+        if !pooling.isEmpty {
+            printError("\(template): \(pooling.count) problem\(pooling.count == 1 ? "" : "s") with the sample sheet \(samples)\n" + pooling.map { "  \($0)" }.joined(separator: "\n"))
+            throw ExitCode.validationFailure
+        }
 
         // Ctrl-C, SIGTERM, SIGHUP: stop between files and write nothing.
         let interruption = Interruption()
@@ -66,7 +82,7 @@ struct BatchCommand: ParsableCommand {
         reporter.finish()
         try interruption.exitIfHappened()
         let run = BatchWriter.provenance(version: FlowStudy.configuration.version, template: template, samples: samples, options: options,
-                                         seconds: Date().timeIntervalSince(start), events: result.events)
+                                         seconds: Date().timeIntervalSince(start), events: result.events, overrides: overridesPath)
         try reportingInputErrors { try BatchWriter.write(result, to: out, run: run) }
         try interruption.exitIfHappened()
         if !result.errors.isEmpty {

@@ -10,7 +10,8 @@ struct Gate: ParsableCommand {
         discussion: """
         Gates see scale values (log decoding, gain, time step), compensated and transformed as each dimension says.
         --stats writes population,parent,count,percent_parent,percent_total; --medians writes \
-        population,channel,median: the median of every channel in compensated, untransformed units.
+        population,channel,median: the median of every channel in compensated, untransformed units; --gates writes \
+        every gate the file used (a data-driven gate as computed from this file, with its method, source and flags).
         """)
 
     @Argument(help: "The FCS file.")
@@ -28,13 +29,16 @@ struct Gate: ParsableCommand {
     @Option(help: "Medians per population and channel (compensated, untransformed) CSV.")
     var medians: String?
 
+    @Option(help: "The gates this file used CSV (population,method,coordinates,source,flags): data-driven gates as computed.")
+    var gates: String?
+
     @Option(help: "Data set to gate, counting from 1.")
     var dataset: Int = 1
 
     @OptionGroup var reading: ReadingOptions
 
     func run() throws {
-        try checkOutputs(files: [events, stats, medians], inputs: [file, template])
+        try checkOutputs(files: [events, stats, medians, gates], inputs: [file, template])
         try reportingInputErrors(file: file) {
             let loaded = try loadTemplate(template)
             let sample = try FCSFile.readSample(file, dataSet: dataset, options: reading.options)
@@ -43,6 +47,9 @@ struct Gate: ParsableCommand {
             let table = csvTable(header: ["population", "parent", "count", "percent_parent", "percent_total"],
                                  rows: session.result.populationRows())
             try FileHandleOutput.emit(table, to: stats)
+            if let gates {
+                try AtomicFile.write(csvTable(header: GateDecision.csvHeader, rows: session.result.decisions.map(\.csvRow)), to: gates)
+            }
             if let medians {
                 try AtomicFile.write(csvTable(header: ["population", "channel", "median"], rows: try session.medianRows()), to: medians)
             }

@@ -8,7 +8,7 @@ import FCS
 struct BatchCLITests {
     let flowstudy: String
     let template = SharedData.repositoryRoot.appendingPathComponent("gating-templates/mdm-macrophages.json").path
-    static let tables = ["populations.csv", "markers.csv", "qc.csv", "errors.csv"]
+    static let tables = ["populations.csv", "markers.csv", "qc.csv", "errors.csv", "gates.csv"]
 
     init() throws {
         flowstudy = try #require(flowstudyExecutable())
