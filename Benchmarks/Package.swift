@@ -3,6 +3,7 @@
 //   swift run -c release --package-path Benchmarks flowstudy-bench parse FILE.fcs
 //   swift run -c release --package-path Benchmarks flowstudy-bench gate FILE.fcs TEMPLATE.json
 //   swift run -c release --package-path Benchmarks flowstudy-bench outcomes
+//   swift run -c release --package-path Benchmarks flowstudy-bench adaptive   (needs the release flowstudy)
 import PackageDescription
 
 let package = Package(
@@ -13,7 +14,8 @@ let package = Package(
             name: "flowstudy-bench",
             dependencies: [.product(name: "FCS", package: "FlowStudy"), .product(name: "Gating", package: "FlowStudy"), .product(name: "ELISA", package: "FlowStudy"),
                            .product(name: "Plots", package: "FlowStudy"), .product(name: "Outcomes", package: "FlowStudy"),
-                           .product(name: "Reports", package: "FlowStudy"), .product(name: "Tables", package: "FlowStudy")]
+                           .product(name: "Reports", package: "FlowStudy"), .product(name: "Tables", package: "FlowStudy"),
+                           .product(name: "Simulation", package: "FlowStudy")]
         ),
     ]
 )

@@ -13,84 +13,226 @@ extension FlowJoWorkspace {
         public var paths: [String: String]
         /// Everything read but skipped, each starting with its element path (the workspace's own warnings included).
         public var warnings: [String]
+        /// With a group: the members whose copy of a group gate differs (FlowJo sample-specific gates), by FCS file stem.
+        public var overrides = GateOverrides()
 
         /// The population id imported for a FlowJo slash path, if any.
         public func id(forPath path: String) -> String? { paths.first { $0.value == path }?.key }
     }
 
-    /// The gates of `group` (those whose `owningGroup` is the group, read from the first sample of the group), or
-    /// all gates of `sample`, or, with one sample and neither given, all of that sample's gates.
+    /// The gates of `group` (those whose `owningGroup` is the group: each taken from the first member sample that
+    /// has it as a group gate, so a member's sample-specific copy does not hide it), or all gates of `sample`, or,
+    /// with one sample and neither given, all of that sample's gates. Transforms and the matrix are the first
+    /// member's (or the sample's).
     ///
     /// Rectangles keep FlowJo's raw bounds with no transform (exact under any monotonic scale). Polygons are moved
     /// to the channel's transform: vertices and events are both transformed, as FlowJo and FlowKit gate them.
     /// Ellipses become 128-vertex polygons in transformed units, as FlowKit converts FlowJo's foci/edge form.
-    /// `Comp-` channels are the detector compensated by the sample's matrix.
+    /// Dimension names are matched back to the sample's channels by ``resolveDimension(_:in:)``: `Comp-` (the
+    /// matrix's prefix and suffix) and FlowJo's renamings (`Fj_Comp_`, `FJComp-`, `<…>`) are the detector
+    /// compensated by the sample's matrix, a `$PnS` is its `$PnN`. The `Acquisition-defined` matrix is each
+    /// file's own spillover keyword; a matrix made in FlowJo is carried in the template by its name.
     public func template(group: String? = nil, sample: String? = nil) throws -> Imported {
         let rootPath = "/Workspace"
         let chosen: SampleEntry
+        var candidates: [Node]
         if let sample {
             guard let found = self.sample(named: sample) else {
                 throw FlowJoError(file: file, path: "\(rootPath)/SampleList", "expected a SampleNode named '\(sample)', found \(samples.map(\.name))")
             }
             chosen = found
+            candidates = found.nodes
         } else if let group {
-            guard let entry = self.group(named: group) else {
-                throw FlowJoError(file: file, path: "\(rootPath)/Groups", "expected a GroupNode named '\(group)', found \(groups.map(\.name))")
-            }
-            guard let first = samples.first(where: { entry.sampleIDs.contains($0.id) }) else {
+            let members = try self.members(of: group)
+            guard let first = members.first else {
                 throw FlowJoError(file: file, path: "\(rootPath)/Groups", "group '\(group)' has no samples to read its gates from")
             }
             chosen = first
+            candidates = Self.groupNodes(group, members: members)
         } else {
             guard samples.count == 1, let only = samples.first else {
                 throw FlowJoError(file: file, path: "\(rootPath)/SampleList",
                                   "expected --group or --sample with \(samples.count) samples (groups: \(groups.map(\.name)))")
             }
             chosen = only
+            candidates = only.nodes
         }
         var warnings = self.warnings
+        if let group {
+            let taken = Set(candidates.map(\.path))
+            for node in chosen.nodes where node.owningGroup != group && !taken.contains(node.path) {
+                warnings.append("\(node.xmlPath): '\(node.path)' is owned by \(node.owningGroup.isEmpty ? "the sample alone" : "group '\(node.owningGroup)'"), not '\(group)'; not imported")
+            }
+            candidates = candidates.filter { $0.owningGroup == group }
+        }
+        // A FlowStudy export carries its template: used as it is while the workspace still holds what it writes.
+        let carried = carriedTemplate(for: chosen, group: group, nodes: candidates)
+        var imported: Imported
+        if let found = carried.imported {
+            imported = found
+        } else {
+            if let warning = carried.warning { warnings.append(warning) }
+            imported = try makeTemplate(nodes: candidates, sample: chosen, name: group.map { "FlowJo group \($0)" } ?? "FlowJo sample \(chosen.name)",
+                                        warnings: warnings)
+        }
+        if let group {
+            let (overrides, notes) = try self.overrides(for: imported, group: group, groupNodes: candidates)
+            imported.overrides = overrides
+            imported.warnings += notes
+        }
+        return imported
+    }
+
+    /// The member samples of `group`, in document order.
+    func members(of group: String) throws -> [SampleEntry] {
+        guard let entry = self.group(named: group) else {
+            throw FlowJoError(file: file, path: "/Workspace/Groups", "expected a GroupNode named '\(group)', found \(groups.map(\.name))")
+        }
+        return samples.filter { entry.sampleIDs.contains($0.id) }
+    }
+
+    /// Every gate owned by `group` across `members` (first member that has it wins), parents before children.
+    static func groupNodes(_ group: String, members: [SampleEntry]) -> [Node] {
+        var found: [Node] = []
+        var seen: Set<String> = []
+        for member in members {
+            for node in member.nodes where node.owningGroup == group && !seen.contains(node.path) {
+                found.append(node)
+                seen.insert(node.path)
+            }
+        }
+        // Stable reorder so that each parent precedes its children (a parent may come from a later member).
+        var ordered: [Node] = [], placed: Set<String> = []
+        var pending = found
+        while !pending.isEmpty {
+            let ready = pending.filter { $0.parentPath.isEmpty || placed.contains($0.parentPath) || !seen.contains($0.parentPath) }
+            if ready.isEmpty { ordered += pending; break }
+            ordered += ready
+            placed.formUnion(ready.map(\.path))
+            pending.removeAll { placed.contains($0.path) }
+        }
+        return ordered
+    }
+
+    /// How a FlowJo dimension name maps to a channel of `sample`.
+    public enum ResolvedDimension: Sendable, Equatable {
+        /// A channel (`$PnN` where the workspace's keywords tell it), compensated by the sample's matrix or not.
+        case channel(String, compensated: Bool)
+        /// A FlowJo derived parameter, which FlowStudy cannot compute.
+        case derived
+    }
+
+    /// FlowJo's names for a compensated channel besides the matrix's own prefix and suffix: `Fj_Comp_` (a matrix
+    /// embedded in the workspace), `FJComp-` (channels FlowJo exported compensated), `<…>` (FlowJo 9).
+    static let compensatedRenamings = ["Fj_Comp_", "FJComp-", "FJComp_", "Comp-"]
+
+    /// Matches a dimension name back to `sample`'s channel: a derived parameter; the matrix's `prefix`+detector+`suffix`;
+    /// a FlowJo renaming of a detector of the matrix (``compensatedRenamings``, `<…>`); a `$PnN`; a `$PnS` (its
+    /// `$PnN`); else the name as written.
+    public static func resolveDimension(_ name: String, in sample: SampleEntry) -> ResolvedDimension {
+        if sample.derivedParameters.contains(name) { return .derived }
+        let parameters = sample.parameters
+        func pnn(_ text: String) -> String? { parameterName(text, in: parameters) }
+        if let matrix = sample.matrix {
+            if let detector = matrix.detector(of: name) { return .channel(pnn(detector) ?? detector, compensated: true) }
+            var bare: String?
+            if name.hasPrefix("<") && name.hasSuffix(">") && name.count > 2 { bare = String(name.dropFirst().dropLast()) }
+            for prefix in compensatedRenamings where name.lowercased().hasPrefix(prefix.lowercased()) && name.count > prefix.count {
+                bare = String(name.dropFirst(prefix.count))
+                break
+            }
+            if let bare, parameters.contains(where: { $0.name == name }) == false {
+                let detectors = matrix.spillover.detectors
+                if detectors.contains(bare) { return .channel(pnn(bare) ?? bare, compensated: true) }
+                if let mapped = pnn(bare), detectors.contains(mapped) { return .channel(mapped, compensated: true) }
+            }
+        }
+        return .channel(pnn(name) ?? name, compensated: false)
+    }
+
+    /// The `$PnN` a FlowJo name refers to: a `$PnN`, a `$PnS`, or FlowJo's label of a `$PnN` (`/` written `_`,
+    /// ``FlowJoWorkspaceWriter/flowJoLabel(_:)``); nil when none.
+    static func parameterName(_ text: String, in parameters: [(name: String, marker: String?)]) -> String? {
+        if parameters.contains(where: { $0.name == text }) { return text }
+        if let byMarker = parameters.first(where: { $0.marker == text }) { return byMarker.name }
+        return parameters.first { FlowJoWorkspaceWriter.flowJoLabel($0.name) == text }?.name
+    }
+
+    /// The template for `nodes` of `sample` (parents before children).
+    func makeTemplate(nodes candidates: [Node], sample chosen: SampleEntry, name: String, warnings: [String]) throws -> Imported {
+        var warnings = warnings
         var kept: [Node] = []
         var keptPaths: Set<String> = []
-        for node in chosen.nodes {
-            if let group, node.owningGroup != group {
-                warnings.append("\(node.xmlPath): '\(node.path)' is owned by \(node.owningGroup.isEmpty ? "the sample alone" : "group '\(node.owningGroup)'"), not '\(group)'; not imported")
-                continue
-            }
+        var dropped: Set<String> = []
+        let known = Set(chosen.parameters.map(\.name))
+        for node in candidates {
             if !node.parentPath.isEmpty && !keptPaths.contains(node.parentPath) {
                 warnings.append("\(node.xmlPath): '\(node.path)' is skipped with its parent '\(node.parentPath)'")
+                dropped.insert(node.path)
                 continue
             }
-            if node.complement, case .boolean = node.gate {} else if node.complement {
-                warnings.append("\(node.xmlPath): '\(node.path)' keeps the events outside its \(node.gateType) (eventsInside=0), which a FlowStudy gate cannot express; skipped")
+            if let derived = node.dimensions.first(where: { Self.resolveDimension($0, in: chosen) == .derived }) {
+                warnings.append("\(node.xmlPath): '\(node.path)' gates derived parameter '\(derived)', which FlowStudy cannot compute; skipped")
+                dropped.insert(node.path)
+                continue
+            }
+            if !known.isEmpty, let unknown = node.dimensions.first(where: {
+                guard case .channel(let channel, _) = Self.resolveDimension($0, in: chosen) else { return false }
+                return !known.contains(channel)
+            }) {
+                warnings.append("\(node.xmlPath): '\(node.path)' gates '\(unknown)', which is not a parameter of the sample ($PnN or $PnS in its "
+                                + "keywords: a keyword or a value FlowJo computes?); skipped")
+                dropped.insert(node.path)
                 continue
             }
             kept.append(node)
             keptPaths.insert(node.path)
         }
+        try Self.checkCycles(kept, file: file)
         // Ids: the FlowJo name where unique, else the slash path.
         let nameCounts = Dictionary(kept.map { ($0.name, 1) }, uniquingKeysWith: +)
         var ids: [String: String] = [:]
         for node in kept { ids[node.path] = nameCounts[node.name] == 1 ? node.name : node.path }
+        var usedIDs = Set(ids.values)
 
         var transforms: [String: ScaleTransform] = [:]
         var transformOrder: [String] = []
         var matrices: [String: SpilloverMatrix] = [:]
         var populations: [Population] = []
         var paths: [String: String] = [:]
-        var skipped: Set<String> = []
+        var skipped = dropped
+        // Paths of any sample: a dependent that exists but was not taken is skipped, one that exists nowhere is an error.
+        let everyPath = Set(samples.flatMap { $0.nodes.map(\.path) })
+        let fileMatrix = chosen.matrix?.name == "Acquisition-defined"
 
+        func transformKey(_ name: String) -> String? {
+            guard chosen.transforms[name] == nil else { return name }
+            guard case .channel(let channel, let compensated) = Self.resolveDimension(name, in: chosen) else { return nil }
+            let names = [channel, FlowJoWorkspaceWriter.flowJoLabel(channel)]
+            if compensated, let matrix = chosen.matrix,
+               let key = names.map({ matrix.prefix + $0 + matrix.suffix }).first(where: { chosen.transforms[$0] != nil }) {
+                return key
+            }
+            return names.first { chosen.transforms[$0] != nil }
+        }
         func dimension(_ name: String, transformed: Bool) -> GateDimension {
             var channel = name, compensation = CompensationReference.uncompensated
-            if let matrix = chosen.matrix, let detector = matrix.detector(of: name) {
-                channel = detector
-                compensation = .matrix(matrix.name)
-                matrices[matrix.name] = matrix.spillover
+            if case .channel(let resolved, let compensated) = Self.resolveDimension(name, in: chosen) {
+                channel = resolved
+                if compensated, let matrix = chosen.matrix {
+                    if fileMatrix {
+                        compensation = .file
+                    } else {
+                        compensation = .matrix(matrix.name)
+                        matrices[matrix.name] = Self.renamed(matrix.spillover, in: chosen)
+                    }
+                }
             }
             var transformID: String?
-            if transformed, let transform = chosen.transforms[name] {
-                if transforms[name] == nil { transformOrder.append(name) }
-                transforms[name] = transform
-                transformID = name
+            if transformed, let key = transformKey(name), let transform = chosen.transforms[key] {
+                if transforms[key] == nil { transformOrder.append(key) }
+                transforms[key] = transform
+                transformID = key
             }
             return GateDimension(channel: channel, compensation: compensation, transform: transformID)
         }
@@ -108,18 +250,19 @@ extension FlowJoWorkspace {
                 gate = .rectangle(RectangleGate(dimensions: node.dimensions.map { dimension($0, transformed: false) }, minimum: minimum, maximum: maximum))
             case .polygon(let vertices):
                 let dimensions = node.dimensions.map { dimension($0, transformed: true) }
-                let scales = node.dimensions.map { chosen.transforms[$0]?.transform }
+                let scales = node.dimensions.map { transformKey($0).flatMap { chosen.transforms[$0]?.transform } }
                 gate = .polygon(PolygonGate(dimensions: dimensions, vertices: vertices.map { v in
                     v.indices.map { scales[$0]?.apply(v[$0]) ?? v[$0] }
                 }))
             case .ellipse(let foci, let edges, _):
-                guard node.dimensions.allSatisfy({ chosen.transforms[$0] != nil }) else {
+                let keys = node.dimensions.map(transformKey)
+                guard keys.allSatisfy({ $0 != nil }) else {
                     warnings.append("\(node.xmlPath): ellipse '\(node.path)' is on a channel without a transform, so its display-space points cannot be placed; skipped")
                     skipped.insert(node.path)
                     continue
                 }
-                let ranges = node.dimensions.map { name -> Double in
-                    if case .flowJoBiex = chosen.transforms[name] { return Double(FlowJoBiexTransform.channelRange) }
+                let ranges = keys.map { key -> Double in
+                    if case .flowJoBiex = key.flatMap({ chosen.transforms[$0] }) { return Double(FlowJoBiexTransform.channelRange) }
                     return 1
                 }
                 guard let vertices = Self.ellipsePolygon(foci: foci, edges: edges, ranges: ranges) else {
@@ -128,25 +271,102 @@ extension FlowJoWorkspace {
                 gate = .polygon(PolygonGate(dimensions: node.dimensions.map { dimension($0, transformed: true) }, vertices: vertices))
             case .boolean(let operation, let dependents):
                 var operands: [BooleanGate.Operand] = []
+                var missing: String?
                 for dependent in dependents {
-                    let trimmed = dependent.hasPrefix("/") ? String(dependent.dropFirst()) : dependent
-                    guard let reference = ids[trimmed], !skipped.contains(trimmed) else {
-                        throw FlowJoError(file: file, path: node.xmlPath, "expected Dependent '\(dependent)' to name an imported population, found none")
+                    let trimmed = Self.dependentPath(dependent)
+                    if skipped.contains(trimmed) || (ids[trimmed] == nil && everyPath.contains(trimmed)) { missing = trimmed; break }
+                    guard let reference = ids[trimmed] else {
+                        throw FlowJoError(file: file, path: node.xmlPath, "expected Dependent '\(dependent)' to name a population of the workspace, found none")
                     }
                     operands.append(BooleanGate.Operand(reference: reference, complement: false))
                 }
+                if let missing {
+                    warnings.append("\(node.xmlPath): '\(node.path)' depends on '\(missing)', which is not imported; skipped")
+                    skipped.insert(node.path)
+                    continue
+                }
                 gate = .boolean(BooleanGate(operation: operation, operands: operands))
             }
-            populations.append(Population(id: id, parent: node.parentPath.isEmpty ? nil : ids[node.parentPath], gate: gate,
-                                          name: id == node.name ? nil : node.name))
+            let parent = node.parentPath.isEmpty ? nil : ids[node.parentPath]
+            if node.complement {
+                // eventsInside="0": the parent's events outside the gate. A FlowStudy gate keeps those inside, so the
+                // gate becomes a helper population and this one its NOT (evaluated within the same parent).
+                var helper = id + " (inside)"
+                while usedIDs.contains(helper) { helper += "'" }
+                usedIDs.insert(helper)
+                populations.append(Population(id: helper, parent: parent, gate: gate))
+                populations.append(Population(id: id, parent: parent, gate: .boolean(BooleanGate(operation: .not, operands: [.init(reference: helper)])),
+                                              name: id == node.name ? nil : node.name))
+                warnings.append("\(node.xmlPath): '\(node.path)' keeps the events outside its \(node.gateType) (eventsInside=0): imported as "
+                                + "NOT of the helper population '\(helper)'")
+            } else {
+                populations.append(Population(id: id, parent: parent, gate: gate, name: id == node.name ? nil : node.name))
+            }
             paths[id] = node.path
         }
         let strategy = GatingStrategy(populations: populations, transforms: transforms, matrices: matrices, allowMissingFileMatrix: false)
-        let compensation: GatingTemplate.CompensationSource = chosen.matrix.map { .matrix($0.name) } ?? .none
-        let name = group.map { "FlowJo group \($0)" } ?? "FlowJo sample \(chosen.name)"
+        let compensation: GatingTemplate.CompensationSource = chosen.matrix.map { fileMatrix ? .file(allowMissing: false) : .matrix($0.name) } ?? .none
         let template = GatingTemplate(name: name, description: "Imported from FlowJo workspace \((file as NSString).lastPathComponent)",
                                       compensation: compensation, strategy: strategy, transformOrder: transformOrder)
         return Imported(template: template, sample: chosen, paths: paths, warnings: warnings)
+    }
+
+    /// A workspace matrix with its detectors named by the sample's `$PnN` (FlowJo writes `/` as `_`).
+    static func renamed(_ matrix: SpilloverMatrix, in sample: SampleEntry) -> SpilloverMatrix {
+        let parameters = sample.parameters
+        let names = matrix.detectors.map { parameterName($0, in: parameters) ?? $0 }
+        guard names != matrix.detectors, Set(names).count == names.count,
+              let renamed = try? SpilloverMatrix(fluorochromes: names, detectors: names, coefficients: matrix.coefficients, source: matrix.source) else {
+            return matrix
+        }
+        return renamed
+    }
+
+    /// A `Dependent/@name` as a slash path without `root`.
+    static func dependentPath(_ dependent: String) -> String {
+        var path = dependent.hasPrefix("/") ? String(dependent.dropFirst()) : dependent
+        if path.hasPrefix("root/") { path.removeFirst("root/".count) }
+        return path
+    }
+
+
+    /// Refuses a population that depends on itself through parents and boolean dependents (depth-first, with an
+    /// explicit stack: a long chain of dependents cannot exhaust the call stack).
+    static func checkCycles(_ nodes: [Node], file: String) throws {
+        var edges: [String: [String]] = [:]
+        for node in nodes {
+            var next = node.parentPath.isEmpty ? [] : [node.parentPath]
+            if case .boolean(_, let dependents) = node.gate { next += dependents.map(dependentPath) }
+            edges[node.path] = next
+        }
+        var state: [String: Int] = [:]  // 1 on the current trail, 2 done
+        for node in nodes where state[node.path] == nil {
+            var trail: [(path: String, next: Int)] = [(node.path, 0)]
+            state[node.path] = 1
+            while let top = trail.last {
+                let targets = edges[top.path] ?? []
+                guard top.next < targets.count else {
+                    state[top.path] = 2
+                    trail.removeLast()
+                    continue
+                }
+                trail[trail.count - 1].next += 1
+                let target = targets[top.next]
+                guard edges[target] != nil else { continue }
+                switch state[target] {
+                case 1?:
+                    let start = trail.firstIndex { $0.path == target } ?? 0
+                    let loop = trail[start...].map(\.path) + [target]
+                    let place = nodes.first { $0.path == target }?.xmlPath ?? node.xmlPath
+                    throw FlowJoError(file: file, path: place, "expected populations without a dependency cycle, found \(loop.joined(separator: " → "))")
+                case 2?:
+                    continue
+                default:
+                    state[target] = 1
+                    trail.append((target, 0))
+                }
+            }
+        }
     }
 
     /// FlowJo's ellipse (two foci and four edge points in 0…256 display units) as a polygon of `count` vertices in

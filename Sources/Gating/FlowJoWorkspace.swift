@@ -89,6 +89,22 @@ public struct FlowJoWorkspace: Sendable {
         public var nodes: [Node]
         /// Where the sample is in the workspace.
         public var xmlPath: String
+        /// `Keywords/Keyword` (`$PnN`, `$PnS` and user keywords), by name.
+        public var keywords: [String: String] = [:]
+        /// `DerivedParameters/DerivedParameter/@name`: parameters FlowJo computes, which FlowStudy cannot.
+        public var derivedParameters: [String] = []
+
+        /// `$PnN` → `$PnS` of the parameters the workspace lists in its keywords, in `$Pn` order.
+        public var parameters: [(name: String, marker: String?)] {
+            var result: [(String, String?)] = []
+            var n = 1
+            while let name = keywords["$P\(n)N"] {
+                let marker = keywords["$P\(n)S"].flatMap { $0.isEmpty ? nil : $0 }
+                result.append((name, marker))
+                n += 1
+            }
+            return result
+        }
     }
 
     /// One group (`Groups/GroupNode`).
@@ -97,6 +113,8 @@ public struct FlowJoWorkspace: Sendable {
         public var name: String
         /// `SampleRef/@sampleID` of its members.
         public var sampleIDs: [String]
+        /// `Group/Keywords/Keyword`, by name (FlowStudy's export carries its template here).
+        public var keywords: [String: String] = [:]
     }
 
     /// The workspace file.

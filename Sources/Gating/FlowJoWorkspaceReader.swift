@@ -46,7 +46,8 @@ struct FlowJoWorkspaceReader {
                 guard let name = node.attribute("name") else { throw fail(nodePath, "expected attribute name") }
                 let ids = node.children("Group").flatMap { $0.children("SampleRefs") }.flatMap { $0.children("SampleRef") }
                     .compactMap { $0.attribute("sampleID") }
-                groups.append(FlowJoWorkspace.Group(name: name, sampleIDs: ids))
+                groups.append(FlowJoWorkspace.Group(name: name, sampleIDs: ids,
+                                                    keywords: keywords(node.children("Group").flatMap { $0.children("Keywords") })))
             }
         }
         var shared: [String: FlowJoWorkspace.Matrix] = [:]
@@ -79,9 +80,23 @@ struct FlowJoWorkspaceReader {
         let id = node.attribute("sampleID") ?? element.children("DataSet").first?.attribute("sampleID") ?? ""
         let count = try integer(node, "count", path: nodePath)
         var matrix: FlowJoWorkspace.Matrix?
-        if let (m, mPath) = children(element, "spilloverMatrix", path: path).first {
-            matrix = try readMatrix(m, path: mPath)
-            if let id = matrix?.id, matrix?.spillover.detectors.isEmpty ?? true, let known = shared[id] { matrix = known }
+        let matrixElements = children(element, "spilloverMatrix", path: path)
+        if matrixElements.count > 1 {
+            throw fail(matrixElements[1].path, "expected one spilloverMatrix per sample (FlowJo applies one), found \(matrixElements.count)")
+        }
+        if let (m, mPath) = matrixElements.first {
+            if m.children("spillover").isEmpty && m.children("parameters").isEmpty {
+                // A reference to a matrix of /Workspace/Matrices by transforms:id (a custom matrix shared by samples).
+                guard let id = m.attribute("id") else { throw fail(mPath, "expected spillover rows or a transforms:id naming a matrix of /Workspace/Matrices") }
+                guard var known = shared[id] else {
+                    throw fail(mPath, "expected transforms:id '\(id)' to name a spilloverMatrix of /Workspace/Matrices, found \(shared.keys.sorted())")
+                }
+                if let prefix = m.attribute("prefix") { known.prefix = prefix }
+                if let suffix = m.attribute("suffix") { known.suffix = suffix }
+                matrix = known
+            } else {
+                matrix = try readMatrix(m, path: mPath)
+            }
         }
         var transforms: [String: ScaleTransform] = [:]
         var order: [String] = []
@@ -99,10 +114,29 @@ struct FlowJoWorkspaceReader {
                 transforms[channel] = transform
             }
         }
+        var derived: [String] = []
+        for (list, listPath) in children(element, "DerivedParameters", path: path) {
+            for (parameter, parameterPath) in children(list, "DerivedParameter", path: listPath) {
+                guard let derivedName = parameter.attribute("name") else { throw fail(parameterPath, "expected attribute name") }
+                derived.append(derivedName)
+                warn(parameterPath, "derived parameter '\(derivedName)' cannot be computed by FlowStudy; gates on it are not imported")
+            }
+        }
         var nodes: [FlowJoWorkspace.Node] = []
-        try readSubpopulations(node, path: nodePath, parentPath: "", into: &nodes)
+        var paths: Set<String> = []
+        try readSubpopulations(node, path: nodePath, parentPath: "", parentGateID: .root, into: &nodes, paths: &paths)
         return FlowJoWorkspace.SampleEntry(id: id, name: name, eventCount: count, uri: element.children("DataSet").first?.attribute("uri"),
-                                           matrix: matrix, transforms: transforms, transformOrder: order, nodes: nodes, xmlPath: path)
+                                           matrix: matrix, transforms: transforms, transformOrder: order, nodes: nodes, xmlPath: path,
+                                           keywords: keywords(element.children("Keywords")), derivedParameters: derived)
+    }
+
+    /// `Keyword @name @value` of these `Keywords` elements (a later duplicate wins, as in FCS TEXT).
+    func keywords(_ lists: [GatingMLElement]) -> [String: String] {
+        var result: [String: String] = [:]
+        for keyword in lists.flatMap({ $0.children("Keyword") }) {
+            if let name = keyword.attribute("name") { result[name] = keyword.attribute("value") ?? "" }
+        }
+        return result
     }
 
     func readMatrix(_ element: GatingMLElement, path: String) throws -> FlowJoWorkspace.Matrix {
@@ -174,7 +208,12 @@ struct FlowJoWorkspaceReader {
         }
     }
 
-    mutating func readSubpopulations(_ element: GatingMLElement, path: String, parentPath: String, into nodes: inout [FlowJoWorkspace.Node]) throws {
+    /// What encloses a `Subpopulations`: the sample (no parent gate), a population's gate (its `gating:id`, which
+    /// children's `gating:parent_id` must name), or something a `parent_id` cannot be checked against.
+    enum Enclosing { case root, gate(String), unchecked }
+
+    mutating func readSubpopulations(_ element: GatingMLElement, path: String, parentPath: String, parentGateID: Enclosing,
+                                     into nodes: inout [FlowJoWorkspace.Node], paths: inout Set<String>) throws {
         for (subpopulations, subPath) in children(element, "Subpopulations", path: path) {
             var positions: [String: Int] = [:]
             for child in subpopulations.children {
@@ -188,9 +227,23 @@ struct FlowJoWorkspaceReader {
                     let count = child.attribute("count") == nil ? -1 : try integer(child, "count", path: childPath)
                     var node = FlowJoWorkspace.Node(name: name, parentPath: parentPath, dimensions: [], gate: .polygon(vertices: []), complement: false,
                                                     gateType: child.name, count: count, owningGroup: owner, xmlPath: childPath)
+                    var enclosing = Enclosing.unchecked
                     if child.name == "Population" {
                         guard let (gate, gatePath) = children(child, "Gate", path: childPath).first, let body = gate.children.first else {
                             throw fail(childPath, "expected a Gate element with one gating element")
+                        }
+                        if let id = gate.attribute("id") { enclosing = .gate(id) }
+                        // gating:parent_id must name the enclosing population's gate: the nesting is the tree.
+                        for (element, place) in [(gate, gatePath), (body, "\(gatePath)/\(body.name)[1]")] {
+                            guard let parentID = element.attribute("parent_id") else { continue }
+                            switch parentGateID {
+                            case .root:
+                                throw fail(place, "expected no gating:parent_id on a top-level population, found '\(parentID)', which names no enclosing gate")
+                            case .gate(let expected) where expected != parentID:
+                                throw fail(place, "expected gating:parent_id to name the enclosing population's gate '\(expected)', found '\(parentID)'")
+                            default:
+                                break
+                            }
                         }
                         try readGate(body, path: "\(gatePath)/\(body.name)[1]", into: &node)
                     } else {
@@ -202,11 +255,14 @@ struct FlowJoWorkspaceReader {
                         }
                         node.gate = .boolean(operation, dependents: dependents)
                     }
-                    if nodes.contains(where: { $0.path == node.path }) {
+                    guard paths.insert(node.path).inserted else {
                         throw fail(childPath, "expected unique population names under one parent, found '\(name)' twice")
                     }
+                    guard nodes.count < StructuralLimits.populations else {
+                        throw fail(childPath, "expected at most \(StructuralLimits.populations) populations in a sample, found more")
+                    }
                     nodes.append(node)
-                    try readSubpopulations(child, path: childPath, parentPath: node.path, into: &nodes)
+                    try readSubpopulations(child, path: childPath, parentPath: node.path, parentGateID: enclosing, into: &nodes, paths: &paths)
                 default:
                     continue  // Graphs, statistics and layout.
                 }

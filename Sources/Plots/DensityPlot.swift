@@ -5,7 +5,7 @@ import Transforms
 /// with gates drawn over it in the same coordinates.
 public struct DensityPlot: Sendable {
     /// Axis range in the plotted (gate) coordinates.
-    public struct Range: Sendable, Equatable {
+    public struct Range: Sendable, Equatable, Codable {
         public var low: Double
         public var high: Double
         /// Creates a range; `high` must exceed `low`.

@@ -22,10 +22,69 @@ public struct GatePlot: Sendable {
     public var gates: [DrawnGate]
     public var title: String
 
+    /// A control tube drawn over a one-dimensional gate's histogram: the matched FMO or isotype tube's events of
+    /// the gate's parent, on the gate's dimension.
+    public struct Control: Sendable {
+        /// The legend's text (`FMO CD206: SSC01_UT_FMO_CD206`).
+        public var label: String
+        /// Untransformed values of the control's events of the parent population, on the gate's dimension.
+        public var values: [Double]
+        /// The outline's colour.
+        public var colour: Bitmap.Colour
+
+        /// A control from its parent population's values.
+        public init(label: String, values: [Double], colour: Bitmap.Colour = .fmo) {
+            self.label = label
+            self.values = values
+            self.colour = colour
+        }
+
+        /// The control's events of `population`'s parent on the gate's (first) dimension, from the control gated
+        /// with the same template (at least as far as that parent). The control's own resolved dimension is used:
+        /// its file may name the channel differently.
+        public init(label: String, session: GatingSession, population id: String, colour: Bitmap.Colour = .fmo) throws {
+            guard let own = session.strategy.populations.population(resulting: id), let dimension = own.gate.dimensions.first else {
+                throw GatingError(.unknownGate, place: id, "not a population with axes of the control's template")
+            }
+            let all = try session.untransformedValues(dimension)
+            let parent = own.parent.flatMap { session.result.membership[$0] } ?? EventSet.all(session.sample.eventCount)
+            var values: [Double] = []
+            values.reserveCapacity(parent.count)
+            parent.forEach { values.append(all[$0]) }
+            self.init(label: label, values: values, colour: colour)
+        }
+    }
+
+    /// One line of a plot's legend.
+    public struct LegendEntry: Sendable, Codable, Equatable {
+        /// How the entry is drawn: `bars` (the sample's histogram), `line` (a control's outline), `shade` (the kept side).
+        public var style: String
+        /// Its colour as CSS.
+        public var colour: String
+        /// Its text.
+        public var label: String
+        /// A legend line.
+        public init(style: String, colour: String, label: String) {
+            self.style = style
+            self.colour = colour
+            self.label = label
+        }
+    }
+
+    /// What the plot's marks mean (histograms only: the sample's bars, each control's outline, the kept side).
+    public var legend: [LegendEntry] = []
+
     /// Plots the gate of `population` in `session`: its parent's events and the sibling gates on the same axes.
     /// A one-dimensional gate is a histogram with its bounds as lines, and `control` (the matched FMO or
     /// isotype tube, gated with the same template) is overlaid as an outline.
     public init(session: GatingSession, population id: String, size: Int = 320, control: GatingSession? = nil) throws {
+        try self.init(session: session, population: id, size: size,
+                      controls: control.map { [try Control(label: "control", session: $0, population: id)] } ?? [])
+    }
+
+    /// Plots the gate of `population` in `session`; on a one-dimensional gate every control of `controls` is
+    /// overlaid as an outline of its own colour, named in ``legend``.
+    public init(session: GatingSession, population id: String, size: Int = 320, controls: [Control]) throws {
         guard let population = session.strategy.populations.population(resulting: id) else {
             throw GatingError(.unknownGate, place: id, "not a population of the template (\(session.strategy.resultIDs.joined(separator: ", ")))")
         }
@@ -73,14 +132,19 @@ public struct GatePlot: Sendable {
         var bitmap: Bitmap
         if dimensions.count == 1 {
             let histogram = HistogramPlot(width: size, height: size * 2 / 3, range: density.x)
-            density = histogram.density
-            y = Axis(label: "events (% of the tallest bin)", range: density.y, transform: nil)
-            var controlData: (values: [Double], events: EventSet)?
-            if let control {
-                let parent = population.parent.flatMap { control.result.membership[$0] } ?? EventSet.all(control.sample.eventCount)
-                controlData = (try control.untransformedValues(dimensions[0]), parent)
+            var overlays: [HistogramPlot.Overlay] = []
+            for control in controls {
+                overlays.append(HistogramPlot.Overlay(values: control.values, events: EventSet.all(control.values.count), colour: control.colour))
+                legend.append(LegendEntry(style: "line", colour: control.colour.css, label: "\(control.label) (\(control.values.count) events)"))
             }
-            bitmap = histogram.render(values: xs, events: parentEvents, control: controlData, thresholds: gateX, transform: xTransform)
+            var kept: (low: Double?, high: Double?)?
+            if case .rectangle(let r) = population.gate { kept = (r.minimum[0], r.maximum[0]) }
+            let drawing = histogram.draw(values: xs, events: parentEvents, overlays: overlays, thresholds: gateX, kept: kept, transform: xTransform)
+            density = DensityPlot(width: size, height: size * 2 / 3, x: density.x, y: drawing.percentRange)
+            y = Axis(label: "% of events per bin", range: drawing.percentRange, transform: nil)
+            legend.insert(LegendEntry(style: "bars", colour: Bitmap.Colour.bars.css, label: "\(population.parent ?? "all events") (\(parentEvents.count) events)"), at: 0)
+            if kept != nil { legend.append(LegendEntry(style: "shade", colour: Bitmap.Colour.kept.css, label: "kept: \(population.id)")) }
+            bitmap = drawing.bitmap
         } else {
             bitmap = density.render(xs: xs, ys: ys, events: parentEvents, xTransform: xTransform, yTransform: yTransform)
         }
@@ -124,7 +188,7 @@ public struct GatePlot: Sendable {
     /// The labelled figure as SVG: the raster embedded as a PNG, axes with ticks in data units, gate names and %.
     public func svg() -> String {
         SVGFigure(title: title, bitmap: bitmap, x: x, y: y, density: density,
-                  labels: gates.map { ($0.labelAt, "\($0.id) \(Self.percent($0.percent))") }).render()
+                  labels: gates.map { ($0.labelAt, "\($0.id) \(Self.percent($0.percent))") }, legend: legend).render()
     }
 
     static func percent(_ value: Double) -> String { value.isNaN ? "NA" : String(format: "%.1f %%", value) }

@@ -19,8 +19,26 @@ public struct ReviewGallery: Sendable {
         public var id: String
         /// The FCS file.
         public var file: String
+        /// The subject (patient or donor); empty when unknown (a folder of files).
+        public var subject: String = ""
+        /// The condition (UT, RUX…); empty when unknown.
+        public var condition: String = ""
+        /// `FMO` or `isotype` for a control tube, nil for a stained sample.
+        public var controlType: String?
+        /// The marker a control leaves out (FMO) or replaces (isotype).
+        public var controlMarker: String?
         /// Creates an entry.
         public init(id: String, file: String) { self.id = id; self.file = file }
+        /// Creates an entry with the sample sheet's metadata: controls are compared with their own kind and overlaid
+        /// on the histograms of the stained sample of the same subject and condition.
+        public init(id: String, file: String, subject: String, condition: String, controlType: String? = nil, controlMarker: String? = nil) {
+            self.id = id
+            self.file = file
+            self.subject = subject
+            self.condition = condition
+            self.controlType = controlType
+            self.controlMarker = controlMarker
+        }
     }
 
     /// One cell of the grid.
@@ -37,6 +55,14 @@ public struct ReviewGallery: Sendable {
         public var percent: Double?
         /// Whether this run drew the image (false: reused from the cache).
         public var drawn: Bool
+        /// The plot's x axis (marker, channel, transform; ticks in data units), for the labels drawn around the image.
+        public var x: Axis?
+        /// The plot's y axis (a marker, or "% of events per bin" on a histogram).
+        public var y: Axis?
+        /// What a histogram's marks mean: the sample's bars, each control overlaid, the kept side.
+        public var legend: [GatePlot.LegendEntry]?
+        /// The controls overlaid on the histogram (sample ids).
+        public var controls: [String]?
     }
 
     /// What a run produced.
@@ -47,8 +73,12 @@ public struct ReviewGallery: Sendable {
         public var failures: [(String, String)]
         /// (population, sample, |Δ%|) of the largest changes since the previous run.
         public var changes: [(String, String, Double)]
-        /// (population, sample, %, median, MAD) beyond median ± 3 MAD.
-        public var outliers: [(String, String, Double, Double, Double)]
+        /// The gate %s that stand out within their kind of tube (``OutlierRule``), gates in template order.
+        public var flagged: [OutlierRule.Outlier]
+        /// Whether no previous gallery was there to compare with (so nothing can have changed).
+        public var firstRun: Bool
+        /// (population, sample, %, median, MAD) of ``flagged``.
+        public var outliers: [(String, String, Double, Double, Double)] { flagged.map { ($0.population, $0.sample, $0.percent, $0.median, $0.mad) } }
     }
 
     /// The gating template.
@@ -64,17 +94,26 @@ public struct ReviewGallery: Sendable {
     public var size: Int
     /// How FCS files are read (the same leniency options as every other command).
     public var reading: FCSReadOptions
+    /// Which gate %s are listed as outliers.
+    public var outlierRule: OutlierRule
 
     /// A gallery of `entries` gated with `template` (whose text is `templateText`).
     public init(template: GatingTemplate, templateText: String, entries: [Entry], jobs: Int = 2, size: Int = 220,
-                reading: FCSReadOptions = FCSReadOptions()) {
+                reading: FCSReadOptions = FCSReadOptions(), outlierRule: OutlierRule = OutlierRule()) {
         self.template = template
         self.templateText = templateText
         self.entries = entries
         self.jobs = max(jobs, 1)
         self.size = size
         self.reading = reading
+        self.outlierRule = outlierRule
     }
+
+    /// Bytes of control overlays kept between the two passes of a build (256 MiB: 32 million events).
+    static let overlayBudget = 256 << 20
+
+    /// Bumped when cells are drawn differently, so a rerun redraws cached images of an older FlowStudy.
+    static let drawingVersion = "2"
 
     /// The populations that get a column: gates with axes (boolean gates have none).
     var columns: [Population] { template.strategy.populations.filter { !$0.gate.dimensions.isEmpty } }
@@ -111,20 +150,44 @@ public struct ReviewGallery: Sendable {
         let manifestBefore = (try? InputFile.bytes(output.previous("manifest.json"))).flatMap { try? JSONDecoder().decode(Manifest.self, from: Data($0)) }
         let previous: [Cell] = manifestBefore?.cells ?? []
         let knownFiles = manifestBefore?.files ?? [:]
-        let previousPercent = Dictionary(previous.map { ($0.key, $0.percent) }, uniquingKeysWith: { a, _ in a })
+        let previousCells = Dictionary(previous.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         let dependencies = Dictionary(uniqueKeysWithValues: columns.map { ($0.id, Self.sha256(Data(dependencyText($0).utf8))) })
         let parents = Set(columns.compactMap(\.parent)).compactMap(node)
         let membership = Dictionary(parents.map { ($0.id, Self.sha256(Data(text(of: template.strategy.populations.lineage(of: [$0])).utf8))) }, uniquingKeysWith: { a, _ in a })
-        let next = Mutex(0)
+        let controls = matchedControls()
         let collected = Mutex([(index: Int, cells: [Cell], failure: (String, String)?, file: FileRecord?)]())
-        DispatchQueue.concurrentPerform(iterations: min(jobs, max(entries.count, 1))) { _ in
-            while true {
-                let index: Int = next.withLock { value in defer { value += 1 }; return value }
-                guard index < entries.count, !cancelled() else { return }
-                let entry = entries[index]
-                let outcome = review(entry, known: knownFiles[entry.file], dependencies: dependencies, membershipText: membership,
-                                     previous: previousPercent, output: output)
-                collected.withLock { $0.append((index, outcome.cells, outcome.failure, outcome.file)) }
+        // Controls first: a stained sample's histogram cells name the hash of the control they overlay in their key,
+        // and a control drawn in the first pass leaves its overlay behind (its parent's values on the gate's axis),
+        // so the second pass does not read it again.
+        let controlIndices = Set(controls.values.flatMap { $0.values.flatMap { $0 } })
+        let overlaidColumns = controls.values.flatMap { $0.flatMap { column, indices in indices.map { ($0, column) } } }
+            .reduce(into: [Int: Set<String>]()) { $0[$1.0, default: []].insert($1.1) }
+        let captured = Mutex([Int: [String: GatePlot.Control]]())
+        let capturedBytes = Mutex(0)
+        for pass in [entries.indices.filter { controlIndices.contains($0) }, entries.indices.filter { !controlIndices.contains($0) }] {
+            let hashes = Dictionary(collected.withLock { $0 }.compactMap { item in item.file.map { (item.index, $0.sha256) } }, uniquingKeysWith: { a, _ in a })
+            let next = Mutex(0)
+            DispatchQueue.concurrentPerform(iterations: min(jobs, max(pass.count, 1))) { _ in
+                while true {
+                    let position: Int = next.withLock { value in defer { value += 1 }; return value }
+                    guard position < pass.count, !cancelled() else { return }
+                    let index = pass[position]
+                    let entry = entries[index]
+                    // The controls of each histogram cell that could be hashed (a control that failed is not overlaid).
+                    let overlays = (controls[index] ?? [:]).mapValues { $0.compactMap { c in hashes[c].map { (index: c, hash: $0) } } }
+                    let outcome = review(entry, known: knownFiles[entry.file], dependencies: dependencies, membershipText: membership,
+                                         previous: previousCells, controls: overlays, capture: overlaidColumns[index] ?? [],
+                                         captured: { captured.withLock { $0 } }, output: output)
+                    collected.withLock { $0.append((index, outcome.cells, outcome.failure, outcome.file)) }
+                    // Kept up to a budget (the others are read again when needed), so a huge batch's controls do not pile up.
+                    let bytes = outcome.overlays.values.reduce(0) { $0 + $1.values.count * 8 }
+                    let fits = bytes > 0 && capturedBytes.withLock { total -> Bool in
+                        guard total + bytes <= Self.overlayBudget else { return false }
+                        total += bytes
+                        return true
+                    }
+                    if fits { captured.withLock { $0[index] = outcome.overlays } }
+                }
             }
         }
         if cancelled() {
@@ -143,18 +206,7 @@ public struct ReviewGallery: Sendable {
             }
         }
         changes.sort { $0.2 > $1.2 }
-        // Outliers: beyond the batch median ± 3 MAD of the gate's %.
-        var outliers: [(String, String, Double, Double, Double)] = []
-        for column in columns {
-            let values = cells.filter { $0.population == column.id }.compactMap { c in c.percent.map { (c.sample, $0) } }
-            guard values.count >= 3 else { continue }
-            let median = Self.median(values.map(\.1))
-            let mad = Self.median(values.map { abs($0.1 - median) })
-            for (sample, value) in values where abs(value - median) > 3 * mad && mad > 0 {
-                outliers.append((column.id, sample, value, median, mad))
-            }
-        }
-        let result = Result(cells: cells, failures: failures, changes: changes, outliers: outliers)
+        let result = Result(cells: cells, failures: failures, changes: changes, flagged: outliers(cells), firstRun: manifestBefore == nil)
         try writePages(result, to: output)
         var files: [String: FileRecord] = [:]
         for (entry, outcome) in zip(ordered.map { entries[$0.index] }, ordered) { files[entry.file] = outcome.file }
@@ -213,16 +265,12 @@ public struct ReviewGallery: Sendable {
         "events/" + sha256(Data((fileHash + "\n" + lineageHash).utf8)).prefix(24) + ".bits"
     }
 
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-    }
-
     /// The cells of one sample: cached ones reused (with their recorded %), the others drawn.
-    func review(_ entry: Entry, known: FileRecord?, dependencies: [String: String], membershipText: [String: String], previous: [String: Double?],
-                output: OutputFolder) -> (cells: [Cell], failure: (String, String)?, file: FileRecord?) {
-        guard var record = FileRecord.stat(entry.file) else { return ([], (entry.id, "\(entry.file): expected a readable file"), nil) }
+    func review(_ entry: Entry, known: FileRecord?, dependencies: [String: String], membershipText: [String: String], previous: [String: Cell],
+                controls: [String: [(index: Int, hash: String)]], capture: Set<String> = [],
+                captured: () -> [Int: [String: GatePlot.Control]] = { [:] },
+                output: OutputFolder) -> (cells: [Cell], failure: (String, String)?, file: FileRecord?, overlays: [String: GatePlot.Control]) {
+        guard var record = FileRecord.stat(entry.file) else { return ([], (entry.id, "\(entry.file): expected a readable file"), nil, [:]) }
         var sample: Sample?
         if let known, known.sameFile(as: record) {
             record.sha256 = known.sha256
@@ -231,7 +279,7 @@ public struct ReviewGallery: Sendable {
             do {
                 sample = try FCSFile.readSample(entry.file, options: reading) { bytes in record.sha256 = Self.sha256(bytes) }
             } catch {
-                return ([], (entry.id, "\(error)"), nil)
+                return ([], (entry.id, "\(error)"), nil, [:])
             }
         }
         let fileHash = record.sha256
@@ -262,33 +310,62 @@ public struct ReviewGallery: Sendable {
             session = made
             return made
         }
-        let keys = columns.map { Self.sha256(Data((fileHash + "\n" + (dependencies[$0.id] ?? "") + "\n\(size)").utf8)) }
+        let keys = columns.map { column in
+            let overlaid = (controls[column.id] ?? []).map { "\ncontrol=\(entries[$0.index].controlType ?? ""):\($0.hash)" }.joined()
+            return Self.sha256(Data((fileHash + "\n" + (dependencies[column.id] ?? "") + "\n\(size)" + overlaid + "\nv" + Self.drawingVersion).utf8))
+        }
         let isCached = keys.map { key in
             previous[key] != nil && (try? output.keep("img/\(key.prefix(24)).png")) == true
         }
         // Only the gates the cells to draw depend on are computed (a one-gate edit gates a fraction of the tree).
         let toDraw = zip(columns, isCached).filter { !$0.1 }.map(\.0.id)
         var cells: [Cell] = []
+        var overlays: [String: GatePlot.Control] = [:]
         do {
             for (index, column) in columns.enumerated() {
                 let key = keys[index]
                 let name = "img/\(key.prefix(24)).png"
                 let cached = isCached[index]
-                var percent: Double?
-                if cached {
-                    percent = previous[key] ?? nil  // same key: same file, same gates, same result
-                } else {
-                    let session = try gated()
-                    try output.write(GatePlot(session: session, population: column.id, size: size).png(), to: name, durable: false)
-                    let ids = GatePlot.quadrantIDs(column).isEmpty ? [column.id] : GatePlot.quadrantIDs(column)
-                    let value = session.result.percentOfParent(ids[0])
-                    percent = value.isNaN ? nil : value
+                if cached, var cell = previous[key] {
+                    // Same key: same file, same gates, same controls, same result.
+                    cell.sample = entry.id
+                    cell.population = column.id
+                    cell.image = name
+                    cell.drawn = false
+                    cells.append(cell)
+                    continue
                 }
-                cells.append(Cell(sample: entry.id, population: column.id, key: key, image: name, percent: percent, drawn: !cached))
+                let session = try gated()
+                if capture.contains(column.id), let overlay = try? GatePlot.Control(label: overlayLabel(entry), session: session, population: column.id,
+                                                                                     colour: entry.controlType == "FMO" ? .fmo : .isotype) {
+                    overlays[column.id] = overlay
+                }
+                let kept = controls[column.id].map { _ in captured() } ?? [:]
+                let overlaid = (controls[column.id] ?? []).compactMap { kept[$0.index]?[column.id] ?? control(entries[$0.index], for: column) }
+                let plot = try GatePlot(session: session, population: column.id, size: size, controls: overlaid)
+                try output.write(plot.png(), to: name, durable: false)
+                let ids = GatePlot.quadrantIDs(column).isEmpty ? [column.id] : GatePlot.quadrantIDs(column)
+                let value = session.result.percentOfParent(ids[0])
+                cells.append(Cell(sample: entry.id, population: column.id, key: key, image: name, percent: value.isNaN ? nil : value, drawn: true,
+                                  x: plot.x, y: plot.y, legend: plot.legend.isEmpty ? nil : plot.legend,
+                                  controls: overlaid.isEmpty ? nil : (controls[column.id] ?? []).map { entries[$0.index].id }))
             }
         } catch {
-            return (cells, (entry.id, "\(error)"), record)
+            return (cells, (entry.id, "\(error)"), record, overlays)
         }
-        return (cells, nil, record)
+        return (cells, nil, record, overlays)
     }
+
+    /// A control tube gated as far as `column`'s parent, to overlay on a stained sample's histogram; nil when it
+    /// cannot be read or gated (its own row reports why).
+    func control(_ entry: Entry, for column: Population) -> GatePlot.Control? {
+        guard let sample = try? FCSFile.readSample(entry.file, options: reading),
+              let strategy = try? template.strategy(for: sample),
+              let session = try? GatingSession(strategy: Self.trimmed(strategy, to: [column.id]), sample: sample) else { return nil }
+        return try? GatePlot.Control(label: overlayLabel(entry), session: session, population: column.id,
+                                     colour: entry.controlType == "FMO" ? .fmo : .isotype)
+    }
+
+    /// A control's line in a histogram's legend: `FMO CD206: SSC01_UT_FMO_CD206`.
+    func overlayLabel(_ entry: Entry) -> String { "\(entry.controlType ?? "control") \(entry.controlMarker ?? ""): \(entry.id)" }
 }

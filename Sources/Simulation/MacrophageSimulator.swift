@@ -1,3 +1,4 @@
+import Foundation
 import FCS
 
 /// Simulates a monocyte-derived-macrophage (MDM) tube on the study panel: debris, macrophage doublets, dead
@@ -10,6 +11,18 @@ public struct MacrophageSimulator: Sendable {
     /// The kinds of event the simulator makes, with their labels in ``SimulatedSample/populations``.
     public enum Population: UInt8, CaseIterable, Sendable {
         case debris = 0, doublet, dead, lymphocyte, macrophage
+
+        /// The population's name in the truth sidecar (``TruthSidecar``): `debris`, `doublet`, `dead`,
+        /// `lymphocyte` or `macrophage`.
+        public var name: String {
+            switch self {
+            case .debris: "debris"
+            case .doublet: "doublet"
+            case .dead: "dead"
+            case .lymphocyte: "lymphocyte"
+            case .macrophage: "macrophage"
+            }
+        }
     }
 
     /// How one marker is expressed on macrophages: a share of positive cells, log-normal above autofluorescence.
@@ -54,6 +67,8 @@ public struct MacrophageSimulator: Sendable {
     public static let autofluorescenceSigma = 0.5
     /// Standard deviation of the electronic noise added to each detector.
     public var noise = 120.0
+    /// The donor's shifts from the defaults (scatter drift, marker stains, dead-cell peak); none by default.
+    public var shift = DonorShift.none
     /// Keywords added to the file (e.g. `$FIL`, sample identifiers).
     public var keywords: [(String, String)] = []
 
@@ -80,6 +95,10 @@ public struct MacrophageSimulator: Sendable {
               populationShares.reduce(0, +) > 0 else {
             throw SettingsError(description: "population shares must be 5 non-negative numbers with a positive sum")
         }
+        try shift.validate()
+        let stainFactor = shift.stainFactors
+        let scatterFactor = 1 + shift.scatterDrift
+        let deadPeakFactor = pow(10, shift.deadPeakShift)
         var random = RandomSource(seed: seed)
         let dyes = Panel.fluorescence.count
         let unstained = Panel.fluorescence.firstIndex { $0.marker.lowercased() == fmoMarker?.lowercased() }
@@ -97,7 +116,7 @@ public struct MacrophageSimulator: Sendable {
                 var value = random.logNormal(median: autofluorescence, sigma: Self.autofluorescenceSigma)
                 let profile = profiles[dye]
                 if dye != unstained, random.uniform() < profile.fractionPositive, profile.positiveMedian > 0 {
-                    value += random.logNormal(median: profile.positiveMedian, sigma: profile.sigma)
+                    value += random.logNormal(median: profile.positiveMedian, sigma: profile.sigma) * stainFactor[dye]
                 }
                 signal[dye] = adding ? signal[dye] + value : value
             }
@@ -126,22 +145,23 @@ public struct MacrophageSimulator: Sendable {
                 heightRatio = random.normal(mean: 0.83, sd: 0.05)
                 macrophageSignal(into: &signal)
                 signal[0] *= 0.4
-                signal[dyes - 1] = random.logNormal(median: 25_000, sigma: 0.5)
+                signal[dyes - 1] = random.logNormal(median: 25_000, sigma: 0.5) * deadPeakFactor
             case .lymphocyte:
                 fscA = random.normal(mean: 55_000, sd: 8_000)
                 sscA = random.normal(mean: 22_000, sd: 6_000)
                 heightRatio = random.normal(mean: 0.88, sd: 0.03)
                 for dye in 0..<dyes { signal[dye] = random.logNormal(median: 80, sigma: 0.5) }
-                signal[4] += random.logNormal(median: 20_000, sigma: 0.35)
-                if random.uniform() < 0.15 { signal[7] += random.logNormal(median: 15_000, sigma: 0.5) }
+                signal[4] += random.logNormal(median: 20_000, sigma: 0.35) * stainFactor[4]
+                if random.uniform() < 0.15 { signal[7] += random.logNormal(median: 15_000, sigma: 0.5) * stainFactor[7] }
             case .debris:
                 fscA = random.logNormal(median: 12_000, sigma: 0.5)
                 sscA = random.logNormal(median: 9_000, sigma: 0.6)
                 heightRatio = random.normal(mean: 0.9, sd: 0.1)
                 for dye in 0..<dyes { signal[dye] = random.logNormal(median: 150, sigma: 0.8) }
             }
-            fscA = clamp(fscA, 200, Panel.maximum)
-            sscA = clamp(sscA, 200, Panel.maximum)
+            // The drift scales area and height alike (the height ratios were drawn above).
+            fscA = clamp(fscA * scatterFactor, 200, Panel.maximum)
+            sscA = clamp(sscA * scatterFactor, 200, Panel.maximum)
             scatter[0][event] = Float(fscA)
             scatter[1][event] = Float(clamp(fscA * heightRatio, 100, Panel.maximum))
             scatter[2][event] = Float(sscA)
@@ -174,6 +194,7 @@ public struct MacrophageSimulator: Sendable {
                                  ("$SRC", fmoMarker.map { "MDM FMO \($0)" } ?? "MDM"),
                                  ("FLOWSTUDY SEED", "\(seed)")])
         if let fmoMarker { keywords.set("FLOWSTUDY FMO", fmoMarker) }
+        for (key, value) in shift.keywords { keywords.set(key, value) }
         for (key, value) in self.keywords { keywords.set(key, value) }
         keywords.set("$SPILLOVER", Spillover(channels: Panel.fluorescence.map(\.detector), matrix: Panel.spillover).keywordValue)
         let columns = scatter.map { ChannelValues($0) } + [ChannelValues(time)] + observed.map { ChannelValues($0) }
@@ -189,6 +210,9 @@ public struct SimulatedSample: Sendable {
     public var populations: [UInt8]
     /// The true fluorescence of each dye before spillover and noise: `[dye][event]`, dyes in panel order.
     public var trueSignal: [[Double]]
+
+    /// The truth sidecar of the tube: each event's population, in file order.
+    public var truth: TruthSidecar { TruthSidecar(labels: populations) }
 }
 
 private func clamp(_ value: Double, _ low: Double, _ high: Double) -> Double { min(max(value, low), high) }

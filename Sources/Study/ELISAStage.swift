@@ -28,10 +28,18 @@ public enum ELISAStage {
         try output.write(run.errorsCSV(), to: "errors.csv")
         for analysis in run.analyses {
             let parameters = analysis.fit.parameters
-            let plot = CurvePlot(points: analysis.standards.map { (x: $0.nominal, y: $0.meanNetOD) },
+            var plot = CurvePlot(points: analysis.standards.map { (x: $0.nominal, y: $0.meanNetOD) },
                                  curve: { parameters.response($0) }, lloq: analysis.lloq, uloq: analysis.uloq,
                                  title: "\(analysis.analyte) \(analysis.plate) — \(analysis.options.model.label), weights \(analysis.options.weighting.label)",
                                  xLabel: "concentration in the well (\(units))")
+            plot.replicates = analysis.standards.flatMap { standard in standard.netOD.map { (x: standard.nominal, y: $0) } }
+            // Net OD of a blank well: its corrected OD less what was subtracted from every well.
+            let offset = analysis.options.blank == .subtract ? (analysis.blankMean ?? 0) : 0
+            plot.blanks = analysis.blankCorrectedODs.map { $0 - offset }
+            plot.samples = analysis.samples.compactMap { sample in
+                sample.meanNetOD.map { CurvePlot.SamplePoint(id: sample.sampleID, meanNetOD: $0, concentration: sample.extrapolated,
+                                                             censored: sample.concentrationInWell == nil) }
+            }
             let stem = "curve_" + analysis.plate.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.map(String.init).joined()
             try output.write(plot.png(), to: stem + ".png")
             try output.write(plot.svg(), to: stem + ".svg")

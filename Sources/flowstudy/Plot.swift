@@ -8,7 +8,7 @@ import Plots
 struct Plot: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Draw a gate over its parent's events: a density in the gate's own (transformed) space with every gate defined there.",
-        discussion: "PNG: the raster (density and gate outlines). SVG: the labelled figure (axes in data units, decades on logicle/asinh/log axes, gate names and %), with the raster embedded.")
+        discussion: "PNG: the raster (density and gate outlines; a histogram's kept side shaded). SVG: the labelled figure (axes in data units, FlowJo-style decades with minor ticks on logicle/asinh/log axes, labels thinned to fit, gate names and %, a histogram's legend), with the raster embedded.")
 
     @Argument(help: "The FCS file.")
     var file: String
@@ -41,12 +41,14 @@ struct Plot: ParsableCommand {
             let loaded = try loadTemplate(template)
             let sample = try FCSFile.readSample(file, options: reading.options)
             let session = try GatingSession(strategy: loaded.strategy(for: sample), sample: sample)
-            var controlSession: GatingSession?
+            var controls: [GatePlot.Control] = []
             if let control {
                 let controlSample = try FCSFile.readSample(control, options: reading.options)
-                controlSession = try GatingSession(strategy: loaded.strategy(for: controlSample), sample: controlSample)
+                let name = (control as NSString).lastPathComponent
+                let controlSession = try GatingSession(strategy: loaded.strategy(for: controlSample), sample: controlSample)
+                controls.append(try GatePlot.Control(label: "control: \(name)", session: controlSession, population: population))
             }
-            let plot = try GatePlot(session: session, population: population, size: size, control: controlSession)
+            let plot = try GatePlot(session: session, population: population, size: size, controls: controls)
             if output.hasSuffix(".png") { try AtomicFile.write(plot.png(), to: output) } else { try AtomicFile.write(plot.svg(), to: output) }
         }
     }

@@ -12,8 +12,9 @@ struct Review: ParsableCommand {
         discussion: """
         The gallery (index.html, a page per gate and per sample, img/*.png, manifest.json) has no external assets and \
         opens from file://. Re-running into the same folder after a template edit draws only the cells whose gate, \
-        plot siblings, ancestors or transforms changed; the others are reused from the manifest. Controls in a sample \
-        sheet are reviewed like any other tube. Exit status: 0, 2 when some samples could not be gated (listed on the \
+        plot siblings, ancestors or transforms changed; the others are reused from the manifest. Outliers are \
+        compared within comparable tubes (stained samples together, each control type and marker apart, a control's \
+        own-marker gate left out); a sheet's FMO and isotype tubes are overlaid on the matched sample's histograms. Exit status: 0, 2 when some samples could not be gated (listed on the \
         index page), 64 for a bad template or sample sheet.
         """)
 
@@ -32,19 +33,30 @@ struct Review: ParsableCommand {
     @Option(help: "Cell size in pixels on the gate and sample pages.")
     var size: Int = 220
 
+    @Option(help: "An outlier must also be at least this many percentage points from its kind's median.")
+    var minDifference: Double = 2
+
+    @Flag(help: "Print nothing but failures.")
+    var quiet = false
+
     @OptionGroup var reading: ReadingOptions
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard (64...1024).contains(size) else { throw ValidationError("--size must be between 64 and 1024") }
+        guard minDifference.isFinite, minDifference >= 0 else { throw ValidationError("--min-difference must be a number of points ≥ 0") }
     }
 
     func run() throws {
         let gallery = try reportingInputErrors(exit: .validationFailure) {
             let loaded = try loadTemplate(template)
             let text = try InputFile.text(template)
-            let entries = try loadSampleSheet(samples, quiet: true, template: loaded).entries.map { ReviewGallery.Entry(id: $0.sampleID, file: $0.file) }
-            return ReviewGallery(template: loaded, templateText: text, entries: entries, jobs: jobs, size: size, reading: reading.options)
+            let entries = try loadSampleSheet(samples, quiet: true, template: loaded).entries.map {
+                ReviewGallery.Entry(id: $0.sampleID, file: $0.file, subject: $0.subjectID, condition: $0.condition,
+                                    controlType: $0.controlType, controlMarker: $0.controlMarker)
+            }
+            return ReviewGallery(template: loaded, templateText: text, entries: entries, jobs: jobs, size: size, reading: reading.options,
+                                 outlierRule: OutlierRule(minimumDifference: minDifference))
         }
         try checkOutputs(folders: [out], inputs: [template, samples] + gallery.entries.map(\.file))
         let start = Date()
@@ -57,10 +69,13 @@ struct Review: ParsableCommand {
             throw ExitCode(130)
         }
         let drawn = result.cells.filter(\.drawn).count
-        printError(String(format: "flowstudy: %d cells (%d drawn, %d reused) in %.1f s → %@", result.cells.count, drawn, result.cells.count - drawn,
-                          Date().timeIntervalSince(start), (out as NSString).appendingPathComponent("index.html")))
-        for (population, sample, delta) in result.changes.prefix(5) {
-            printError(String(format: "  changed: %@ on %@ by %.2f points", population, sample, delta))
+        if !quiet {
+            printError(String(format: "flowstudy: %d cells (%d drawn, %d reused), %d outliers in %.1f s → %@", result.cells.count, drawn,
+                              result.cells.count - drawn, result.flagged.count, Date().timeIntervalSince(start),
+                              (out as NSString).appendingPathComponent("index.html")))
+            for (population, sample, delta) in result.changes.prefix(5) {
+                printError(String(format: "  changed: %@ on %@ by %.2f points", population, sample, delta))
+            }
         }
         for (sample, reason) in result.failures { printError("  failed: \(sample): \(reason)") }
         if !result.failures.isEmpty { throw ExitCode(2) }

@@ -1,5 +1,6 @@
 import Tables
 import ArgumentParser
+import Batch
 import FCS
 import Foundation
 import Gating
@@ -7,7 +8,7 @@ import Gating
 struct Template: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check and convert gating templates (JSON flowstudy-gating/1, Gating-ML 2.0).",
-        subcommands: [Validate.self, Convert.self, ImportWSP.self])
+        subcommands: [Validate.self, Convert.self, ImportWSP.self, ExportWSP.self])
 
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -101,7 +102,8 @@ struct ImportWSP: ParsableCommand {
     @OptionGroup var reading: ReadingOptions
 
     func run() throws {
-        try checkOutputs(files: [output], inputs: [workspace])
+        let overridesPath = GateOverrides.defaultPath(forTemplate: output)
+        try checkOutputs(files: [output, group == nil ? nil : overridesPath], inputs: [workspace])
         let parsed: FlowJoWorkspace, imported: FlowJoWorkspace.Imported
         do {
             parsed = try FlowJoWorkspace.read(contentsOf: workspace)
@@ -112,6 +114,15 @@ struct ImportWSP: ParsableCommand {
         for warning in imported.warnings { printError("flowstudy: warning: \(warning)") }
         try AtomicFile.write(TemplateWriter.json(imported.template), to: output)
         say("\(output): \(imported.template.strategy.populations.count) populations from \(imported.sample.name)")
+        var overrides = imported.overrides
+        if !overrides.isEmpty {
+            overrides.template = (output as NSString).lastPathComponent
+            try AtomicFile.write(GateOverrides.json(overrides), to: overridesPath)
+            let samples = Set(overrides.overrides.map(\.sampleID))
+            say("\(overridesPath): \(overrides.overrides.count) sample-specific gate\(overrides.overrides.count == 1 ? "" : "s") of \(samples.count) sample\(samples.count == 1 ? "" : "s")")
+        } else if group != nil, FileManager.default.fileExists(atPath: overridesPath) {
+            printError("flowstudy: warning: \(overridesPath) exists but this workspace has no sample-specific gates; the batch would still apply it")
+        }
         guard let check else { return }
         let members = group.flatMap { parsed.group(named: $0)?.sampleIDs }
         var differ: [String] = []
@@ -124,7 +135,10 @@ struct ImportWSP: ParsableCommand {
             let fcs = try reportingInputErrors { try FCSFile.readSample(path, options: reading.options) }
             let result: GatingResult
             do {
-                result = try GatingEngine.evaluate(try imported.template.strategy(for: fcs), on: fcs)
+                // Overrides are in the template's terms (markers too): put in place before markers are resolved.
+                var own = imported.template
+                own.strategy = overrides.strategy(own.strategy, forSample: FlowJoWorkspace.sampleID(entry.name))
+                result = try GatingEngine.evaluate(try own.strategy(for: fcs), on: fcs)
             } catch let error as GatingError {
                 printError("\(path): \(error)"); throw badInputData
             }
@@ -137,9 +151,59 @@ struct ImportWSP: ParsableCommand {
             }
         }
         if !differ.isEmpty {
-            printError("\(differ.count) count\(differ.count == 1 ? "" : "s") differ from FlowJo's:\n" + differ.map { "  \($0)" }.joined(separator: "\n"))
+            printError("\(differ.count) \(differ.count == 1 ? "count differs" : "counts differ") from FlowJo's:\n" + differ.map { "  \($0)" }.joined(separator: "\n"))
             throw ExitCode(2)
         }
+    }
+}
+
+/// `template export-wsp`: a template over a set of FCS files as a FlowJo 10 workspace.
+struct ExportWSP: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export-wsp",
+        abstract: "Write a template over FCS files (a sample sheet or a folder) as a FlowJo 10 workspace: one group owning the gates, transforms, the compensation matrix; the template rides along in a group keyword.")
+
+    @Argument(help: "The template (.json or .xml).")
+    var template: String
+
+    @Option(help: "The FCS files: a sample sheet (samples.csv) or a folder.")
+    var samples: String
+
+    @Option(name: .shortAndLong, help: "The workspace to write (.wsp).")
+    var output: String
+
+    @Option(help: "The FlowJo group that owns the gates.")
+    var group = "FlowStudy"
+
+    @OptionGroup var reading: ReadingOptions
+
+    func run() throws {
+        let loaded = try reportingInputErrors { try loadTemplate(template) }
+        let sheet = try reportingInputErrors { try loadSampleSheet(samples, quiet: true, template: loaded) }
+        try checkOutputs(files: [output], inputs: [template, samples] + sheet.entries.map(\.file))
+        var options = reading.options
+        options.readEvents = false
+        var files: [FlowJoWorkspaceWriter.SampleFile] = []
+        var names: Set<String> = []
+        for entry in sheet.entries {
+            let name = (entry.file as NSString).lastPathComponent
+            // FlowJo and FlowKit find a sample's file by this name.
+            guard names.insert(name).inserted else {
+                printError("\(samples): two samples are FCS files named '\(name)'; FlowJo tells samples apart by file name")
+                throw ExitCode.validationFailure
+            }
+            let fcs = try reportingInputErrors { try FCSFile.readSample(entry.file, options: options) }
+            files.append(.init(name: name, uri: URL(fileURLWithPath: entry.file).standardizedFileURL.absoluteString, sample: fcs))
+        }
+        let written: FlowJoWorkspaceWriter.Output
+        do {
+            written = try FlowJoWorkspaceWriter.document(loaded, samples: files, group: group, file: template)
+        } catch let error as FlowJoError {
+            printError(error.description); throw ExitCode.validationFailure
+        }
+        for note in written.notes { printError("flowstudy: note: \(note)") }
+        try AtomicFile.write(written.xml, to: output)
+        say("\(output): \(files.count) sample\(files.count == 1 ? "" : "s"), \(loaded.strategy.resultIDs.count) populations in group '\(group)'")
     }
 }
 

@@ -28,6 +28,10 @@ struct ReviewCLITests {
         #expect(index.contains("Samples that could not be gated") && index.contains("broken"))
         let second = run(flowstudy, ["review", "--template", template, "--samples", folder.path("tubes"), "--out", out])
         #expect(second.stderr.contains("30 cells (0 drawn, 30 reused)"), "\(second.stderr)")
+        // --quiet: only the failure is said.
+        let quiet = run(flowstudy, ["review", "--template", template, "--samples", folder.path("tubes"), "--out", out, "--quiet", "--min-difference", "5"])
+        #expect(quiet.status == 2 && quiet.stderr.contains("failed: broken") && !quiet.stderr.contains("cells ("), "\(quiet.stderr)")
+        #expect(run(flowstudy, ["review", "--template", template, "--samples", folder.path("tubes"), "--out", out, "--min-difference", "-1"]).status == 64)
         // A template that does not parse is a usage problem: nothing is written, exit 64.
         try "{\"format\": \"flowstudy-gating/1\"".write(toFile: folder.path("bad.json"), atomically: false, encoding: .utf8)
         let bad = run(flowstudy, ["review", "--template", folder.path("bad.json"), "--samples", folder.path("tubes"), "--out", folder.path("none")])

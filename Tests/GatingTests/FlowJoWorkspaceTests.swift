@@ -48,8 +48,9 @@ struct FlowJoWorkspaceTests {
         try AtomicFile.write(TemplateWriter.json(imported.template), to: path)
         let back = try TemplateReader.read(contentsOf: path)
         #expect(back.strategy.populations.map(\.id) == imported.template.strategy.populations.map(\.id))
-        #expect(back.compensation == .matrix("Acquisition-defined"))
-        #expect(back.strategy.matrices["Acquisition-defined"]?.detectors.count == 8)
+        // FlowJo's Acquisition-defined matrix is each file's own spillover keyword.
+        #expect(back.compensation == .file(allowMissing: false))
+        #expect(back.strategy.matrices.isEmpty)
     }
 
     @Test("ics8 (parse only): gate tree, 8×8 Comp- matrix, transforms, groups and FlowJo counts", .needsShared)
@@ -122,13 +123,14 @@ struct FlowJoWorkspaceTests {
             }
         }
 
-        // The DEN template: Comp- channels become detectors compensated by the workspace's matrix, on logicle.
+        // The DEN template: Comp- channels become detectors compensated by each file's own matrix (FlowJo's
+        // Acquisition-defined), on logicle.
         let imported = try workspace.template(group: "DEN")
         #expect(imported.warnings.isEmpty, "\(imported.warnings)")
         #expect(imported.template.strategy.populations.map(\.id) == ["Time", "Singlets", "aAmine-", "CD3+"])
         #expect(imported.template.strategy.populations.map(\.parent) == [nil, "Time", "Singlets", "aAmine-"])
         let cd3 = try #require(imported.template.strategy.populations.last)
-        #expect(cd3.gate.dimensions.first == GateDimension(channel: "CD3 APC-H7 FLR-A", compensation: .matrix("Acquisition-defined"),
+        #expect(cd3.gate.dimensions.first == GateDimension(channel: "CD3 APC-H7 FLR-A", compensation: .file,
                                                            transform: "Comp-CD3 APC-H7 FLR-A"))
         guard case .logicle = imported.template.strategy.transforms["Comp-CD3 APC-H7 FLR-A"] else {
             Issue.record("expected a logicle transform on Comp-CD3 APC-H7 FLR-A"); return

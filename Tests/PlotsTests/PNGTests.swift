@@ -123,7 +123,7 @@ struct PNGTests {
         #expect(svg.contains("data:image/png;base64,"))
         // A logicle axis is labelled in decades.
         let mac = try GatePlot(session: session, population: "macrophages", size: 200).svg()
-        #expect(mac.contains("10<tspan baseline-shift=\"super\" font-size=\"8\">3</tspan>"))
+        #expect(mac.contains("class=\"tick-label\"") && mac.contains(">10<tspan dy=\"-3.85\" font-size=\"8.25\">3</tspan>"))
     }
 }
 
@@ -162,14 +162,16 @@ struct HistogramTests {
         let bitmap = plot.render(values: values, events: .all(150), control: (control, .all(80)), thresholds: [60])
         let image = try PNGDecoder.decode(PNGEncoder.encode(bitmap))
         func colour(_ x: Int, _ y: Int) -> [UInt8] { Array(image.pixels[(4 * (y * 100 + x))..<(4 * (y * 100 + x) + 3)]) }
-        // The tallest bar (bin 2, columns 20–29) reaches 1/1.05 of the height; the half-height bar (bin 7) half of that.
+        // Heights are % of each tube's events: bin 2 holds 100/150 = 66.7 % of the sample, bin 7 33.3 %, and the
+        // control's bin 2 all of it, 100 %: the y axis reaches 108 %, row(v) = 100 − v/108 × 100.
         // (The control's outline runs along the bottom rows where it has no events, so bars are probed above it.)
-        #expect(colour(22, 95) == [150, 150, 150] && colour(22, 10) == [150, 150, 150] && colour(22, 2) == [255, 255, 255])
-        // Half of the tallest: its top is row 100 − 0.5/1.05 × 100 ≈ 52.
-        #expect(colour(72, 95) == [150, 150, 150] && colour(72, 55) == [150, 150, 150] && colour(72, 50) == [255, 255, 255])
+        // Bin 2's top: row 100 − 66.7/108 × 100 = 38.3.
+        #expect(colour(22, 95) == [150, 150, 150] && colour(22, 40) == [150, 150, 150] && colour(20, 20) == [255, 255, 255])
+        // Bin 7's top: row 100 − 33.3/108 × 100 = 69.1.
+        #expect(colour(72, 95) == [150, 150, 150] && colour(72, 72) == [150, 150, 150] && colour(72, 66) == [255, 255, 255])
         // Threshold 60 → column 60/100 × 99 = 59.4 → 59, in the gate colour.
         #expect(colour(Int(plot.density.column(60).rounded()), 50) == [220, 20, 60])
-        // The control's peak (its bin 2, centred at column 25) touches the top of the scale.
-        #expect(colour(25, Int(plot.density.row(1).rounded())) == [33, 102, 172])
+        // The control's peak (its bin 2, centred at column 25) at 100 % of it: row 100 − 100/108 × 100 = 7.4.
+        #expect(colour(25, Int((100 - 100.0 / 108 * 100).rounded())) == [33, 102, 172])
     }
 }

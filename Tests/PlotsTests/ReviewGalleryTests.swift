@@ -85,6 +85,9 @@ struct ReviewGalleryTests {
         // Listed before the grid, and the grid cell is marked.
         let index = try String(contentsOfFile: (out as NSString).appendingPathComponent("index.html"), encoding: .utf8)
         let outlierRow = try #require(index.range(of: "<td>CD206+</td><td><a href=\"sample_4.html\">P5</a>"))
+        // A first run has nothing to compare with, and says so instead of "Nothing changed".
+        #expect(result.firstRun)
+        #expect(index.contains("First run") && !index.contains("Changed since the last run"))
         let grid = try #require(index.range(of: "Samples × gates"))
         #expect(outlierRow.lowerBound < grid.lowerBound)
         #expect(index.contains("class=\"flag\"><img src=\"\(try #require(result.cells.first { $0.sample == "P5" && $0.population == "CD206+" }).image)\""))
@@ -114,6 +117,9 @@ struct ReviewGalleryTests {
         #expect(same.changes.isEmpty)
         #expect(try keys() == before)
 
+        #expect(!same.firstRun)
+        let rerunIndex = try String(contentsOfFile: (out as NSString).appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(rerunIndex.contains("Changed since the last run") && rerunIndex.contains("No gate % changed.") && !rerunIndex.contains("First run"))
         // Raise the CD206+ threshold: only the five CD206+ cells change key and are drawn.
         let cd206Line = #""dimensions": [{"marker": "CD206", "compensated": true, "transform": "logicle", "min": 0.5}]"#
         #expect(text.contains(cd206Line))

@@ -7,6 +7,10 @@
 //                             ../.build/release/flowstudy) for inspect, gate and export --format csv on a large file,
 //                             as multiples of the file's size. Targets (issue 11): inspect far below the file,
 //                             gate ≤ 1.5×, export csv ≤ 5 s and ≤ 1.5×.
+//   adaptive [--files N] [--events N] [--jobs N] [--rounds N] [--folder DIR]
+//                             the release `flowstudy batch` with mdm-macrophages-adaptive.json against the fixed
+//                             mdm-macrophages.json on simulated tubes (a third shifted donors). Target (issue 15):
+//                             adaptive ≤ 1.5× fixed on 100 files × 100,000 events.
 import ELISA
 import FCS
 import Foundation
@@ -323,8 +327,13 @@ do {
     case "outcomes": try outcomesBenchmark(repeats: min(repeats, 5))
     case "batch" where arguments.count >= 3: try batch(arguments[1], template: arguments[2], flowKit: arguments.contains("--flowkit"))
     case "memory" where arguments.count >= 3: try memory(arguments[1], template: arguments[2])
+    case "adaptive":
+        func option(_ name: String) -> String? { arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } }
+        try adaptiveBenchmark(files: option("--files").flatMap { Int($0) } ?? 100, events: option("--events").flatMap { Int($0) } ?? 100_000,
+                              jobs: option("--jobs").flatMap { Int($0) } ?? 2, rounds: option("--rounds").flatMap { Int($0) } ?? 3,
+                              folder: option("--folder"))
     default:
-        print("usage: flowstudy-bench parse FILE.fcs [--repeat N]\n       flowstudy-bench gate FILE.fcs TEMPLATE.json [--repeat N]\n       flowstudy-bench batch FOLDER TEMPLATE.json [--flowkit]\n       flowstudy-bench elisa PLATE LAYOUT [--repeat N]\n       flowstudy-bench plot FILE.fcs TEMPLATE.json [--repeat N]\n       flowstudy-bench review FOLDER TEMPLATE.json\n       flowstudy-bench memory FILE.fcs TEMPLATE.json\n       flowstudy-bench outcomes")
+        print("usage: flowstudy-bench parse FILE.fcs [--repeat N]\n       flowstudy-bench gate FILE.fcs TEMPLATE.json [--repeat N]\n       flowstudy-bench batch FOLDER TEMPLATE.json [--flowkit]\n       flowstudy-bench elisa PLATE LAYOUT [--repeat N]\n       flowstudy-bench plot FILE.fcs TEMPLATE.json [--repeat N]\n       flowstudy-bench review FOLDER TEMPLATE.json\n       flowstudy-bench memory FILE.fcs TEMPLATE.json\n       flowstudy-bench adaptive [--files 100] [--events 100000] [--jobs 2] [--rounds 3] [--folder DIR]\n       flowstudy-bench outcomes")
         exit(64)
     }
 } catch {

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+@testable import Gating
+
+/// Workspaces that are broken, or hold what FlowStudy cannot express: a typed ``FlowJoError`` with the XML path,
+/// or a warning with the XML path and the population skipped (never a silent drop).
+@Suite("Malformed FlowJo workspaces")
+struct FlowJoMalformedTests {
+    typealias F = FlowJoFixtures
+    static let channels: [(name: String, marker: String?)] = [("A", nil), ("B", nil)]
+
+    static func error(_ xml: String, group: String? = "G") -> FlowJoError? {
+        do {
+            _ = try F.read(xml).template(group: group)
+            return nil
+        } catch {
+            return error as? FlowJoError
+        }
+    }
+
+    static func one(_ nodes: [F.Node], matrix: String = "", matrices: String = "", extra: String = "") -> String {
+        F.workspace(groups: [("G", ["1"])], matrices: matrices,
+                    samples: [F.sample(id: "1", name: "a.fcs", count: 10, channels: channels, matrix: matrix, extra: extra, nodes: nodes)])
+    }
+
+    static let samplePath = "/Workspace/SampleList[1]/Sample[1]"
+    static let topPath = samplePath + "/SampleNode[1]/Subpopulations[1]"
+
+    @Test("truncated XML: an error naming the line, before anything is read")
+    func truncated() throws {
+        let whole = Self.one([F.rectangle("r", [("A", 0, 5)])])
+        let error = try #require(Self.error(String(whole.prefix(whole.count / 2))))
+        #expect(error.message.contains("well-formed") || error.message.contains("line"), "\(error)")
+        #expect(error.file == "hand.wsp")
+    }
+
+    @Test("an unknown gate type is refused at its element")
+    func unknownGate() throws {
+        let curly = F.Node(name: "q", owner: "G", body: #"<gating:CurlyQuad eventsInside="1"/>"#)
+        let error = try #require(Self.error(Self.one([curly])))
+        #expect(error.path == Self.topPath + "/Population[1]/Gate[1]/CurlyQuad[1]")
+        #expect(error.message.contains("CurlyQuad"))
+    }
+
+    @Test("a matrix reference whose transforms:id is not in /Workspace/Matrices")
+    func missingMatrix() throws {
+        let reference = #"<transforms:spilloverMatrix prefix="Comp-" name="MyComp" suffix="" transforms:id="gone"/>"#
+        let error = try #require(Self.error(Self.one([], matrix: reference)))
+        #expect(error.path == Self.samplePath + "/spilloverMatrix[1]")
+        #expect(error.message.contains("'gone'"))
+    }
+
+    @Test("a boolean Dependent naming no population")
+    func missingDependent() throws {
+        let error = try #require(Self.error(Self.one([F.rectangle("r", [("A", 0, 50)]), F.boolean("AndNode", "x", ["r", "nowhere"])])))
+        #expect(error.path == Self.topPath + "/AndNode[1]")
+        #expect(error.message.contains("nowhere"))
+    }
+
+    @Test("a gating:parent_id that is not the enclosing population's gate")
+    func wrongParent() throws {
+        var child = F.rectangle("c", [("A", 0, 50)])
+        child.body = child.body.replacingOccurrences(of: "<gating:RectangleGate ", with: #"<gating:RectangleGate gating:parent_id="ID999" "#)
+        let error = try #require(Self.error(Self.one([F.rectangle("p", [("A", 0, 90)], children: [child])])))
+        #expect(error.path == Self.topPath + "/Population[1]/Subpopulations[1]/Population[1]/Gate[1]/RectangleGate[1]")
+        #expect(error.message.contains("ID1001") && error.message.contains("ID999"), "\(error)")
+    }
+
+    @Test("boolean dependents in a cycle, and a boolean node depending on its own child")
+    func cycles() throws {
+        let loop = try #require(Self.error(Self.one([F.boolean("OrNode", "x", ["y", "y"]), F.boolean("NotNode", "y", ["x"])])))
+        #expect(loop.path == Self.topPath + "/OrNode[1]")
+        #expect(loop.message.contains("x → y → x"), "\(loop)")
+        let own = try #require(Self.error(Self.one([F.rectangle("r", [("A", 0, 50)]),
+                                                    F.boolean("NotNode", "n", ["n/c"], children: [F.rectangle("c", [("A", 0, 20)])])])))
+        #expect(own.message.contains("cycle"), "\(own)")
+    }
+
+    @Test("a derived parameter and a gate on something that is not a parameter are listed with their XML path and skipped")
+    func derivedAndKeywordGates() throws {
+        let derived = #"<DerivedParameters><DerivedParameter name="ratio A/B" type="Ratio"/></DerivedParameters>"#
+        let xml = Self.one([F.rectangle("keep", [("A", 0, 50)]),
+                            F.rectangle("onRatio", [("ratio A/B", 0, 1)], children: [F.rectangle("under", [("A", 0, 20)])]),
+                            F.rectangle("onKeyword", [("$BTIM", 0, 100)]),
+                            F.boolean("OrNode", "mixed", ["keep", "onRatio"])], extra: derived)
+        let imported = try F.read(xml).template(group: "G")
+        #expect(imported.paths.values.sorted() == ["keep"])
+        let warnings = imported.warnings.joined(separator: "\n")
+        #expect(warnings.contains(Self.samplePath + "/DerivedParameters[1]/DerivedParameter[1]: derived parameter 'ratio A/B'"), "\(warnings)")
+        #expect(warnings.contains(Self.topPath + "/Population[2]: 'onRatio' gates derived parameter 'ratio A/B'"))
+        #expect(warnings.contains(Self.topPath + "/Population[2]/Subpopulations[1]/Population[1]: 'onRatio/under' is skipped with its parent"))
+        #expect(warnings.contains(Self.topPath + "/Population[3]: 'onKeyword' gates '$BTIM', which is not a parameter"))
+        #expect(warnings.contains(Self.topPath + "/OrNode[1]: 'mixed' depends on 'onRatio', which is not imported"))
+    }
+
+    @Test("a chain of 5,000 boolean dependents is checked without deep recursion; more populations than the limit are refused")
+    func largeWorkspaces() throws {
+        let chain = (0..<5_000).map { F.boolean("NotNode", "n\($0)", ["n\($0 + 1)"]) } + [F.rectangle("n5000", [("A", 0, 50)])]
+        let imported = try F.read(Self.one(chain)).template(group: "G")
+        #expect(imported.template.strategy.populations.count == 5_001)
+        let looped = (0..<5_000).map { F.boolean("NotNode", "n\($0)", ["n\(($0 + 1) % 5_000)"]) }
+        #expect(Self.error(Self.one(looped))?.message.contains("cycle") == true)
+        let many = (0...StructuralLimits.populations).map { F.rectangle("r\($0)", [("A", 0, 50)]) }
+        let error = try #require(Self.error(Self.one(many)))
+        #expect(error.path == Self.topPath + "/Population[\(StructuralLimits.populations + 1)]", "\(error)")
+    }
+
+    @Test("two spillover matrices in one sample are refused (FlowJo applies one)")
+    func twoMatrices() throws {
+        let m = F.matrix(name: "M", detectors: ["A", "B"], rows: [[1, 0], [0, 1]])
+        let error = try #require(Self.error(Self.one([], matrix: m + m)))
+        #expect(error.path == Self.samplePath + "/spilloverMatrix[2]")
+    }
+}
