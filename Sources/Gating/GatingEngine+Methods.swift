@@ -55,8 +55,15 @@ extension GatingEngine {
             let cut = OrderStatistics.interpolate(orders.map(transform.apply), n, [probability])[0]
             return decide(population, method: method, cut: CutPoint(value: cut, method: "quantile"), keep: keep)
         }
-        guard let low = raw.min(), let high = raw.max(), let table = MonotoneTable(transform, low: low, high: high) else { return nil }
-        return decide(population, method: method, columns: [raw.map(table.apply)])
+        switch scale {
+        case .logicle, .hyperlog:
+            // Solved iteratively per value: the table instead.
+            guard let low = raw.min(), let high = raw.max(), let table = MonotoneTable(transform, low: low, high: high) else { return nil }
+            return decide(population, method: method, columns: [raw.map(table.apply)])
+        default:
+            // Closed forms (asinh, log, linear) cost less than the table: exact, on the parent's events only.
+            return decide(population, method: method, columns: [raw.map(transform.apply)])
+        }
     }
 
     /// `cluster` on two strictly increasing transforms: only the events EM fits (every ⌈n / 10,000⌉-th finite
