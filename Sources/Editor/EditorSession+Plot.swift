@@ -34,6 +34,9 @@ extension EditorSession {
             public var results: [String]
             /// For a quadrant gate: per divider, 0 when it cuts the x axis, 1 the y axis.
             public var dividerAxes: [Int]?
+            /// For a quadrant gate: per quadrant, its side of the first cut on x and on y (−1 below, 1 above, 0 not
+            /// constrained), for placing its label.
+            public var sides: [[Int]]?
         }
 
         /// The sample id.
@@ -131,8 +134,20 @@ extension EditorSession {
         }
         let drawn = ([population] + siblings).map { p -> PlotData.Drawn in
             var axes: [Int]?
-            if case .quadrant(let q) = p.gate { axes = q.dividers.map { $0.dimension == population.gate.dimensions[0] ? 0 : 1 } }
-            return PlotData.Drawn(id: p.id, shape: GateShape(p.gate), results: Self.resultIDs(p), dividerAxes: axes)
+            var sides: [[Int]]?
+            if case .quadrant(let q) = p.gate {
+                let dividerAxes = q.dividers.map { $0.dimension == population.gate.dimensions[0] ? 0 : 1 }
+                axes = dividerAxes
+                sides = q.quadrants.map { quadrant in
+                    var side = [0, 0]
+                    for (d, divider) in q.dividers.enumerated() {
+                        guard let position = quadrant.positions[divider.id], let interval = divider.interval(of: position) else { continue }
+                        side[dividerAxes[d]] = interval == 0 ? -1 : 1
+                    }
+                    return side
+                }
+            }
+            return PlotData.Drawn(id: p.id, shape: GateShape(p.gate), results: Self.resultIDs(p), dividerAxes: axes, sides: sides)
         }
         var counts: [String: Int] = [:]
         for result in Self.resultIDs(population) { counts[result] = session.result.count(result) }

@@ -468,7 +468,7 @@ function drawShape(layer, shape, drawn, editable) {
       attachDrag(svg("circle", { class: "handle", "data-handle": "major", cx: column(shape.mean[0] + e.r1 * e.c), cy: row(shape.mean[1] + e.r1 * e.s), r: 5 }, g));
       attachDrag(svg("circle", { class: "handle", "data-handle": "minor", cx: column(shape.mean[0] - e.r2 * e.s), cy: row(shape.mean[1] + e.r2 * e.c), r: 5 }, g));
     }
-    label(g, drawn, column(shape.mean[0]), row(shape.mean[1]) - 10);
+    label(g, drawn, column(shape.mean[0]), row(shape.mean[1]) - 14);
   } else if (shape.kind === "quadrant") {
     const axes = drawn.dividerAxes || [];
     let cx = null, cy = null;
@@ -483,12 +483,12 @@ function drawShape(layer, shape, drawn, editable) {
       });
     });
     if (editable && cx && cy) attachDrag(svg("circle", { class: "handle", "data-handle": `centre:${cx[0]}:${cy[0]}`, cx: column(cx[1]), cy: row(cy[1]), r: 6 }, g));
-    if (cx && cy) {
-      const names = drawn.results;
-      const corners = [[-1, 1], [1, 1], [-1, -1], [1, -1]];
-      names.slice(0, 4).forEach((name, i) => {
-        const [sx, sy] = corners[i] || [0, 0];
-        svg("text", { class: "gate-label", x: column(cx[1]) + sx * 40, y: row(cy[1]) - sy * 20 + 4, "text-anchor": "middle" }, g).textContent = name;
+    if (cx || cy) {
+      const x = cx ? column(cx[1]) : MARGIN.left + p.width / 2, y = cy ? row(cy[1]) : MARGIN.top + p.height / 2;
+      drawn.results.forEach((name, i) => {
+        const [sx, sy] = (drawn.sides || [])[i] || [0, 0];
+        const anchor = sx < 0 ? "end" : sx > 0 ? "start" : "middle";
+        svg("text", { class: "gate-label", x: x + sx * 8, y: y - sy * 10 + (sy < 0 ? 12 : 0), "text-anchor": anchor }, g).textContent = name;
       });
     }
   }
