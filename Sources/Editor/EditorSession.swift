@@ -40,6 +40,8 @@ public final class EditorSession: Sendable {
         var claimed = false
         /// Why the file could not be read or gated.
         var failure: String?
+        /// The file itself could not be read: no edit will change that, so it is not gated again.
+        var unreadable = false
         /// Count per result id, from `membership`.
         var counts: [String: Int] = [:]
         /// % of parent per result id with the template as last saved (or loaded), for the change shown on save.
@@ -189,7 +191,15 @@ public final class EditorSession: Sendable {
         s.generation += 1
         s.isSaved = TemplateWriter.json(next) == s.savedJSON
         guard !changed.isEmpty else { return }
-        for i in s.samples.indices where s.samples[i].failure == nil { s.samples[i].stale.formUnion(changed) }
+        for i in s.samples.indices where !s.samples[i].unreadable {
+            if s.samples[i].failure != nil {
+                // Gating failed with the previous template (a marker it lacks, say): try the new one from the start.
+                s.samples[i].failure = nil
+                s.samples[i].stale = Set(next.strategy.populations.map(\.id))
+            } else {
+                s.samples[i].stale.formUnion(changed)
+            }
+        }
         if let preview = s.preview, let population = try? Self.population(preview.population, in: next),
            let parent = population.parent, let owner = try? Self.population(parent, in: next), changed.contains(owner.id) {
             s.preview = nil
@@ -244,8 +254,15 @@ public final class EditorSession: Sendable {
     private func work() {
         while let job = claim() {
             let outcome: Result<(Int, [String: EventSet]), Error>
+            var unreadable = false
             do {
-                let sample = try FCSFile.readSample(samples[job.index].file, options: reading)
+                let sample: Sample
+                do {
+                    sample = try FCSFile.readSample(samples[job.index].file, options: reading)
+                } catch {
+                    unreadable = true
+                    throw error
+                }
                 let session = try GatingSession(strategy: job.template.strategy(for: sample), sample: sample, known: job.known)
                 outcome = .success((sample.eventCount, session.result.membership))
             } catch {
@@ -264,6 +281,7 @@ public final class EditorSession: Sendable {
                     if s.isSaved { sample.baseline = Self.percents(sample.counts, eventCount: eventCount, template: s.template) }
                 case .failure(let error):
                     sample.failure = "\(error)"
+                    sample.unreadable = unreadable
                     sample.membership = [:]
                     sample.counts = [:]
                 }
