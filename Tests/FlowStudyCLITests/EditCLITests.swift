@@ -17,13 +17,19 @@ struct EditCLITests {
         flowstudy = try #require(flowstudyExecutable())
     }
 
+    /// Runs `flowstudy edit` under coreutils' `timeout`: a regression that starts the server fails (124) instead of
+    /// hanging the test run.
+    func edit(_ arguments: [String]) -> (status: Int32, stdout: String, stderr: String) {
+        run("/usr/bin/timeout", ["60", flowstudy, "edit"] + arguments)
+    }
+
     @Test("a broken template, a bad sheet, a Gating-ML template and a template open in another editor stop before the server (exit 64)")
     func problemsBeforeTheServer() throws {
         let folder = try TemporaryDirectory()
         let broken = folder.path("broken.json")
         try #"{"format": "flowstudy-gating/1", "populations": [{"id": "a", "parent": "nowhere", "gate": {"type": "rectangle", "dimensions": [{"channel": "FSC-A", "min": 1}]}}]}"#
             .write(toFile: broken, atomically: true, encoding: .utf8)
-        var result = run(flowstudy, ["edit", "--template", broken, "--samples", samples])
+        var result = edit(["--template", broken, "--samples", samples])
         #expect(result.status == 64)
         #expect(result.stderr.contains("populations[0].parent"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: broken + ".lock"))
@@ -32,17 +38,17 @@ struct EditCLITests {
         try "sample,file\nA,missing.fcs\n".write(toFile: sheet, atomically: true, encoding: .utf8)
         let copy = folder.path("T.json")
         try FileManager.default.copyItem(atPath: template, toPath: copy)
-        result = run(flowstudy, ["edit", "--template", copy, "--samples", sheet])
+        result = edit(["--template", copy, "--samples", sheet])
         #expect(result.status == 64, "\(result.stderr)")
         #expect(result.stderr.contains("samples.csv") && result.stderr.contains("sample_id"))
 
-        result = run(flowstudy, ["edit", "--template", folder.path("T.xml"), "--samples", samples])
+        result = edit(["--template", folder.path("T.xml"), "--samples", samples])
         #expect(result.status == 64)
         #expect(result.stderr.contains("JSON template"))
 
         // This test's own process holds the lock: a live editor.
         try "\(getpid())\n".write(toFile: copy + ".lock", atomically: true, encoding: .utf8)
-        result = run(flowstudy, ["edit", "--template", copy, "--samples", samples])
+        result = edit(["--template", copy, "--samples", samples])
         #expect(result.status == 64)
         #expect(result.stderr.contains("open in another editor (process \(getpid()))"), "\(result.stderr)")
         #expect(try String(contentsOfFile: copy + ".lock", encoding: .utf8) == "\(getpid())\n")
