@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "Outcomes", targets: ["Outcomes"]),
         .library(name: "Demo", targets: ["Demo"]),
         .library(name: "Study", targets: ["Study"]),
+        .library(name: "Editor", targets: ["Editor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // Test and fuzzing fixtures: .xlsx workbooks built in memory (ELISA reads them with the system zlib).
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        // `flowstudy edit`: the gate editor's local web server (loopback only) and its in-process test client.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // zlib from the system (Debian zlib1g-dev): gzip input now, PNG later.
@@ -62,10 +65,16 @@ let package = Package(
         .target(name: "Outcomes", dependencies: ["Tables", "Statistics"]),
         // A whole study from raw files to the report: batch, ELISA, gallery, outcomes (the top of the pipeline).
         .target(name: "Study", dependencies: ["Batch", "ELISA", "FCS", "Gating", "Outcomes", "Plots", "Reports", "Tables"]),
+        // `flowstudy edit`: a gate editor in the browser over a template and its samples (beside Study, below the CLI).
+        .target(
+            name: "Editor",
+            dependencies: ["Gating", "Compensation", "Plots", "Batch", "FCS", "Tables", .product(name: "Hummingbird", package: "hummingbird")],
+            resources: [.copy("Page")]
+        ),
         .executableTarget(
             name: "flowstudy",
             dependencies: [
-                "Tables", "FCS", "Simulation", "Gating", "Batch", "Reports", "ELISA", "Plots", "Statistics", "Outcomes", "Demo", "Study",
+                "Tables", "FCS", "Simulation", "Gating", "Batch", "Reports", "ELISA", "Plots", "Statistics", "Outcomes", "Demo", "Study", "Editor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -84,6 +93,10 @@ let package = Package(
         .testTarget(name: "DemoTests", dependencies: ["Demo", "Simulation", "ELISA", "FCS", "Batch", "Tables", "Compensation", "TestSupport"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"]),
         .testTarget(name: "OutcomesTests", dependencies: ["Outcomes", "Tables", "TestSupport"]),
+        // Browser/ holds the DevTools-protocol driver the browser test runs with Python.
+        .testTarget(name: "EditorTests", dependencies: ["Editor", "Batch", "Gating", "FCS", "Simulation", "Tables", "TestSupport",
+                                                         .product(name: "HummingbirdTesting", package: "hummingbird")],
+                    exclude: ["Browser"]),
         .testTarget(name: "FlowStudyCLITests", dependencies: ["flowstudy", "FCS", "Outcomes", "Tables", "TestSupport"]),
     ]
 )

@@ -4,6 +4,7 @@
 //   swift run -c release --package-path Benchmarks flowstudy-bench gate FILE.fcs TEMPLATE.json
 //   swift run -c release --package-path Benchmarks flowstudy-bench outcomes
 //   swift run -c release --package-path Benchmarks flowstudy-bench adaptive   (needs the release flowstudy)
+//   swift run -c release --package-path Benchmarks editor-bench DIR   (the gate editor: drag round trip, re-gate)
 import PackageDescription
 
 let package = Package(
@@ -15,6 +16,13 @@ let package = Package(
             dependencies: [.product(name: "FCS", package: "FlowStudy"), .product(name: "Gating", package: "FlowStudy"), .product(name: "ELISA", package: "FlowStudy"),
                            .product(name: "Plots", package: "FlowStudy"), .product(name: "Outcomes", package: "FlowStudy"),
                            .product(name: "Reports", package: "FlowStudy"), .product(name: "Tables", package: "FlowStudy"),
+                           .product(name: "Simulation", package: "FlowStudy")]
+        ),
+        // The gate editor's drag round trip and re-gate (issue 14), a target of its own.
+        .executableTarget(
+            name: "editor-bench",
+            dependencies: [.product(name: "Editor", package: "FlowStudy"), .product(name: "Batch", package: "FlowStudy"),
+                           .product(name: "FCS", package: "FlowStudy"), .product(name: "Gating", package: "FlowStudy"),
                            .product(name: "Simulation", package: "FlowStudy")]
         ),
     ]

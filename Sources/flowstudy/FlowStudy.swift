@@ -9,7 +9,7 @@ struct FlowStudy: ParsableCommand {
         commandName: "flowstudy",
         abstract: "Flow cytometry and ELISA to the outcome tables of the SSc ruxolitinib study.",
         version: "0.1.0",
-        subcommands: [Inspect.self, Export.self, Simulate.self, Template.self, Gate.self, BatchCommand.self, Merge.self, Report.self, ELISACommand.self, Plot.self, Review.self, Stats.self, OutcomesCommand.self, StudyCommand.self, DemoCommand.self]
+        subcommands: [Inspect.self, Export.self, Simulate.self, Template.self, Gate.self, BatchCommand.self, Merge.self, Report.self, ELISACommand.self, Plot.self, Review.self, Stats.self, OutcomesCommand.self, StudyCommand.self, DemoCommand.self, Edit.self]
     )
 
     static func main() {

@@ -1,0 +1,120 @@
+import Foundation
+import Gating
+
+extension EditorSession {
+    /// What the page shows outside the plot: the tree, each sample's counts, progress, outliers, history.
+    public struct Snapshot: Codable, Sendable {
+        /// A population of the tree.
+        public struct Node: Codable, Sendable {
+            /// The population (gate) id.
+            public var id: String
+            /// Its parent's result id, nil for all events.
+            public var parent: String?
+            /// `rectangle`, `polygon`, `ellipse`, `quadrant` or `boolean`.
+            public var kind: String
+            /// The dimensions' labels (marker or channel, transform).
+            public var dimensions: [String]
+            /// The result ids it gives (its quadrants for a quadrant gate).
+            public var results: [String]
+        }
+
+        /// One sample's row.
+        public struct Row: Codable, Sendable {
+            /// The sample id.
+            public var id: String
+            /// `FMO CD206` etc., nil for a stained sample.
+            public var control: String?
+            /// Why the file could not be read or gated.
+            public var failure: String?
+            /// Whether some populations are still being gated with the current template.
+            public var pending: Bool
+            /// Events in the file.
+            public var events: Int
+            /// Count per result id.
+            public var counts: [String: Int]
+            /// % of parent per result id.
+            public var percent: [String: Double]
+            /// % of parent per result id with the template as last saved.
+            public var saved: [String: Double]?
+        }
+
+        /// A readout whose threshold is a control percentile (editable).
+        public struct Readout: Codable, Sendable {
+            /// Index in the template's readouts.
+            public var index: Int
+            /// The marker.
+            public var marker: String
+            /// The population.
+            public var population: String
+            /// The control kind (FMO, isotype).
+            public var control: String
+            /// The percentile.
+            public var percentile: Double
+        }
+
+        /// The template's file name.
+        public var template: String
+        /// Bumped by every edit, undo and redo.
+        public var generation: Int
+        /// Whether there is something to undo / redo.
+        public var canUndo: Bool, canRedo: Bool
+        /// Whether the template equals the file as last saved.
+        public var saved: Bool
+        /// Samples gated with the current template (or failed), and all samples.
+        public var done: Int, total: Int
+        /// The tree, in template order.
+        public var nodes: [Node]
+        /// The samples, in sheet order.
+        public var samples: [Row]
+        /// Result id → sample ids whose % lies beyond median ± 3 MAD of the stained samples and at least
+        /// ``minimumDifference`` points from the median.
+        public var outliers: [String: [String]]
+        /// Readouts with a control threshold.
+        public var readouts: [Readout]
+    }
+
+    /// Outliers must also differ from the median by at least this many points (a MAD of 0.4 points would
+    /// otherwise flag a 1.4-point difference).
+    public static let minimumDifference = 2.0
+
+    /// The current state.
+    public func snapshot() -> Snapshot {
+        state.withLock { s in
+            let template = s.template
+            let nodes = template.strategy.populations.map { population in
+                Snapshot.Node(id: population.id, parent: population.parent, kind: GateShape(population.gate).kind,
+                              dimensions: population.gate.dimensions.map(\.label), results: Self.resultIDs(population))
+            }
+            let rows = samples.indices.map { i in
+                let sample = s.samples[i]
+                return Snapshot.Row(id: samples[i].id, control: samples[i].control, failure: sample.failure,
+                                    pending: !sample.stale.isEmpty || sample.claimed, events: sample.eventCount, counts: sample.counts,
+                                    percent: sample.failure == nil ? Self.percents(sample.counts, eventCount: sample.eventCount, template: template) : [:],
+                                    saved: sample.baseline)
+            }
+            var outliers: [String: [String]] = [:]
+            for id in template.strategy.resultIDs {
+                let values = rows.filter { $0.control == nil && $0.failure == nil && !$0.pending }.compactMap { row in row.percent[id].map { (row.id, $0) } }
+                guard values.count >= 3 else { continue }
+                let median = Self.median(values.map(\.1))
+                let mad = Self.median(values.map { abs($0.1 - median) })
+                let flagged = values.filter { abs($0.1 - median) > 3 * mad && abs($0.1 - median) >= Self.minimumDifference }.map(\.0)
+                if !flagged.isEmpty { outliers[id] = flagged }
+            }
+            let readouts = template.readouts.enumerated().compactMap { index, readout -> Snapshot.Readout? in
+                guard case .control(let kind, let percentile) = readout.threshold else { return nil }
+                return Snapshot.Readout(index: index, marker: readout.marker, population: readout.population, control: kind, percentile: percentile)
+            }
+            return Snapshot(template: (templatePath as NSString).lastPathComponent, generation: s.generation,
+                            canUndo: !s.undo.isEmpty, canRedo: !s.redo.isEmpty, saved: s.isSaved,
+                            done: s.samples.filter { $0.stale.isEmpty && !$0.claimed }.count, total: samples.count,
+                            nodes: nodes, samples: rows, outliers: outliers, readouts: readouts)
+        }
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+}

@@ -1,0 +1,65 @@
+import Batch
+import FCS
+import Foundation
+import Gating
+import Simulation
+import TestSupport
+@testable import Editor
+
+/// Simulated tubes in a temporary folder, a copy of the study template beside them, and a session over both.
+struct EditorFixture {
+    let folder: TemporaryDirectory
+    let templatePath: String
+    let entries: [SampleSheet.Entry]
+    let session: EditorSession
+    let server: EditorServer
+
+    static let studyTemplate = SharedData.repositoryRoot.appendingPathComponent("gating-templates/mdm-macrophages.json").path
+
+    /// `samples` tubes of `events` events (seeds 70, 71, …); `broken` adds a file that is not FCS.
+    /// `changing` edits the study template before it is written beside the samples.
+    init(samples: Int = 3, events: Int = 4_000, broken: Bool = false, changing: ((inout GatingTemplate) throws -> Void)? = nil) throws {
+        folder = try TemporaryDirectory("editor-test")
+        templatePath = folder.path("template.json")
+        try FileManager.default.copyItem(atPath: Self.studyTemplate, toPath: templatePath)
+        if let changing {
+            var template = try TemplateReader.read(contentsOf: templatePath)
+            try changing(&template)
+            try TemplateWriter.json(template).write(toFile: templatePath, atomically: true, encoding: .utf8)
+        }
+        let data = folder.path("fcs")
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        for s in 0..<samples {
+            try FCSWriter().write(try MacrophageSimulator(events: events, seed: UInt64(70 + s)).simulate().sample, to: data + "/S\(s + 1).fcs")
+        }
+        if broken { try Data("not an FCS file".utf8).write(to: URL(fileURLWithPath: data + "/S0-broken.fcs")) }
+        entries = try SampleSheet.read(folder: data).entries
+        let template = try TemplateReader.read(contentsOf: templatePath)
+        session = EditorSession(templatePath: templatePath, template: template, entries: entries, jobs: 2)
+        session.start()
+        server = EditorServer(session: session, token: "0123456789abcdef0123456789abcdef")
+    }
+
+    /// The cookie the page carries (the in-process test client names no port: cookie of port 0).
+    var cookie: HTTPHeaderCookie { HTTPHeaderCookie(value: "flowstudy_editor_0=\(server.token)") }
+
+    /// Starts the server on a free loopback port; cancel the task to stop it.
+    func startLive() async throws -> (port: Int, task: Task<Void, Error>) {
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let app = server.application(port: 0) { port in continuation.yield(port) }
+        let task = Task { try await app.run() }
+        var ports = stream.makeAsyncIterator()
+        guard let port = await ports.next() else { task.cancel(); throw CancellationError() }
+        return (port, task)
+    }
+
+    /// The engine's counts of every population of `template` on sample file `file` (what `flowstudy gate` computes).
+    static func engineCounts(_ template: GatingTemplate, file: String) throws -> [String: Int] {
+        let sample = try FCSFile.readSample(file)
+        let result = try GatingEngine.evaluate(try template.strategy(for: sample), on: sample)
+        return Dictionary(uniqueKeysWithValues: result.ids.map { ($0, result.count($0)) })
+    }
+}
+
+/// A cookie header value.
+struct HTTPHeaderCookie { var value: String }

@@ -1,0 +1,77 @@
+import Foundation
+import Gating
+import Testing
+import TestSupport
+@testable import Editor
+
+/// Drags of every gate kind: the preview's counts over the parent's stored values equal the engine's counts on
+/// the template with the dragged gate, and applying the edit re-gates to the same.
+@Suite("Gate shapes")
+struct GateShapeTests {
+    /// The study template with an ellipse on singlets and a CD86 × CD206 quadrant gate on macrophages.
+    static func addEllipseAndQuadrants(_ template: inout GatingTemplate) throws {
+        let populations = template.strategy.populations
+        guard case .polygon(let cells)? = populations.first(where: { $0.id == "cells" })?.gate,
+              let cd86 = populations.first(where: { $0.id == "CD86+" })?.gate.dimensions.first,
+              let cd206 = populations.first(where: { $0.id == "CD206+" })?.gate.dimensions.first else {
+            throw EditorError(.unknown, place: "template", "expected cells, CD86+ and CD206+")
+        }
+        template.strategy.populations.append(Population(id: "blob", parent: "singlets", gate: .ellipsoid(EllipsoidGate(
+            dimensions: cells.dimensions, mean: [110_000, 70_000], covariance: [[9e8, 2e8], [2e8, 4e8]], distanceSquare: 4))))
+        template.strategy.populations.append(Population(id: "quads", parent: "macrophages", gate: .quadrant(QuadrantGate(
+            dividers: [.init(id: "x", dimension: cd86, cuts: [0.5]), .init(id: "y", dimension: cd206, cuts: [0.5])],
+            quadrants: [.init(id: "86-206+", positions: ["x": 0, "y": 1]), .init(id: "86+206+", positions: ["x": 1, "y": 1]),
+                        .init(id: "86-206-", positions: ["x": 0, "y": 0]), .init(id: "86+206-", positions: ["x": 1, "y": 0])]))))
+    }
+
+    static let drags: [(String, GateShape)] = [
+        ("blob", GateShape(kind: "ellipse", mean: [100_000, 60_000], covariance: [[1.2e9, -1e8], [-1e8, 3e8]], distanceSquare: 4)),
+        ("86+206+", GateShape(kind: "quadrant", cuts: [[0.58], [0.61]])),
+        ("cells", GateShape(kind: "polygon", vertices: [[40000, 10000], [250000, 10000], [250000, 250000], [70000, 250000], [40000, 130000], [30000, 60000]])),
+        ("macrophages", GateShape(kind: "rectangle", min: [0.6, nil], max: [nil, 0.95])),
+    ]
+
+    @Test("preview and re-gate equal the engine for an ellipse, a quadrant centre, a polygon with a vertex added and a 2-D rectangle")
+    func everyKindAgreesWithTheEngine() async throws {
+        let fixture = try EditorFixture(samples: 2, events: 5_000, changing: Self.addEllipseAndQuadrants)
+        #expect(await fixture.session.settle(timeout: 120))
+        for (population, shape) in Self.drags {
+            let template = fixture.session.template
+            let owner = try EditorSession.population(population, in: template)
+            let index = try #require(template.strategy.populations.firstIndex { $0.id == owner.id })
+            var edited = template
+            edited.strategy.populations[index].gate = try shape.applied(to: owner.gate, population: owner.id)
+            let expected = try fixture.entries.map { try EditorFixture.engineCounts(edited, file: $0.file) }
+            let unchanged = try EditorFixture.engineCounts(template, file: fixture.entries[0].file)
+            let preview = try fixture.session.preview(sample: "S1", population: population, shape: shape)
+            for id in EditorSession.resultIDs(owner) {
+                #expect(preview.counts[id] == expected[0][id], "\(id)")
+            }
+            #expect(EditorSession.resultIDs(owner).contains { unchanged[$0] != expected[0][$0] }, "\(population): the drag must change a count")
+            try fixture.session.edit(population: population, shape: shape)
+            #expect(await fixture.session.settle(timeout: 120))
+            for (row, counts) in zip(fixture.session.snapshot().samples, expected) {
+                #expect(row.counts == counts, "\(population) on \(row.id)")
+            }
+        }
+    }
+
+    @Test("only the edited gate's subtree and the gates that depend on it are marked for re-gating")
+    func affectedSubtree() throws {
+        var template = try TemplateReader.read(contentsOf: EditorFixture.studyTemplate)
+        try Self.addEllipseAndQuadrants(&template)
+        template.strategy.populations.append(Population(id: "both", parent: "macrophages", gate: .boolean(BooleanGate(
+            operation: .and, operands: [.init(reference: "86+206+"), .init(reference: "CD163+")]))))
+        func edited(_ id: String, _ shape: GateShape) throws -> GatingTemplate {
+            var copy = template
+            let index = try #require(copy.strategy.populations.firstIndex { $0.id == id })
+            copy.strategy.populations[index].gate = try shape.applied(to: copy.strategy.populations[index].gate, population: id)
+            return copy
+        }
+        #expect(EditorSession.affected(from: template, to: try edited("CD206+", GateShape(kind: "rectangle", min: [0.7], max: [nil]))) == ["CD206+"])
+        #expect(EditorSession.affected(from: template, to: try edited("quads", GateShape(kind: "quadrant", cuts: [[0.4], [0.4]]))) == ["quads", "both"])
+        #expect(EditorSession.affected(from: template, to: try edited("CD163+", GateShape(kind: "rectangle", min: [0.3], max: [nil]))) == ["CD163+", "both"])
+        let everything = Set(template.strategy.populations.map(\.id)).subtracting(["cells"])
+        #expect(EditorSession.affected(from: template, to: try edited("singlets", GateShape(kind: "polygon", vertices: [[0, 0], [300000, 0], [0, 300000]]))) == everything.subtracting(["singlets"]).union(["singlets"]))
+    }
+}

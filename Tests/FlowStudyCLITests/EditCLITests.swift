@@ -1,0 +1,93 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+import TestSupport
+
+/// `flowstudy edit` as a user starts it: problems reported before any server starts, then a server that answers
+/// at the printed URL and leaves nothing but the template behind when stopped.
+@Suite("flowstudy edit")
+struct EditCLITests {
+    let flowstudy: String
+    let template = SharedData.repositoryRoot.appendingPathComponent("gating-templates/mdm-macrophages.json").path
+    let samples = SharedData.repositoryRoot.appendingPathComponent("fcs-samples").path
+
+    init() throws {
+        flowstudy = try #require(flowstudyExecutable())
+    }
+
+    /// Runs `flowstudy edit` under coreutils' `timeout`: a regression that starts the server fails (124) instead of
+    /// hanging the test run.
+    func edit(_ arguments: [String]) -> (status: Int32, stdout: String, stderr: String) {
+        run("/usr/bin/timeout", ["60", flowstudy, "edit"] + arguments)
+    }
+
+    @Test("a broken template, a bad sheet, a Gating-ML template and a template open in another editor stop before the server (exit 64)")
+    func problemsBeforeTheServer() throws {
+        let folder = try TemporaryDirectory()
+        let broken = folder.path("broken.json")
+        try #"{"format": "flowstudy-gating/1", "populations": [{"id": "a", "parent": "nowhere", "gate": {"type": "rectangle", "dimensions": [{"channel": "FSC-A", "min": 1}]}}]}"#
+            .write(toFile: broken, atomically: true, encoding: .utf8)
+        var result = edit(["--template", broken, "--samples", samples])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("populations[0].parent"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: broken + ".lock"))
+
+        let sheet = folder.path("samples.csv")
+        try "sample,file\nA,missing.fcs\n".write(toFile: sheet, atomically: true, encoding: .utf8)
+        let copy = folder.path("T.json")
+        try FileManager.default.copyItem(atPath: template, toPath: copy)
+        result = edit(["--template", copy, "--samples", sheet])
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("samples.csv") && result.stderr.contains("sample_id"))
+
+        result = edit(["--template", folder.path("T.xml"), "--samples", samples])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("JSON template"))
+
+        // This test's own process holds the lock: a live editor.
+        try "\(getpid())\n".write(toFile: copy + ".lock", atomically: true, encoding: .utf8)
+        result = edit(["--template", copy, "--samples", samples])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("open in another editor (process \(getpid()))"), "\(result.stderr)")
+        #expect(try String(contentsOfFile: copy + ".lock", encoding: .utf8) == "\(getpid())\n")
+    }
+
+    @Test("the printed URL opens the page on 127.0.0.1; Ctrl-C stops the server, exit 0, the lock file is removed")
+    func servesAndStops() async throws {
+        let folder = try TemporaryDirectory()
+        let copy = folder.path("T.json")
+        try FileManager.default.copyItem(atPath: template, toPath: copy)
+        let output = folder.path("stdout.txt")
+        FileManager.default.createFile(atPath: output, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: flowstudy)
+        process.arguments = ["edit", "--template", copy, "--samples", samples, "--jobs", "1"]
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var url: URL?
+        for _ in 0..<300 where url == nil {
+            try await Task.sleep(nanoseconds: 100_000_000)
+            let text = try String(contentsOfFile: output, encoding: .utf8)
+            if let range = text.range(of: #"http://127\.0\.0\.1:\d+/\?token=[0-9a-f]{32}"#, options: .regularExpression) {
+                url = URL(string: String(text[range]))
+            }
+        }
+        let page = try #require(url, "no URL printed")
+        #expect(FileManager.default.fileExists(atPath: copy + ".lock"))
+        let (body, response) = try await URLSession.shared.data(from: page)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        #expect(String(decoding: body, as: UTF8.self).contains("Gate editor"))
+        let withoutToken = try #require(URL(string: page.absoluteString.replacingOccurrences(of: #"\?token=.*"#, with: "", options: .regularExpression) + "api/state"))
+        let (_, refused) = try await URLSession(configuration: .ephemeral).data(from: withoutToken)
+        #expect((refused as? HTTPURLResponse)?.statusCode == 401)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(!FileManager.default.fileExists(atPath: copy + ".lock"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted() == ["T.json", "stdout.txt"])
+    }
+}
