@@ -15,7 +15,19 @@ extension BatchRunner {
             if let sample = read(entry, into: &result) { samples[entry.sampleID] = sample } else { failed.insert(entry.sampleID); tubeDone(0) }
         }
         var given: [String: [String: GateDecision]] = [:]
-        for entry in group { if let sample = samples[entry.sampleID] { given[entry.sampleID] = overridden(entry, sample: sample) } }
+        for entry in group {
+            guard let sample = samples[entry.sampleID] else { continue }
+            do {
+                given[entry.sampleID] = try overrides.decisions(forSample: entry.sampleID, template: template, sample: sample)
+            } catch {
+                // An override naming a marker this tube lacks fails the tube, as the template's own gate would.
+                let (code, message) = Self.describe(error)
+                result.errors.append([entry.sampleID, entry.file, code, message])
+                samples[entry.sampleID] = nil
+                failed.insert(entry.sampleID)
+                tubeDone(0)
+            }
+        }
         poolGates(group, samples: samples, given: &given)
 
         var thresholds: [String: ControlThreshold] = [:]

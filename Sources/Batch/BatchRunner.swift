@@ -207,7 +207,7 @@ public final class BatchRunner: Sendable {
     func gate(_ entry: SampleSheet.Entry, into result: inout BatchResult) -> GatingSession? {
         guard let sample = read(entry, into: &result) else { return nil }
         do {
-            let session = try GatingSession(strategy: template.strategy(for: sample), sample: sample, given: overridden(entry, sample: sample))
+            let session = try GatingSession(strategy: template.strategy(for: sample), sample: sample, given: overrides.decisions(forSample: entry.sampleID, template: template, sample: sample))
             record(session, entry: entry, into: &result)
             return session
         } catch {
@@ -246,17 +246,6 @@ public final class BatchRunner: Sendable {
         result.gates += session.result.decisions.map { [entry.sampleID] + $0.csvRow }
     }
 
-    /// This tube's overrides as given gates (source `override`, the reason in the flags).
-    func overridden(_ entry: SampleSheet.Entry, sample: Sample) -> [String: GateDecision] {
-        var given: [String: GateDecision] = [:]
-        for override in overrides.overrides(forSample: entry.sampleID) {
-            // Markers resolved to this sample's channels, as the template's own gates are.
-            guard let gate = try? template.gate(override.gate, for: sample) else { continue }
-            given[override.population] = GateDecision(population: override.population, method: override.gate.typeName, gate: .gate(gate),
-                                                      source: .override, flags: ["REASON:" + override.reason])
-        }
-        return given
-    }
 
     static func describe(_ error: Error) -> (String, String) {
         switch error {

@@ -1,3 +1,4 @@
+import FCS
 import Foundation
 import Tables
 
@@ -74,6 +75,27 @@ public struct GateOverrides: Sendable, Equatable {
             if let gate = gates[result.populations[index].id] { result.populations[index].gate = gate }
         }
         return result
+    }
+
+    /// This sample's overrides as the gates given to the engine (``GatingSession``'s `given`): each gate's markers
+    /// resolved to the sample's channels as the template's own are, source `override`, the reason in the flags
+    /// (`REASON:…`), so `gates.csv`, `review` and `plot` say what was decided and why.
+    public func decisions(forSample sampleID: String, template: GatingTemplate, sample: Sample) throws -> [String: GateDecision] {
+        var given: [String: GateDecision] = [:]
+        for override in overrides(forSample: sampleID) {
+            let gate = try template.gate(override.gate, for: sample)
+            given[override.population] = GateDecision(population: override.population, method: override.gate.typeName, gate: .gate(gate),
+                                                      source: .override, flags: ["REASON:" + override.reason])
+        }
+        return given
+    }
+
+    /// The overrides file a command uses: `explicit` when given, else `<template stem>.overrides.json` beside the
+    /// template when it exists, else none.
+    public static func locate(explicit: String?, forTemplate templatePath: String) -> String? {
+        if let explicit { return explicit }
+        let beside = defaultPath(forTemplate: templatePath)
+        return FileManager.default.fileExists(atPath: beside) ? beside : nil
     }
 
     /// The path `<template stem>.overrides.json` beside a template, where the batch looks for overrides.

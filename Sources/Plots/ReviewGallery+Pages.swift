@@ -71,6 +71,7 @@ extension ReviewGallery {
     .strip { display: flex; flex-wrap: wrap; gap: 10px; align-items: flex-start; }
     figure.cell { margin: 0; padding: 4px; border: 1px solid #ddd; background: #fff; }
     figure.cell.flag { background: #fde8e8; border-color: #d88; }
+    .exception { background: #fff4d6; } figure.cell.exception { border: 2px solid #c98a00; } .source.exception { color: #7a5200; }
     figure.cell figcaption { font-size: 0.8em; max-width: 100%; overflow-wrap: anywhere; }
     .fig { position: relative; } .fig img { position: absolute; } .fig svg { position: absolute; left: 0; top: 0; }
     .matrix { overflow-x: auto; max-width: 100%; }
@@ -138,10 +139,14 @@ extension ReviewGallery {
         let alt = "\(escape(cell.population)) on \(escape(cell.sample))"
         let image = "<img src=\"\(cell.image)\" width=\"\(size)\" height=\"\(Int(h))\" style=\"left:\(Int(left))px;top:\(Int(top))px\" alt=\"\(alt)\"/>"
         var text = caption
+        if cell.isExceptional || cell.source == "computed" || cell.source?.hasPrefix("pooled:") == true, let source = cell.source {
+            let reason = (cell.flags ?? []).map { $0.hasPrefix("REASON:") ? String($0.dropFirst(7)) : $0 }.joined(separator: "; ")
+            text += "<br/><span class=\"source \(cell.isExceptional ? "exception" : "")\"><b>\(escape(source))</b>\(reason.isEmpty ? "" : ": " + escape(reason))</span>"
+        }
         if let flagged {
             text += "<br/><b>outlier</b>: \(Self.percent(flagged.percent)) vs median \(Self.percent(flagged.median)) of \(flagged.compared) \(escape(flagged.kind))"
         }
-        return "<figure class=\"cell\(flagged != nil ? " flag" : "")\(counted ? " counted" : "")\" \(attributes)><div class=\"fig\" style=\"width:\(Int(width))px;height:\(Int(height))px\">\(image)\(svg)</div><figcaption>\(text)</figcaption></figure>\n"
+        return "<figure class=\"cell\(flagged != nil ? " flag" : "")\(cell.isExceptional ? " exception" : "")\(counted ? " counted" : "")\" \(attributes)><div class=\"fig\" style=\"width:\(Int(width))px;height:\(Int(height))px\">\(image)\(svg)</div><figcaption>\(text)</figcaption></figure>\n"
     }
 
     func isHistogram(_ population: String) -> Bool { columns.first { $0.id == population }?.gate.dimensions.count == 1 }
@@ -158,6 +163,20 @@ extension ReviewGallery {
             return "<img src=\"\(c.image)\" width=\"\(width)\" height=\"\(height)\" alt=\"\(escape(c.population)) on \(escape(c.sample))\"/>"
         }
         var index = filterForm()
+        // Gates decided apart from the template come first: each is a choice a reviewer must see.
+        let exceptional = result.cells.filter(\.isExceptional)
+        index += "<h2 id=\"decisions\">Overrides and fallbacks</h2>\n<p class=\"meta\">Gates of a sample that are not the template's: "
+            + "an override from the overrides file (with its reason), or a data-driven gate that fell back to its fixed gate.</p>\n"
+        if exceptional.isEmpty { index += "<p>None.</p>\n" } else {
+            index += "<table><tr><th>gate</th><th>sample</th><th>source</th><th>why</th><th>%</th></tr>\n"
+            for c in exceptional {
+                let why = (c.flags ?? []).map { $0.hasPrefix("REASON:") ? String($0.dropFirst(7)) : $0 }.joined(separator: "; ")
+                index += "<tr class=\"exception\" \(dataAttributes(byID[c.sample], sample: c.sample))><td>\(escape(c.population))</td>"
+                    + "<td><a href=\"sample_\(samples.firstIndex(of: c.sample) ?? 0).html\">\(escape(c.sample))</a></td><td>\(escape(c.source ?? ""))</td>"
+                    + "<td>\(escape(why))</td><td>\(Self.percent(c.percent))</td></tr>\n"
+            }
+            index += "</table>\n"
+        }
         let rule = outlierRule
         index += "<h2 id=\"outliers\">Outliers</h2>\n<p class=\"meta\">A gate's % stands out when it is beyond the median ± \(Axis.short(rule.madMultiplier)) MAD of its kind of tube "
             + "and at least \(Axis.short(rule.minimumDifference)) points from that median. Stained samples are compared with each other, each control type and "
@@ -201,7 +220,8 @@ extension ReviewGallery {
             index += "<tr class=\"counted\" \(dataAttributes(byID[sample], sample: sample))><th class=\"sample\"><a href=\"sample_\(s).html\">\(escape(sample))</a><br/><span class=\"meta\">\(Self.metadata(byID[sample]))</span></th>"
             for id in columnIDs {
                 if let c = cell["\(sample)\u{1F}\(id)"] {
-                    index += "<td\(flagged["\(sample)\u{1F}\(id)"] != nil ? " class=\"flag\"" : "")>\(img(c, 110))<span class=\"pct\">\(Self.percent(c.percent))</span></td>"
+                    let classes = [flagged["\(sample)\u{1F}\(id)"] != nil ? "flag" : nil, c.isExceptional ? "exception" : nil].compactMap { $0 }
+                    index += "<td\(classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\"")>\(img(c, 110))<span class=\"pct\">\(Self.percent(c.percent))</span></td>"
                 } else {
                     index += "<td>–</td>"
                 }

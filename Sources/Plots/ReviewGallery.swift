@@ -63,6 +63,14 @@ public struct ReviewGallery: Sendable {
         public var legend: [GatePlot.LegendEntry]?
         /// The controls overlaid on the histogram (sample ids).
         public var controls: [String]?
+        /// Where this sample's gate came from when it is not the template's fixed gate: `computed` (a data-driven
+        /// method), `pooled:<group>`, `override` or `fallback` (``GateDecision/Source``); nil for the template's.
+        public var source: String?
+        /// The gate decision's flags (`REASON:…` of an override, a method's fallback reason); nil when none.
+        public var flags: [String]?
+
+        /// Whether the gallery lists the cell among the gates decided apart from the template: overrides and fallbacks.
+        var isExceptional: Bool { source == "override" || source == "fallback" }
     }
 
     /// What a run produced.
@@ -96,10 +104,12 @@ public struct ReviewGallery: Sendable {
     public var reading: FCSReadOptions
     /// Which gate %s are listed as outliers.
     public var outlierRule: OutlierRule
+    /// Per-sample gates replacing the template's (`flowstudy-overrides/1`), drawn and listed as the batch uses them.
+    public var overrides: GateOverrides
 
     /// A gallery of `entries` gated with `template` (whose text is `templateText`).
     public init(template: GatingTemplate, templateText: String, entries: [Entry], jobs: Int = 2, size: Int = 220,
-                reading: FCSReadOptions = FCSReadOptions(), outlierRule: OutlierRule = OutlierRule()) {
+                reading: FCSReadOptions = FCSReadOptions(), outlierRule: OutlierRule = OutlierRule(), overrides: GateOverrides = GateOverrides()) {
         self.template = template
         self.templateText = templateText
         self.entries = entries
@@ -107,13 +117,14 @@ public struct ReviewGallery: Sendable {
         self.size = size
         self.reading = reading
         self.outlierRule = outlierRule
+        self.overrides = overrides
     }
 
     /// Bytes of control overlays kept between the two passes of a build (256 MiB: 32 million events).
     static let overlayBudget = 256 << 20
 
     /// Bumped when cells are drawn differently, so a rerun redraws cached images of an older FlowStudy.
-    static let drawingVersion = "2"
+    static let drawingVersion = "3"
 
     /// The populations that get a column: gates with axes (boolean gates have none).
     var columns: [Population] { template.strategy.populations.filter { !$0.gate.dimensions.isEmpty } }
@@ -303,16 +314,19 @@ public struct ReviewGallery: Sendable {
                 known[id] = set
             }
             let strategy = Self.trimmed(try template.strategy(for: events), to: Set(toDraw), known: Set(known.keys))
-            let made = try GatingSession(strategy: strategy, sample: events, known: known)
+            let given = try overrides.decisions(forSample: entry.id, template: template, sample: events)
+            let made = try GatingSession(strategy: strategy, sample: events, known: known, given: given)
             for (id, name) in stored where known[id] == nil {
                 if let set = made.result.membership[id] { try output.write(set.bytes, to: name, durable: false) }
             }
             session = made
             return made
         }
+        // This sample's overrides, in every key of its cells (an override anywhere upstream may move a cell).
+        let overridden = overrides.overrides(forSample: entry.id).map { "\noverride=\($0.population):\(TemplateWriter.gate($0.gate)):\($0.reason)" }.joined()
         let keys = columns.map { column in
             let overlaid = (controls[column.id] ?? []).map { "\ncontrol=\(entries[$0.index].controlType ?? ""):\($0.hash)" }.joined()
-            return Self.sha256(Data((fileHash + "\n" + (dependencies[column.id] ?? "") + "\n\(size)" + overlaid + "\nv" + Self.drawingVersion).utf8))
+            return Self.sha256(Data((fileHash + "\n" + (dependencies[column.id] ?? "") + "\n\(size)" + overlaid + overridden + "\nv" + Self.drawingVersion).utf8))
         }
         let isCached = keys.map { key in
             previous[key] != nil && (try? output.keep("img/\(key.prefix(24)).png")) == true
@@ -346,9 +360,12 @@ public struct ReviewGallery: Sendable {
                 try output.write(plot.png(), to: name, durable: false)
                 let ids = GatePlot.quadrantIDs(column).isEmpty ? [column.id] : GatePlot.quadrantIDs(column)
                 let value = session.result.percentOfParent(ids[0])
+                let decision = session.result.decisions.first { $0.population == column.id }
                 cells.append(Cell(sample: entry.id, population: column.id, key: key, image: name, percent: value.isNaN ? nil : value, drawn: true,
                                   x: plot.x, y: plot.y, legend: plot.legend.isEmpty ? nil : plot.legend,
-                                  controls: overlaid.isEmpty ? nil : (controls[column.id] ?? []).map { entries[$0.index].id }))
+                                  controls: overlaid.isEmpty ? nil : (controls[column.id] ?? []).map { entries[$0.index].id },
+                                  source: decision.flatMap { $0.source == .template ? nil : $0.source.text },
+                                  flags: decision.flatMap { $0.flags.isEmpty ? nil : $0.flags }))
             }
         } catch {
             return (cells, (entry.id, "\(error)"), record, overlays)

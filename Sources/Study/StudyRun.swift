@@ -35,10 +35,13 @@ public struct StudyRun {
         public var reading: FCSReadOptions
         /// FlowStudy's version, for the provenance records.
         public var version: String
+        /// Per-sample gate overrides (`flowstudy-overrides/1`); nil: `<template stem>.overrides.json` beside the
+        /// template when it exists.
+        public var overrides: String?
 
         /// The inputs from their parts.
         public init(samples: String, clinical: String, template: String, elisaRuns: String, out: String, jobs: Int,
-                    reading: FCSReadOptions = FCSReadOptions(), version: String) {
+                    reading: FCSReadOptions = FCSReadOptions(), version: String, overrides: String? = nil) {
             self.samples = samples
             self.clinical = clinical
             self.template = template
@@ -47,6 +50,7 @@ public struct StudyRun {
             self.jobs = max(1, jobs)
             self.reading = reading
             self.version = version
+            self.overrides = overrides
         }
     }
 
@@ -77,6 +81,9 @@ public struct StudyRun {
     let templateText: String
     let sheet: SampleSheet
     let runs: ELISARunSheet
+    /// The overrides file used (nil: none) and what it holds.
+    let overridesPath: String?
+    let overrides: GateOverrides
 
     /// Checks every input, listing every problem at once (``StudyProblems``).
     public static func prepare(_ inputs: Inputs) throws -> StudyRun {
@@ -103,13 +110,19 @@ public struct StudyRun {
             }
         }
         let templateText = (try? InputFile.text(inputs.template)) ?? ""
+        let overridesPath = GateOverrides.locate(explicit: inputs.overrides, forTemplate: inputs.template)
+        var overrides = GateOverrides()
+        if let overridesPath, let template, let sheet {
+            do { overrides = try GateOverrides.read(contentsOf: overridesPath, template: template, sampleIDs: Set(sheet.entries.map(\.sampleID))) } catch { note(error) }
+        }
         guard problems.isEmpty, let template, let sheet, let runs else { throw StudyProblems(problems) }
-        return StudyRun(inputs: inputs, template: template, templateText: templateText, sheet: sheet, runs: runs)
+        return StudyRun(inputs: inputs, template: template, templateText: templateText, sheet: sheet, runs: runs,
+                        overridesPath: overridesPath, overrides: overrides)
     }
 
     /// Every file the study reads (to check that no output is one of them).
     public var inputFiles: [String] {
-        [inputs.samples, inputs.clinical, inputs.template, inputs.elisaRuns] + sheet.entries.map(\.file)
+        [inputs.samples, inputs.clinical, inputs.template, inputs.elisaRuns] + (overridesPath.map { [$0] } ?? []) + sheet.entries.map(\.file)
             + runs.plates.flatMap { [$0.file, $0.layout] }
     }
 
@@ -137,11 +150,11 @@ public struct StudyRun {
         stage(.flow)
         let options = BatchOptions(jobs: inputs.jobs, reading: inputs.reading, quiet: true)
         let start = Date()
-        let batch = BatchRunner(template: template, sheet: sheet, options: options).run(cancelled: cancelled, progress: progress)
+        let batch = BatchRunner(template: template, sheet: sheet, options: options, overrides: overrides).run(cancelled: cancelled, progress: progress)
         if cancelled() { throw CancellationError() }
         let record = BatchWriter.provenance(version: inputs.version, template: inputs.template, samples: inputs.samples, options: options,
                                             seconds: Date().timeIntervalSince(start),
-                                            events: batch.events)
+                                            events: batch.events, overrides: overridesPath)
         try BatchWriter.write(batch, to: flow, run: record)
 
         stage(.elisa)
@@ -155,7 +168,7 @@ public struct StudyRun {
         let gallery = ReviewGallery(template: template, templateText: templateText,
                                     entries: sheet.entries.map { ReviewGallery.Entry(id: $0.sampleID, file: $0.file, subject: $0.subjectID, condition: $0.condition,
                                                                                      controlType: $0.controlType, controlMarker: $0.controlMarker) },
-                                    jobs: inputs.jobs, reading: inputs.reading)
+                                    jobs: inputs.jobs, reading: inputs.reading, overrides: overrides)
         let previousGallery = study.previous("review")
         let cells = try gallery.build(in: review, previous: FileManager.default.fileExists(atPath: previousGallery) ? previousGallery : nil,
                                       cancelled: cancelled)

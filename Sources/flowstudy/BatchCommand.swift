@@ -53,10 +53,7 @@ struct BatchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let overridesPath = overrides ?? {
-            let beside = GateOverrides.defaultPath(forTemplate: template)
-            return FileManager.default.fileExists(atPath: beside) ? beside : nil
-        }()
+        let overridesPath = GateOverrides.locate(explicit: overrides, forTemplate: template)
         let (loaded, sheet, gateOverrides) = try reportingInputErrors(exit: .validationFailure) {
             let loaded = try loadTemplate(template)
             let sheet = try loadSampleSheet(samples, quiet: quiet, template: loaded)

@@ -36,6 +36,9 @@ struct Review: ParsableCommand {
     @Option(help: "An outlier must also be at least this many percentage points from its kind's median.")
     var minDifference: Double = 2
 
+    @Option(help: "Per-sample gate overrides (flowstudy-overrides/1); default: <template stem>.overrides.json beside the template, when present.")
+    var overrides: String?
+
     @Flag(help: "Print nothing but failures.")
     var quiet = false
 
@@ -48,6 +51,7 @@ struct Review: ParsableCommand {
     }
 
     func run() throws {
+        let overridesPath = GateOverrides.locate(explicit: overrides, forTemplate: template)
         let gallery = try reportingInputErrors(exit: .validationFailure) {
             let loaded = try loadTemplate(template)
             let text = try InputFile.text(template)
@@ -55,10 +59,13 @@ struct Review: ParsableCommand {
                 ReviewGallery.Entry(id: $0.sampleID, file: $0.file, subject: $0.subjectID, condition: $0.condition,
                                     controlType: $0.controlType, controlMarker: $0.controlMarker)
             }
+            let gateOverrides = try overridesPath.map {
+                try GateOverrides.read(contentsOf: $0, template: loaded, sampleIDs: Set(entries.map(\.id)))
+            } ?? GateOverrides()
             return ReviewGallery(template: loaded, templateText: text, entries: entries, jobs: jobs, size: size, reading: reading.options,
-                                 outlierRule: OutlierRule(minimumDifference: minDifference))
+                                 outlierRule: OutlierRule(minimumDifference: minDifference), overrides: gateOverrides)
         }
-        try checkOutputs(folders: [out], inputs: [template, samples] + gallery.entries.map(\.file))
+        try checkOutputs(folders: [out], inputs: [template, samples] + (overridesPath.map { [$0] } ?? []) + gallery.entries.map(\.file))
         let start = Date()
         let interruption = Interruption()
         let result: ReviewGallery.Result

@@ -30,6 +30,9 @@ struct StudyCommand: ParsableCommand {
     @Option(help: "The gating template (.json or Gating-ML .xml).")
     var template: String
 
+    @Option(help: "Per-sample gate overrides (flowstudy-overrides/1); default: <template stem>.overrides.json beside the template, when present.")
+    var overrides: String?
+
     @Option(name: .customLong("elisa-runs"), help: "runs.csv: plate_file,plate,layout,analyte (paths relative to it).")
     var elisaRuns: String
 
@@ -53,7 +56,8 @@ struct StudyCommand: ParsableCommand {
 
     func run() throws {
         let summary = try Self.runStudy(StudyRun.Inputs(samples: samples, clinical: clinical, template: template, elisaRuns: elisaRuns,
-                                                        out: out, jobs: jobs, reading: reading.options, version: FlowStudy.configuration.version),
+                                                        out: out, jobs: jobs, reading: reading.options, version: FlowStudy.configuration.version,
+                                                        overrides: overrides),
                                         png: !noPNG, quiet: quiet)
         if summary.failedTubes + summary.failedPlates > 0 { throw ExitCode(2) }
     }

@@ -39,6 +39,29 @@ struct ReviewCLITests {
         #expect(!FileManager.default.fileExists(atPath: folder.path("none")))
     }
 
+    @Test("review reads <template stem>.overrides.json beside the template, lists the override first; an unknown sample in it is exit 64")
+    func reviewWithOverridesBesideTheTemplate() throws {
+        let folder = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: folder.path("tubes"), withIntermediateDirectories: true)
+        for seed in 1...3 {
+            #expect(run(flowstudy, ["simulate", "--events", "3000", "--seed", "\(seed)", "-o", folder.path("tubes/T\(seed).fcs")]).status == 0)
+        }
+        let copy = folder.path("mdm.json")
+        try FileManager.default.copyItem(atPath: template, toPath: copy)
+        func overrides(_ sample: String) -> String {
+            #"{"format": "flowstudy-overrides/1", "samples": {""# + sample + #"": {"live": {"reason": "dead peak high", "gate": {"type": "rectangle", "dimensions": [{"marker": "Viability", "compensated": true, "transform": "logicle", "max": 0.7}]}}}}}"#
+        }
+        try overrides("T2").write(toFile: folder.path("mdm.overrides.json"), atomically: false, encoding: .utf8)
+        let out = folder.path("gallery")
+        let result = run(flowstudy, ["review", "--template", copy, "--samples", folder.path("tubes"), "--out", out])
+        #expect(result.status == 0, "\(result.stderr)")
+        let index = try String(contentsOfFile: out + "/index.html", encoding: .utf8)
+        #expect(index.contains("<td>live</td><td><a href=\"sample_1.html\">T2</a></td><td>override</td><td>dead peak high</td>"))
+        try overrides("T9").write(toFile: folder.path("mdm.overrides.json"), atomically: false, encoding: .utf8)
+        let unknown = run(flowstudy, ["review", "--template", copy, "--samples", folder.path("tubes"), "--out", out])
+        #expect(unknown.status == 64 && unknown.stderr.contains("samples.T9"), "\(unknown.stderr)")
+    }
+
     @Test("plot writes a PNG and a labelled SVG; an unknown population names the template's populations")
     func plot() throws {
         let folder = try TemporaryDirectory()

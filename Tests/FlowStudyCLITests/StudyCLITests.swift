@@ -138,4 +138,37 @@ struct StudyCLITests {
         #expect(result.stderr.contains("names plate 'CCL18_1'"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.path("study")))
     }
+
+    @Test("--overrides reaches the batch (gates.csv, run.json) and the gallery; an unknown sample stops the study before any work")
+    func overridesReachEveryStage() throws {
+        let folder = try TemporaryDirectory()
+        let runs = try runsCSV(in: folder)
+        func overrides(_ sample: String) throws -> String {
+            let path = folder.path("overrides-\(sample).json")
+            try (#"{"format": "flowstudy-overrides/1", "samples": {""# + sample + #"": {"live": {"reason": "dead peak high", "gate": {"type": "rectangle", "dimensions": [{"marker": "Viability", "compensated": true, "transform": "logicle", "max": 0.7}]}}}}}"#)
+                .write(toFile: path, atomically: false, encoding: .utf8)
+            return path
+        }
+        func study(_ overrides: String, out: String) -> (status: Int32, stdout: String, stderr: String) {
+            run(flowstudy, ["study", "--samples", cohort.appendingPathComponent("samples.csv").path,
+                            "--clinical", cohort.appendingPathComponent("clinical.csv").path, "--template", template,
+                            "--elisa-runs", runs, "--out", out, "--overrides", overrides, "--no-png", "--quiet"])
+        }
+        let unknown = study(try overrides("NOPE"), out: folder.path("none"))
+        #expect(unknown.status == 64 && unknown.stderr.contains("samples.NOPE"), "\(unknown.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("none")))
+
+        let path = try overrides("SSC01_UT")
+        let out = folder.path("study")
+        let result = study(path, out: out)
+        #expect(result.status == 0, "\(result.stderr)")
+        let gates = try CSVTable(InputFile.text(out + "/flow/gates.csv"))
+        let live = try #require(gates.rows.first { $0.first == "SSC01_UT" && $0.count > 1 && $0[1] == "live" })
+        #expect(live.contains("override") && live.contains { $0.contains("dead peak high") }, "\(live)")
+        #expect(!gates.rows.contains { $0.first != "SSC01_UT" && $0.contains("override") })
+        let record = try InputFile.text(out + "/flow/run.json")
+        #expect(record.contains(path.replacingOccurrences(of: "/", with: "\\/")) || record.contains(path))
+        let index = try InputFile.text(out + "/review/index.html")
+        #expect(index.contains("<td>override</td><td>dead peak high</td>"))
+    }
 }

@@ -93,6 +93,52 @@ struct ReviewGalleryTests {
         #expect(index.contains("class=\"flag\"><img src=\"\(try #require(result.cells.first { $0.sample == "P5" && $0.population == "CD206+" }).image)\""))
     }
 
+    @Test("an override is drawn for its sample only, listed first with its reason, and a changed override redraws that sample")
+    func overridesListedFirst() throws {
+        let folder = try TemporaryDirectory()
+        let entries = try Self.writeSamples(in: folder)
+        let text = try String(contentsOfFile: Self.templatePath, encoding: .utf8)
+        let template = try TemplateReader.read(text, name: "mdm-macrophages.json")
+        // P2's CD206+ threshold raised from 0.5 to 0.7 (logicle units), with its reason.
+        func overrides(_ minimum: String) throws -> GateOverrides {
+            try GateOverrides.read(#"{"format": "flowstudy-overrides/1", "samples": {"P2": {"CD206+": {"reason": "FMO of this day runs high", "gate": {"type": "rectangle", "dimensions": [{"marker": "CD206", "compensated": true, "transform": "logicle", "min": "#
+                                   + minimum + "}]}}}}}", name: "o.json", template: template, sampleIDs: Set(entries.map(\.id)))
+        }
+        let out = folder.path("gallery")
+        let gallery = ReviewGallery(template: template, templateText: text, entries: entries, jobs: 2, size: 120, overrides: try overrides("0.7"))
+        let result = try gallery.build(in: out)
+        #expect(result.failures.isEmpty)
+
+        // The %s the engine gives each sample with the template, and with a copy of the template whose CD206+
+        // threshold is 0.7: computed apart from the overrides code.
+        let raised = try TemplateReader.read(text.replacingOccurrences(of: #""marker": "CD206", "compensated": true, "transform": "logicle", "min": 0.5"#,
+                                                                       with: #""marker": "CD206", "compensated": true, "transform": "logicle", "min": 0.7"#),
+                                             name: "raised.json")
+        for entry in entries {
+            let sample = try FCSFile.readSample(entry.file)
+            let plain = try GatingEngine.evaluate(try template.strategy(for: sample), on: sample).percentOfParent("CD206+")
+            let overridden = try GatingEngine.evaluate(try raised.strategy(for: sample), on: sample).percentOfParent("CD206+")
+            if entry.id == "P2" { #expect(overridden < plain, "the raised threshold keeps fewer events") }
+            let cell = try #require(result.cells.first { $0.sample == entry.id && $0.population == "CD206+" })
+            let expected = entry.id == "P2" ? overridden : plain
+            #expect(abs((cell.percent ?? .nan) - expected) < 1e-9, "\(entry.id)")
+            #expect(cell.source == (entry.id == "P2" ? "override" : nil))
+        }
+        let p2 = try #require(result.cells.first { $0.sample == "P2" && $0.population == "CD206+" })
+        #expect(p2.flags == ["REASON:FMO of this day runs high"])
+
+        let index = try String(contentsOfFile: (out as NSString).appendingPathComponent("index.html"), encoding: .utf8)
+        let listed = try #require(index.range(of: "<td>CD206+</td><td><a href=\"sample_1.html\">P2</a></td><td>override</td><td>FMO of this day runs high</td>"))
+        let outliers = try #require(index.range(of: "id=\"outliers\""))
+        #expect(listed.lowerBound < outliers.lowerBound, "overrides come before the outliers")
+        let page = try String(contentsOfFile: (out as NSString).appendingPathComponent("sample_1.html"), encoding: .utf8)
+        #expect(page.contains("<b>override</b>: FMO of this day runs high"))
+
+        // A changed override redraws P2's cells only (its key holds the override); the others are reused.
+        let again = try ReviewGallery(template: template, templateText: text, entries: entries, jobs: 2, size: 120, overrides: try overrides("0.8")).build(in: out)
+        #expect(Set(again.cells.filter(\.drawn).map(\.sample)) == ["P2"])
+    }
+
     @Test("a rerun after a one-gate edit redraws only that gate's cells, and says what moved")
     func rerunRedrawsOnlyTheEditedGate() throws {
         let folder = try TemporaryDirectory()
