@@ -62,7 +62,8 @@ extension GatingEngine {
             return decide(population, method: method, columns: [raw.map(table.apply)])
         case .asinh(let asinh):
             // Closed forms (asinh, log, linear) cost less than the table: exact, on the parent's events only.
-            return decide(population, method: method, columns: [AsinhBatch.apply(asinh, to: raw)])
+            AsinhBatch.apply(asinh, inPlace: &raw)
+            return decide(population, method: method, columns: [raw])
         default:
             return decide(population, method: method, columns: [raw.map(transform.apply)])
         }

@@ -11,20 +11,23 @@ import Transforms
 enum AsinhBatch {
     /// `values.map(transform.apply)`, bit for bit.
     static func apply(_ transform: AsinhTransform, to values: [Double]) -> [Double] {
+        var result = values
+        apply(transform, inPlace: &result)
+        return result
+    }
+
+    /// Replaces each value by `transform.apply` of it, bit for bit.
+    static func apply(_ transform: AsinhTransform, inPlace values: inout [Double]) {
         let ln10 = log(10.0)
         let scale = sinh(transform.M * ln10), T = transform.T
         let offset = transform.A * ln10, width = (transform.M + transform.A) * ln10
-        var result = [Double](repeating: 0, count: values.count)
-        values.withUnsafeBufferPointer { v in
-            result.withUnsafeMutableBufferPointer { r in
-                for i in v.indices {
-                    let x = v[i]
-                    var z = asinh(x * scale / T)
-                    if z.isInfinite && x.isFinite { z = (log(2) + log(abs(x)) + log(scale) - log(T)) * (x < 0 ? -1 : 1) }
-                    r[i] = (z + offset) / width
-                }
+        values.withUnsafeMutableBufferPointer { v in
+            for i in v.indices {
+                let x = v[i]
+                var z = asinh(x * scale / T)
+                if z.isInfinite && x.isFinite { z = (log(2) + log(abs(x)) + log(scale) - log(T)) * (x < 0 ? -1 : 1) }
+                v[i] = (z + offset) / width
             }
         }
-        return result
     }
 }

@@ -115,7 +115,9 @@ public enum GatingMethods {
         // The line is fitted on every ⌈n / maximumEvents⌉-th event (file order); the band spans every event's x.
         let stride = max(1, (finite.count + maximumEvents - 1) / max(maximumEvents, 1))
         var xs: [Double] = [], ys: [Double] = []
-        for (k, i) in finite.enumerated() where k % stride == 0 { xs.append(x[i]); ys.append(y[i]) }
+        xs.reserveCapacity((finite.count + stride - 1) / stride)
+        ys.reserveCapacity((finite.count + stride - 1) / stride)
+        for k in Swift.stride(from: 0, to: finite.count, by: stride) { xs.append(x[finite[k]]); ys.append(y[finite[k]]) }
         let n = xs.count
         guard n >= 3 else { return nil }
         var weights = [Double](repeating: 1, count: n)

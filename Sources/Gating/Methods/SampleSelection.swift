@@ -12,14 +12,22 @@ struct SampleSelection {
     mutating func select(_ values: UnsafeBufferPointer<Double>, ranks: [Int]) -> [Double] {
         let n = values.count
         guard n > 0, !ranks.isEmpty else { return ranks.map { _ in .nan } }
-        if keys.count < n { keys = [UInt64](repeating: 0, count: n) }
         var hasNaN = false
-        keys.withUnsafeMutableBufferPointer { k in
+        func fill(_ k: UnsafeMutableBufferPointer<UInt64>) {
             for i in 0..<n {
                 let x = values[i]
                 if x.isNaN { hasNaN = true }
                 k[i] = OrderStatistics.key(x)
             }
+        }
+        if keys.count < n {
+            // Written in full here: no zero-filling first.
+            keys = [UInt64](unsafeUninitializedCapacity: n) { k, count in
+                fill(k)
+                count = n
+            }
+        } else {
+            keys.withUnsafeMutableBufferPointer { fill($0) }
         }
         if hasNaN { return ranks.map { _ in .nan } }
         // Ranks in ascending order: each selection leaves everything before its rank no larger, so the next one
