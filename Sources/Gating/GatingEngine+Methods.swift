@@ -60,8 +60,11 @@ extension GatingEngine {
             // Solved iteratively per value: the table instead.
             guard let low = raw.min(), let high = raw.max(), let table = MonotoneTable(transform, low: low, high: high) else { return nil }
             return decide(population, method: method, columns: [raw.map(table.apply)])
-        default:
+        case .asinh(let asinh):
             // Closed forms (asinh, log, linear) cost less than the table: exact, on the parent's events only.
+            AsinhBatch.apply(asinh, inPlace: &raw)
+            return decide(population, method: method, columns: [raw])
+        default:
             return decide(population, method: method, columns: [raw.map(transform.apply)])
         }
     }

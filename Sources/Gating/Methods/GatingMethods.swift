@@ -102,29 +102,47 @@ public enum GatingMethods {
     /// Nil with fewer than 3 such events or no spread in x.
     public static func singlet(x: [Double], y: [Double], width: Double = 4, maximumEvents: Int = 10_000) -> SingletFit? {
         var finite: [Int] = []
+        finite.reserveCapacity(min(x.count, y.count))
         var x0 = Double.infinity, x1Max = -Double.infinity
-        for i in 0..<min(x.count, y.count) where x[i].isFinite && y[i].isFinite {
-            finite.append(i)
-            x0 = min(x0, x[i]); x1Max = max(x1Max, x[i])
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeBufferPointer { y in
+                for i in 0..<min(x.count, y.count) where x[i].isFinite && y[i].isFinite {
+                    finite.append(i)
+                    x0 = min(x0, x[i]); x1Max = max(x1Max, x[i])
+                }
+            }
         }
         // The line is fitted on every ⌈n / maximumEvents⌉-th event (file order); the band spans every event's x.
         let stride = max(1, (finite.count + maximumEvents - 1) / max(maximumEvents, 1))
         var xs: [Double] = [], ys: [Double] = []
-        for (k, i) in finite.enumerated() where k % stride == 0 { xs.append(x[i]); ys.append(y[i]) }
+        xs.reserveCapacity((finite.count + stride - 1) / stride)
+        ys.reserveCapacity((finite.count + stride - 1) / stride)
+        for k in Swift.stride(from: 0, to: finite.count, by: stride) { xs.append(x[finite[k]]); ys.append(y[finite[k]]) }
         let n = xs.count
         guard n >= 3 else { return nil }
         var weights = [Double](repeating: 1, count: n)
         var line = weightedLine(xs, ys, weights)
         guard var (a, b) = line else { return nil }
         var residuals = [Double](repeating: 0, count: n)
+        var selection = SampleSelection()  // its scratch is reused by every iteration's median
         func scale() -> Double {
-            for i in 0..<n { residuals[i] = abs(ys[i] - a - b * xs[i]) }
-            return OrderStatistics.median(residuals, over: .all(n)) / 0.6745
+            xs.withUnsafeBufferPointer { x in
+                ys.withUnsafeBufferPointer { y in
+                    residuals.withUnsafeMutableBufferPointer { r in
+                        for i in 0..<n { r[i] = abs(y[i] - a - b * x[i]) }
+                    }
+                }
+            }
+            return residuals.withUnsafeBufferPointer { selection.median($0) } / 0.6745
         }
         for _ in 0..<100 {
             let s = scale()
             guard s > 0 else { break }
-            for i in 0..<n { weights[i] = min(1, 1.345 * s / max(residuals[i], .leastNonzeroMagnitude)) }
+            residuals.withUnsafeBufferPointer { r in
+                weights.withUnsafeMutableBufferPointer { w in
+                    for i in 0..<n { w[i] = min(1, 1.345 * s / max(r[i], .leastNonzeroMagnitude)) }
+                }
+            }
             line = weightedLine(xs, ys, weights)
             guard let (a2, b2) = line else { break }
             let change = max(abs(a2 - a) / max(abs(a), 1e-300), abs(b2 - b) / max(abs(b), 1e-300))
@@ -139,16 +157,23 @@ public enum GatingMethods {
     }
 
     /// Weighted least squares y = a + b x; nil without spread in x.
-    static func weightedLine(_ x: [Double], _ y: [Double], _ w: [Double]) -> (Double, Double)? {
-        var sw = 0.0, sx = 0.0, sy = 0.0
-        for i in x.indices { sw += w[i]; sx += w[i] * x[i]; sy += w[i] * y[i] }
-        guard sw > 0 else { return nil }
-        let mx = sx / sw, my = sy / sw
-        var sxx = 0.0, sxy = 0.0
-        for i in x.indices { let dx = x[i] - mx; sxx += w[i] * dx * dx; sxy += w[i] * dx * (y[i] - my) }
-        guard sxx > 0 else { return nil }
-        let b = sxy / sxx
-        return (my - b * mx, b)
+    static func weightedLine(_ xs: [Double], _ ys: [Double], _ ws: [Double]) -> (Double, Double)? {
+        // Unchecked reads, the sums in the same order as indexing would add them.
+        xs.withUnsafeBufferPointer { x in
+            ys.withUnsafeBufferPointer { y in
+                ws.withUnsafeBufferPointer { w in
+                    var sw = 0.0, sx = 0.0, sy = 0.0
+                    for i in x.indices { sw += w[i]; sx += w[i] * x[i]; sy += w[i] * y[i] }
+                    guard sw > 0 else { return nil }
+                    let mx = sx / sw, my = sy / sw
+                    var sxx = 0.0, sxy = 0.0
+                    for i in x.indices { let dx = x[i] - mx; sxx += w[i] * dx * dx; sxy += w[i] * dx * (y[i] - my) }
+                    guard sxx > 0 else { return nil }
+                    let b = sxy / sxx
+                    return (my - b * mx, b)
+                }
+            }
+        }
     }
 
     /// The squared Mahalanobis radius holding probability `quantile` of a 2-D Gaussian: the χ²(2) quantile,

@@ -19,21 +19,33 @@ public struct KernelDensity: Sendable, Equatable {
 
     /// The density of the finite `values`; nil with fewer than two finite values.
     public init?(_ values: [Double], adjust: Double = 1, gridSize: Int = 512, cut: Double = 3) {
-        let finite = values.filter(\.isFinite)
+        // The parent's values are usually all finite: then no copy.
+        let finite = values.allSatisfy(\.isFinite) ? values : values.filter(\.isFinite)
         guard finite.count >= 2, gridSize >= 2, adjust > 0 else { return nil }
-        let bw = Self.silvermanBandwidth(finite) * adjust
+        // One pass for the extremes and the sum (added in order, as the mean's reduce adds them).
+        var smallest = Double.infinity, largest = -Double.infinity, sum = 0.0
+        for v in finite {
+            if v < smallest { smallest = v }  // the first of equal values, as min() and max() keep
+            if v > largest { largest = v }
+            sum += v
+        }
+        let bw = Self.silvermanBandwidth(finite, sum: sum) * adjust
         guard bw > 0, bw.isFinite else { return nil }
-        let low = (finite.min() ?? 0) - cut * bw, high = (finite.max() ?? 0) + cut * bw
+        let low = smallest - cut * bw, high = largest + cut * bw
         let delta = (high - low) / Double(gridSize - 1)
         guard delta > 0, delta.isFinite else { return nil }
         // Linear binning: each value shares its unit weight between the two grid points around it.
         var counts = [Double](repeating: 0, count: gridSize)
-        for v in finite {
-            let t = (v - low) / delta
-            let i = min(max(Int(t.rounded(.down)), 0), gridSize - 2)
-            let f = min(max(t - Double(i), 0), 1)
-            counts[i] += 1 - f
-            counts[i + 1] += f
+        finite.withUnsafeBufferPointer { values in
+            counts.withUnsafeMutableBufferPointer { counts in
+                for v in values {
+                    let t = (v - low) / delta
+                    let i = min(max(Int(t.rounded(.down)), 0), gridSize - 2)
+                    let f = min(max(t - Double(i), 0), 1)
+                    counts[i] += 1 - f
+                    counts[i + 1] += f
+                }
+            }
         }
         let radius = min(Int((4 * bw / delta).rounded(.up)), gridSize - 1)
         let kernel = (0...radius).map { k -> Double in
@@ -54,11 +66,20 @@ public struct KernelDensity: Sendable, Equatable {
     /// R's `bw.nrd0`: `0.9 · min(sd, IQR / 1.34) · n^(−1/5)`, falling back to the sd, then |x₁|, then 1 when
     /// the smaller spread is zero. Quantiles are type 7.
     public static func silvermanBandwidth(_ values: [Double]) -> Double {
+        silvermanBandwidth(values, sum: values.reduce(0, +))
+    }
+
+    /// `silvermanBandwidth` given the values' sum, added in order.
+    static func silvermanBandwidth(_ values: [Double], sum: Double) -> Double {
         let n = values.count
         guard n >= 2 else { return 1 }
-        let mean = values.reduce(0, +) / Double(n)
+        let mean = sum / Double(n)
         let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)).squareRoot()
-        let q = OrderStatistics.quantiles(values, over: .all(n), probabilities: [0.25, 0.75])
+        // The quartiles by selection on a scratch copy: the same order statistics as sorting.
+        var selection = SampleSelection()
+        let probabilities = [0.25, 0.75]
+        let orders = values.withUnsafeBufferPointer { selection.select($0, ranks: OrderStatistics.quantileRanks(n, probabilities)) }
+        let q = OrderStatistics.interpolate(orders, n, probabilities)
         var low = min(sd, (q[1] - q[0]) / 1.34)
         if !(low > 0) { low = sd > 0 ? sd : (abs(values[0]) > 0 ? abs(values[0]) : 1) }
         return 0.9 * low * pow(Double(n), -0.2)

@@ -1,0 +1,56 @@
+import Testing
+@testable import Gating
+
+/// Quickselect's order statistics against sorting the same values (the definition of a rank).
+@Suite("Sample selection")
+struct SampleSelectionTests {
+    /// A deterministic generator (SplitMix64), so a failure can be replayed.
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test("Every requested rank equals the sorted array's element, with ties, negatives and few distinct values",
+          arguments: [1, 2, 3, 10, 101, 1000, 10_001])
+    func ranksEqualSorting(count: Int) {
+        var generator = Generator(state: UInt64(count))
+        var selection = SampleSelection()
+        for distinct in [3, 1 << 40] {
+            let values = (0..<count).map { _ in Double(Int(generator.next() % UInt64(distinct)) - distinct / 2) * 0.37 }
+            let sorted = values.sorted()
+            let ranks = [count - 1, 0, count / 2, (count - 1) / 4, count / 4, count - 1]
+            let selected = values.withUnsafeBufferPointer { selection.select($0, ranks: ranks) }
+            #expect(selected == ranks.map { sorted[$0] })
+            let middle = count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2
+            #expect(values.withUnsafeBufferPointer { selection.median($0) } == middle)
+        }
+    }
+
+    @Test("Already sorted and reversed inputs (quickselect's bad cases) give the sorted ranks")
+    func orderedInputs() {
+        var selection = SampleSelection()
+        let up = (0..<5000).map(Double.init)
+        for values in [up, Array(up.reversed()), [Double](repeating: 2, count: 5000)] {
+            let selected = values.withUnsafeBufferPointer { selection.select($0, ranks: [1249, 1250, 3749, 3750]) }
+            #expect(selected == [1249, 1250, 3749, 3750].map { values.sorted()[$0] })
+        }
+    }
+
+    @Test("−0 ranks below +0 and NaN makes every result NaN, as OrderStatistics.select")
+    func signedZeroAndNaN() {
+        var selection = SampleSelection()
+        let zeros = [0.0, -0.0, 1, -1]
+        let selected = zeros.withUnsafeBufferPointer { selection.select($0, ranks: [1, 2]) }
+        #expect(selected[0] == 0 && selected[0].sign == .minus)
+        #expect(selected[1] == 0 && selected[1].sign == .plus)
+        let withNaN = [1.0, .nan, 3]
+        let nanRanks = withNaN.withUnsafeBufferPointer { selection.select($0, ranks: [0, 2]) }
+        #expect(nanRanks.count == 2 && nanRanks[0].isNaN && nanRanks[1].isNaN)
+    }
+}
