@@ -290,8 +290,13 @@ struct FlowJoWorkspaceReader {
         case "RectangleGate":
             guard !dimensions.isEmpty else { throw fail(path, "expected at least one dimension") }
             let elements = children(body, "dimension", path: path)
-            node.gate = .rectangle(minimum: try elements.map { try optionalNumber($0.element, "min", path: $0.path) },
-                                   maximum: try elements.map { try optionalNumber($0.element, "max", path: $0.path) })
+            let minimum = try elements.map { try optionalNumber($0.element, "min", path: $0.path) }
+            let maximum = try elements.map { try optionalNumber($0.element, "max", path: $0.path) }
+            // As Gating-ML requires, and FlowStudy's templates and overrides too: a bound on every dimension.
+            if let open = elements.indices.first(where: { minimum[$0] == nil && maximum[$0] == nil }) {
+                throw fail(elements[open].path, "expected gating:min, gating:max or both, found neither")
+            }
+            node.gate = .rectangle(minimum: minimum, maximum: maximum)
         case "PolygonGate":
             let points = try vertices(body, path: path)
             guard dimensions.count == 2, points.count >= 3, points.allSatisfy({ $0.count == 2 }) else {
