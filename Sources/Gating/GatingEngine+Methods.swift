@@ -62,7 +62,7 @@ extension GatingEngine {
             return decide(population, method: method, columns: [raw.map(table.apply)])
         case .asinh(let asinh):
             // Closed forms (asinh, log, linear) cost less than the table: exact, on the parent's events only.
-            AsinhBatch.apply(asinh, inPlace: &raw)
+            asinh.apply(inPlace: &raw)
             return decide(population, method: method, columns: [raw])
         default:
             return decide(population, method: method, columns: [raw.map(transform.apply)])

@@ -24,11 +24,24 @@ public struct AsinhTransform: Transform, Equatable, Codable {
     }
 
     public func apply(_ x: Double) -> Double {
-        let scale = sinh(M * ln10)
+        Self.fasinh(x, scale: sinh(M * ln10), T: T, offset: A * ln10, width: (M + A) * ln10)
+    }
+
+    /// ``apply(_:)`` of every value with sinh(M ln10) computed once instead of per value (it was most of a density
+    /// gate's transform cost): the same operations in the same order, so the same bits.
+    public func apply(inPlace values: inout [Double]) {
+        let scale = sinh(M * ln10), offset = A * ln10, width = (M + A) * ln10
+        values.withUnsafeMutableBufferPointer { v in
+            for i in v.indices { v[i] = Self.fasinh(v[i], scale: scale, T: T, offset: offset, width: width) }
+        }
+    }
+
+    @inline(__always)
+    static func fasinh(_ x: Double, scale: Double, T: Double, offset: Double, width: Double) -> Double {
         var z = asinh(x * scale / T)
         // Beyond about 1e304 the product overflows; asinh(z) = sign(z) (ln 2 + ln|z|) to double precision there.
         if z.isInfinite && x.isFinite { z = (log(2) + log(abs(x)) + log(scale) - log(T)) * (x < 0 ? -1 : 1) }
-        return (z + A * ln10) / ((M + A) * ln10)
+        return (z + offset) / width
     }
 
     public func inverse(_ y: Double) -> Double {

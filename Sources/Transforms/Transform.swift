@@ -17,6 +17,8 @@ public protocol Transform: Sendable {
     /// The transform is defined exactly for `x > definedAbove` (−∞ when it is defined everywhere; 0 for `flog`).
     /// Where it is undefined, ``apply(_:)`` is NaN and the event falls in no gate.
     var definedAbove: Double { get }
+    /// Replaces each value by ``apply(_:)`` of it, bit for bit; a transform may do the per-value constant work once.
+    func apply(inPlace values: inout [Double])
 }
 
 extension Transform {
