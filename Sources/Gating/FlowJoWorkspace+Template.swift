@@ -304,6 +304,10 @@ extension FlowJoWorkspace {
             }
             paths[id] = node.path
         }
+        // The template names the sample's own matrix even when no imported gate is compensated: it must hold it.
+        if let matrix = chosen.matrix, !fileMatrix, matrices[matrix.name] == nil {
+            matrices[matrix.name] = Self.renamed(matrix.spillover, in: chosen)
+        }
         let strategy = GatingStrategy(populations: populations, transforms: transforms, matrices: matrices, allowMissingFileMatrix: false)
         let compensation: GatingTemplate.CompensationSource = chosen.matrix.map { fileMatrix ? .file(allowMissing: false) : .matrix($0.name) } ?? .none
         let template = GatingTemplate(name: name, description: "Imported from FlowJo workspace \((file as NSString).lastPathComponent)",
