@@ -1,5 +1,6 @@
 import Foundation
 import Gating
+import Plots
 
 extension EditorSession {
     /// What the page shows outside the plot: the tree, each sample's counts, progress, outliers, history.
@@ -66,16 +67,15 @@ extension EditorSession {
         public var nodes: [Node]
         /// The samples, in sheet order.
         public var samples: [Row]
-        /// Result id → sample ids whose % lies beyond median ± 3 MAD of the stained samples and at least
-        /// ``minimumDifference`` points from the median.
+        /// Result id → sample ids whose % stands out among the stained samples (the gallery's ``OutlierRule``:
+        /// beyond median ± 3 MAD and at least 2 points from the median).
         public var outliers: [String: [String]]
         /// Readouts with a control threshold.
         public var readouts: [Readout]
     }
 
-    /// Outliers must also differ from the median by at least this many points (a MAD of 0.4 points would
-    /// otherwise flag a 1.4-point difference).
-    public static let minimumDifference = 2.0
+    /// The gallery's outlier rule, on the stained samples (a control's own-marker gate is ≈ 0 % by design).
+    static let outlierRule = OutlierRule()
 
     /// The current state.
     public func snapshot() -> Snapshot {
@@ -94,11 +94,10 @@ extension EditorSession {
             }
             var outliers: [String: [String]] = [:]
             for id in template.strategy.resultIDs {
-                let values = rows.filter { $0.control == nil && $0.failure == nil && !$0.pending }.compactMap { row in row.percent[id].map { (row.id, $0) } }
-                guard values.count >= 3 else { continue }
-                let median = Self.median(values.map(\.1))
-                let mad = Self.median(values.map { abs($0.1 - median) })
-                let flagged = values.filter { abs($0.1 - median) > 3 * mad && abs($0.1 - median) >= Self.minimumDifference }.map(\.0)
+                let values = rows.filter { $0.control == nil && $0.failure == nil && !$0.pending }.compactMap { row in
+                    row.percent[id].map { OutlierRule.Value(sample: row.id, kind: OutlierRule.stained, percent: $0) }
+                }
+                let flagged = Self.outlierRule.outliers(of: id, values).map(\.sample)
                 if !flagged.isEmpty { outliers[id] = flagged }
             }
             let readouts = template.readouts.enumerated().compactMap { index, readout -> Snapshot.Readout? in
@@ -110,11 +109,5 @@ extension EditorSession {
                             done: s.samples.filter { $0.stale.isEmpty && !$0.claimed }.count, total: samples.count,
                             nodes: nodes, samples: rows, outliers: outliers, readouts: readouts)
         }
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 }
