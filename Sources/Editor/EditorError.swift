@@ -9,6 +9,8 @@ public struct EditorError: Error, Sendable, Equatable, CustomStringConvertible {
         case template
         /// A request names a sample or population the editor does not have.
         case unknown
+        /// The population's gate is computed per sample (a data-driven `method`): it has no coordinates to edit.
+        case computedGate
         /// A gate sent by the page does not fit the population's gate (kind, dimensions, numbers).
         case invalidGate
         /// The edited template fails validation; nothing was written.

@@ -125,7 +125,7 @@ public struct EditorServer: Sendable {
             let status: HTTPResponse.Status = switch error.code {
             case .unknown: .notFound
             case .locked: .conflict
-            case .invalidGate, .invalidTemplate, .template: .unprocessableContent
+            case .invalidGate, .invalidTemplate, .template, .computedGate: .unprocessableContent
             case .write: .internalServerError
             }
             throw HTTPError(status, message: error.description)

@@ -17,6 +17,22 @@ extension EditorSession {
             public var dimensions: [String]
             /// The result ids it gives (its quadrants for a quadrant gate).
             public var results: [String]
+            /// A data-driven gate's method (`mindensity`, `density`, …): computed per sample, not editable here.
+            public var method: String?
+            /// A pooled method's `group_by` columns (one gate per group of tubes).
+            public var pooledBy: [String]?
+        }
+
+        /// A sample's gate that is not the template's: computed, pooled, an override or a fallback.
+        public struct Decision: Codable, Sendable {
+            /// The population (a quadrant gate's own id).
+            public var population: String
+            /// `computed`, `pooled:<key>`, `override` or `fallback`.
+            public var source: String
+            /// The method that decided (or the fixed gate's type).
+            public var method: String
+            /// `REASON:…` of an override, a method's failure (`TOO_FEW_EVENTS:…`, `NA`), `FROM:<sample>`, ….
+            public var flags: [String]
         }
 
         /// One sample's row.
@@ -37,6 +53,8 @@ extension EditorSession {
             public var percent: [String: Double]
             /// % of parent per result id with the template as last saved.
             public var saved: [String: Double]?
+            /// This sample's gates that are not the template's, in template order (populations not stale only).
+            public var decisions: [Decision]
         }
 
         /// A readout whose threshold is a control percentile (editable).
@@ -83,14 +101,20 @@ extension EditorSession {
             let template = s.template
             let nodes = template.strategy.populations.map { population in
                 Snapshot.Node(id: population.id, parent: population.parent, kind: GateShape(population.gate).kind,
-                              dimensions: population.gate.dimensions.map(\.label), results: Self.resultIDs(population))
+                              dimensions: ((population.method?.dimensions).flatMap { $0.isEmpty ? nil : $0 } ?? population.gate.dimensions).map(\.label), results: Self.resultIDs(population),
+                              method: population.method?.name, pooledBy: population.method.flatMap { $0.pool ? $0.groupBy : nil })
             }
             let rows = samples.indices.map { i in
                 let sample = s.samples[i]
                 return Snapshot.Row(id: samples[i].id, control: samples[i].control, failure: sample.failure,
                                     pending: !sample.stale.isEmpty || sample.claimed, events: sample.eventCount, counts: sample.counts,
                                     percent: sample.failure == nil ? Self.percents(sample.counts, eventCount: sample.eventCount, template: template) : [:],
-                                    saved: sample.baseline)
+                                    saved: sample.baseline,
+                                    decisions: template.strategy.populations.compactMap { population in
+                                        guard sample.failure == nil, !sample.stale.contains(population.id), let d = sample.decisions[population.id],
+                                              d.source != .template else { return nil }
+                                        return Snapshot.Decision(population: d.population, source: d.source.text, method: d.method, flags: d.flags)
+                                    })
             }
             var outliers: [String: [String]] = [:]
             for id in template.strategy.resultIDs {

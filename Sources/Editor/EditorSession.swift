@@ -26,6 +26,8 @@ public final class EditorSession: Sendable {
     public let templatePath: String
     /// The samples, in sheet order.
     public let samples: [SampleInfo]
+    /// Per-sample gates replacing the template's (`flowstudy-overrides/1`), given to every gating as the batch does.
+    public let overrides: GateOverrides
     let reading: FCSReadOptions
     let jobs: Int
     let state: Mutex<State>
@@ -34,6 +36,9 @@ public final class EditorSession: Sendable {
         var eventCount = 0
         /// Events of every result id, for the populations that are not stale.
         var membership: [String: EventSet] = [:]
+        /// Each population's gate on this sample and where it came from (template, computed, pooled, override,
+        /// fallback), for the populations that are not stale.
+        var decisions: [String: GateDecision] = [:]
         /// Population ids (quadrant gates by their gate id) to gate again.
         var stale: Set<String>
         /// A worker has it.
@@ -69,9 +74,12 @@ public final class EditorSession: Sendable {
         var values: GateShape.ParentValues
     }
 
-    /// A session over `template` (read from `templatePath`) and the sheet's entries. Call ``start()`` to gate.
-    public init(templatePath: String, template: GatingTemplate, entries: [SampleSheet.Entry], reading: FCSReadOptions = FCSReadOptions(), jobs: Int = 2) {
+    /// A session over `template` (read from `templatePath`) and the sheet's entries, with the per-sample
+    /// `overrides` the batch would apply. Call ``start()`` to gate.
+    public init(templatePath: String, template: GatingTemplate, entries: [SampleSheet.Entry], overrides: GateOverrides = GateOverrides(),
+                reading: FCSReadOptions = FCSReadOptions(), jobs: Int = 2) {
         self.templatePath = templatePath
+        self.overrides = overrides
         samples = entries.map { entry in
             SampleInfo(id: entry.sampleID, file: entry.file,
                        control: entry.controlType.map { type in [type, entry.controlMarker].compactMap { $0 }.joined(separator: " ") })
@@ -126,16 +134,27 @@ public final class EditorSession: Sendable {
 
     // MARK: Edits
 
-    /// Replaces the coordinates of `population`'s gate.
+    /// Replaces the coordinates of `population`'s gate. A data-driven population (one with a `method`) is refused:
+    /// its gate is computed per sample.
     public func edit(population id: String, shape: GateShape) throws {
         try state.withLock { s in
             let population = try Self.population(id, in: s.template)
+            try refuseComputed(population)
             guard let index = s.template.strategy.populations.firstIndex(where: { $0.id == population.id }) else { return }
             var next = s.template
             next.strategy.populations[index].gate = try shape.applied(to: population.gate, population: population.id)
             apply(next, to: &s, history: .edit)
         }
         startWorkers()
+    }
+
+    /// Throws when `population`'s gate is computed per sample: there are no template coordinates to drag.
+    func refuseComputed(_ population: Population) throws {
+        guard let method = population.method else { return }
+        let overridesFile = (GateOverrides.defaultPath(forTemplate: templatePath) as NSString).lastPathComponent
+        throw EditorError(.computedGate, place: population.id,
+                          "its gate is computed per sample (\(method.name)\(method.pool ? ", pooled by \(method.groupBy.joined(separator: ", "))" : "")); "
+                          + "edit the method's arguments in the template, or give a sample its own gate in \(overridesFile)")
     }
 
     /// Sets the percentile of readout `index`'s control threshold (0 < p < 100).
@@ -207,7 +226,7 @@ public final class EditorSession: Sendable {
     }
 
     /// Population ids whose gate differs between the two templates, and every population depending on them
-    /// (children, and boolean gates over them), transitively.
+    /// (children, boolean gates over them, `ref` gates copying them), transitively.
     static func affected(from old: GatingTemplate, to new: GatingTemplate) -> Set<String> {
         let before = Dictionary(old.strategy.populations.map { ($0.id, TemplateWriter.population($0)) }, uniquingKeysWith: { a, _ in a })
         var affected = Set(new.strategy.populations.filter { before[$0.id] != TemplateWriter.population($0) }.map(\.id))
@@ -220,6 +239,7 @@ public final class EditorSession: Sendable {
             for population in new.strategy.populations where !affected.contains(population.id) {
                 var references = population.parent.map { [$0] } ?? []
                 if case .boolean(let gate) = population.gate { references += gate.operands.map(\.reference) }
+                if case .ref(let other)? = population.method?.kind { references.append(other) }
                 if references.contains(where: { owner[$0].map(affected.contains) ?? false }) {
                     affected.insert(population.id)
                     grew = true
@@ -239,6 +259,39 @@ public final class EditorSession: Sendable {
         var known: [String: EventSet]
     }
 
+    /// The stored events a re-gate of sample `index` starts from: every population not stale, except those whose
+    /// decision a stale `ref` gate copies (the engine records decisions only for what it gates).
+    static func known(_ sample: SampleState, template: GatingTemplate) -> [String: EventSet] {
+        var again = sample.stale
+        var grew = true
+        while grew {
+            grew = false
+            for population in template.strategy.populations where again.contains(population.id) {
+                guard case .ref(let other)? = population.method?.kind,
+                      let owner = try? Self.population(other, in: template), again.insert(owner.id).inserted else { continue }
+                grew = true
+            }
+        }
+        var known: [String: EventSet] = [:]
+        for population in template.strategy.populations where !again.contains(population.id) {
+            for id in resultIDs(population) { known[id] = sample.membership[id] }
+        }
+        return known
+    }
+
+    /// The gates given to the engine for sample `index`: its overrides, resolved on its file.
+    func given(_ index: Int, template: GatingTemplate, sample: Sample) throws -> [String: GateDecision] {
+        try overrides.decisions(forSample: samples[index].id, template: template, sample: sample)
+    }
+
+    /// A sample's stored decisions updated with a session's: what the session took as known keeps its decision,
+    /// what it gated has a new one.
+    static func merged(_ stored: [String: GateDecision], known: [String: EventSet], with decisions: [GateDecision]) -> [String: GateDecision] {
+        var merged = stored.filter { known[$0.key] != nil }
+        for decision in decisions { merged[decision.population] = decision }
+        return merged
+    }
+
     func startWorkers() {
         let wanted = state.withLock { s -> Int in
             let waiting = s.samples.filter { !$0.stale.isEmpty && !$0.claimed }.count
@@ -253,7 +306,7 @@ public final class EditorSession: Sendable {
 
     private func work() {
         while let job = claim() {
-            let outcome: Result<(Int, [String: EventSet]), Error>
+            let outcome: Result<(Int, [String: EventSet], [GateDecision]), Error>
             var unreadable = false
             do {
                 let sample: Sample
@@ -263,8 +316,9 @@ public final class EditorSession: Sendable {
                     unreadable = true
                     throw error
                 }
-                let session = try GatingSession(strategy: job.template.strategy(for: sample), sample: sample, known: job.known)
-                outcome = .success((sample.eventCount, session.result.membership))
+                let session = try GatingSession(strategy: job.template.strategy(for: sample), sample: sample, known: job.known,
+                                                given: given(job.index, template: job.template, sample: sample))
+                outcome = .success((sample.eventCount, session.result.membership, session.result.decisions))
             } catch {
                 outcome = .failure(error)
             }
@@ -274,15 +328,17 @@ public final class EditorSession: Sendable {
                 guard s.generation == job.generation else { return }
                 var sample = s.samples[job.index]
                 switch outcome {
-                case .success(let (eventCount, membership)):
+                case .success(let (eventCount, membership, decisions)):
                     sample.eventCount = eventCount
                     sample.membership = membership
+                    sample.decisions = Self.merged(sample.decisions, known: job.known, with: decisions)
                     sample.counts = membership.mapValues(\.count)
                     if s.isSaved { sample.baseline = Self.percents(sample.counts, eventCount: eventCount, template: s.template) }
                 case .failure(let error):
                     sample.failure = "\(error)"
                     sample.unreadable = unreadable
                     sample.membership = [:]
+                    sample.decisions = [:]
                     sample.counts = [:]
                 }
                 sample.stale = []
@@ -298,12 +354,7 @@ public final class EditorSession: Sendable {
                 return nil
             }
             s.samples[index].claimed = true
-            let stale = s.samples[index].stale
-            var known: [String: EventSet] = [:]
-            for population in s.template.strategy.populations where !stale.contains(population.id) {
-                for id in Self.resultIDs(population) { known[id] = s.samples[index].membership[id] }
-            }
-            return Job(index: index, generation: s.generation, template: s.template, known: known)
+            return Job(index: index, generation: s.generation, template: s.template, known: Self.known(s.samples[index], template: s.template))
         }
     }
 

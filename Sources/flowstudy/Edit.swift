@@ -11,8 +11,9 @@ struct Edit: ParsableCommand {
         discussion: """
         Serves a local page on 127.0.0.1 only, at a URL carrying a random token (printed on standard output). The \
         editor writes only the template, its previous versions beside it (T.json.1, T.json.2, …) and T.json.lock, \
-        which keeps a second editor off the same template while this one runs. Exit status: 0 when stopped with \
-        Ctrl-C, 64 for a bad template or sample sheet or a template open in another editor, 65 for a template that \
+        which keeps a second editor off the same template while this one runs. Per-sample overrides are read as \
+        the batch reads them (--overrides, or T.overrides.json beside the template) and drawn, not edited. Exit status: 0 when stopped with \
+        Ctrl-C, 64 for a bad template, sample sheet or overrides file or a template open in another editor, 65 for a template that \
         cannot be read. See docs/editor.md.
         """)
 
@@ -21,6 +22,9 @@ struct Edit: ParsableCommand {
 
     @Option(help: "samples.csv, or a folder of FCS files.")
     var samples: String
+
+    @Option(help: "Per-sample gate overrides (flowstudy-overrides/1); default: <template stem>.overrides.json beside the template, when present.")
+    var overrides: String?
 
     @Option(help: "Port on 127.0.0.1 (default: a free port).")
     var port: Int = 0
@@ -42,10 +46,16 @@ struct Edit: ParsableCommand {
     }
 
     func run() throws {
-        // Everything is checked before the server starts: the template, the sheet, then the lock.
-        let (loaded, sheet) = try reportingInputErrors(exit: .validationFailure) {
+        // Everything is checked before the server starts: the template, the sheet, the overrides (as the batch
+        // reads them), then the lock.
+        let overridesPath = GateOverrides.locate(explicit: overrides, forTemplate: template)
+        let (loaded, sheet, gateOverrides) = try reportingInputErrors(exit: .validationFailure) {
             let loaded = try loadTemplate(template)
-            return (loaded, try loadSampleSheet(samples, quiet: true, template: loaded))
+            let sheet = try loadSampleSheet(samples, quiet: true, template: loaded)
+            let gateOverrides = try overridesPath.map {
+                try GateOverrides.read(contentsOf: $0, template: loaded, sampleIDs: Set(sheet.entries.map(\.sampleID)))
+            } ?? GateOverrides()
+            return (loaded, sheet, gateOverrides)
         }
         let lock: TemplateLock
         do {
@@ -55,7 +65,8 @@ struct Edit: ParsableCommand {
             throw error.code == .locked ? ExitCode.validationFailure : badInputData
         }
         defer { lock.release() }
-        let session = EditorSession(templatePath: template, template: loaded, entries: sheet.entries, reading: reading.options, jobs: jobs)
+        let session = EditorSession(templatePath: template, template: loaded, entries: sheet.entries, overrides: gateOverrides,
+                                    reading: reading.options, jobs: jobs)
         session.start()
         // Hummingbird logs at info unless told otherwise; the command prints its own URL.
         if ProcessInfo.processInfo.environment["LOG_LEVEL"] == nil { setenv("LOG_LEVEL", "warning", 1) }
@@ -65,7 +76,8 @@ struct Edit: ParsableCommand {
         let application = server.application(port: port) { port in
             let url = "http://127.0.0.1:\(port)/?token=\(token)"
             say("flowstudy edit: \(url)")
-            printError("flowstudy: editing \(template) with \(sheet.entries.count) samples; Ctrl-C to stop")
+            printError("flowstudy: editing \(template) with \(sheet.entries.count) samples"
+                       + (overridesPath.map { "; overrides from \($0) (\(gateOverrides.overrides.count))" } ?? "") + "; Ctrl-C to stop")
             if open {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -11,17 +11,25 @@ struct EditorFixture {
     let folder: TemporaryDirectory
     let templatePath: String
     let entries: [SampleSheet.Entry]
+    /// The overrides given to the session (empty without `overrides`) and where they are written.
+    let overrides: GateOverrides
+    let overridesPath: String
     let session: EditorSession
     let server: EditorServer
 
     static let studyTemplate = SharedData.repositoryRoot.appendingPathComponent("gating-templates/mdm-macrophages.json").path
+    /// The data-driven template (singlets, live and macrophages computed per tube).
+    static let adaptiveTemplate = SharedData.repositoryRoot.appendingPathComponent("gating-templates/mdm-macrophages-adaptive.json").path
 
-    /// `samples` tubes of `events` events (seeds 70, 71, …); `broken` adds a file that is not FCS.
-    /// `changing` edits the study template before it is written beside the samples.
-    init(samples: Int = 3, events: Int = 4_000, broken: Bool = false, changing: ((inout GatingTemplate) throws -> Void)? = nil) throws {
+    /// `samples` tubes of `events` events (seeds 70, 71, …), or the `tubes` given (`S1`, `S2`, … in order);
+    /// `broken` adds a file that is not FCS. `changing` edits the template (the study's unless `template` names
+    /// another) before it is written beside the samples; `overrides` (flowstudy-overrides/1 text) is written beside
+    /// it as `template.overrides.json` and read as `flowstudy edit` reads it.
+    init(samples: Int = 3, events: Int = 4_000, broken: Bool = false, template source: String = studyTemplate, tubes: [MacrophageSimulator]? = nil,
+         overrides: String? = nil, changing: ((inout GatingTemplate) throws -> Void)? = nil) throws {
         folder = try TemporaryDirectory("editor-test")
         templatePath = folder.path("template.json")
-        try FileManager.default.copyItem(atPath: Self.studyTemplate, toPath: templatePath)
+        try FileManager.default.copyItem(atPath: source, toPath: templatePath)
         if let changing {
             var template = try TemplateReader.read(contentsOf: templatePath)
             try changing(&template)
@@ -29,13 +37,23 @@ struct EditorFixture {
         }
         let data = folder.path("fcs")
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-        for s in 0..<samples {
-            try FCSWriter().write(try MacrophageSimulator(events: events, seed: UInt64(70 + s)).simulate().sample, to: data + "/S\(s + 1).fcs")
+        let simulators = tubes ?? (0..<samples).map { MacrophageSimulator(events: events, seed: UInt64(70 + $0)) }
+        for (s, simulator) in simulators.enumerated() {
+            try FCSWriter().write(try simulator.simulate().sample, to: data + "/S\(s + 1).fcs")
         }
         if broken { try Data("not an FCS file".utf8).write(to: URL(fileURLWithPath: data + "/S0-broken.fcs")) }
         entries = try SampleSheet.read(folder: data).entries
         let template = try TemplateReader.read(contentsOf: templatePath)
-        session = EditorSession(templatePath: templatePath, template: template, entries: entries, jobs: 2)
+        var gateOverrides = GateOverrides()
+        if let overrides {
+            overridesPath = GateOverrides.defaultPath(forTemplate: templatePath)
+            try overrides.write(toFile: overridesPath, atomically: true, encoding: .utf8)
+            gateOverrides = try GateOverrides.read(contentsOf: overridesPath, template: template, sampleIDs: Set(entries.map(\.sampleID)))
+        } else {
+            overridesPath = GateOverrides.defaultPath(forTemplate: templatePath)
+        }
+        self.overrides = gateOverrides
+        session = EditorSession(templatePath: templatePath, template: template, entries: entries, overrides: gateOverrides, jobs: 2)
         session.start()
         server = EditorServer(session: session, token: "0123456789abcdef0123456789abcdef")
     }

@@ -54,11 +54,43 @@ struct EditCLITests {
         #expect(try String(contentsOfFile: copy + ".lock", encoding: .utf8) == "\(getpid())\n")
     }
 
+    static let cellsOverride = #"{"reason": "debris edge", "gate": {"type": "polygon", "dimensions": [{"channel": "FSC-A"}, {"channel": "SSC-A"}], "vertices": [[30000, 5000], [262143, 5000], [262143, 262143], [30000, 262143]]}}"#
+
+    @Test("a bad overrides file, beside the template or named by --overrides, stops before the server (exit 64) naming its JSON path")
+    func badOverrides() throws {
+        let folder = try TemporaryDirectory()
+        let copy = folder.path("T.json")
+        try FileManager.default.copyItem(atPath: template, toPath: copy)
+        // Beside the template: read without --overrides, as the batch reads it.
+        try #"{"format": "flowstudy-overrides/1", "samples": {"mdm_untreated_seed1": {"nosuch": \#(Self.cellsOverride)}}}"#
+            .write(toFile: folder.path("T.overrides.json"), atomically: true, encoding: .utf8)
+        var result = edit(["--template", copy, "--samples", samples])
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("T.overrides.json") && result.stderr.contains("samples.mdm_untreated_seed1.nosuch"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: copy + ".lock"))
+
+        // --overrides wins over the file beside the template: a sample not on the sheet, a missing reason.
+        let other = folder.path("other.json")
+        try #"{"format": "flowstudy-overrides/1", "samples": {"P99": {"cells": {"gate": {"type": "polygon", "dimensions": [{"channel": "FSC-A"}, {"channel": "SSC-A"}], "vertices": [[0, 0], [1, 0], [1, 1]]}}}}}"#
+            .write(toFile: other, atomically: true, encoding: .utf8)
+        result = edit(["--template", copy, "--samples", samples, "--overrides", other])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("other.json") && !result.stderr.contains("T.overrides.json"), "\(result.stderr)")
+        #expect(result.stderr.contains("samples.P99") && result.stderr.contains("samples.P99.cells.reason"), "\(result.stderr)")
+
+        result = edit(["--template", copy, "--samples", samples, "--overrides", folder.path("missing.json")])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("missing.json"), "\(result.stderr)")
+    }
+
     @Test("the printed URL opens the page on 127.0.0.1; Ctrl-C stops the server, exit 0, the lock file is removed")
     func servesAndStops() async throws {
         let folder = try TemporaryDirectory()
         let copy = folder.path("T.json")
         try FileManager.default.copyItem(atPath: template, toPath: copy)
+        // Overrides beside the template are read and given to the gating.
+        try #"{"format": "flowstudy-overrides/1", "samples": {"mdm_untreated_seed1": {"cells": \#(Self.cellsOverride)}}}"#
+            .write(toFile: folder.path("T.overrides.json"), atomically: true, encoding: .utf8)
         let output = folder.path("stdout.txt")
         FileManager.default.createFile(atPath: output, contents: nil)
         let process = Process()
@@ -84,10 +116,22 @@ struct EditCLITests {
         let withoutToken = try #require(URL(string: page.absoluteString.replacingOccurrences(of: #"\?token=.*"#, with: "", options: .regularExpression) + "api/state"))
         let (_, refused) = try await URLSession(configuration: .ephemeral).data(from: withoutToken)
         #expect((refused as? HTTPURLResponse)?.statusCode == 401)
+        // The state (with the page's cookie) marks the override once the tube is gated.
+        var request = URLRequest(url: withoutToken)
+        let token = page.absoluteString.components(separatedBy: "token=").last ?? ""
+        request.setValue("flowstudy_editor_\(page.port ?? 0)=\(token)", forHTTPHeaderField: "Cookie")
+        var marked = false
+        for _ in 0..<300 where !marked {
+            let (state, _) = try await URLSession(configuration: .ephemeral).data(for: request)
+            let text = String(decoding: state, as: UTF8.self)
+            marked = text.contains(#""source":"override""#) && text.contains("REASON:debris edge")
+            if !marked { try await Task.sleep(nanoseconds: 100_000_000) }
+        }
+        #expect(marked, "the override is not in /api/state")
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         #expect(!FileManager.default.fileExists(atPath: copy + ".lock"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted() == ["T.json", "stdout.txt"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted() == ["T.json", "T.overrides.json", "stdout.txt"])
     }
 }

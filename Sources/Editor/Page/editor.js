@@ -3,7 +3,8 @@
 "use strict";
 
 const SVG = "http://www.w3.org/2000/svg";
-const MARGIN = { left: 72, right: 16, top: 14, bottom: 48 };
+// The top margin holds the label of a sample's own gate (computed, override, fallback) above the plot.
+const MARGIN = { left: 72, right: 16, top: 28, bottom: 48 };
 
 const ui = {
   snapshot: null,     // /api/state
@@ -107,6 +108,7 @@ function renderState() {
   renderStrip();
   renderTable();
   renderReadouts();
+  renderDecisions();
   renderFailures();
 }
 
@@ -124,9 +126,10 @@ function renderTree() {
   const add = (list, parentKey) => {
     for (const node of children[parentKey] || []) {
       const item = el("li");
-      const label = el("span", { class: "node " + node.kind + (node.id === ui.population ? " selected" : ""), "data-id": node.id, tabindex: "0" },
-        node.kind === "quadrant" ? node.id : node.id);
-      label.appendChild(el("span", { class: "kind" }, node.kind + (node.dimensions.length ? " · " + node.dimensions.join(" × ") : "")));
+      const label = el("span", { class: "node " + node.kind + (node.method ? " data-driven" : "") + (node.id === ui.population ? " selected" : ""),
+        "data-id": node.id, tabindex: "0" }, node.id);
+      const kind = node.method ? `${node.method}${node.pooledBy ? " pooled by " + node.pooledBy.join(", ") : ""} · computed per sample` : node.kind;
+      label.appendChild(el("span", { class: "kind" }, kind + (node.dimensions.length ? " · " + node.dimensions.join(" × ") : "")));
       if (node.kind !== "boolean") {
         label.addEventListener("click", () => selectPopulation(node.id));
         label.addEventListener("keydown", (event) => { if (event.key === "Enter") selectPopulation(node.id); });
@@ -204,7 +207,10 @@ function renderStrip() {
     cell.classList.toggle("selected", row.id === ui.sample);
     cell.classList.toggle("outlier", outliers.has(row.id));
     cell.querySelector(".pct").textContent = row.failure ? "failed" : row.pending ? "…" : percentText(row.percent[result]);
-    cell.querySelector(".flag").textContent = outliers.has(row.id) ? "outlier" : row.control ? row.control : "";
+    const flag = cell.querySelector(".flag");
+    flag.textContent = outliers.has(row.id) ? "outlier" : row.control ? row.control : "";
+    const decision = decisionOf(row, node.id);
+    if (decision && (decision.source === "override" || decision.source === "fallback")) flag.appendChild(badge(decision));
   });
   strip.dataset.key = key;
 }
@@ -216,7 +222,7 @@ function renderTable() {
   body.textContent = "";
   if (!node) return;
   const header = el("tr");
-  for (const title of ["sample", "events", "parent"]) header.appendChild(el("th", {}, title));
+  for (const title of ["sample", "events", "parent", "gate"]) header.appendChild(el("th", title === "gate" ? { class: "source" } : {}, title));
   for (const result of node.results) {
     header.appendChild(el("th", {}, result + " count"));
     header.appendChild(el("th", {}, result + " %"));
@@ -228,13 +234,17 @@ function renderTable() {
     if (row.pending) tr.classList.add("pending");
     tr.appendChild(el("td", {}, row.id + (row.control ? " (" + row.control + ")" : "")));
     if (row.failure) {
-      tr.appendChild(el("td", { colspan: String(2 + 3 * node.results.length) }, "failed: " + row.failure));
+      tr.appendChild(el("td", { colspan: String(3 + 3 * node.results.length) }, "failed: " + row.failure));
       body.appendChild(tr);
       continue;
     }
     tr.appendChild(el("td", {}, String(row.events)));
     const parentCount = node.parent ? row.counts[node.parent] : row.events;
     tr.appendChild(el("td", {}, parentCount === undefined ? "" : String(parentCount)));
+    const gateCell = el("td", { class: "source" });
+    const decision = decisionOf(row, node.id);
+    gateCell.appendChild(decision ? badge(decision) : el("span", { class: "template-gate" }, row.pending ? "" : "template"));
+    tr.appendChild(gateCell);
     for (const result of node.results) {
       const count = row.counts[result];
       const outlier = (ui.snapshot.outliers[result] || []).includes(row.id);
@@ -252,6 +262,38 @@ function renderTable() {
     }
     body.appendChild(tr);
   }
+}
+
+function decisionOf(row, population) { return (row.decisions || []).find((d) => d.population === population); }
+
+// A decision as a badge: its source, coloured by kind; the tooltip gives the method and the flags (an override's reason).
+function badge(decision) {
+  const kind = sourceKind(decision.source);
+  const reason = decision.flags.find((f) => f.startsWith("REASON:"));
+  const text = kind === "override" ? "override" : kind === "fallback" ? "fallback" : decision.source;
+  const node = el("span", { class: "badge " + kind, "data-source": decision.source, title: decisionTitle(decision) }, text);
+  if (reason) node.appendChild(el("span", { class: "why" }, ": " + reason.slice(7)));
+  else if (kind === "fallback") node.appendChild(el("span", { class: "why" }, ": " + decision.flags.join(", ")));
+  return node;
+}
+
+// Overrides and fallbacks of every sample, as the review gallery lists them: each opens its plot.
+function renderDecisions() {
+  const list = $("decisions");
+  list.textContent = "";
+  let n = 0;
+  for (const row of ui.snapshot.samples) {
+    for (const d of row.decisions || []) {
+      if (d.source !== "override" && d.source !== "fallback") continue;
+      n += 1;
+      const item = el("li", { class: "decision", "data-sample": row.id, "data-population": d.population, tabindex: "0" });
+      item.appendChild(el("span", { class: "where" }, `${row.id} · ${d.population} `));
+      item.appendChild(badge(d));
+      item.addEventListener("click", () => { ui.sample = row.id; selectPopulation(d.population); });
+      list.appendChild(item);
+    }
+  }
+  $("decisions-panel").hidden = n === 0;
 }
 
 function renderReadouts() {
@@ -306,7 +348,8 @@ async function loadPlot() {
     if (asked.population !== ui.population || asked.sample !== ui.sample || ui.drag) return;
     ui.plot = plot;
     ui.plotGeneration = plot.generation;
-    ui.shape = JSON.parse(JSON.stringify(plot.gates[0].shape));
+    // A data-driven gate is computed per sample: nothing to drag, its decision is drawn read-only.
+    ui.shape = plot.editable ? JSON.parse(JSON.stringify(plot.gates[0].shape)) : null;
     say("");
     drawPlot();
     showCounts(plot.counts, plot.parentCount, null);
@@ -343,6 +386,10 @@ function drawPlot() {
 }
 
 function helpText() {
+  if (!ui.plot.editable) {
+    return `Computed per sample (${ui.plot.method}): drawn read-only, dashed. To change it, edit the method's arguments in the template, ` +
+      "or give a sample its own gate in the overrides file (<template>.overrides.json).";
+  }
   switch (ui.shape.kind) {
     case "rectangle": return p1D() ? "Drag a threshold line." : "Drag an edge of the rectangle.";
     case "polygon": return "Drag a vertex; double-click an edge to add a vertex; right-click a vertex to remove it.";
@@ -402,26 +449,55 @@ function histogramTicks() {
 
 function drawGates(layer) {
   const p = ui.plot;
-  for (const drawn of p.gates.slice(1)) drawShape(layer, drawn.shape, drawn, false);
-  drawShape(layer, ui.shape, p.gates[0], true);
+  for (const drawn of p.editable ? p.gates.slice(1) : p.gates) drawShape(layer, drawn.shape, drawn, false);
+  if (p.decision) drawDecision(layer, p.decision);
+  if (p.editable) drawShape(layer, ui.shape, p.gates[0], true);
+}
+
+// The sample's own gate (computed, pooled, override, fallback): dashed, no handles, with where it came from.
+function drawDecision(layer, decision) {
+  const p = ui.plot;
+  const kind = sourceKind(decision.source);
+  const g = svg("g", { class: "decided-gate " + kind, "data-source": decision.source }, layer);
+  svg("title", {}, g).textContent = decisionTitle(decision);
+  if (decision.gate) {
+    drawShape(g, decision.gate.shape, decision.gate, false, "decided " + kind);
+  } else if (decision.bins) {
+    const b = decision.bins;
+    for (const [i, j0, j1] of b.runs) {
+      const x0 = column(b.xEdges[i]), x1 = column(b.xEdges[i + 1]), y0 = row(b.yEdges[j0]), y1 = row(b.yEdges[j1 + 1]);
+      svg("rect", { class: "decided bin " + kind, x: x0, y: y1, width: Math.max(x1 - x0, 0.5), height: Math.max(y0 - y1, 0.5) }, g);
+    }
+  }
+  // Above the plot area (outside the clipped gate layer, which a drag redraws: the old label goes first).
+  for (const old of $("plot").querySelectorAll(".decision-label")) old.remove();
+  const text = svg("text", { class: "decision-label " + kind, x: MARGIN.left, y: MARGIN.top - 9 }, $("plot"));
+  text.textContent = `${ui.sample}: ${decision.label}` + (decision.gate || decision.bins ? "" : " (no gate drawn)");
+}
+
+// `pooled:P1` → `pooled`: the class and badge of a decision's source.
+function sourceKind(source) { return source.startsWith("pooled:") ? "pooled" : source; }
+
+function decisionTitle(d) {
+  return `${d.population ? d.population + ": " : ""}${d.source} (${d.method})` + (d.flags.length ? "\n" + d.flags.join("\n") : "");
 }
 
 function bound(value, fallback) { return value === null || value === undefined ? fallback : value; }
 
-function drawShape(layer, shape, drawn, editable) {
+function drawShape(layer, shape, drawn, editable, style) {
   const p = ui.plot;
-  const g = svg("g", { class: editable ? "selected-gate" : "sibling-gate" }, layer);
-  const cls = editable ? "gate" : "sibling";
+  const g = svg("g", { class: editable ? "selected-gate" : style ? "read-only-gate" : "sibling-gate" }, layer);
+  const cls = editable ? "gate" : style || "sibling";
   const farLeft = p.x.low - (p.x.high - p.x.low), farRight = p.x.high + (p.x.high - p.x.low);
   const farDown = p.y.low - (p.y.high - p.y.low), farUp = p.y.high + (p.y.high - p.y.low);
   if (shape.kind === "rectangle") {
     const x0 = column(bound(shape.min[0], farLeft)), x1 = column(bound(shape.max[0], farRight));
     if (p1D()) {
-      svg("rect", { class: editable ? "kept" : "sibling", x: x0, y: MARGIN.top, width: Math.max(x1 - x0, 0), height: p.height }, g);
+      svg("rect", { class: editable ? "kept" : cls, x: x0, y: MARGIN.top, width: Math.max(x1 - x0, 0), height: p.height }, g);
       [["min", shape.min[0]], ["max", shape.max[0]]].forEach(([side, value]) => {
         if (value === null || value === undefined) return;
         const x = column(value);
-        svg("line", { class: editable ? "line" : "sibling", x1: x, x2: x, y1: MARGIN.top, y2: MARGIN.top + p.height }, g);
+        svg("line", { class: editable ? "line" : cls, x1: x, x2: x, y1: MARGIN.top, y2: MARGIN.top + p.height }, g);
         if (editable) {
           const hit = svg("line", { class: "edge threshold", "data-handle": `${side}:0`, x1: x, x2: x, y1: MARGIN.top, y2: MARGIN.top + p.height }, g);
           attachDrag(hit);
@@ -477,7 +553,7 @@ function drawShape(layer, shape, drawn, editable) {
         const vertical = axes[d] === 0;
         const at = vertical ? column(cut) : row(cut);
         const attributes = vertical ? { x1: at, x2: at, y1: MARGIN.top, y2: MARGIN.top + p.height } : { x1: MARGIN.left, x2: MARGIN.left + p.width, y1: at, y2: at };
-        svg("line", Object.assign({ class: editable ? "line" : "sibling" }, attributes), g);
+        svg("line", Object.assign({ class: editable ? "line" : cls }, attributes), g);
         if (editable) attachDrag(svg("line", Object.assign({ class: "edge" + (vertical ? "" : " horizontal"), "data-handle": `cut:${d}:${k}` }, attributes), g));
         if (k === 0) { if (vertical) cx = [d, cut]; else cy = [d, cut]; }
       });

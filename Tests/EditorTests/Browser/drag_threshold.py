@@ -103,8 +103,10 @@ class Browser:
             file.write(base64.b64decode(data))
 
 
-def main():
-    chromium, url, population, drag, folder = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), sys.argv[5]
+def drive(chromium, url, folder, steps):
+    """Opens `url` in headless Chromium, waits until every sample is gated, runs `steps(browser, out)` and prints
+    `out` as JSON with every console error and uncaught exception (a failure, with a screenshot, is reported in
+    `out`, not raised: the Swift test fails with it)."""
     browser = Browser(chromium)
     out = {}
     try:
@@ -113,6 +115,24 @@ def main():
         browser.call("Emulation.setDeviceMetricsOverride", width=1400, height=1700, deviceScaleFactor=1, mobile=False)
         browser.call("Page.navigate", url=url)
         browser.wait("document.readyState === 'complete' && document.body && document.body.dataset.settled === 'true'", what="every sample gated")
+        steps(browser, out)
+    except Exception as error:  # reported to the Swift test, which fails with it
+        out["failure"] = str(error)
+        try:
+            browser.screenshot(os.path.join(folder, "failure.png"))
+        except Exception:
+            pass
+    finally:
+        out["errors"] = browser.errors
+        out["console"] = browser.console
+        browser.close()
+    print(json.dumps(out))
+
+
+def main():
+    chromium, url, population, drag, folder = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), sys.argv[5]
+
+    def steps(browser, out):
         out["address_after_load"] = browser.evaluate("location.href")
         browser.evaluate(f"document.querySelector('.node[data-id=\"{population}\"]').click()")
         browser.wait(f"document.getElementById('gate-title').textContent.startsWith('{population} on') && "
@@ -128,10 +148,10 @@ def main():
         x, y = box
         browser.mouse("mouseMoved", x, y, 0)
         browser.mouse("mousePressed", x, y, 1)
-        steps = 12
+        moves = 12
         seen = []
-        for k in range(1, steps + 1):
-            browser.mouse("mouseMoved", x + drag * k / steps, y, 1)
+        for k in range(1, moves + 1):
+            browser.mouse("mouseMoved", x + drag * k / moves, y, 1)
             time.sleep(0.03)
             seen.append(browser.evaluate("document.getElementById('live-percent').dataset.percent"))
         # The % shown while the button is still down (the server's preview of the dragged gate).
@@ -160,17 +180,8 @@ def main():
         out["save_text"] = browser.evaluate("document.getElementById('save-report').textContent")
         browser.screenshot(os.path.join(folder, "4-saved.png"))
         out["thumbnail_widths"] = browser.evaluate("[...document.querySelectorAll('#strip img')].map(i => i.naturalWidth)")
-    except Exception as error:  # reported to the Swift test, which fails with it
-        out["failure"] = str(error)
-        try:
-            browser.screenshot(os.path.join(folder, "failure.png"))
-        except Exception:
-            pass
-    finally:
-        out["errors"] = browser.errors
-        out["console"] = browser.console
-        browser.close()
-    print(json.dumps(out))
+
+    drive(chromium, url, folder, steps)
 
 
 if __name__ == "__main__":
