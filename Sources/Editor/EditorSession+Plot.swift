@@ -131,11 +131,15 @@ extension EditorSession {
         guard let position = template.strategy.populations.firstIndex(where: { $0.id == population.id }) else {
             throw EditorError(.unknown, place: "population", "expected a population of the template, found '\(populationID)'")
         }
-        guard !population.gate.dimensions.isEmpty else {
-            throw EditorError(.invalidGate, place: population.id, "a boolean gate has no axes to plot; select one of its operands")
-        }
         let decision = decisions[population.id]
         let editable = population.method == nil
+        if case .boolean = population.gate {
+            throw EditorError(.invalidGate, place: population.id, "a boolean gate has no axes to plot; select one of its operands")
+        }
+        // A `ref` gate has axes only through the gate it copies on this sample.
+        guard !population.gate.dimensions.isEmpty || !(decision?.drawable?.dimensions.isEmpty ?? true) else {
+            throw EditorError(.invalidGate, place: population.id, "no gate on this sample to plot (\(decision.map { Self.label($0) } ?? "not gated"))")
+        }
         // A computed gate is plotted in its own dimensions (a method's, or its fallback's).
         let session = editable ? gated : try Self.showing(decision, at: position, in: gated)
         let resolved = session.strategy.populations[position]

@@ -191,4 +191,56 @@ struct DecisionTests {
         try fixture.session.edit(population: "CD206+", shape: GateShape(kind: "rectangle", min: [0.6], max: [nil]))
         #expect(fixture.session.snapshot().generation == before + 1)
     }
+
+    /// The adaptive template with `cells` as a `density` gate (a bin mask) and `live in CD206+`, a `ref` gate copying
+    /// `live` onto CD206+ (its parent, not `live`'s).
+    static func densityAndRef(_ template: inout GatingTemplate) throws {
+        let cells = try #require(template.strategy.populations.firstIndex { $0.id == "cells" })
+        let method = GateMethod(kind: .density(bins: 64, sigma: 2, gateFraction: 0.7, ranges: nil),
+                                dimensions: template.strategy.populations[cells].gate.dimensions)
+        template.strategy.populations[cells].method = method
+        template.strategy.populations[cells].gate = method.placeholder
+        let ref = GateMethod(kind: .ref("live"), dimensions: [])
+        template.strategy.populations.append(Population(id: "live in CD206+", parent: "CD206+", gate: ref.placeholder, method: ref))
+    }
+
+    @Test("a density gate is drawn as the batch's accepted bins; a ref gate follows its target after an edit of its own parent")
+    func densityBinsAndRef() async throws {
+        let fixture = try EditorFixture(template: EditorFixture.adaptiveTemplate,
+                                        tubes: [MacrophageSimulator(events: 6_000, seed: 510), MacrophageSimulator(events: 6_000, seed: 511)],
+                                        changing: Self.densityAndRef)
+        #expect(await fixture.session.settle(timeout: 300))
+        let gates = try Self.batchGates(fixture)
+        for entry in fixture.entries {
+            let plot = try fixture.session.plot(sample: entry.sampleID, population: "cells", size: 96)
+            let bins = try #require(plot.decision?.bins, "\(entry.sampleID): no bins")
+            #expect(plot.decision?.gate == nil && plot.decision?.label == "computed (density)")
+            // gates.csv writes edges as [low, high, bins] and the accepted bins as runs.
+            let row = try #require(gates["\(entry.sampleID)/cells"])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(row[3].utf8)) as? [String: Any])
+            #expect(object["type"] as? String == "bins")
+            for (edges, written) in [(bins.xEdges, object["x_edges"]), (bins.yEdges, object["y_edges"])] {
+                let triple = try #require(written as? [NSNumber]).map(\.doubleValue)
+                #expect(edges.count == 65 && Double(edges.count - 1) == triple[2])
+                #expect(Self.close(edges.first, triple[0]) && Self.close(edges.last, triple[1]))
+            }
+            let runs = try #require(object["runs"] as? [[NSNumber]]).map { $0.map(\.intValue) }
+            #expect(!runs.isEmpty && bins.runs == runs, "\(entry.sampleID): \(bins.runs.count) runs vs \(runs.count)")
+        }
+        // An edit of CD206+ re-gates `live in CD206+` but not `live`: the ref still finds live's decision.
+        try fixture.session.edit(population: "CD206+", shape: GateShape(kind: "rectangle", min: [0.3], max: [nil]))
+        #expect(await fixture.session.settle(timeout: 300))
+        let snapshot = fixture.session.snapshot()
+        for entry in fixture.entries {
+            let row = try #require(snapshot.samples.first { $0.id == entry.sampleID })
+            let ref = try #require(row.decisions.first { $0.population == "live in CD206+" })
+            #expect(ref.source == "computed" && ref.flags == ["REF:live"], "\(entry.sampleID): \(ref.source) \(ref.flags)")
+            let engine = try EditorFixture.engineCounts(fixture.session.template, file: entry.file)
+            #expect(row.counts["live in CD206+"] == engine["live in CD206+"] && row.counts["CD206+"] == engine["CD206+"])
+            #expect((engine["live in CD206+"] ?? 0) > 0)
+            let plot = try fixture.session.plot(sample: entry.sampleID, population: "live in CD206+", size: 96)
+            let live = try fixture.session.plot(sample: entry.sampleID, population: "live", size: 96)
+            #expect(plot.decision?.gate?.shape == live.decision?.gate?.shape && plot.decision?.gate != nil)
+        }
+    }
 }
