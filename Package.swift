@@ -49,7 +49,8 @@ let package = Package(
         .target(name: "Transforms"),
         .target(name: "Gating", dependencies: ["FCS", "Compensation", "Transforms", "Tables"]),
         .target(name: "Batch", dependencies: ["FCS", "Gating", "Tables", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Plots", dependencies: ["FlowStudyZlib", "FCS", "Gating", "Transforms", "Tables", .product(name: "Crypto", package: "swift-crypto")]),
+        // Figures and the review gallery, which decides a group's gates (pooled, a control's) with Batch's GroupGates.
+        .target(name: "Plots", dependencies: ["FlowStudyZlib", "FCS", "Gating", "Batch", "Transforms", "Tables", .product(name: "Crypto", package: "swift-crypto")]),
         // The study report: figures of the outcomes, index.html, a page per subject, provenance (above Outcomes and Plots).
         .target(name: "Reports", dependencies: ["Outcomes", "Plots", "Statistics", "Tables", .product(name: "Crypto", package: "swift-crypto")]),
         // .xlsx parts are read with the system zlib (ZipArchive); ZIPFoundation only writes workbooks (PlateExport).
@@ -86,7 +87,7 @@ let package = Package(
         .testTarget(name: "TransformsTests", dependencies: ["Transforms", "TestSupport"]),
         .testTarget(name: "GatingTests", dependencies: ["Gating", "FCS", "Compensation", "Transforms", "TestSupport"]),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "Tables", "Gating", "FCS", "Simulation", "TestSupport"]),
-        .testTarget(name: "PlotsTests", dependencies: ["Plots", "FlowStudyZlib", "FCS", "Gating", "Simulation", "Transforms", "TestSupport"]),
+        .testTarget(name: "PlotsTests", dependencies: ["Plots", "Batch", "FlowStudyZlib", "FCS", "Gating", "Simulation", "Transforms", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Outcomes", "Plots", "Tables", "TestSupport"]),
         .testTarget(name: "ELISATests", dependencies: ["ELISA", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "FCS", "Compensation", "TestSupport"]),

@@ -39,34 +39,10 @@ public final class BatchRunner: Sendable {
         public var seconds: Double
     }
 
-    /// Tubes that must be processed together: a sample with its controls (subject × condition, when the sheet
-    /// has controls), joined with every tube sharing a pooling key (`group_by` of a pooled gate) — the union of
-    /// both, so a pooled gate sees all its tubes and a control its sample in one group. Groups are ordered by
-    /// their smallest sample_id (bytewise).
+    /// Tubes that must be processed together (``GroupGates/groups(_:matchesControls:)``): a sample with its
+    /// controls joined with every tube sharing a pooling key, ordered by their smallest sample_id (bytewise).
     public func groups() -> [[SampleSheet.Entry]] {
-        let entries = sheet.entries
-        var parent = Array(entries.indices)
-        func root(_ i: Int) -> Int {
-            var i = i
-            while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }
-            return i
-        }
-        func join(_ keyOf: (SampleSheet.Entry) -> String?) {
-            var first: [String: Int] = [:]
-            for (i, entry) in entries.enumerated() {
-                guard let key = keyOf(entry) else { continue }
-                if let j = first[key] { parent[root(i)] = root(j) } else { first[key] = i }
-            }
-        }
-        if sheet.matchesControls { join { "\($0.subjectID)\u{1F}\($0.condition)" } }
-        for columns in Set(poolingColumns) { join { Self.poolKey($0, columns) } }
-        var byRoot: [Int: [SampleSheet.Entry]] = [:]
-        for i in entries.indices { byRoot[root(i), default: []].append(entries[i]) }
-        var groups = Array(byRoot.values)
-        func smallest(_ group: [SampleSheet.Entry]) -> [UInt8] {
-            group.map { Array($0.sampleID.utf8) }.min { $0.lexicographicallyPrecedes($1) } ?? []
-        }
-        return groups.sorted { smallest($0).lexicographicallyPrecedes(smallest($1)) }
+        GroupGates(template: template).groups(sheet.entries, matchesControls: sheet.matchesControls)
     }
 
     /// The groups of this run's shard.
@@ -107,21 +83,6 @@ public final class BatchRunner: Sendable {
         for result in results.withLock({ $0 }) { if let result { merged.merge(result) } }
         merged.sort()
         return merged
-    }
-
-    /// The `group_by` column lists of the template's pooled gates.
-    var poolingColumns: [[String]] {
-        template.strategy.populations.compactMap { $0.method }.filter(\.pool).map(\.groupBy)
-    }
-
-    /// A tube's pooling key for `columns`: the values joined by `,` (nil when a column is missing).
-    static func poolKey(_ entry: SampleSheet.Entry, _ columns: [String]) -> String? {
-        var values: [String] = []
-        for column in columns {
-            guard let value = entry.columns[column] else { return nil }
-            values.append(value)
-        }
-        return values.joined(separator: ",")
     }
 
     /// Every problem of the pooled gates against the sheet, found before any work: a `group_by` column the sheet

@@ -26,6 +26,19 @@ public struct SampleSheet: Sendable {
 
         /// Whether this tube is a control.
         public var isControl: Bool { controlType != nil }
+
+        /// A tube from its parts (`columns` holds every sheet column, `group_by` keys among them).
+        public init(sampleID: String, file: String, subjectID: String = "", condition: String = "", controlType: String? = nil,
+                    controlMarker: String? = nil, columns: [String: String] = [:], line: Int = 0) {
+            self.sampleID = sampleID
+            self.file = file
+            self.subjectID = subjectID
+            self.condition = condition
+            self.controlType = controlType
+            self.controlMarker = controlMarker
+            self.columns = columns
+            self.line = line
+        }
     }
 
     /// The tubes in sheet order.

@@ -66,7 +66,12 @@ public struct ELISARunSheet: Sendable {
 
     /// Reads and checks `path`; `defaults` are the options of a row that overrides nothing.
     public static func read(_ path: String, defaults: ELISAOptions = ELISAOptions()) throws -> ELISARunSheet {
-        let table = try table(path)
+        try read(text: try text(path), path: path, defaults: defaults)
+    }
+
+    /// Checks the text of a runs.csv read from `path` (the folder that its relative paths start from).
+    public static func read(text: String, path: String, defaults: ELISAOptions = ELISAOptions()) throws -> ELISARunSheet {
+        let table = try table(text, path: path)
         var problems: [String] = []
         for required in ["plate_file", "layout", "analyte"] where !table.header.contains(required) {
             problems.append("line 1: expected a column '\(required)'")
@@ -141,7 +146,7 @@ public struct ELISARunSheet: Sendable {
     /// The subject and condition of every sample of a study's `samples.csv` (columns `sample_id`, `subject_id`,
     /// `condition`), which the layouts must agree with.
     public static func sampleIdentities(_ path: String) throws -> [String: (subject: String, condition: String)] {
-        let table = try table(path)
+        let table = try table(try text(path), path: path)
         guard let id = table.header.firstIndex(of: "sample_id"), let subject = table.header.firstIndex(of: "subject_id"),
               let condition = table.header.firstIndex(of: "condition") else {
             throw Problems(file: path, problems: ["line 1: expected columns sample_id, subject_id and condition"])
@@ -153,14 +158,21 @@ public struct ELISARunSheet: Sendable {
         return identities
     }
 
-    /// The CSV at `path`, its syntax and reading problems as ``Problems``.
-    private static func table(_ path: String) throws -> CSVTable {
+    /// The text at `path`, a reading problem as ``Problems``.
+    private static func text(_ path: String) throws -> String {
         do {
-            return try CSVTable(try InputFile.text(path))
-        } catch let error as CSVError {
-            throw Problems(file: path, problems: [error.description])
+            return try InputFile.text(path)
         } catch let error as TablesError {
             throw Problems(file: path, problems: ["expected \(error.expected), found \(error.found)"])
+        }
+    }
+
+    /// The CSV `text` of `path`, a syntax problem as ``Problems``.
+    private static func table(_ text: String, path: String) throws -> CSVTable {
+        do {
+            return try CSVTable(text)
+        } catch let error as CSVError {
+            throw Problems(file: path, problems: [error.description])
         }
     }
 }

@@ -2,6 +2,7 @@ import Tables
 import Crypto
 import FCS
 import Foundation
+import Batch
 import Gating
 import Synchronization
 
@@ -27,6 +28,8 @@ public struct ReviewGallery: Sendable {
         public var controlType: String?
         /// The marker a control leaves out (FMO) or replaces (isotype).
         public var controlMarker: String?
+        /// Every column of the sample sheet (a pooled gate's `group_by` keys among them).
+        public var columns: [String: String] = [:]
         /// Creates an entry.
         public init(id: String, file: String) { self.id = id; self.file = file }
         /// Creates an entry with the sample sheet's metadata: controls are compared with their own kind and overlaid
@@ -38,6 +41,17 @@ public struct ReviewGallery: Sendable {
             self.condition = condition
             self.controlType = controlType
             self.controlMarker = controlMarker
+        }
+        /// The entry of a sample-sheet tube, with every column of its row.
+        public init(_ tube: SampleSheet.Entry) {
+            self.init(id: tube.sampleID, file: tube.file, subject: tube.subjectID, condition: tube.condition,
+                      controlType: tube.controlType, controlMarker: tube.controlMarker)
+            columns = tube.columns
+        }
+        /// The tube as the batch sees it.
+        var tube: SampleSheet.Entry {
+            SampleSheet.Entry(sampleID: id, file: file, subjectID: subject, condition: condition, controlType: controlType,
+                              controlMarker: controlMarker, columns: columns)
         }
     }
 
@@ -166,6 +180,9 @@ public struct ReviewGallery: Sendable {
         let parents = Set(columns.compactMap(\.parent)).compactMap(node)
         let membership = Dictionary(parents.map { ($0.id, Self.sha256(Data(text(of: template.strategy.populations.lineage(of: [$0])).utf8))) }, uniquingKeysWith: { a, _ in a })
         let controls = matchedControls()
+        // Gates a group decides together (pooled gates, a control's gates on its own marker) are decided first,
+        // group by group, as the batch decides them.
+        let decided = groupDecisions(cancelled: cancelled)
         let collected = Mutex([(index: Int, cells: [Cell], failure: (String, String)?, file: FileRecord?)]())
         // Controls first: a stained sample's histogram cells name the hash of the control they overlay in their key,
         // and a control drawn in the first pass leaves its overlay behind (its parent's values on the gate's axis),
@@ -187,6 +204,7 @@ public struct ReviewGallery: Sendable {
                     // The controls of each histogram cell that could be hashed (a control that failed is not overlaid).
                     let overlays = (controls[index] ?? [:]).mapValues { $0.compactMap { c in hashes[c].map { (index: c, hash: $0) } } }
                     let outcome = review(entry, known: knownFiles[entry.file], dependencies: dependencies, membershipText: membership,
+                                         decided: decided,
                                          previous: previousCells, controls: overlays, capture: overlaidColumns[index] ?? [],
                                          captured: { captured.withLock { $0 } }, output: output)
                     collected.withLock { $0.append((index, outcome.cells, outcome.failure, outcome.file)) }
@@ -277,7 +295,8 @@ public struct ReviewGallery: Sendable {
     }
 
     /// The cells of one sample: cached ones reused (with their recorded %), the others drawn.
-    func review(_ entry: Entry, known: FileRecord?, dependencies: [String: String], membershipText: [String: String], previous: [String: Cell],
+    func review(_ entry: Entry, known: FileRecord?, dependencies: [String: String], membershipText: [String: String],
+                decided: [String: GroupGiven] = [:], previous: [String: Cell],
                 controls: [String: [(index: Int, hash: String)]], capture: Set<String> = [],
                 captured: () -> [Int: [String: GatePlot.Control]] = { [:] },
                 output: OutputFolder) -> (cells: [Cell], failure: (String, String)?, file: FileRecord?, overlays: [String: GatePlot.Control]) {
@@ -314,7 +333,7 @@ public struct ReviewGallery: Sendable {
                 known[id] = set
             }
             let strategy = Self.trimmed(try template.strategy(for: events), to: Set(toDraw), known: Set(known.keys))
-            let given = try overrides.decisions(forSample: entry.id, template: template, sample: events)
+            let given = try decided[entry.id]?.get() ?? overrides.decisions(forSample: entry.id, template: template, sample: events)
             let made = try GatingSession(strategy: strategy, sample: events, known: known, given: given)
             for (id, name) in stored where known[id] == nil {
                 if let set = made.result.membership[id] { try output.write(set.bytes, to: name, durable: false) }
@@ -324,6 +343,9 @@ public struct ReviewGallery: Sendable {
         }
         // This sample's overrides, in every key of its cells (an override anywhere upstream may move a cell).
         let overridden = overrides.overrides(forSample: entry.id).map { "\noverride=\($0.population):\(TemplateWriter.gate($0.gate)):\($0.reason)" }.joined()
+            // and the gates its group decided for it (a pooled gate moves when another tube of its key changes).
+            + ((try? decided[entry.id]?.get()) ?? [:]).values.filter { $0.source != .override }.sorted { $0.population < $1.population }
+                .map { "\ngiven=\($0.population):\($0.source.text):\($0.coordinates):\($0.flags.joined(separator: ","))" }.joined()
         let keys = columns.map { column in
             let overlaid = (controls[column.id] ?? []).map { "\ncontrol=\(entries[$0.index].controlType ?? ""):\($0.hash)" }.joined()
             return Self.sha256(Data((fileHash + "\n" + (dependencies[column.id] ?? "") + "\n\(size)" + overlaid + overridden + "\nv" + Self.drawingVersion).utf8))
@@ -355,7 +377,7 @@ public struct ReviewGallery: Sendable {
                     overlays[column.id] = overlay
                 }
                 let kept = controls[column.id].map { _ in captured() } ?? [:]
-                let overlaid = (controls[column.id] ?? []).compactMap { kept[$0.index]?[column.id] ?? control(entries[$0.index], for: column) }
+                let overlaid = (controls[column.id] ?? []).compactMap { kept[$0.index]?[column.id] ?? control(entries[$0.index], for: column, decided: decided) }
                 let plot = try GatePlot(session: session, population: column.id, size: size, controls: overlaid)
                 try output.write(plot.png(), to: name, durable: false)
                 let ids = GatePlot.quadrantIDs(column).isEmpty ? [column.id] : GatePlot.quadrantIDs(column)
@@ -373,12 +395,45 @@ public struct ReviewGallery: Sendable {
         return (cells, nil, record, overlays)
     }
 
+    /// A tube's gates decided by its group, or why its overrides could not be applied.
+    typealias GroupGiven = Swift.Result<[String: GateDecision], any Error>
+
+    /// Sample id → the gates its group decided for it (``GroupGates``: its overrides, pooled gates, a control's gates
+    /// on its own marker), or why its overrides could not be applied; empty when no gate of the template is decided
+    /// by a group. Each group's files are read again for this (a pooled gate depends on all of them); tubes that
+    /// cannot be read are left out here and reported by their own cells.
+    func groupDecisions(cancelled: @Sendable () -> Bool) -> [String: GroupGiven] {
+        let tubes = entries.map(\.tube)
+        let decider = GroupGates(template: template, overrides: overrides)
+        guard decider.needsGroups(tubes) else { return [:] }
+        let groups = decider.groups(tubes, matchesControls: tubes.contains(where: \.isControl))
+        let found = Mutex([String: GroupGiven]())
+        let next = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: min(jobs, max(groups.count, 1))) { _ in
+            while true {
+                let position: Int = next.withLock { value in defer { value += 1 }; return value }
+                guard position < groups.count, !cancelled() else { return }
+                let group = groups[position]
+                var samples: [String: Sample] = [:]
+                for tube in group { samples[tube.sampleID] = try? FCSFile.readSample(tube.file, options: reading) }
+                let decisions = decider.decisions(for: group, samples: samples)
+                found.withLock { found in
+                    for tube in group where samples[tube.sampleID] != nil {
+                        found[tube.sampleID] = decisions.failures[tube.sampleID].map { .failure($0) } ?? .success(decisions.given[tube.sampleID] ?? [:])
+                    }
+                }
+            }
+        }
+        return found.withLock { $0 }
+    }
+
     /// A control tube gated as far as `column`'s parent, to overlay on a stained sample's histogram; nil when it
     /// cannot be read or gated (its own row reports why).
-    func control(_ entry: Entry, for column: Population) -> GatePlot.Control? {
+    func control(_ entry: Entry, for column: Population, decided: [String: GroupGiven] = [:]) -> GatePlot.Control? {
         guard let sample = try? FCSFile.readSample(entry.file, options: reading),
               let strategy = try? template.strategy(for: sample),
-              let session = try? GatingSession(strategy: Self.trimmed(strategy, to: [column.id]), sample: sample) else { return nil }
+              let given = try? decided[entry.id]?.get() ?? overrides.decisions(forSample: entry.id, template: template, sample: sample),
+              let session = try? GatingSession(strategy: Self.trimmed(strategy, to: [column.id]), sample: sample, given: given) else { return nil }
         return try? GatePlot.Control(label: overlayLabel(entry), session: session, population: column.id,
                                      colour: entry.controlType == "FMO" ? .fmo : .isotype)
     }

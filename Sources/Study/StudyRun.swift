@@ -166,8 +166,7 @@ public struct StudyRun {
 
         stage(.review)
         let gallery = ReviewGallery(template: template, templateText: templateText,
-                                    entries: sheet.entries.map { ReviewGallery.Entry(id: $0.sampleID, file: $0.file, subject: $0.subjectID, condition: $0.condition,
-                                                                                     controlType: $0.controlType, controlMarker: $0.controlMarker) },
+                                    entries: sheet.entries.map(ReviewGallery.Entry.init),
                                     jobs: inputs.jobs, reading: inputs.reading, overrides: overrides)
         let previousGallery = study.previous("review")
         let cells = try gallery.build(in: review, previous: FileManager.default.fileExists(atPath: previousGallery) ? previousGallery : nil,

@@ -56,8 +56,7 @@ struct Review: ParsableCommand {
             let loaded = try loadTemplate(template)
             let text = try InputFile.text(template)
             let entries = try loadSampleSheet(samples, quiet: true, template: loaded).entries.map {
-                ReviewGallery.Entry(id: $0.sampleID, file: $0.file, subject: $0.subjectID, condition: $0.condition,
-                                    controlType: $0.controlType, controlMarker: $0.controlMarker)
+                ReviewGallery.Entry($0)
             }
             let gateOverrides = try overridesPath.map {
                 try GateOverrides.read(contentsOf: $0, template: loaded, sampleIDs: Set(entries.map(\.id)))

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import TestSupport
+import FCS
+import Gating
+@testable import Batch
+
+/// The gates a group decides together, through the one type the batch, the gallery and the editor share: pooled
+/// gates on the stained tubes' pooled events, and a control's own-marker gate taken from its stained tube.
+@Suite("Group gates")
+struct GroupGatesTests {
+    /// The data-driven batch's cohort (P1: UT with two blocks on M, RUX with one mode, an FMO of M) read back.
+    static func cohort() throws -> (GatingTemplate, SampleSheet, [String: Sample], TemporaryDirectory) {
+        let folder = try TemporaryDirectory()
+        let template = try TemplateReader.read(DataDrivenBatchTests.template, name: "t.json")
+        let sheet = try SampleSheet.read(csv: try DataDrivenBatchTests.cohort(in: folder), template: template)
+        var samples: [String: Sample] = [:]
+        for entry in sheet.entries { samples[entry.sampleID] = try FCSFile.readSample(entry.file) }
+        return (template, sheet, samples, folder)
+    }
+
+    static func cut(_ decision: GateDecision?) -> Double? {
+        guard case .gate(let gate)? = decision?.gate, case .rectangle(let rectangle) = gate else { return nil }
+        return rectangle.minimum.first ?? nil
+    }
+
+    @Test("decisions(for:) gives every tube of the key the pooled cut, and the FMO the UT tube's own cut, flagged FROM")
+    func decisions() throws {
+        let (template, sheet, samples, folder) = try Self.cohort()
+        defer { withExtendedLifetime(folder) {} }
+        let decider = GroupGates(template: template)
+        #expect(decider.needsGroups(sheet.entries))
+        let groups = decider.groups(sheet.entries, matchesControls: sheet.matchesControls)
+        #expect(groups.map { $0.map(\.sampleID) } == [["P1_UT", "P1_RUX", "P1_UT_FMO_M"]])
+        let decided = decider.decisions(for: groups[0], samples: samples)
+        #expect(decided.failures.isEmpty)
+        // Hand-computed apart from GroupGates: the method on the stained tubes' values (FMO left out), and on UT alone.
+        let pooledCut = try #require(GatingMethods.mindensity(DataDrivenBatchTests.low + DataDrivenBatchTests.high + DataDrivenBatchTests.mode)?.value)
+        let utCut = try #require(GatingMethods.mindensity(DataDrivenBatchTests.low + DataDrivenBatchTests.high)?.value)
+        for id in ["P1_UT", "P1_RUX", "P1_UT_FMO_M"] {
+            let pooled = decided.given[id]?["pooled"]
+            #expect(pooled?.source == .pooled("P1") && Self.cut(pooled) == pooledCut, "\(id)")
+        }
+        let own = try #require(decided.given["P1_UT_FMO_M"]?["own"])
+        #expect(Self.cut(own) == utCut && own.source == .computed && own.flags == ["FROM:P1_UT"])
+        // The stained tubes compute their own gate when gated: nothing is given for it.
+        #expect(decided.given["P1_UT"]?["own"] == nil && decided.given["P1_RUX"]?["own"] == nil)
+    }
+
+    @Test("the decisions equal the batch's gates.csv row for row")
+    func sameAsBatch() throws {
+        let (template, sheet, samples, folder) = try Self.cohort()
+        defer { withExtendedLifetime(folder) {} }
+        let decided = GroupGates(template: template).decisions(for: sheet.entries, samples: samples)
+        let gates = DataDrivenBatchTests.rows(BatchRunner(template: template, sheet: sheet, options: BatchOptions(jobs: 1, quiet: true)).run())
+        for (id, given) in decided.given {
+            for (population, decision) in given {
+                let row = try #require(gates["\(id)/\(population)"])
+                #expect(row["coordinates"] == decision.coordinates && row["source"] == decision.source.text
+                        && row["flags"] == decision.flags.joined(separator: ";"), "\(id)/\(population): \(row)")
+            }
+        }
+    }
+
+    @Test("a template without pooled gates, on a sheet whose controls leave out no data-driven marker, needs no groups")
+    func noGroups() throws {
+        let (_, sheet, _, _) = try Self.cohort()
+        let template = try TemplateReader.read(#"""
+            {"format": "flowstudy-gating/1", "panel": [{"marker": "M", "channels": ["M-A"]}],
+             "populations": [{"id": "half", "parent": null, "gate": {"type": "quantile", "dimensions": [{"channel": "X"}], "probability": 0.5}}]}
+            """#, name: "t.json")
+        #expect(!GroupGates(template: template).needsGroups(sheet.entries))
+    }
+}
