@@ -28,6 +28,16 @@ public final class EditorSession: Sendable {
     public let samples: [SampleInfo]
     /// Per-sample gates replacing the template's (`flowstudy-overrides/1`), given to every gating as the batch does.
     public let overrides: GateOverrides
+    /// The sheet's tubes, in sheet order (the samples' entries).
+    let entries: [SampleSheet.Entry]
+    /// When the template decides some gates per group of tubes (pooled gates, a control's gates on its own
+    /// marker): the groups as sample indices, as the batch forms them (``GroupGates``); nil otherwise. The
+    /// template's methods (and so its pooling columns) never change in the editor, so neither do the groups.
+    let groups: [[Int]]?
+    /// Each sample's group in ``groups``.
+    let groupOf: [Int]
+    /// One per group: the worker deciding a group's gates holds it, so the others wait for its answer.
+    let groupLocks: [NSLock]
     let reading: FCSReadOptions
     let jobs: Int
     let state: Mutex<State>
@@ -65,6 +75,18 @@ public final class EditorSession: Sendable {
         var samples: [SampleState]
         var working = 0
         var preview: Preview?
+        /// Bumped when an edit changes a data-driven population (or what it depends on): the groups' decisions
+        /// are then decided again.
+        var givenVersion = 0
+        /// Group index → its decisions, for `givenVersion`.
+        var groupGiven: [Int: GroupDecisions] = [:]
+    }
+
+    /// What ``GroupGates`` decided for one group of tubes, for one ``State/givenVersion``.
+    struct GroupDecisions {
+        var version: Int
+        var given: [String: [String: GateDecision]]
+        var failures: [String: any Error]
     }
 
     /// A drag's data: the selected sample's parent events in the gate's dimensions.
@@ -75,11 +97,27 @@ public final class EditorSession: Sendable {
     }
 
     /// A session over `template` (read from `templatePath`) and the sheet's entries, with the per-sample
-    /// `overrides` the batch would apply. Call ``start()`` to gate.
+    /// `overrides` the batch would apply; `matchesControls` (the sheet's) groups each control with its stained
+    /// tube as the batch does. Call ``start()`` to gate.
     public init(templatePath: String, template: GatingTemplate, entries: [SampleSheet.Entry], overrides: GateOverrides = GateOverrides(),
-                reading: FCSReadOptions = FCSReadOptions(), jobs: Int = 2) {
+                matchesControls: Bool = false, reading: FCSReadOptions = FCSReadOptions(), jobs: Int = 2) {
         self.templatePath = templatePath
         self.overrides = overrides
+        self.entries = entries
+        let deciding = GroupGates(template: template, overrides: overrides)
+        if deciding.needsGroups(entries) {
+            let position = Dictionary(entries.enumerated().map { ($1.sampleID, $0) }, uniquingKeysWith: { first, _ in first })
+            let groups = deciding.groups(entries, matchesControls: matchesControls).map { $0.compactMap { position[$0.sampleID] } }
+            var groupOf = [Int](repeating: 0, count: entries.count)
+            for (g, members) in groups.enumerated() { for i in members { groupOf[i] = g } }
+            self.groups = groups
+            self.groupOf = groupOf
+            groupLocks = groups.map { _ in NSLock() }
+        } else {
+            groups = nil
+            groupOf = []
+            groupLocks = []
+        }
         samples = entries.map { entry in
             SampleInfo(id: entry.sampleID, file: entry.file,
                        control: entry.controlType.map { type in [type, entry.controlMarker].compactMap { $0 }.joined(separator: " ") })
@@ -206,6 +244,11 @@ public final class EditorSession: Sendable {
         case .undo: s.redo.append(s.template)
         case .redo: s.undo.append(s.template)
         }
+        // A data-driven gate changed (its parent, say): the groups' pooled and control gates are decided again.
+        if next.strategy.populations.contains(where: { $0.method != nil && changed.contains($0.id) }) {
+            s.givenVersion += 1
+            s.groupGiven = [:]
+        }
         s.template = next
         s.generation += 1
         s.isSaved = TemplateWriter.json(next) == s.savedJSON
@@ -279,9 +322,31 @@ public final class EditorSession: Sendable {
         return known
     }
 
-    /// The gates given to the engine for sample `index`: its overrides, resolved on its file.
+    /// The gates given to the engine for sample `index`, as the batch gives them: its overrides, resolved on its
+    /// file, and when the template decides gates per group, its group's pooled gates and (for a control) the
+    /// matched stained tube's gates on the control's own marker. A tube whose overrides cannot be applied fails.
     func given(_ index: Int, template: GatingTemplate, sample: Sample) throws -> [String: GateDecision] {
-        try overrides.decisions(forSample: samples[index].id, template: template, sample: sample)
+        guard let groups else { return try overrides.decisions(forSample: samples[index].id, template: template, sample: sample) }
+        let decided = groupDecisions(groupOf[index], members: groups[groupOf[index]])
+        if let failure = decided.failures[samples[index].id] { throw failure }
+        return decided.given[samples[index].id] ?? [:]
+    }
+
+    /// A group's decisions with the current template (``GroupGates``, reading the group's files), kept until an
+    /// edit changes a data-driven population. A job of an older template may get a newer template's decisions:
+    /// its result is discarded anyway.
+    func groupDecisions(_ group: Int, members: [Int]) -> GroupDecisions {
+        groupLocks[group].lock()
+        defer { groupLocks[group].unlock() }
+        let (cached, version, template) = state.withLock { s in (s.groupGiven[group], s.givenVersion, s.template) }
+        if let cached, cached.version == version { return cached }
+        // A tube that cannot be read is left out, as the batch leaves it out (its own gating reports why).
+        var read: [String: Sample] = [:]
+        for i in members { read[samples[i].id] = try? FCSFile.readSample(samples[i].file, options: reading) }
+        let decided = GroupGates(template: template, overrides: overrides).decisions(for: members.map { entries[$0] }, samples: read)
+        let result = GroupDecisions(version: version, given: decided.given, failures: decided.failures)
+        state.withLock { s in if s.givenVersion == version { s.groupGiven[group] = result } }
+        return result
     }
 
     /// A sample's stored decisions updated with a session's: what the session took as known keeps its decision,

@@ -57,6 +57,12 @@ struct Edit: ParsableCommand {
             } ?? GateOverrides()
             return (loaded, sheet, gateOverrides)
         }
+        // Pooled gates need their group_by columns in the sheet, as the batch checks.
+        let pooling = BatchRunner(template: loaded, sheet: sheet, options: BatchOptions(jobs: 1), overrides: gateOverrides).poolingProblems()
+        if !pooling.isEmpty {
+            printError("\(template): \(pooling.count) problem\(pooling.count == 1 ? "" : "s") with the sample sheet \(samples)\n" + pooling.map { "  \($0)" }.joined(separator: "\n"))
+            throw ExitCode.validationFailure
+        }
         let lock: TemplateLock
         do {
             lock = try TemplateLock(template: template)
@@ -66,7 +72,7 @@ struct Edit: ParsableCommand {
         }
         defer { lock.release() }
         let session = EditorSession(templatePath: template, template: loaded, entries: sheet.entries, overrides: gateOverrides,
-                                    reading: reading.options, jobs: jobs)
+                                    matchesControls: sheet.matchesControls, reading: reading.options, jobs: jobs)
         session.start()
         // Hummingbird logs at info unless told otherwise; the command prints its own URL.
         if ProcessInfo.processInfo.environment["LOG_LEVEL"] == nil { setenv("LOG_LEVEL", "warning", 1) }

@@ -31,11 +31,11 @@ struct DecisionTests {
         return try EditorFixture(template: EditorFixture.adaptiveTemplate, tubes: tubes, overrides: overrides)
     }
 
-    /// The batch's `gates.csv` rows (sample, population, method, coordinates, source, flags) of the same sheet.
-    static func batchGates(_ fixture: EditorFixture) throws -> [String: [String]] {
-        let template = try TemplateReader.read(contentsOf: fixture.templatePath)
-        let sheet = try SampleSheet.read(folder: fixture.folder.path("fcs"))
-        let result = BatchRunner(template: template, sheet: sheet, options: BatchOptions(jobs: 1), overrides: fixture.overrides).run()
+    /// The batch's `gates.csv` rows (sample, population, method, coordinates, source, flags) of the same sheet,
+    /// with the template as saved (or `template`).
+    static func batchGates(_ fixture: EditorFixture, template edited: GatingTemplate? = nil) throws -> [String: [String]] {
+        let template = try edited ?? TemplateReader.read(contentsOf: fixture.templatePath)
+        let result = BatchRunner(template: template, sheet: fixture.sheet, options: BatchOptions(jobs: 1), overrides: fixture.overrides).run()
         #expect(result.errors.isEmpty, "\(result.errors)")
         return Dictionary(result.gates.map { ("\($0[0])/\($0[1])", $0) }, uniquingKeysWith: { first, _ in first })
     }
@@ -74,29 +74,34 @@ struct DecisionTests {
             && (pairs + vertices).allSatisfy { close($0.0, $0.1) }
     }
 
-    @Test("the plot of a data-driven gate draws each sample's own gate: the batch's gates.csv coordinates, source, method and flags")
-    func plotEqualsTheBatch() async throws {
-        let fixture = try Self.fixture()
-        #expect(await fixture.session.settle(timeout: 300))
-        let gates = try Self.batchGates(fixture)
+    /// For every sample and population of `populations`: the plot's decision (coordinates, source, method, flags)
+    /// equals the batch's `gates.csv` row. Returns the sources seen.
+    @discardableResult
+    static func expectBatchGates(_ fixture: EditorFixture, _ populations: [String], _ gates: [String: [String]]) throws -> Set<String> {
         var sources: Set<String> = []
         for entry in fixture.entries {
-            for population in Self.dataDriven {
+            for population in populations {
                 let plot = try fixture.session.plot(sample: entry.sampleID, population: population, size: 96)
                 let row = try #require(gates["\(entry.sampleID)/\(population)"], "no gates.csv row for \(entry.sampleID) \(population)")
                 let decision = try #require(plot.decision, "\(entry.sampleID) \(population): no decision drawn")
                 #expect(!plot.editable, "a data-driven gate is read-only")
-                #expect(plot.method == (population == "singlets" ? "singlet" : "mindensity"))
                 #expect(decision.source == row[4] && decision.method == row[2], "\(entry.sampleID) \(population): \(decision.source) \(decision.method) vs \(row)")
-                #expect(decision.flags == (row[5].isEmpty ? [] : row[5].split(separator: ";").map(String.init)))
+                #expect(decision.flags == (row[5].isEmpty ? [] : row[5].split(separator: ";").map(String.init)), "\(entry.sampleID) \(population)")
                 let drawn = try #require(decision.gate, "\(entry.sampleID) \(population): no coordinates")
-                let expected = try Self.shape(row[3])
-                #expect(Self.same(drawn.shape, expected), "\(entry.sampleID) \(population): \(drawn.shape) vs \(row[3])")
-                // No template gate to drag: only fixed siblings are listed (none here).
+                #expect(Self.same(drawn.shape, try Self.shape(row[3])), "\(entry.sampleID) \(population): \(drawn.shape) vs \(row[3])")
+                // No template gate to drag: only fixed siblings are listed.
                 #expect(plot.gates.allSatisfy { $0.id != population })
                 sources.insert(decision.source)
             }
         }
+        return sources
+    }
+
+    @Test("the plot of a data-driven gate draws each sample's own gate: the batch's gates.csv coordinates, source, method and flags")
+    func plotEqualsTheBatch() async throws {
+        let fixture = try Self.fixture()
+        #expect(await fixture.session.settle(timeout: 300))
+        let sources = try Self.expectBatchGates(fixture, Self.dataDriven, Self.batchGates(fixture))
         // The sheet exercises every kind this template gives: computed, an override and fallbacks.
         #expect(sources == ["computed", "override", "fallback"])
     }
@@ -241,6 +246,65 @@ struct DecisionTests {
             let plot = try fixture.session.plot(sample: entry.sampleID, population: "live in CD206+", size: 96)
             let live = try fixture.session.plot(sample: entry.sampleID, population: "live", size: 96)
             #expect(plot.decision?.gate?.shape == live.decision?.gate?.shape && plot.decision?.gate != nil)
+        }
+    }
+
+    /// Two subjects on two plates, each with UT and RUX tubes; P1 also has an FMO CD14 tube (CD14 is what the
+    /// adaptive template's macrophages gate reads). `live` is pooled per plate.
+    static let pooledSheet = """
+    sample_id,subject_id,condition,fcs_file,control_type,control_marker,plate
+    P1_UT,P1,UT,fcs/S1.fcs,,,A
+    P1_RUX,P1,RUX,fcs/S2.fcs,,,A
+    P1_UT_FMO_CD14,P1,UT,fcs/S3.fcs,FMO,CD14,A
+    P2_UT,P2,UT,fcs/S4.fcs,,,B
+    P2_RUX,P2,RUX,fcs/S5.fcs,,,B
+
+    """
+
+    static func pooledFixture() throws -> EditorFixture {
+        var shifted = MacrophageSimulator(events: 5_000, seed: 523)
+        shifted.shift = .lowMyeloidDonor(scatterDrift: -0.15)
+        let tubes = [MacrophageSimulator(events: 5_000, seed: 520), MacrophageSimulator(events: 5_000, seed: 521),
+                     MacrophageSimulator(events: 5_000, seed: 522, fmoMarker: "CD14"), shifted, MacrophageSimulator(events: 5_000, seed: 524)]
+        return try EditorFixture(template: EditorFixture.adaptiveTemplate, tubes: tubes, sheet: pooledSheet) { template in
+            let live = try #require(template.strategy.populations.firstIndex { $0.id == "live" })
+            template.strategy.populations[live].method?.groupBy = ["plate"]
+            template.strategy.populations[live].method?.pool = true
+        }
+    }
+
+    @Test("pooled gates and a control's gate on its own marker are the batch's, also after an edit upstream of them")
+    func pooledAndControlGates() async throws {
+        let fixture = try Self.pooledFixture()
+        #expect(await fixture.session.settle(timeout: 300))
+        var sources = try Self.expectBatchGates(fixture, Self.dataDriven, Self.batchGates(fixture))
+        #expect(sources.isSuperset(of: ["computed", "pooled:A", "pooled:B"]), "\(sources)")
+        let rows = Dictionary(uniqueKeysWithValues: fixture.session.snapshot().samples.map { ($0.id, $0) })
+        #expect(rows["P1_UT_FMO_CD14"]?.decisions.first { $0.population == "macrophages" }?.flags.contains("FROM:P1_UT") == true)
+        #expect(rows["P1_RUX"]?.decisions.first { $0.population == "live" }?.source == "pooled:A")
+        #expect(fixture.session.snapshot().nodes.first { $0.id == "live" }?.pooledBy == ["plate"])
+        let plot = try fixture.session.plot(sample: "P1_UT_FMO_CD14", population: "macrophages", size: 96)
+        #expect(plot.decision?.label == "computed (mindensity) · FROM:P1_UT", "\(plot.decision?.label ?? "")")
+
+        // Moving the cells polygon moves every pooled and control gate below it: decided again, still the batch's.
+        let cells = try #require(fixture.session.template.strategy.populations.first { $0.id == "cells" })
+        guard case .polygon(let polygon) = cells.gate else { Issue.record("cells is not a polygon"); return }
+        try fixture.session.edit(population: "cells", shape: GateShape(kind: "polygon", vertices: polygon.vertices.map { [$0[0] + 15_000, $0[1]] }))
+        #expect(await fixture.session.settle(timeout: 300))
+        let before = try Self.batchGates(fixture)
+        let after = try Self.batchGates(fixture, template: fixture.session.template)
+        #expect(before["P1_UT/live"]?[3] != after["P1_UT/live"]?[3], "the edit moves the pooled gate")
+        sources = try Self.expectBatchGates(fixture, Self.dataDriven, after)
+        #expect(sources.isSuperset(of: ["pooled:A", "pooled:B"]))
+        // Every sample's counts are the batch's (populations.csv) on the edited template.
+        let counts = Dictionary(BatchRunner(template: fixture.session.template, sheet: fixture.sheet, options: BatchOptions(jobs: 1)).run()
+                                    .populations.map { ("\($0[0])/\($0[1])", $0) }, uniquingKeysWith: { first, _ in first })
+        for row in fixture.session.snapshot().samples {
+            for population in ["live", "macrophages", "CD206+"] {
+                let batch = try #require(counts["\(row.id)/\(population)"])
+                // populations.csv: sample_id, population, parent, count, …
+                #expect(batch[3] == String(row.counts[population] ?? -1), "\(row.id) \(population): \(row.counts[population] ?? -1) vs \(batch)")
+            }
         }
     }
 }

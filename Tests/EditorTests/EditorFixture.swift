@@ -11,6 +11,8 @@ struct EditorFixture {
     let folder: TemporaryDirectory
     let templatePath: String
     let entries: [SampleSheet.Entry]
+    /// The sheet the entries come from (the folder's, or `sheet`).
+    let sheet: SampleSheet
     /// The overrides given to the session (empty without `overrides`) and where they are written.
     let overrides: GateOverrides
     let overridesPath: String
@@ -24,9 +26,10 @@ struct EditorFixture {
     /// `samples` tubes of `events` events (seeds 70, 71, …), or the `tubes` given (`S1`, `S2`, … in order);
     /// `broken` adds a file that is not FCS. `changing` edits the template (the study's unless `template` names
     /// another) before it is written beside the samples; `overrides` (flowstudy-overrides/1 text) is written beside
-    /// it as `template.overrides.json` and read as `flowstudy edit` reads it.
+    /// it as `template.overrides.json` and read as `flowstudy edit` reads it. `sheet` (samples.csv text, naming the
+    /// tubes `fcs/S1.fcs`, …) replaces the folder as the sample sheet.
     init(samples: Int = 3, events: Int = 4_000, broken: Bool = false, template source: String = studyTemplate, tubes: [MacrophageSimulator]? = nil,
-         overrides: String? = nil, changing: ((inout GatingTemplate) throws -> Void)? = nil) throws {
+         overrides: String? = nil, sheet text: String? = nil, changing: ((inout GatingTemplate) throws -> Void)? = nil) throws {
         folder = try TemporaryDirectory("editor-test")
         templatePath = folder.path("template.json")
         try FileManager.default.copyItem(atPath: source, toPath: templatePath)
@@ -42,8 +45,14 @@ struct EditorFixture {
             try FCSWriter().write(try simulator.simulate().sample, to: data + "/S\(s + 1).fcs")
         }
         if broken { try Data("not an FCS file".utf8).write(to: URL(fileURLWithPath: data + "/S0-broken.fcs")) }
-        entries = try SampleSheet.read(folder: data).entries
         let template = try TemplateReader.read(contentsOf: templatePath)
+        if let text {
+            try text.write(toFile: folder.path("samples.csv"), atomically: true, encoding: .utf8)
+            sheet = try SampleSheet.read(csv: folder.path("samples.csv"), template: template)
+        } else {
+            sheet = try SampleSheet.read(folder: data)
+        }
+        entries = sheet.entries
         var gateOverrides = GateOverrides()
         if let overrides {
             overridesPath = GateOverrides.defaultPath(forTemplate: templatePath)
@@ -53,7 +62,8 @@ struct EditorFixture {
             overridesPath = GateOverrides.defaultPath(forTemplate: templatePath)
         }
         self.overrides = gateOverrides
-        session = EditorSession(templatePath: templatePath, template: template, entries: entries, overrides: gateOverrides, jobs: 2)
+        session = EditorSession(templatePath: templatePath, template: template, entries: entries, overrides: gateOverrides,
+                                matchesControls: sheet.matchesControls, jobs: 2)
         session.start()
         server = EditorServer(session: session, token: "0123456789abcdef0123456789abcdef")
     }

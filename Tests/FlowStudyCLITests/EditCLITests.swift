@@ -83,6 +83,21 @@ struct EditCLITests {
         #expect(result.stderr.contains("missing.json"), "\(result.stderr)")
     }
 
+    @Test("a pooled gate whose group_by column the sheet lacks stops before the server (exit 64), as the batch does")
+    func poolingColumnMissing() throws {
+        let folder = try TemporaryDirectory()
+        let adaptive = SharedData.repositoryRoot.appendingPathComponent("gating-templates/mdm-macrophages-adaptive.json").path
+        let text = try String(contentsOfFile: adaptive, encoding: .utf8)
+        let pooled = text.replacingOccurrences(of: #""keep": "-","#, with: #""keep": "-", "group_by": ["plate"], "pool": true,"#)
+        #expect(pooled != text)
+        let copy = folder.path("T.json")
+        try pooled.write(toFile: copy, atomically: true, encoding: .utf8)
+        let result = edit(["--template", copy, "--samples", samples])
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("populations[2].gate.group_by") && result.stderr.contains("'plate'"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: copy + ".lock"))
+    }
+
     @Test("the printed URL opens the page on 127.0.0.1; Ctrl-C stops the server, exit 0, the lock file is removed")
     func servesAndStops() async throws {
         let folder = try TemporaryDirectory()
