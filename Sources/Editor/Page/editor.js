@@ -387,7 +387,9 @@ function drawPlot() {
 
 function helpText() {
   if (!ui.plot.editable) {
-    return `Computed per sample (${ui.plot.method}): drawn read-only, dashed. To change it, edit the method's arguments in the template, ` +
+    const node = selectedNode();
+    const how = node && node.pooledBy ? `Computed per group of tubes (${ui.plot.method}, pooled by ${node.pooledBy.join(", ")})` : `Computed per sample (${ui.plot.method})`;
+    return `${how}: drawn read-only, dashed. To change it, edit the method's arguments in the template, ` +
       "or give a sample its own gate in the overrides file (<template>.overrides.json).";
   }
   switch (ui.shape.kind) {
