@@ -85,17 +85,10 @@ public final class BatchRunner: Sendable {
         return merged
     }
 
-    /// Every problem of the pooled gates against the sheet, found before any work: a `group_by` column the sheet
-    /// lacks (by the gate's JSON path in the template's population list).
+    /// Every problem of the pooled gates against the sheet, found before any work
+    /// (``GroupGates/poolingProblems(_:)``).
     public func poolingProblems() -> [String] {
-        var problems: [String] = []
-        for (i, population) in template.strategy.populations.enumerated() {
-            guard let method = population.method, method.pool else { continue }
-            for column in method.groupBy where !sheet.entries.allSatisfy({ $0.columns[column] != nil }) {
-                problems.append("populations[\(i)].gate.group_by: expected a column of the sample sheet, found '\(column)' (population '\(population.id)')")
-            }
-        }
-        return problems
+        GroupGates(template: template).poolingProblems(sheet.entries)
     }
 
     // MARK: - One group

@@ -77,6 +77,19 @@ public struct GroupGates: Sendable {
         return byRoot.values.sorted { smallest($0).lexicographicallyPrecedes(smallest($1)) }
     }
 
+    /// Every problem of the pooled gates against the sheet's `entries`, found before any work: a `group_by` column
+    /// the sheet lacks (by the gate's JSON path in the template's population list).
+    public func poolingProblems(_ entries: [SampleSheet.Entry]) -> [String] {
+        var problems: [String] = []
+        for (i, population) in template.strategy.populations.enumerated() {
+            guard let method = population.method, method.pool else { continue }
+            for column in method.groupBy where !entries.allSatisfy({ $0.columns[column] != nil }) {
+                problems.append("populations[\(i)].gate.group_by: expected a column of the sample sheet, found '\(column)' (population '\(population.id)')")
+            }
+        }
+        return problems
+    }
+
     /// Whether some gate of `entries` is decided by its group rather than by the tube alone: a pooled gate, or a
     /// data-driven gate on the marker a control of `entries` leaves out or replaces.
     public func needsGroups(_ entries: [SampleSheet.Entry]) -> Bool {

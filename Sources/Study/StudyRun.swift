@@ -112,6 +112,7 @@ public struct StudyRun {
         let templateText = (try? InputFile.text(inputs.template)) ?? ""
         let overridesPath = GateOverrides.locate(explicit: inputs.overrides, forTemplate: inputs.template)
         var overrides = GateOverrides()
+        if let template, let sheet { problems += GroupGates(template: template).poolingProblems(sheet.entries).map { "\(inputs.template): \($0)" } }
         if let overridesPath, let template, let sheet {
             do { overrides = try GateOverrides.read(contentsOf: overridesPath, template: template, sampleIDs: Set(sheet.entries.map(\.sampleID))) } catch { note(error) }
         }

@@ -57,19 +57,11 @@ struct BatchCommand: ParsableCommand {
         let (loaded, sheet, gateOverrides) = try reportingInputErrors(exit: .validationFailure) {
             let loaded = try loadTemplate(template)
             let sheet = try loadSampleSheet(samples, quiet: quiet, template: loaded)
-            let gateOverrides = try overridesPath.map {
-                try GateOverrides.read(contentsOf: $0, template: loaded, sampleIDs: Set(sheet.entries.map(\.sampleID)))
-            } ?? GateOverrides()
-            return (loaded, sheet, gateOverrides)
+            return (loaded, sheet, try loadOverrides(overridesPath, template: loaded, templatePath: template, sheet: sheet, sheetPath: samples))
         }
         try checkOutputs(folders: [out], inputs: [template, samples] + (overridesPath.map { [$0] } ?? []) + sheet.entries.map(\.file))
         let options = BatchOptions(jobs: jobs, shard: try parsedShard(), reading: reading.options, quiet: quiet)
         let runner = BatchRunner(template: loaded, sheet: sheet, options: options, overrides: gateOverrides)
-        let pooling = runner.poolingProblems()
-        if !pooling.isEmpty {
-            printError("\(template): \(pooling.count) problem\(pooling.count == 1 ? "" : "s") with the sample sheet \(samples)\n" + pooling.map { "  \($0)" }.joined(separator: "\n"))
-            throw ExitCode.validationFailure
-        }
 
         // Ctrl-C, SIGTERM, SIGHUP: stop between files and write nothing.
         let interruption = Interruption()

@@ -52,16 +52,7 @@ struct Edit: ParsableCommand {
         let (loaded, sheet, gateOverrides) = try reportingInputErrors(exit: .validationFailure) {
             let loaded = try loadTemplate(template)
             let sheet = try loadSampleSheet(samples, quiet: true, template: loaded)
-            let gateOverrides = try overridesPath.map {
-                try GateOverrides.read(contentsOf: $0, template: loaded, sampleIDs: Set(sheet.entries.map(\.sampleID)))
-            } ?? GateOverrides()
-            return (loaded, sheet, gateOverrides)
-        }
-        // Pooled gates need their group_by columns in the sheet, as the batch checks.
-        let pooling = BatchRunner(template: loaded, sheet: sheet, options: BatchOptions(jobs: 1), overrides: gateOverrides).poolingProblems()
-        if !pooling.isEmpty {
-            printError("\(template): \(pooling.count) problem\(pooling.count == 1 ? "" : "s") with the sample sheet \(samples)\n" + pooling.map { "  \($0)" }.joined(separator: "\n"))
-            throw ExitCode.validationFailure
+            return (loaded, sheet, try loadOverrides(overridesPath, template: loaded, templatePath: template, sheet: sheet, sheetPath: samples))
         }
         let lock: TemplateLock
         do {

@@ -55,12 +55,9 @@ struct Review: ParsableCommand {
         let gallery = try reportingInputErrors(exit: .validationFailure) {
             let loaded = try loadTemplate(template)
             let text = try InputFile.text(template)
-            let entries = try loadSampleSheet(samples, quiet: true, template: loaded).entries.map {
-                ReviewGallery.Entry($0)
-            }
-            let gateOverrides = try overridesPath.map {
-                try GateOverrides.read(contentsOf: $0, template: loaded, sampleIDs: Set(entries.map(\.id)))
-            } ?? GateOverrides()
+            let sheet = try loadSampleSheet(samples, quiet: true, template: loaded)
+            let entries = sheet.entries.map(ReviewGallery.Entry.init)
+            let gateOverrides = try loadOverrides(overridesPath, template: loaded, templatePath: template, sheet: sheet, sheetPath: samples)
             return ReviewGallery(template: loaded, templateText: text, entries: entries, jobs: jobs, size: size, reading: reading.options,
                                  outlierRule: OutlierRule(minimumDifference: minDifference), overrides: gateOverrides)
         }

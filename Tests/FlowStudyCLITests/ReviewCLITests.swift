@@ -62,6 +62,32 @@ struct ReviewCLITests {
         #expect(unknown.status == 64 && unknown.stderr.contains("samples.T9"), "\(unknown.stderr)")
     }
 
+    /// Writes `template` with its `live` gate (populations[2]) computed per donor and pooled by a `donor` column,
+    /// which the sample sheets of these tests do not have.
+    static func writePooledTemplate(from template: String, to path: String) throws {
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: template))) as? [String: Any])
+        var populations = try #require(json["populations"] as? [[String: Any]])
+        #expect(populations[2]["id"] as? String == "live")
+        populations[2]["gate"] = ["type": "quantile", "dimensions": [["marker": "Viability", "compensated": true, "transform": "logicle"]],
+                                  "probability": 0.5, "keep": "-", "group_by": ["donor"], "pool": true]
+        json["populations"] = populations
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test("batch and review refuse a pooled gate whose group_by column the sheet lacks: exit 64 naming the JSON path, nothing written")
+    func poolingColumnMissing() throws {
+        let folder = try TemporaryDirectory()
+        #expect(run(flowstudy, ["simulate", "--events", "2000", "--seed", "3", "-o", folder.path("T1.fcs")]).status == 0)
+        try "sample_id,subject_id,condition,fcs_file\nT1,P1,UT,T1.fcs\n".write(toFile: folder.path("samples.csv"), atomically: false, encoding: .utf8)
+        try Self.writePooledTemplate(from: template, to: folder.path("pooled.json"))
+        for command in ["batch", "review"] {
+            let result = run(flowstudy, [command, "--template", folder.path("pooled.json"), "--samples", folder.path("samples.csv"), "--out", folder.path("out-\(command)")])
+            #expect(result.status == 64 && result.stderr.contains("populations[2].gate.group_by: expected a column of the sample sheet, found 'donor' (population 'live')"),
+                    "\(command): \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: folder.path("out-\(command)")))
+        }
+    }
+
     @Test("plot writes a PNG and a labelled SVG; an unknown population names the template's populations")
     func plot() throws {
         let folder = try TemporaryDirectory()

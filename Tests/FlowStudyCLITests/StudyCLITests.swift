@@ -139,6 +139,19 @@ struct StudyCLITests {
         #expect(!FileManager.default.fileExists(atPath: folder.path("study")))
     }
 
+    @Test("a pooled gate whose group_by column samples.csv lacks stops the study before any work (exit 64, its JSON path)")
+    func poolingColumnMissing() throws {
+        let folder = try TemporaryDirectory()
+        let runs = try runsCSV(in: folder)
+        let pooled = folder.path("pooled.json")
+        try ReviewCLITests.writePooledTemplate(from: template, to: pooled)
+        let result = run(flowstudy, ["study", "--samples", cohort.appendingPathComponent("samples.csv").path,
+                                     "--clinical", cohort.appendingPathComponent("clinical.csv").path, "--template", pooled,
+                                     "--elisa-runs", runs, "--out", folder.path("study"), "--no-png", "--quiet"])
+        #expect(result.status == 64 && result.stderr.contains("populations[2].gate.group_by: expected a column of the sample sheet, found 'donor'"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("study")))
+    }
+
     @Test("--overrides reaches the batch (gates.csv, run.json) and the gallery; an unknown sample stops the study before any work")
     func overridesReachEveryStage() throws {
         let folder = try TemporaryDirectory()
