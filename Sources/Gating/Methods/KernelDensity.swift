@@ -38,9 +38,12 @@ public struct KernelDensity: Sendable, Equatable {
         var counts = [Double](repeating: 0, count: gridSize)
         finite.withUnsafeBufferPointer { values in
             counts.withUnsafeMutableBufferPointer { counts in
+                let last = Double(gridSize - 2)
                 for v in values {
                     let t = (v - low) / delta
-                    let i = min(max(Int(t.rounded(.down)), 0), gridSize - 2)
+                    // ⌊t⌋ clamped to 0…gridSize − 2, as truncation of t clamped first (the same integer for every
+                    // finite t, without a call to floor per value).
+                    let i = Int(min(max(t, 0), last))
                     let f = min(max(t - Double(i), 0), 1)
                     counts[i] += 1 - f
                     counts[i + 1] += f

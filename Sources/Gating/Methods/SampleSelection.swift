@@ -7,11 +7,35 @@
 struct SampleSelection {
     /// Keys of the last selection, kept to reuse their storage.
     private var keys: [UInt64] = []
+    /// The keys of the last band pass (``bandSelect(_:ranks:band:)``), kept to reuse their storage.
+    private var band: [UInt64] = []
 
-    /// The values of ranks `ranks` (0-based, in ascending order of the values) among `values`.
-    mutating func select(_ values: UnsafeBufferPointer<Double>, ranks: [Int]) -> [Double] {
+    /// The values of ranks `ranks` (0-based, in ascending order of the values) among `values`. `near`, a guess of
+    /// an interval holding the wanted values (a previous iteration's median), only makes the selection faster: a
+    /// wrong guess gives the same result.
+    mutating func select(_ values: UnsafeBufferPointer<Double>, ranks: [Int], near guess: ClosedRange<Double>? = nil) -> [Double] {
         let n = values.count
         guard n > 0, !ranks.isEmpty else { return ranks.map { _ in .nan } }
+        if n >= Self.bandMinimum {
+            if let guess {
+                // In key order (0 ... −0 is a range of Doubles, but −0's key is the smaller).
+                let a = OrderStatistics.key(guess.lowerBound), b = OrderStatistics.key(guess.upperBound)
+                let band = (min(a, b), max(a, b))
+                if let found = bandSelect(values, ranks: ranks, band: { _ in band }) { return found }
+            }
+            // Bands from the keys of an evenly strided sample, sorted.
+            let samples = min(max(64, Int(3 * Double(n).squareRoot())), n / 4)
+            var sample = (0..<samples).map { OrderStatistics.key(values[$0 * n / samples]) }
+            sample.sort()
+            // About 3 standard deviations of a sample rank either side of the wanted rank's place in the sample.
+            let margin = Int(1.5 * Double(samples).squareRoot()) + 1
+            let found = bandSelect(values, ranks: ranks) { rank in
+                let position = rank * samples / n
+                return (position - margin < 0 ? 0 : sample[position - margin],
+                        position + margin >= samples ? UInt64.max : sample[position + margin])
+            }
+            if let found { return found }
+        }
         var hasNaN = false
         func fill(_ k: UnsafeMutableBufferPointer<UInt64>) {
             for i in 0..<n {
@@ -55,11 +79,79 @@ struct SampleSelection {
         return result
     }
 
+    /// Below this many values quickselect on every key is as fast as a band pass.
+    static let bandMinimum = 512
+
+    /// Floyd–Rivest-style selection: `band(rank)` gives two keys bracketing the wanted rank's key (from a sorted
+    /// sample of the values, or a guess), one branch-free pass counts the keys below the band and copies the
+    /// band's keys, and quickselect runs on the band only (a small fraction of the values) instead of on every key,
+    /// whose partitioning branches the processor cannot predict. Nearby ranks share a band. The same keys, so the
+    /// same order statistics; nil when a rank falls outside its band (a sample or guess that misrepresents the
+    /// values), and the caller selects another way.
+    private mutating func bandSelect(_ values: UnsafeBufferPointer<Double>, ranks: [Int], band: (Int) -> (UInt64, UInt64)) -> [Double]? {
+        let n = values.count
+        if self.band.count < n { self.band = [UInt64](unsafeUninitializedCapacity: n) { _, count in count = n } }
+        let order = ranks.indices.sorted { ranks[$0] < ranks[$1] }
+        var result = [Double](repeating: .nan, count: ranks.count)
+        var below = 0, inBand = 0, low = 0, placed = false, missed = false, hasNaN = false
+        self.band.withUnsafeMutableBufferPointer { b in
+            let out = b.baseAddress!
+            for index in order {
+                let rank = ranks[index]
+                if !placed || rank - below < low || rank - below >= inBand {
+                    // A new band around this rank.
+                    let (lowKey, highKey) = band(rank)
+                    let pass = Self.bandPass(values, into: out, lowKey: lowKey, highKey: highKey)
+                    if pass.nans > 0 { hasNaN = true; return }
+                    below = pass.below
+                    inBand = pass.taken
+                    low = 0
+                    placed = false
+                    guard rank - below >= 0, rank - below < inBand else { missed = true; return }
+                }
+                let t = rank - below
+                if placed && t == low + 1 {
+                    // The next rank: the smallest key after the one just placed, in one scan.
+                    var smallest = t
+                    for i in (t + 1)..<inBand where out[i] < out[smallest] { smallest = i }
+                    out.swapAt(t, smallest)
+                } else if !(placed && t == low) {
+                    Self.nthElement(out, low, inBand, t)
+                }
+                result[index] = Self.value(out[t])
+                low = t
+                placed = true
+            }
+        }
+        if hasNaN { return ranks.map { _ in .nan } }
+        return missed ? nil : result
+    }
+
+    /// One pass over the values: the keys below `lowKey`, the keys in `lowKey...highKey` copied to `out` in
+    /// order, and the NaNs, without a branch per value (each key is written at the band's end, which only moves
+    /// on when the key is in the band).
+    @inline(__always)
+    static func bandPass(_ values: UnsafeBufferPointer<Double>, into out: UnsafeMutablePointer<UInt64>,
+                         lowKey: UInt64, highKey: UInt64) -> (below: Int, taken: Int, nans: Int) {
+        let width = highKey &- lowKey
+        var below = 0, outside = 0, nans = 0
+        for i in 0..<values.count {
+            let x = values[i]
+            let k = OrderStatistics.key(x)
+            out[i &- outside] = k
+            below &+= k < lowKey ? 1 : 0
+            outside &+= width < k &- lowKey ? 1 : 0  // k < lowKey wraps around to a large difference
+            nans &+= x != x ? 1 : 0
+        }
+        return (below, values.count - outside, nans)
+    }
+
     /// The median of `values`: the middle value, or the mean of the two middle values (as ``OrderStatistics/median(_:over:)``).
-    mutating func median(_ values: UnsafeBufferPointer<Double>) -> Double {
+    /// `near`: a guess of an interval holding it, as ``select(_:ranks:near:)``.
+    mutating func median(_ values: UnsafeBufferPointer<Double>, near guess: ClosedRange<Double>? = nil) -> Double {
         let n = values.count
         guard n > 0 else { return .nan }
-        let middle = select(values, ranks: [(n - 1) / 2, n / 2])
+        let middle = select(values, ranks: [(n - 1) / 2, n / 2], near: guess)
         return n % 2 == 1 ? middle[0] : (middle[0] + middle[1]) / 2
     }
 
