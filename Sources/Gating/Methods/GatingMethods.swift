@@ -128,30 +128,36 @@ public enum GatingMethods {
         guard x.count >= events.eventCount, y.count >= events.eventCount else { return nil }
         return x.withUnsafeBufferPointer { x in
             y.withUnsafeBufferPointer { y in
-                // First pass: how many events have both values finite (the stride), and the extremes of x.
-                var finite = 0
-                var x0 = Double.infinity, x1Max = -Double.infinity
-                events.forEach { i in
-                    if x[i].isFinite && y[i].isFinite {
+                // The fit events are the finite ones numbered 0, stride, 2·stride, … among the finite ones. One pass
+                // with the stride of every event, the extremes of x and the finite count on the way; when some event
+                // lacks a finite value (rare), the stride of the finite count and a second pass.
+                func pick(stride: Int, count: Int, extremes: Bool) -> (xs: [Double], ys: [Double], finite: Int, x0: Double, x1Max: Double) {
+                    var xs: [Double] = [], ys: [Double] = []
+                    xs.reserveCapacity((count + stride - 1) / stride)
+                    ys.reserveCapacity((count + stride - 1) / stride)
+                    var finite = 0, skip = 0
+                    var x0 = Double.infinity, x1Max = -Double.infinity
+                    events.forEach { i in
+                        guard x[i].isFinite && y[i].isFinite else { return }
                         finite += 1
-                        x0 = min(x0, x[i]); x1Max = max(x1Max, x[i])
+                        if extremes { x0 = min(x0, x[i]); x1Max = max(x1Max, x[i]) }
+                        if skip == 0 {
+                            xs.append(x[i]); ys.append(y[i])
+                            skip = stride
+                        }
+                        skip -= 1
                     }
+                    return (xs, ys, finite, x0, x1Max)
                 }
-                let stride = max(1, (finite + maximumEvents - 1) / max(maximumEvents, 1))
-                var xs: [Double] = [], ys: [Double] = []
-                xs.reserveCapacity((finite + stride - 1) / stride)
-                ys.reserveCapacity((finite + stride - 1) / stride)
-                // Second pass: the finite events numbered 0, stride, 2·stride, … among the finite ones.
-                var skip = 0
-                events.forEach { i in
-                    guard x[i].isFinite && y[i].isFinite else { return }
-                    if skip == 0 {
-                        xs.append(x[i]); ys.append(y[i])
-                        skip = stride
-                    }
-                    skip -= 1
+                func stride(_ count: Int) -> Int { max(1, (count + maximumEvents - 1) / max(maximumEvents, 1)) }
+                let all = events.count
+                var picked = pick(stride: stride(all), count: all, extremes: true)
+                if picked.finite != all {
+                    let (x0, x1Max) = (picked.x0, picked.x1Max)
+                    picked = pick(stride: stride(picked.finite), count: picked.finite, extremes: false)
+                    (picked.x0, picked.x1Max) = (x0, x1Max)
                 }
-                return singletFit(xs, ys, x0: x0, x1Max: x1Max, width: width)
+                return singletFit(picked.xs, picked.ys, x0: picked.x0, x1Max: picked.x1Max, width: width)
             }
         }
     }

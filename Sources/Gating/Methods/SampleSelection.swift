@@ -21,7 +21,7 @@ struct SampleSelection {
                 // In key order (0 ... −0 is a range of Doubles, but −0's key is the smaller).
                 let a = OrderStatistics.key(guess.lowerBound), b = OrderStatistics.key(guess.upperBound)
                 let band = (min(a, b), max(a, b))
-                if let found = bandSelect(values, ranks: ranks, band: { _ in band }) { return found }
+                if let found = bandSelect(values, ranks: ranks, band: { _, _ in band }) { return found }
             }
             // Bands from the keys of an evenly strided sample, sorted.
             let samples = min(max(64, Int(3 * Double(n).squareRoot())), n / 4)
@@ -29,10 +29,9 @@ struct SampleSelection {
             sample.sort()
             // About 3 standard deviations of a sample rank either side of the wanted rank's place in the sample.
             let margin = Int(1.5 * Double(samples).squareRoot()) + 1
-            let found = bandSelect(values, ranks: ranks) { rank in
-                let position = rank * samples / n
-                return (position - margin < 0 ? 0 : sample[position - margin],
-                        position + margin >= samples ? UInt64.max : sample[position + margin])
+            let found = bandSelect(values, ranks: ranks) { first, last in
+                let low = first * samples / n - margin, high = last * samples / n + margin
+                return (low < 0 ? 0 : sample[low], high >= samples ? UInt64.max : sample[high])
             }
             if let found { return found }
         }
@@ -82,68 +81,100 @@ struct SampleSelection {
     /// Below this many values quickselect on every key is as fast as a band pass.
     static let bandMinimum = 512
 
-    /// Floyd–Rivest-style selection: `band(rank)` gives two keys bracketing the wanted rank's key (from a sorted
-    /// sample of the values, or a guess), one branch-free pass counts the keys below the band and copies the
-    /// band's keys, and quickselect runs on the band only (a small fraction of the values) instead of on every key,
-    /// whose partitioning branches the processor cannot predict. Nearby ranks share a band. The same keys, so the
-    /// same order statistics; nil when a rank falls outside its band (a sample or guess that misrepresents the
-    /// values), and the caller selects another way.
-    private mutating func bandSelect(_ values: UnsafeBufferPointer<Double>, ranks: [Int], band: (Int) -> (UInt64, UInt64)) -> [Double]? {
+    /// Floyd–Rivest-style selection: `band(first, last)` gives two keys bracketing the keys of ranks
+    /// `first...last` (from a sorted sample of the values, or a guess); a branch-free pass counts the keys below
+    /// each band and copies the band's keys (two bands a pass), and quickselect runs on the bands only (a small
+    /// fraction of the values) instead of on every key, whose partitioning branches the processor cannot predict.
+    /// Consecutive ranks (a median's or a type-7 quantile's pair) share a band. The same keys, so the same order
+    /// statistics; nil when a rank falls outside its band (a sample or guess that misrepresents the values), and
+    /// the caller selects another way.
+    private mutating func bandSelect(_ values: UnsafeBufferPointer<Double>, ranks: [Int], band: (Int, Int) -> (UInt64, UInt64)) -> [Double]? {
         let n = values.count
         if self.band.count < n { self.band = [UInt64](unsafeUninitializedCapacity: n) { _, count in count = n } }
-        let order = ranks.indices.sorted { ranks[$0] < ranks[$1] }
+        // Indices of `ranks` in ascending rank order, grouped by consecutive ranks.
+        var groups: [[Int]] = []
+        for index in ranks.indices.sorted(by: { ranks[$0] < ranks[$1] }) {
+            if let last = groups.last?.last, ranks[index] - ranks[last] <= 1 { groups[groups.count - 1].append(index) } else { groups.append([index]) }
+        }
         var result = [Double](repeating: .nan, count: ranks.count)
-        var below = 0, inBand = 0, low = 0, placed = false, missed = false, hasNaN = false
+        var missed = false, hasNaN = false
         self.band.withUnsafeMutableBufferPointer { b in
-            let out = b.baseAddress!
-            for index in order {
-                let rank = ranks[index]
-                if !placed || rank - below < low || rank - below >= inBand {
-                    // A new band around this rank.
-                    let (lowKey, highKey) = band(rank)
-                    let pass = Self.bandPass(values, into: out, lowKey: lowKey, highKey: highKey)
-                    if pass.nans > 0 { hasNaN = true; return }
-                    below = pass.below
-                    inBand = pass.taken
-                    low = 0
-                    placed = false
-                    guard rank - below >= 0, rank - below < inBand else { missed = true; return }
+            let base = b.baseAddress!
+            var start = 0
+            while start < groups.count {
+                // Two groups a pass, unless their bands together fill the scratch (then one).
+                var pair = Array(groups[start..<min(start + 2, groups.count)])
+                var passes = Self.bandPass(values, into: base, bands: pair.map { band(ranks[$0[0]], ranks[$0[$0.count - 1]]) })
+                if passes.nans > 0 { hasNaN = true; return }
+                if passes.taken.count == 2 && passes.taken[0] + passes.taken[1] > n - 2 {
+                    pair = [pair[0]]
+                    passes = Self.bandPass(values, into: base, bands: [band(ranks[pair[0][0]], ranks[pair[0][pair[0].count - 1]])])
                 }
-                let t = rank - below
-                if placed && t == low + 1 {
-                    // The next rank: the smallest key after the one just placed, in one scan.
-                    var smallest = t
-                    for i in (t + 1)..<inBand where out[i] < out[smallest] { smallest = i }
-                    out.swapAt(t, smallest)
-                } else if !(placed && t == low) {
-                    Self.nthElement(out, low, inBand, t)
+                start += pair.count
+                for (g, group) in pair.enumerated() {
+                    let below = passes.below[g], inBand = passes.taken[g]
+                    let out = g == 0 ? base : base + (n - inBand)
+                    var low = 0, placed = false
+                    for index in group {
+                        let t = ranks[index] - below
+                        guard t >= 0, t < inBand else { missed = true; return }
+                        if placed && t == low + 1 {
+                            // The next rank: the smallest key after the one just placed, in one scan.
+                            var smallest = t
+                            for i in (t + 1)..<inBand where out[i] < out[smallest] { smallest = i }
+                            out.swapAt(t, smallest)
+                        } else if !(placed && t == low) {
+                            Self.nthElement(out, low, inBand, t)
+                        }
+                        result[index] = Self.value(out[t])
+                        low = t
+                        placed = true
+                    }
                 }
-                result[index] = Self.value(out[t])
-                low = t
-                placed = true
             }
         }
         if hasNaN { return ranks.map { _ in .nan } }
         return missed ? nil : result
     }
 
-    /// One pass over the values: the keys below `lowKey`, the keys in `lowKey...highKey` copied to `out` in
-    /// order, and the NaNs, without a branch per value (each key is written at the band's end, which only moves
-    /// on when the key is in the band).
-    @inline(__always)
-    static func bandPass(_ values: UnsafeBufferPointer<Double>, into out: UnsafeMutablePointer<UInt64>,
-                         lowKey: UInt64, highKey: UInt64) -> (below: Int, taken: Int, nans: Int) {
-        let width = highKey &- lowKey
-        var below = 0, outside = 0, nans = 0
-        for i in 0..<values.count {
+    /// One pass over the values for one or two bands (`bands[g]` = lowest and highest key): the keys below each
+    /// band, and the NaNs; band 0's keys are copied in order to the start of `scratch`, band 1's from its end
+    /// backwards (`scratch[n − taken₁ ..< n]`; valid when the two counts add up to at most n − 2, so neither
+    /// end ever reached the other). No branch per value: each key is written at each band's end, which only moves
+    /// on when the key is in the band.
+    static func bandPass(_ values: UnsafeBufferPointer<Double>, into scratch: UnsafeMutablePointer<UInt64>,
+                         bands: [(UInt64, UInt64)]) -> (below: [Int], taken: [Int], nans: Int) {
+        let n = values.count
+        // A key k is in lowKey...highKey when k − lowKey (wrapping below lowKey to a large number) ≤ the width.
+        @inline(__always) func bit(_ condition: Bool) -> Int { Int(unsafeBitCast(condition, to: UInt8.self)) }
+        let low0 = bands[0].0, width0 = bands[0].1 &- bands[0].0
+        var below0 = 0, outside0 = 0, nans = 0
+        if bands.count == 1 {
+            for i in 0..<n {
+                let x = values[i]
+                let k = OrderStatistics.key(x)
+                scratch[i &- outside0] = k
+                below0 &+= bit(k < low0)
+                outside0 &+= bit(width0 < k &- low0)
+                nans &+= bit(x != x)
+            }
+            return ([below0], [n - outside0], nans)
+        }
+        let low1 = bands[1].0, width1 = bands[1].1 &- bands[1].0
+        var below1 = 0, outside1 = 0
+        let last = scratch + (n - 1)
+        for i in 0..<n {
             let x = values[i]
             let k = OrderStatistics.key(x)
-            out[i &- outside] = k
-            below &+= k < lowKey ? 1 : 0
-            outside &+= width < k &- lowKey ? 1 : 0  // k < lowKey wraps around to a large difference
-            nans &+= x != x ? 1 : 0
+            scratch[i &- outside0] = k
+            last[outside1 &- i] = k
+            below0 &+= bit(k < low0)
+            outside0 &+= bit(width0 < k &- low0)
+            below1 &+= bit(k < low1)
+            outside1 &+= bit(width1 < k &- low1)
+            nans &+= bit(x != x)
         }
-        return (below, values.count - outside, nans)
+        return ([below0, below1], [n - outside0, n - outside1], nans)
     }
 
     /// The median of `values`: the middle value, or the mean of the two middle values (as ``OrderStatistics/median(_:over:)``).
