@@ -6,12 +6,7 @@ extension GatingEngine {
     /// than `min_events` events or the method finds nothing. Never throws: a failed gate never stops a batch.
     static func decide(_ population: Population, method: GateMethod, parent: EventSet, store: EventValues,
                        decided: [String: GateDecision]) -> GateDecision {
-        func failed(_ reason: String) -> GateDecision {
-            switch method.onFailure {
-            case .fixed(let gate): GateDecision(population: population.id, method: method.name, gate: .gate(gate), source: .fallback, flags: [reason])
-            case .na: GateDecision(population: population.id, method: method.name, gate: .none, source: .fallback, flags: [reason, "NA"])
-            }
-        }
+        func failed(_ reason: String) -> GateDecision { fallback(population, method: method, reason: reason) }
         if case .ref(let other) = method.kind {
             guard var decision = decided[other] else { return failed("REF_MISSING:\(other)") }
             decision.population = population.id
@@ -20,12 +15,35 @@ extension GatingEngine {
         }
         let columns: [[Double]]
         do {
+            if let fast = try singlet(population, method: method, parent: parent, store: store) { return fast }
             if let fast = try oneDimensional(population, method: method, parent: parent, store: store) { return fast }
             columns = try parentValues(method.dimensions, parent: parent, store: store, population: population.id)
         } catch {
             return failed("VALUES_UNAVAILABLE")
         }
         return decide(population, method: method, columns: columns)
+    }
+
+    /// The decision when a method cannot gate: `on_failure`'s gate (or none), flagged with `reason`.
+    static func fallback(_ population: Population, method: GateMethod, reason: String) -> GateDecision {
+        switch method.onFailure {
+        case .fixed(let gate): GateDecision(population: population.id, method: method.name, gate: .gate(gate), source: .fallback, flags: [reason])
+        case .na: GateDecision(population: population.id, method: method.name, gate: .none, source: .fallback, flags: [reason, "NA"])
+        }
+    }
+
+    /// `singlet` read straight from the two dimensions' whole columns over the parent's events (no copy of the
+    /// parent's values): the same events, so the same fit as on ``parentValues(_:parent:store:population:)``.
+    /// Nil when that path must decide (too few events, not two dimensions).
+    static func singlet(_ population: Population, method: GateMethod, parent: EventSet, store: EventValues) throws -> GateDecision? {
+        guard case .singlet(let width) = method.kind, method.dimensions.count == 2, parent.count >= max(method.minEvents, 1) else { return nil }
+        let x = try store.values(method.dimensions[0], place: population.id), y = try store.values(method.dimensions[1], place: population.id)
+        guard x.count >= parent.eventCount, y.count >= parent.eventCount else { return nil }
+        guard let fit = GatingMethods.singlet(x: x, y: y, over: parent, width: width) else {
+            return fallback(population, method: method, reason: "NO_FIT")
+        }
+        return GateDecision(population: population.id, method: method.name,
+                            gate: .gate(.polygon(PolygonGate(dimensions: method.dimensions, vertices: fit.polygon))), source: .computed)
     }
 
     /// A 1-D cut on a strictly increasing transform without transforming every event: a quantile from the
@@ -44,10 +62,21 @@ extension GatingEngine {
         default: return nil
         }
         let all = try store.untransformed(dimension, place: population.id)
-        var raw: [Double] = []
-        raw.reserveCapacity(parent.count)
+        guard all.count >= parent.eventCount else { return nil }
         let domain = transform.definedAbove
-        parent.forEach { let v = all[$0]; if v.isFinite && v > domain { raw.append(v) } }
+        // The parent's finite values inside the domain, in event order: each value is written at the end, which
+        // only moves on when the value is kept (no branch per event).
+        var raw = [Double](unsafeUninitializedCapacity: parent.count) { kept, count in
+            var k = 0
+            all.withUnsafeBufferPointer { all in
+                parent.forEach { e in
+                    let v = all[e]
+                    kept[k] = v
+                    k &+= v.isFinite && v > domain ? 1 : 0
+                }
+            }
+            count = k
+        }
         if case .quantile(let probability, let keep) = method.kind {
             let n = raw.count
             guard n > 0 else { return nil }
@@ -116,12 +145,7 @@ extension GatingEngine {
     /// The decision of a data-driven method (not `ref`) on the parent's values, one column per dimension (pooled
     /// tubes' values concatenated for a pooled gate).
     public static func decide(_ population: Population, method: GateMethod, columns: [[Double]]) -> GateDecision {
-        func failed(_ reason: String) -> GateDecision {
-            switch method.onFailure {
-            case .fixed(let gate): GateDecision(population: population.id, method: method.name, gate: .gate(gate), source: .fallback, flags: [reason])
-            case .na: GateDecision(population: population.id, method: method.name, gate: .none, source: .fallback, flags: [reason, "NA"])
-            }
-        }
+        func failed(_ reason: String) -> GateDecision { fallback(population, method: method, reason: reason) }
         let count = columns.first?.count ?? 0
         guard count >= max(method.minEvents, 1) else { return failed("TOO_FEW_EVENTS:\(count)<\(max(method.minEvents, 1))") }
         let dimensions = method.dimensions

@@ -118,6 +118,53 @@ public enum GatingMethods {
         xs.reserveCapacity((finite.count + stride - 1) / stride)
         ys.reserveCapacity((finite.count + stride - 1) / stride)
         for k in Swift.stride(from: 0, to: finite.count, by: stride) { xs.append(x[finite[k]]); ys.append(y[finite[k]]) }
+        return singletFit(xs, ys, x0: x0, x1Max: x1Max, width: width)
+    }
+
+    /// ``singlet(x:y:width:maximumEvents:)`` of the events in `events` of whole columns `x` and `y` (one value per
+    /// event of the sample), without gathering the parent's values first: the same events, extremes and fit.
+    /// Nil also when a column is shorter than the event count.
+    static func singlet(x: [Double], y: [Double], over events: EventSet, width: Double = 4, maximumEvents: Int = 10_000) -> SingletFit? {
+        guard x.count >= events.eventCount, y.count >= events.eventCount else { return nil }
+        return x.withUnsafeBufferPointer { x in
+            y.withUnsafeBufferPointer { y in
+                // The fit events are the finite ones numbered 0, stride, 2·stride, … among the finite ones. One pass
+                // with the stride of every event, the extremes of x and the finite count on the way; when some event
+                // lacks a finite value (rare), the stride of the finite count and a second pass.
+                func pick(stride: Int, count: Int, extremes: Bool) -> (xs: [Double], ys: [Double], finite: Int, x0: Double, x1Max: Double) {
+                    var xs: [Double] = [], ys: [Double] = []
+                    xs.reserveCapacity((count + stride - 1) / stride)
+                    ys.reserveCapacity((count + stride - 1) / stride)
+                    var finite = 0, skip = 0
+                    var x0 = Double.infinity, x1Max = -Double.infinity
+                    events.forEach { i in
+                        guard x[i].isFinite && y[i].isFinite else { return }
+                        finite += 1
+                        if extremes { x0 = min(x0, x[i]); x1Max = max(x1Max, x[i]) }
+                        if skip == 0 {
+                            xs.append(x[i]); ys.append(y[i])
+                            skip = stride
+                        }
+                        skip -= 1
+                    }
+                    return (xs, ys, finite, x0, x1Max)
+                }
+                func stride(_ count: Int) -> Int { max(1, (count + maximumEvents - 1) / max(maximumEvents, 1)) }
+                let all = events.count
+                var picked = pick(stride: stride(all), count: all, extremes: true)
+                if picked.finite != all {
+                    let (x0, x1Max) = (picked.x0, picked.x1Max)
+                    picked = pick(stride: stride(picked.finite), count: picked.finite, extremes: false)
+                    (picked.x0, picked.x1Max) = (x0, x1Max)
+                }
+                return singletFit(picked.xs, picked.ys, x0: picked.x0, x1Max: picked.x1Max, width: width)
+            }
+        }
+    }
+
+    /// The Huber line through the fit events (xs, ys) and the band of `width` robust SDs from `x0` to just past
+    /// `x1Max` (the extremes of every event's x).
+    static func singletFit(_ xs: [Double], _ ys: [Double], x0: Double, x1Max: Double, width: Double) -> SingletFit? {
         let n = xs.count
         guard n >= 3 else { return nil }
         var weights = [Double](repeating: 1, count: n)
@@ -125,6 +172,9 @@ public enum GatingMethods {
         guard var (a, b) = line else { return nil }
         var residuals = [Double](repeating: 0, count: n)
         var selection = SampleSelection()  // its scratch is reused by every iteration's median
+        // The last median and how much it moved: where the next one is looked for first (a guess only makes the
+        // selection faster, never changes it).
+        var lastMedian = Double.nan, lastChange = Double.nan
         func scale() -> Double {
             xs.withUnsafeBufferPointer { x in
                 ys.withUnsafeBufferPointer { y in
@@ -133,17 +183,20 @@ public enum GatingMethods {
                     }
                 }
             }
-            return residuals.withUnsafeBufferPointer { selection.median($0) } / 0.6745
+            var guess: ClosedRange<Double>?
+            if lastMedian.isFinite {
+                let tolerance = max(lastChange.isNaN ? 0.25 * lastMedian : 2 * lastChange, 1e-3 * lastMedian)
+                if tolerance.isFinite { guess = (lastMedian - tolerance)...(lastMedian + tolerance) }
+            }
+            let median = residuals.withUnsafeBufferPointer { selection.median($0, near: guess) }
+            if lastMedian.isFinite { lastChange = abs(median - lastMedian) }
+            lastMedian = median
+            return median / 0.6745
         }
         for _ in 0..<100 {
             let s = scale()
             guard s > 0 else { break }
-            residuals.withUnsafeBufferPointer { r in
-                weights.withUnsafeMutableBufferPointer { w in
-                    for i in 0..<n { w[i] = min(1, 1.345 * s / max(r[i], .leastNonzeroMagnitude)) }
-                }
-            }
-            line = weightedLine(xs, ys, weights)
+            line = huberLine(xs, ys, residuals: residuals, scale: s, weights: &weights)
             guard let (a2, b2) = line else { break }
             let change = max(abs(a2 - a) / max(abs(a), 1e-300), abs(b2 - b) / max(abs(b), 1e-300))
             (a, b) = (a2, b2)
@@ -164,16 +217,44 @@ public enum GatingMethods {
                 ws.withUnsafeBufferPointer { w in
                     var sw = 0.0, sx = 0.0, sy = 0.0
                     for i in x.indices { sw += w[i]; sx += w[i] * x[i]; sy += w[i] * y[i] }
-                    guard sw > 0 else { return nil }
-                    let mx = sx / sw, my = sy / sw
-                    var sxx = 0.0, sxy = 0.0
-                    for i in x.indices { let dx = x[i] - mx; sxx += w[i] * dx * dx; sxy += w[i] * dx * (y[i] - my) }
-                    guard sxx > 0 else { return nil }
-                    let b = sxy / sxx
-                    return (my - b * mx, b)
+                    return weightedLine(x, y, w, sw: sw, sx: sx, sy: sy)
                 }
             }
         }
+    }
+
+    /// The Huber weights min(1, 1.345 · s / |r|) of the residuals, written to `weights`, and the weighted line
+    /// through them: the weights are computed in the line's first pass (the same sums in the same order as
+    /// ``weightedLine(_:_:_:)``, so the same line), where the divisions overlap the sums' additions.
+    static func huberLine(_ xs: [Double], _ ys: [Double], residuals: [Double], scale s: Double, weights: inout [Double]) -> (Double, Double)? {
+        xs.withUnsafeBufferPointer { x in
+            ys.withUnsafeBufferPointer { y in
+                residuals.withUnsafeBufferPointer { r in
+                    weights.withUnsafeMutableBufferPointer { w in
+                        var sw = 0.0, sx = 0.0, sy = 0.0
+                        for i in x.indices {
+                            let wi = min(1, 1.345 * s / max(r[i], .leastNonzeroMagnitude))
+                            w[i] = wi
+                            sw += wi; sx += wi * x[i]; sy += wi * y[i]
+                        }
+                        return weightedLine(x, y, UnsafeBufferPointer(w), sw: sw, sx: sx, sy: sy)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The line's second pass, given the weighted sums of the first.
+    @inline(__always)
+    static func weightedLine(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>, _ w: UnsafeBufferPointer<Double>,
+                             sw: Double, sx: Double, sy: Double) -> (Double, Double)? {
+        guard sw > 0 else { return nil }
+        let mx = sx / sw, my = sy / sw
+        var sxx = 0.0, sxy = 0.0
+        for i in x.indices { let dx = x[i] - mx; sxx += w[i] * dx * dx; sxy += w[i] * dx * (y[i] - my) }
+        guard sxx > 0 else { return nil }
+        let b = sxy / sxx
+        return (my - b * mx, b)
     }
 
     /// The squared Mahalanobis radius holding probability `quantile` of a 2-D Gaussian: the χ²(2) quantile,

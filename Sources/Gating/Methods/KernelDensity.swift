@@ -19,16 +19,27 @@ public struct KernelDensity: Sendable, Equatable {
 
     /// The density of the finite `values`; nil with fewer than two finite values.
     public init?(_ values: [Double], adjust: Double = 1, gridSize: Int = 512, cut: Double = 3) {
-        // The parent's values are usually all finite: then no copy.
-        let finite = values.allSatisfy(\.isFinite) ? values : values.filter(\.isFinite)
-        guard finite.count >= 2, gridSize >= 2, adjust > 0 else { return nil }
-        // One pass for the extremes and the sum (added in order, as the mean's reduce adds them).
-        var smallest = Double.infinity, largest = -Double.infinity, sum = 0.0
-        for v in finite {
-            if v < smallest { smallest = v }  // the first of equal values, as min() and max() keep
-            if v > largest { largest = v }
-            sum += v
+        // One pass for the extremes and the sum (added in order, as the mean's reduce adds them), and whether every
+        // value is finite (usually: then no copy); otherwise the same over the finite values.
+        func extremes(_ values: [Double]) -> (smallest: Double, largest: Double, sum: Double, nonFinite: Int) {
+            var smallest = Double.infinity, largest = -Double.infinity, sum = 0.0, nonFinite = 0
+            values.withUnsafeBufferPointer { values in
+                for v in values {
+                    if v < smallest { smallest = v }  // the first of equal values, as min() and max() keep
+                    if v > largest { largest = v }
+                    sum += v
+                    nonFinite &+= v.isFinite ? 0 : 1
+                }
+            }
+            return (smallest, largest, sum, nonFinite)
         }
+        var finite = values
+        var (smallest, largest, sum, nonFinite) = extremes(values)
+        if nonFinite > 0 {
+            finite = values.filter(\.isFinite)
+            (smallest, largest, sum, nonFinite) = extremes(finite)
+        }
+        guard finite.count >= 2, gridSize >= 2, adjust > 0 else { return nil }
         let bw = Self.silvermanBandwidth(finite, sum: sum) * adjust
         guard bw > 0, bw.isFinite else { return nil }
         let low = smallest - cut * bw, high = largest + cut * bw
@@ -38,9 +49,12 @@ public struct KernelDensity: Sendable, Equatable {
         var counts = [Double](repeating: 0, count: gridSize)
         finite.withUnsafeBufferPointer { values in
             counts.withUnsafeMutableBufferPointer { counts in
+                let last = Double(gridSize - 2)
                 for v in values {
                     let t = (v - low) / delta
-                    let i = min(max(Int(t.rounded(.down)), 0), gridSize - 2)
+                    // ⌊t⌋ clamped to 0…gridSize − 2, as truncation of t clamped first (the same integer for every
+                    // finite t, without a call to floor per value).
+                    let i = Int(min(max(t, 0), last))
                     let f = min(max(t - Double(i), 0), 1)
                     counts[i] += 1 - f
                     counts[i + 1] += f
