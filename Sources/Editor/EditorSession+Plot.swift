@@ -13,8 +13,10 @@ extension EditorSession {
             public struct Tick: Codable, Sendable {
                 /// Position in plotted units.
                 public var position: Double
-                /// Label in data units.
+                /// Label in data units; empty when the label is left out so the kept ones fit (``Axis/thinned(length:metrics:vertical:)``).
                 public var label: String
+                /// A minor tick (2–9 × 10ᵏ on a decade axis), drawn shorter.
+                public var minor: Bool
             }
             /// Marker (channel) [transform].
             public var label: String
@@ -170,9 +172,13 @@ extension EditorSession {
                 if s.generation == generation { s.preview = Preview(sample: index, population: population.id, values: GateShape.ParentValues(columns: columns)) }
             }
         }
-        func axis(_ axis: Axis) -> PlotData.AxisData {
+        // Labels thinned as the gallery's figures thin them: 0 and the largest decades first, minor ones only when
+        // fewer than two decades fit.
+        func axis(_ axis: Axis, length: Int, vertical: Bool) -> PlotData.AxisData {
             PlotData.AxisData(label: axis.label, low: axis.range.low, high: axis.range.high,
-                              ticks: axis.ticks.map { PlotData.AxisData.Tick(position: $0.position, label: $0.label) })
+                              ticks: axis.thinned(length: Double(length), vertical: vertical).ticks.map {
+                                  PlotData.AxisData.Tick(position: $0.position, label: $0.label, minor: $0.minor)
+                              })
         }
         // Fixed siblings on the same parent and axes (resolved: a computed gate's axes are the sample's channels).
         let siblings = template.strategy.populations.indices.filter { i in
@@ -188,7 +194,8 @@ extension EditorSession {
         for result in Self.resultIDs(population) { counts[result] = gated.result.count(result) }
         return PlotData(sample: id, population: population.id, kind: dimensions.count == 1 ? "histogram" : "density",
                         width: figure.density.width, height: figure.density.height,
-                        image: Data(PNGEncoder.encode(bitmap)).base64EncodedString(), x: axis(figure.x), y: axis(figure.y),
+                        image: Data(PNGEncoder.encode(bitmap)).base64EncodedString(), x: axis(figure.x, length: figure.density.width, vertical: false),
+                        y: axis(figure.y, length: figure.density.height, vertical: true),
                         histogramTop: top, gates: drawn, parentCount: parentEvents.count, counts: counts, generation: generation,
                         editable: editable, method: population.method?.name,
                         decision: decision.flatMap { $0.source == .template ? nil : Self.decided($0, population: population, on: dimensions) })

@@ -75,3 +75,29 @@ struct GateShapeTests {
         #expect(EditorSession.affected(from: template, to: try edited("singlets", GateShape(kind: "polygon", vertices: [[0, 0], [300000, 0], [0, 300000]]))) == everything.subtracting(["singlets"]).union(["singlets"]))
     }
 }
+
+/// The plot's axes as the page draws them: labels thinned on the server as the gallery's figures thin them.
+@Suite("Editor plot axes")
+struct EditorAxisTests {
+    @Test("a decade axis labels 0 and decades only (10ᵏ, never a 2–9 × 10ᵏ minor while two decades fit), every tick kept")
+    func decadeLabels() async throws {
+        let fixture = try EditorFixture(samples: 1, events: 3_000, template: EditorFixture.adaptiveTemplate)
+        #expect(await fixture.session.settle())
+        // macrophages: mindensity on asinh-transformed CD14; CD206+: a logicle threshold.
+        for population in ["macrophages", "CD206+"] {
+            let plot = try fixture.session.plot(sample: "S1", population: population, size: 400)
+            let labelled = plot.x.ticks.filter { !$0.label.isEmpty }
+            #expect(labelled.count >= 3, "\(population): \(labelled.map(\.label))")
+            for tick in labelled {
+                #expect(!tick.minor && (tick.label == "0" || tick.label.hasPrefix("10^") || tick.label.hasPrefix("-10^")), "\(population): \(tick.label)")
+            }
+            #expect(plot.x.ticks.contains { $0.minor && $0.label.isEmpty }, "minor ticks stay, unlabelled")
+            // The labels' values (0, ±10ᵏ) increase along the axis.
+            let values = labelled.map { tick -> Double in
+                guard tick.label != "0", let k = Double(tick.label.split(separator: "^").last ?? "") else { return 0 }
+                return (tick.label.hasPrefix("-") ? -1 : 1) * pow(10, k)
+            }
+            #expect(values == values.sorted() && Set(values).count == values.count, "\(population): \(labelled.map(\.label))")
+        }
+    }
+}

@@ -407,10 +407,13 @@ function drawAxes(plot) {
   const p = ui.plot;
   const bottom = MARGIN.top + p.height;
   let last = -Infinity;
+  // The server sends every tick with the labels already thinned (0 and the largest decades first); an empty label
+  // is a tick without one, a minor tick is shorter.
   for (const tick of p.x.ticks) {
     const x = column(tick.position);
-    svg("line", { class: "tick", x1: x, x2: x, y1: bottom, y2: bottom + 5 }, plot);
+    svg("line", { class: "tick", x1: x, x2: x, y1: bottom, y2: bottom + (tick.minor ? 3 : 5) }, plot);
     const label = tickLabel(tick.label);
+    if (!label) continue;
     // Labels that would overlap the previous one are left out (the tick stays).
     const half = label.length * 3.2;
     if (x - half < last + 4) continue;
@@ -418,12 +421,12 @@ function drawAxes(plot) {
     last = x + half;
   }
   svg("text", { class: "axis-label", x: MARGIN.left + p.width / 2, y: bottom + 38, "text-anchor": "middle" }, plot).textContent = p.x.label;
-  const yTicks = p1D() ? histogramTicks() : p.y.ticks.map((t) => ({ position: t.position, label: tickLabel(t.label) }));
+  const yTicks = p1D() ? histogramTicks() : p.y.ticks.map((t) => ({ position: t.position, label: tickLabel(t.label), minor: t.minor }));
   let lastY = Infinity;
   for (const tick of yTicks) {
     const y = row(tick.position);
-    svg("line", { class: "tick", x1: MARGIN.left - 5, x2: MARGIN.left, y1: y, y2: y }, plot);
-    if (y > lastY - 12) continue;
+    svg("line", { class: "tick", x1: MARGIN.left - (tick.minor ? 3 : 5), x2: MARGIN.left, y1: y, y2: y }, plot);
+    if (!tick.label || y > lastY - 12) continue;
     svg("text", { x: MARGIN.left - 8, y: y + 4, "text-anchor": "end" }, plot).textContent = tick.label;
     lastY = y;
   }
