@@ -71,11 +71,15 @@ for dep in ${DEPS[@]+"${DEPS[@]}"}; do
             # FCS imports the zlib module map, and every module built on FCS needs to see it too.
             depsources=("$root/Sources/$dep"/*.swift "$root/Sources/$dep"/*/*.swift); extra=(-I "$root/Sources/FlowStudyZlib") ;;
     esac
+    # Two runs at once (the usual two lanes) share these modules: one builds while the other waits for it.
+    exec 9> "$modules/.build.lock"
+    flock 9
     if [ ! -f "$modules/lib$dep.a" ] || [ -n "$(find "${depsources[@]}" -newer "$modules/lib$dep.a" 2>/dev/null)" ]; then
         echo "== building module $dep (${#depsources[@]} sources)"
         (cd "$modules" && swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name "$dep" -I "$modules" \
             ${extra[@]+"${extra[@]}"} -emit-module -emit-library -static -o "lib$dep.a" "${depsources[@]}")
     fi
+    flock -u 9
     # Static libraries link dependents first: a module's library before the libraries it uses.
     libflags=(-l"$dep" ${libflags[@]+"${libflags[@]}"})
 done
