@@ -85,12 +85,6 @@ public final class BatchRunner: Sendable {
         return merged
     }
 
-    /// Every problem of the pooled gates against the sheet, found before any work
-    /// (``GroupGates/poolingProblems(_:)``).
-    public func poolingProblems() -> [String] {
-        GroupGates(template: template).poolingProblems(sheet.entries)
-    }
-
     // MARK: - One group
 
     /// A control's threshold for one readout.

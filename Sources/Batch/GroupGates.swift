@@ -99,23 +99,28 @@ public struct GroupGates: Sendable {
 
     // MARK: Deciding
 
+    /// Every tube's given decisions, the group's files read here with `reading` (a tube that cannot be read is left
+    /// out: its own gating reports why).
+    public func decisions(for group: [SampleSheet.Entry], reading: FCSReadOptions) -> Decisions {
+        var samples: [String: Sample] = [:]
+        for tube in group { samples[tube.sampleID] = try? FCSFile.readSample(tube.file, options: reading) }
+        return decisions(for: group, samples: samples)
+    }
+
     /// Every tube's given decisions: overrides, then pooled gates, then each control's own-marker gates taken
-    /// from its matched stained tube (gated here only as far as those gates need). `samples` holds the tubes that
-    /// could be read, by sample id; a tube without a sample is left out.
+    /// from its matched stained tube: the first stained tube of its subject and condition whose gating succeeds,
+    /// gated in full as the batch gates it, so both match the same tube. `samples` holds the tubes that could be
+    /// read, by sample id; a tube without a sample is left out.
     public func decisions(for group: [SampleSheet.Entry], samples: [String: Sample]) -> Decisions {
         var decided = overrideDecisions(group, samples: samples)
         pool(group, samples: samples.filter { decided.failures[$0.key] == nil }, given: &decided.given)
         for control in group where control.isControl && samples[control.sampleID] != nil && decided.failures[control.sampleID] == nil {
             guard let marker = control.controlMarker else { continue }
-            let wanted = ownMarkerPopulations(marker)
-            guard !wanted.isEmpty else { continue }
-            // The batch's match: the first stained tube of the subject and condition that can be gated.
+            guard !ownMarkerPopulations(marker).isEmpty else { continue }
             for stained in group where !stained.isControl && stained.subjectID == control.subjectID && stained.condition == control.condition {
                 guard let sample = samples[stained.sampleID], decided.failures[stained.sampleID] == nil,
-                      var strategy = try? template.strategy(for: sample) else { continue }
-                let needed = wanted.reduce(into: Set<Int>()) { $0.formUnion(Self.upstream(of: strategy.populations[$1].id, in: strategy)) }
-                strategy.populations = strategy.populations.enumerated().filter { needed.contains($0.offset) }.map(\.element)
-                guard let session = try? GatingSession(strategy: strategy, sample: sample, given: decided.given[stained.sampleID] ?? [:]) else { continue }
+                      let strategy = try? template.strategy(for: sample),
+                      let session = try? GatingSession(strategy: strategy, sample: sample, given: decided.given[stained.sampleID] ?? [:]) else { continue }
                 decided.given[control.sampleID, default: [:]].merge(controlGates(control, from: stained, session)) { mine, _ in mine }
                 break
             }

@@ -329,7 +329,8 @@ public final class EditorSession: Sendable {
         guard let groups else { return try overrides.decisions(forSample: samples[index].id, template: template, sample: sample) }
         let decided = groupDecisions(groupOf[index], members: groups[groupOf[index]])
         if let failure = decided.failures[samples[index].id] { throw failure }
-        return decided.given[samples[index].id] ?? [:]
+        // A tube the group could not read when it was decided (nor decide anything for) keeps its own overrides.
+        return try decided.given[samples[index].id] ?? overrides.decisions(forSample: samples[index].id, template: template, sample: sample)
     }
 
     /// A group's decisions with the current template (``GroupGates``, reading the group's files), kept until an
@@ -340,10 +341,7 @@ public final class EditorSession: Sendable {
         defer { groupLocks[group].unlock() }
         let (cached, version, template) = state.withLock { s in (s.groupGiven[group], s.givenVersion, s.template) }
         if let cached, cached.version == version { return cached }
-        // A tube that cannot be read is left out, as the batch leaves it out (its own gating reports why).
-        var read: [String: Sample] = [:]
-        for i in members { read[samples[i].id] = try? FCSFile.readSample(samples[i].file, options: reading) }
-        let decided = GroupGates(template: template, overrides: overrides).decisions(for: members.map { entries[$0] }, samples: read)
+        let decided = GroupGates(template: template, overrides: overrides).decisions(for: members.map { entries[$0] }, reading: reading)
         let result = GroupDecisions(version: version, given: decided.given, failures: decided.failures)
         state.withLock { s in if s.givenVersion == version { s.groupGiven[group] = result } }
         return result

@@ -91,7 +91,11 @@ public struct HistogramPlot: Sendable {
         if let kept {
             let left = kept.low.map { plot.column($0) } ?? -1, right = kept.high.map { plot.column($0) } ?? Double(width)
             if left.isFinite, right.isFinite {
-                for x in max(Int(left.rounded(.up)), 0)..<max(min(Int(right.rounded(.down)) + 1, width), 0) {
+                // Clamped in floating point first: a bound far off the plot (a gate beyond every event) shades
+                // nothing or everything, and never makes an empty or reversed range of columns.
+                let first = Int(min(max(left.rounded(.up), 0), Double(width)))
+                let last = Int(min(max(right.rounded(.down) + 1, 0), Double(width)))
+                for x in first..<max(first, last) {
                     for y in 0..<height { bitmap.set(x, y, .kept) }
                 }
             }

@@ -289,9 +289,10 @@ public struct ReviewGallery: Sendable {
         return trimmed
     }
 
-    /// Where a parent population's events are stored: named by the file's hash and the hash of the population's lineage.
-    static func eventsFile(_ fileHash: String, _ lineageHash: String) -> String {
-        "events/" + sha256(Data((fileHash + "\n" + lineageHash).utf8)).prefix(24) + ".bits"
+    /// Where a parent population's events are stored: named by the file's hash and the hash of the population's
+    /// lineage (with the sample's overrides and group-decided gates, which move its events too).
+    static func eventsFile(_ fileHash: String, _ lineage: String) -> String {
+        "events/" + sha256(Data((fileHash + "\n" + lineage).utf8)).prefix(24) + ".bits"
     }
 
     /// The cells of one sample: cached ones reused (with their recorded %), the others drawn.
@@ -313,11 +314,17 @@ public struct ReviewGallery: Sendable {
             }
         }
         let fileHash = record.sha256
+        // This sample's overrides and the gates its group decided for it (a pooled gate moves when another tube of
+        // its key changes): in every key of its cells and of its stored events, since one anywhere upstream may
+        // move them.
+        let overridden = overrides.overrides(forSample: entry.id).map { "\noverride=\($0.population):\(TemplateWriter.gate($0.gate)):\($0.reason)" }.joined()
+            + ((try? decided[entry.id]?.get()) ?? [:]).values.filter { $0.source != .override }.sorted { $0.population < $1.population }
+                .map { "\ngiven=\($0.population):\($0.source.text):\($0.coordinates):\($0.flags.joined(separator: ","))" }.joined()
         // The events of every parent of a column, stored after gating: a rerun that only edits a gate starts from
         // its parent's events instead of gating the whole lineage again.
         let parents = Set(columns.compactMap(\.parent)).sorted().filter { node($0)?.id == $0 }
         let stored = Dictionary(uniqueKeysWithValues: parents.map { id in
-            (id, Self.eventsFile(fileHash, membershipText[id] ?? ""))
+            (id, Self.eventsFile(fileHash, (membershipText[id] ?? "") + overridden))
         })
         // Stored events of the previous run that still apply come along, whether or not this run gates.
         let carried = Set(stored.values.filter { (try? output.keep($0)) == true })
@@ -341,11 +348,6 @@ public struct ReviewGallery: Sendable {
             session = made
             return made
         }
-        // This sample's overrides, in every key of its cells (an override anywhere upstream may move a cell).
-        let overridden = overrides.overrides(forSample: entry.id).map { "\noverride=\($0.population):\(TemplateWriter.gate($0.gate)):\($0.reason)" }.joined()
-            // and the gates its group decided for it (a pooled gate moves when another tube of its key changes).
-            + ((try? decided[entry.id]?.get()) ?? [:]).values.filter { $0.source != .override }.sorted { $0.population < $1.population }
-                .map { "\ngiven=\($0.population):\($0.source.text):\($0.coordinates):\($0.flags.joined(separator: ","))" }.joined()
         let keys = columns.map { column in
             let overlaid = (controls[column.id] ?? []).map { "\ncontrol=\(entries[$0.index].controlType ?? ""):\($0.hash)" }.joined()
             return Self.sha256(Data((fileHash + "\n" + (dependencies[column.id] ?? "") + "\n\(size)" + overlaid + overridden + "\nv" + Self.drawingVersion).utf8))
@@ -414,12 +416,12 @@ public struct ReviewGallery: Sendable {
                 let position: Int = next.withLock { value in defer { value += 1 }; return value }
                 guard position < groups.count, !cancelled() else { return }
                 let group = groups[position]
-                var samples: [String: Sample] = [:]
-                for tube in group { samples[tube.sampleID] = try? FCSFile.readSample(tube.file, options: reading) }
-                let decisions = decider.decisions(for: group, samples: samples)
+                let decisions = decider.decisions(for: group, reading: reading)
                 found.withLock { found in
-                    for tube in group where samples[tube.sampleID] != nil {
-                        found[tube.sampleID] = decisions.failures[tube.sampleID].map { .failure($0) } ?? .success(decisions.given[tube.sampleID] ?? [:])
+                    // A tube with no decision here (one that could not be read) falls back to its overrides alone.
+                    for tube in group {
+                        if let failure = decisions.failures[tube.sampleID] { found[tube.sampleID] = .failure(failure) }
+                        else if let given = decisions.given[tube.sampleID] { found[tube.sampleID] = .success(given) }
                     }
                 }
             }

@@ -57,7 +57,8 @@ struct BatchCommand: ParsableCommand {
         let (loaded, sheet, gateOverrides) = try reportingInputErrors(exit: .validationFailure) {
             let loaded = try loadTemplate(template)
             let sheet = try loadSampleSheet(samples, quiet: quiet, template: loaded)
-            return (loaded, sheet, try loadOverrides(overridesPath, template: loaded, templatePath: template, sheet: sheet, sheetPath: samples))
+            try checkPooling(loaded, templatePath: template, sheet: sheet, sheetPath: samples)
+            return (loaded, sheet, try loadOverrides(overridesPath, template: loaded, sheet: sheet))
         }
         try checkOutputs(folders: [out], inputs: [template, samples] + (overridesPath.map { [$0] } ?? []) + sheet.entries.map(\.file))
         let options = BatchOptions(jobs: jobs, shard: try parsedShard(), reading: reading.options, quiet: quiet)

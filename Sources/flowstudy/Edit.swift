@@ -52,7 +52,8 @@ struct Edit: ParsableCommand {
         let (loaded, sheet, gateOverrides) = try reportingInputErrors(exit: .validationFailure) {
             let loaded = try loadTemplate(template)
             let sheet = try loadSampleSheet(samples, quiet: true, template: loaded)
-            return (loaded, sheet, try loadOverrides(overridesPath, template: loaded, templatePath: template, sheet: sheet, sheetPath: samples))
+            try checkPooling(loaded, templatePath: template, sheet: sheet, sheetPath: samples)
+            return (loaded, sheet, try loadOverrides(overridesPath, template: loaded, sheet: sheet))
         }
         let lock: TemplateLock
         do {

@@ -42,14 +42,16 @@ func loadSampleSheet(_ path: String, quiet: Bool, template: GatingTemplate? = ni
     return try SampleSheet.read(folder: path)
 }
 
-/// The per-sample overrides at `path` (nil: none), checked against the template and the sheet's sample ids, and
-/// the sheet checked against the template's pooled gates (`group_by` columns it must have): what `batch`, `review`
-/// and `edit` check before any work. A pooling problem is printed and ends the command with exit 64.
-func loadOverrides(_ path: String?, template: GatingTemplate, templatePath: String, sheet: SampleSheet, sheetPath: String) throws -> GateOverrides {
+/// Stops the command (exit 64, the problems on stderr) when the sheet lacks a `group_by` column of the template's
+/// pooled gates: what `batch`, `review` and `edit` check before any work.
+func checkPooling(_ template: GatingTemplate, templatePath: String, sheet: SampleSheet, sheetPath: String) throws {
     let pooling = GroupGates(template: template).poolingProblems(sheet.entries)
-    if !pooling.isEmpty {
-        printError("\(templatePath): \(pooling.count) problem\(pooling.count == 1 ? "" : "s") with the sample sheet \(sheetPath)\n" + pooling.map { "  \($0)" }.joined(separator: "\n"))
-        throw ExitCode.validationFailure
-    }
-    return try path.map { try GateOverrides.read(contentsOf: $0, template: template, sampleIDs: Set(sheet.entries.map(\.sampleID))) } ?? GateOverrides()
+    guard !pooling.isEmpty else { return }
+    printError("\(templatePath): \(pooling.count) problem\(pooling.count == 1 ? "" : "s") with the sample sheet \(sheetPath)\n" + pooling.map { "  \($0)" }.joined(separator: "\n"))
+    throw ExitCode.validationFailure
+}
+
+/// The per-sample overrides at `path` (nil: none), checked against the template and the sheet's sample ids.
+func loadOverrides(_ path: String?, template: GatingTemplate, sheet: SampleSheet) throws -> GateOverrides {
+    try path.map { try GateOverrides.read(contentsOf: $0, template: template, sampleIDs: Set(sheet.entries.map(\.sampleID))) } ?? GateOverrides()
 }

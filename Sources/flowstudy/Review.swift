@@ -57,7 +57,8 @@ struct Review: ParsableCommand {
             let text = try InputFile.text(template)
             let sheet = try loadSampleSheet(samples, quiet: true, template: loaded)
             let entries = sheet.entries.map(ReviewGallery.Entry.init)
-            let gateOverrides = try loadOverrides(overridesPath, template: loaded, templatePath: template, sheet: sheet, sheetPath: samples)
+            try checkPooling(loaded, templatePath: template, sheet: sheet, sheetPath: samples)
+            let gateOverrides = try loadOverrides(overridesPath, template: loaded, sheet: sheet)
             return ReviewGallery(template: loaded, templateText: text, entries: entries, jobs: jobs, size: size, reading: reading.options,
                                  outlierRule: OutlierRule(minimumDifference: minDifference), overrides: gateOverrides)
         }

@@ -126,7 +126,7 @@ struct DataDrivenBatchTests {
         let template = try TemplateReader.read(Self.template.replacingOccurrences(of: #""group_by": ["subject_id"]"#, with: #""group_by": ["donor"]"#), name: "t.json")
         let folder = try TemporaryDirectory()
         let sheet = try SampleSheet.read(csv: try Self.cohort(in: folder), template: template)
-        #expect(BatchRunner(template: template, sheet: sheet, options: BatchOptions(jobs: 1)).poolingProblems() ==
+        #expect(GroupGates(template: template).poolingProblems(sheet.entries) ==
                 ["populations[0].gate.group_by: expected a column of the sample sheet, found 'donor' (population 'pooled')"])
     }
 

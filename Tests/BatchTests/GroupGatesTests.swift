@@ -53,6 +53,11 @@ struct GroupGatesTests {
         defer { withExtendedLifetime(folder) {} }
         let decided = GroupGates(template: template).decisions(for: sheet.entries, samples: samples)
         let gates = DataDrivenBatchTests.rows(BatchRunner(template: template, sheet: sheet, options: BatchOptions(jobs: 1, quiet: true)).run())
+        // Every pooled and FROM row of the batch is among the decisions…
+        let groupRows = gates.values.filter { $0["source"]?.hasPrefix("pooled:") == true || $0["flags"]?.contains("FROM:") == true }
+        #expect(groupRows.count == 4)   // pooled on the three tubes, FROM on the FMO's own gate
+        for row in groupRows { #expect(decided.given[row["sample_id"] ?? ""]?[row["population"] ?? ""] != nil, "\(row)") }
+        // …and every decision is the batch's row.
         for (id, given) in decided.given {
             for (population, decision) in given {
                 let row = try #require(gates["\(id)/\(population)"])
@@ -70,5 +75,42 @@ struct GroupGatesTests {
              "populations": [{"id": "half", "parent": null, "gate": {"type": "quantile", "dimensions": [{"channel": "X"}], "probability": 0.5}}]}
             """#, name: "t.json")
         #expect(!GroupGates(template: template).needsGroups(sheet.entries))
+    }
+
+    @Test("a control is matched to the first stained tube of its subject and condition whose whole gating succeeds, as in the batch")
+    func controlSkipsAFailingStainedTube() throws {
+        let folder = try TemporaryDirectory()
+        // `own` reads M (the FMO's marker); `y` needs a channel Y that tube A lacks, so A fails as a whole.
+        let text = #"""
+            {"format": "flowstudy-gating/1", "panel": [{"marker": "M", "channels": ["M-A"]}],
+             "populations": [
+               {"id": "own", "parent": null, "gate": {"type": "mindensity", "dimensions": [{"marker": "M"}]}},
+               {"id": "y", "parent": null, "gate": {"type": "rectangle", "dimensions": [{"channel": "Y", "min": 0}]}}
+             ]}
+            """#
+        let template = try TemplateReader.read(text, name: "t.json")
+        let low = DataDrivenBatchTests.low, high = DataDrivenBatchTests.high
+        let bHigh = high.map { $0 + 1 }   // B's upper block on [4, 5)
+        var lines = ["sample_id,subject_id,condition,fcs_file,control_type,control_marker"]
+        for (id, m, hasY, control) in [("P1_UT_A", low + high, false, ""), ("P1_UT_B", low + bHigh, true, ""), ("P1_UT_FMO_M", low, true, "FMO")] {
+            var parameters = [Parameter(index: 1, name: "M-A"), Parameter(index: 2, name: "X")]
+            var columns = [ChannelValues(m), ChannelValues(m.indices.map(Double.init))]
+            if hasY { parameters.append(Parameter(index: 3, name: "Y")); columns.append(ChannelValues([Double](repeating: 1, count: m.count))) }
+            try FCSWriter().write(Sample(file: "\(id).fcs", keywords: Keywords(), parameters: parameters, columns: columns), to: folder.path("\(id).fcs"))
+            lines.append("\(id),P1,UT,\(id).fcs,\(control),\(control.isEmpty ? "" : "M")")
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: folder.path("samples.csv"), atomically: false, encoding: .utf8)
+        let sheet = try SampleSheet.read(csv: folder.path("samples.csv"), template: template)
+        var samples: [String: Sample] = [:]
+        for entry in sheet.entries { samples[entry.sampleID] = try FCSFile.readSample(entry.file) }
+
+        let decided = GroupGates(template: template).decisions(for: sheet.entries, samples: samples)
+        let own = try #require(decided.given["P1_UT_FMO_M"]?["own"])
+        #expect(own.flags == ["FROM:P1_UT_B"] && Self.cut(own) == GatingMethods.mindensity(low + bHigh)?.value)
+        // The batch fails A (no channel Y) and gives the FMO B's gate too.
+        let result = BatchRunner(template: template, sheet: sheet, options: BatchOptions(jobs: 1, quiet: true)).run()
+        #expect(result.errors.map { $0[0] } == ["P1_UT_A"])
+        let row = try #require(DataDrivenBatchTests.rows(result)["P1_UT_FMO_M/own"])
+        #expect(row["flags"] == "FROM:P1_UT_B" && row["coordinates"] == own.coordinates, "\(row)")
     }
 }

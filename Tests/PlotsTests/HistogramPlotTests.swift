@@ -66,4 +66,15 @@ struct HistogramPlotTests {
         #expect(svg.contains("samples: mean net OD on the curve (2; open: 1 censored)"))
         #expect(svg.contains("replicate wells and blanks"))
     }
+
+    @Test("a kept side that starts beyond the plot's right edge (or ends before its left) shades nothing, far bounds included",
+          arguments: [(150.0, nil), (1e300, nil), (nil, -40.0), (nil, -1e300), (-1e300, 1e300)] as [(Double?, Double?)])
+    func keptBeyondThePlot(low: Double?, high: Double?) {
+        let plot = HistogramPlot(width: 100, height: 60, range: DensityPlot.Range(0, 100), bins: 10)
+        let drawing = plot.draw(values: (0..<100).map(Double.init), events: EventSet.all(100), thresholds: [], kept: (low: low, high: high))
+        // Row 1 is above the bars (every bin holds 10 % of the events, the axis reaches 10.8 %).
+        let shaded = (0..<100).filter { drawing.bitmap.pixel($0, 1) == .kept }.count
+        // Only the interval covering the whole axis shades every column.
+        #expect(shaded == (low == -1e300 && high == 1e300 ? 100 : 0), "\(String(describing: low))…\(String(describing: high)): \(shaded) columns")
+    }
 }
