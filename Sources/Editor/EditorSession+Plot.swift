@@ -266,6 +266,17 @@ extension EditorSession {
         let population = try Self.population(populationID, in: template)
         try refuseComputed(population)
         let gate = try shape.applied(to: population.gate, population: population.id)
+        // A sample with its own gate for this population (an override) keeps it whatever the template's becomes:
+        // its counts do not move while the template's gate is dragged.
+        if overrides.overrides(forSample: id).contains(where: { $0.population == population.id }) {
+            let stored = state.withLock { s -> (counts: [String: Int], parent: Int)? in
+                let sample = s.samples[index]
+                guard sample.failure == nil, !sample.stale.contains(population.id) else { return nil }
+                let parent = population.parent.map { sample.counts[$0] ?? 0 } ?? sample.eventCount
+                return (Dictionary(uniqueKeysWithValues: Self.resultIDs(population).map { ($0, sample.counts[$0] ?? 0) }), parent)
+            }
+            if let stored { return PreviewData(counts: stored.counts, parentCount: stored.parent, milliseconds: 0) }
+        }
         var cached = state.withLock { s in s.preview.flatMap { $0.sample == index && $0.population == population.id ? $0.values : nil } }
         if cached == nil {
             _ = try plot(sample: id, population: population.id, size: 64)

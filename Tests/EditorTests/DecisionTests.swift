@@ -160,6 +160,15 @@ struct DecisionTests {
         edited.strategy.populations[index].gate = try #require(fixture.overrides.overrides.first?.gate)
         let engine = try EditorFixture.engineCounts(edited, file: fixture.entries[0].file)
         #expect(plot.counts["CD206+"] == engine["CD206+"])
+        // A drag of the template gate previews S1 on its override (unchanged), S2 with the dragged gate.
+        let dragged = GateShape(kind: "rectangle", min: [0.3], max: [nil])
+        let previewS1 = try fixture.session.preview(sample: "S1", population: "CD206+", shape: dragged)
+        #expect(previewS1.counts["CD206+"] == engine["CD206+"] && previewS1.parentCount == engine["macrophages"])
+        var draggedTemplate = template
+        draggedTemplate.strategy.populations[index].gate = .rectangle(RectangleGate(dimensions: template.strategy.populations[index].gate.dimensions,
+                                                                                   minimum: [0.3], maximum: [nil]))
+        let previewS2 = try fixture.session.preview(sample: "S2", population: "CD206+", shape: dragged)
+        #expect(previewS2.counts["CD206+"] == (try EditorFixture.engineCounts(draggedTemplate, file: fixture.entries[1].file))["CD206+"])
         // Dragging the template gate still works and still leaves S1 on its override.
         try fixture.session.edit(population: "CD206+", shape: GateShape(kind: "rectangle", min: [0.3], max: [nil]))
         #expect(await fixture.session.settle(timeout: 300))
