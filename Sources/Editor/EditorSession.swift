@@ -97,17 +97,17 @@ public final class EditorSession: Sendable {
     }
 
     /// A session over `template` (read from `templatePath`) and the sheet's entries, with the per-sample
-    /// `overrides` the batch would apply; `matchesControls` (the sheet's) groups each control with its stained
-    /// tube as the batch does. Call ``start()`` to gate.
+    /// `overrides` the batch would apply; `matchesControls` (the sheet's; nil: whether the entries hold a control)
+    /// groups each control with its stained tube as the batch does. Call ``start()`` to gate.
     public init(templatePath: String, template: GatingTemplate, entries: [SampleSheet.Entry], overrides: GateOverrides = GateOverrides(),
-                matchesControls: Bool = false, reading: FCSReadOptions = FCSReadOptions(), jobs: Int = 2) {
+                matchesControls: Bool? = nil, reading: FCSReadOptions = FCSReadOptions(), jobs: Int = 2) {
         self.templatePath = templatePath
         self.overrides = overrides
         self.entries = entries
         let deciding = GroupGates(template: template, overrides: overrides)
         if deciding.needsGroups(entries) {
             let position = Dictionary(entries.enumerated().map { ($1.sampleID, $0) }, uniquingKeysWith: { first, _ in first })
-            let groups = deciding.groups(entries, matchesControls: matchesControls).map { $0.compactMap { position[$0.sampleID] } }
+            let groups = deciding.groups(entries, matchesControls: matchesControls ?? entries.contains(where: \.isControl)).map { $0.compactMap { position[$0.sampleID] } }
             var groupOf = [Int](repeating: 0, count: entries.count)
             for (g, members) in groups.enumerated() { for i in members { groupOf[i] = g } }
             self.groups = groups
