@@ -114,14 +114,22 @@ public struct GroupGates: Sendable {
     public func decisions(for group: [SampleSheet.Entry], samples: [String: Sample]) -> Decisions {
         var decided = overrideDecisions(group, samples: samples)
         pool(group, samples: samples.filter { decided.failures[$0.key] == nil }, given: &decided.given)
+        // Each stained tube is gated at most once, however many controls it serves (nil: its gating failed).
+        var sessions: [String: GatingSession?] = [:]
+        func session(_ stained: SampleSheet.Entry) -> GatingSession? {
+            if let known = sessions[stained.sampleID] { return known }
+            let made = samples[stained.sampleID].flatMap { sample in
+                try? GatingSession(strategy: template.strategy(for: sample), sample: sample, given: decided.given[stained.sampleID] ?? [:])
+            }
+            sessions[stained.sampleID] = made
+            return made
+        }
         for control in group where control.isControl && samples[control.sampleID] != nil && decided.failures[control.sampleID] == nil {
-            guard let marker = control.controlMarker else { continue }
-            guard !ownMarkerPopulations(marker).isEmpty else { continue }
-            for stained in group where !stained.isControl && stained.subjectID == control.subjectID && stained.condition == control.condition {
-                guard let sample = samples[stained.sampleID], decided.failures[stained.sampleID] == nil,
-                      let strategy = try? template.strategy(for: sample),
-                      let session = try? GatingSession(strategy: strategy, sample: sample, given: decided.given[stained.sampleID] ?? [:]) else { continue }
-                decided.given[control.sampleID, default: [:]].merge(controlGates(control, from: stained, session)) { mine, _ in mine }
+            guard let marker = control.controlMarker, !ownMarkerPopulations(marker).isEmpty else { continue }
+            for stained in group where !stained.isControl && stained.subjectID == control.subjectID && stained.condition == control.condition
+                && decided.failures[stained.sampleID] == nil {
+                guard let made = session(stained) else { continue }
+                decided.given[control.sampleID, default: [:]].merge(controlGates(control, from: stained, made)) { mine, _ in mine }
                 break
             }
         }
