@@ -8,18 +8,26 @@ public func fuzzFCSReader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var options = FCSReadOptions()
     // The fuzzer's limits are 2 GB: keep the inflation cap well below them so a bomb is refused, not killed.
     options.maximumInflatedBytes = 256 << 20
-    for preference in [FCSReadOptions.OffsetPreference.strict, .header] {
-        options.offsetPreference = preference
-        guard let file = try? FCSFile.read(bytes: bytes, name: "fuzz", options: options) else { continue }
-        for sample in file.dataSets {
-            _ = try? sample.spillover()
-            for index in sample.parameters.indices { _ = sample.scaleValues(at: index).first }
-            _ = Inspection(file, keywords: true).text
-            if sample.eventCount <= 64 {
-                _ = sample.csv(Array(sample.parameters.indices), values: .scale)
-                if let written = try? FCSWriter().encode([sample]) {
-                    _ = try? FCSFile.read(bytes: written, name: "rewritten")
-                }
+    // The offset preference is consulted only where HEADER and TEXT both fit and disagree, which a strict read
+    // refuses with `ambiguousDataOffsets`; any other outcome of the header read would repeat the strict one.
+    let file: FCSFile
+    do {
+        file = try FCSFile.read(bytes: bytes, name: "fuzz", options: options)
+    } catch let error as FCSError where error.code == .ambiguousDataOffsets {
+        options.offsetPreference = .header
+        guard let read = try? FCSFile.read(bytes: bytes, name: "fuzz", options: options) else { return 0 }
+        file = read
+    } catch {
+        return 0
+    }
+    _ = Inspection(file, keywords: true).text
+    for sample in file.dataSets {
+        _ = try? sample.spillover()
+        for index in sample.parameters.indices { _ = sample.scaleValues(at: index).first }
+        if sample.eventCount <= 64 {
+            _ = sample.csv(Array(sample.parameters.indices), values: .scale)
+            if let written = try? FCSWriter().encode([sample]) {
+                _ = try? FCSFile.read(bytes: written, name: "rewritten")
             }
         }
     }

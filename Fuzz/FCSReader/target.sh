@@ -3,4 +3,4 @@ MODULE=FCS
 SOURCES=("Sources/FCS/*.swift" "Sources/FCS/Internals/*.swift")
 DEPS=(Tables)
 FLAGS=(-I Sources/FlowStudyZlib -lz)
-SEEDS=("$shared/fcs-corpus/files" "$root/Tests/FCSTests/Fixtures")
+SEEDS=("$shared/fcs-corpus/files" "$root/fcs-samples")  # the corpus, and files FlowStudy itself wrote
