@@ -39,12 +39,15 @@ public struct GroupGates: Sendable {
         template.strategy.populations.compactMap { $0.method }.filter(\.pool).map(\.groupBy)
     }
 
-    /// A tube's pooling key for `columns`: the values joined by `,` (nil when a column is missing).
+    /// A tube's pooling key for `columns`: the values as one CSV record, joined by `,` with a value that holds `,`,
+    /// `"`, CR or LF quoted (RFC 4180), so two different value lists never share a key (`"a,b",c` is not
+    /// `a,"b,c"`); nil when a column is missing.
     public static func poolKey(_ entry: SampleSheet.Entry, _ columns: [String]) -> String? {
         var values: [String] = []
         for column in columns {
             guard let value = entry.columns[column] else { return nil }
-            values.append(value)
+            let quoted = value.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+            values.append(quoted ? "\"" + value.replacing("\"", with: "\"\"") + "\"" : value)
         }
         return values.joined(separator: ",")
     }

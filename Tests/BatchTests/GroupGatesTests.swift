@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import Tables
 import FCS
 import Gating
 @testable import Batch
@@ -45,6 +46,23 @@ struct GroupGatesTests {
         #expect(Self.cut(own) == utCut && own.source == .computed && own.flags == ["FROM:P1_UT"])
         // The stained tubes compute their own gate when gated: nothing is given for it.
         #expect(decided.given["P1_UT"]?["own"] == nil && decided.given["P1_RUX"]?["own"] == nil)
+    }
+
+    @Test("values holding a comma or a quote never share a pooling key: (\"a,b\", c) and (a, \"b,c\") pool apart")
+    func poolKeysKeepValuesApart() throws {
+        let template = try TemplateReader.read(DataDrivenBatchTests.template.replacing(#"["subject_id"]"#, with: #"["batch", "vehicle"]"#), name: "t.json")
+        func tube(_ id: String, _ batch: String, _ vehicle: String) -> SampleSheet.Entry {
+            SampleSheet.Entry(sampleID: id, file: "\(id).fcs", columns: ["batch": batch, "vehicle": vehicle])
+        }
+        let tubes = [tube("T1", "a,b", "c"), tube("T2", "a", "b,c"), tube("T3", #"say "hi""#, "x"), tube("T4", "P1", "DMSO")]
+        let keys = tubes.map { GroupGates.poolKey($0, ["batch", "vehicle"]) }
+        #expect(keys == [#""a,b",c"#, #"a,"b,c""#, #""say ""hi""",x"#, "P1,DMSO"])
+        // Each key reads back, as a CSV record, as the values it was made of.
+        for (tube, key) in zip(tubes, keys) {
+            #expect(try CSVTable(try #require(key)).header == [tube.columns["batch"], tube.columns["vehicle"]])
+        }
+        let groups = GroupGates(template: template).groups(tubes, matchesControls: false)
+        #expect(groups.map { $0.map(\.sampleID) } == [["T1"], ["T2"], ["T3"], ["T4"]])
     }
 
     @Test("the decisions equal the batch's gates.csv row for row")
