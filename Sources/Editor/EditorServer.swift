@@ -38,13 +38,16 @@ public struct EditorServer: Sendable {
 
     struct PreviewRequest: Decodable { var sample: String; var population: String; var gate: GateShape }
     struct GateRequest: Decodable { var population: String; var gate: GateShape }
-    struct ReadoutRequest: Decodable { var index: Int; var percentile: Double }
+    /// `index` is read as a number and checked here, so 1.5 or 1e20 is named as such (the decoder would only say
+    /// "not JSON").
+    struct ReadoutRequest: Decodable { var index: Double; var percentile: Double }
     struct Done: ResponseEncodable { var ok: Bool; var generation: Int }
 
     /// The routes, behind ``EditorAccess``.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: EditorAccess(token: token))
+        router.add(middleware: EditorFallback())
         let session = self.session
         router.get("/") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: try Self.resource("index.html")))
@@ -67,17 +70,20 @@ public struct EditorServer: Sendable {
             return response
         }
         router.post("/api/preview") { request, context in
-            let body = try await request.decode(as: PreviewRequest.self, context: context)
+            let body: PreviewRequest = try await Self.body(request, context: context, #"{"sample": text, "population": text, "gate": a gate shape}"#)
             return try await Self.offload { try session.preview(sample: body.sample, population: body.population, shape: body.gate) }
         }
         router.post("/api/gate") { request, context in
-            let body = try await request.decode(as: GateRequest.self, context: context)
+            let body: GateRequest = try await Self.body(request, context: context, #"{"population": text, "gate": a gate shape}"#)
             try Self.mapped { try session.edit(population: body.population, shape: body.gate) }
             return session.snapshot()
         }
         router.post("/api/readout") { request, context in
-            let body = try await request.decode(as: ReadoutRequest.self, context: context)
-            try Self.mapped { try session.setPercentile(readout: body.index, percentile: body.percentile) }
+            let body: ReadoutRequest = try await Self.body(request, context: context, #"{"index": an integer, "percentile": a number}"#)
+            guard let index = Int(exactly: body.index) else {
+                throw HTTPError(.badRequest, message: "request body: $.index: expected an integer, found \(body.index)")
+            }
+            try Self.mapped { try session.setPercentile(readout: index, percentile: body.percentile) }
             return session.snapshot()
         }
         router.post("/api/undo") { _, _ in
@@ -100,6 +106,73 @@ public struct EditorServer: Sendable {
     public func application(port: Int, onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
         Application(router: router(), configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil),
                     onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) })
+    }
+
+    /// The request's JSON body as `T`. A body that is not that JSON is a 400 naming the place (`$.gate.vertices[2]`)
+    /// and what was expected, in the editor's words rather than the decoder's; one over the size limit is a 413.
+    static func body<T: Decodable>(_ request: Request, context: some RequestContext, _ expected: String) async throws -> T {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw HTTPError(.contentTooLarge, message: "request body: expected at most \(context.maxUploadSize) bytes")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            throw HTTPError(.badRequest, message: "request body: " + Self.describe(error) + "; expected " + expected)
+        }
+    }
+
+    /// A decoding error as the place in the body and what was wrong there.
+    static func describe(_ error: DecodingError) -> String {
+        func place(_ path: [any CodingKey]) -> String {
+            "$" + path.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined()
+        }
+        func kind(_ type: Any.Type) -> String {
+            switch type {
+            case is String.Type: "text"
+            case is Int.Type: "an integer"
+            case is Double.Type: "a number"
+            case is [Any].Type: "an array"
+            default: "an object"
+            }
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "\(place(context.codingPath + [key])) is missing"
+        case .valueNotFound(let type, let context):
+            return "\(place(context.codingPath)): expected \(kind(type)), found null"
+        case .typeMismatch(let type, let context):
+            return "\(place(context.codingPath)): expected \(kind(type)), found another kind of value"
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return "not JSON (or nested too deeply)"
+        case .dataCorrupted(let context):
+            return "\(place(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "not the expected JSON"
+        }
+    }
+
+    /// Why the editor could not listen on 127.0.0.1:`port`, found before starting (so the user reads this rather than
+    /// the socket layer's words); nil when the port is free or 0 (any free port).
+    public static func portProblem(_ port: Int) -> String? {
+        guard port != 0 else { return nil }
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var reuse: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound != 0 else { return nil }
+        let reason = errno == EADDRINUSE ? "is already in use" : errno == EACCES ? "needs privileges FlowStudy does not have" : "cannot be used (errno \(errno))"
+        return "port \(port) on 127.0.0.1 \(reason): choose another with --port, or --port 0 for any free port"
     }
 
     static func query(_ request: Request, _ name: String) throws -> String {

@@ -25,7 +25,8 @@ extension EditorSession {
     }
 
     /// Validates the template, keeps the file it replaces as the next numbered version (`T.json.1`, `T.json.2`, …)
-    /// and writes the template atomically. Nothing is written when validation fails.
+    /// and writes the template atomically. Nothing is written when validation fails, or when the file already holds
+    /// exactly this template.
     public func save() throws -> SaveReport {
         try state.withLock { s in
             let text = TemplateWriter.json(s.template)
@@ -40,7 +41,10 @@ extension EditorSession {
                 throw EditorError(.invalidTemplate, place: templatePath, "nothing written: the template does not read back as written")
             }
             var previous: String?
-            if let bytes = try? InputFile.bytes(templatePath) {
+            let onDisk = try? InputFile.bytes(templatePath)
+            if let onDisk, onDisk.elementsEqual(text.utf8) {
+                // Saved again unchanged: the file already holds these bytes, so no version is kept and nothing written.
+            } else if let bytes = onDisk {
                 let name = try Self.nextVersion(of: templatePath)
                 do {
                     try AtomicFile.write(bytes, to: name)

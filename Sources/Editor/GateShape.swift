@@ -71,6 +71,11 @@ public struct GateShape: Codable, Sendable, Equatable {
             }
             guard vertices.count <= 10_000 else { throw fail("expected at most 10000 vertices, found \(vertices.count)") }
             try finite(vertices.flatMap { $0 }, "the vertices")
+            // Vertices all on one line enclose nothing: no event could ever be inside.
+            let first = vertices[0]
+            guard let other = vertices.first(where: { $0 != first }), vertices.contains(where: { v in
+                (other[0] - first[0]) * (v[1] - first[1]) - (other[1] - first[1]) * (v[0] - first[0]) != 0
+            }) else { throw fail("expected a polygon that encloses an area, found its vertices all on one line") }
             p.vertices = vertices
             return .polygon(p)
         case .ellipsoid(var e):

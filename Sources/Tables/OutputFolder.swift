@@ -57,6 +57,7 @@ public final class OutputFolder: @unchecked Sendable {
     public static func validate(_ destination: String) throws {
         try InputFile.checkPath(destination, file: destination)
         let path = trimmed(destination)
+        try checkStageable(destination)
         var status = stat()
         guard lstat(path, &status) == 0 else { return }
         guard (status.st_mode & S_IFMT) == S_IFDIR else {
@@ -73,6 +74,23 @@ public final class OutputFolder: @unchecked Sendable {
                               expected: "an output folder that is absent, empty or written by FlowStudy (a run replaces it whole)",
                               found: "files FlowStudy did not write: \(shown)")
         }
+    }
+
+    /// Checks, before any work, that a folder can be made where the run will stage (beside `destination`, in its
+    /// nearest existing ancestor when the parent does not exist yet), by making and removing one there. Without
+    /// this, an output under `/proc` or under a regular file failed only when the results were written.
+    static func checkStageable(_ destination: String) throws {
+        var ancestor = AtomicFile.split(URL(fileURLWithPath: trimmed(destination)).standardizedFileURL.path).folder
+        var status = stat()
+        while lstat(ancestor, &status) != 0 && ancestor != "/" {
+            ancestor = AtomicFile.split(ancestor).folder
+        }
+        let probe = ancestor + (ancestor.hasSuffix("/") ? "" : "/") + ".flowstudy-probe.\(getpid())"
+        guard mkdir(probe, 0o700) == 0 else {
+            throw TablesError(.unwritableFile, file: destination, expected: "a folder FlowStudy can write in for the run ('\(ancestor)')",
+                              found: String(cString: strerror(errno)))
+        }
+        rmdir(probe)
     }
 
     /// The staging path of `name` (a relative path such as `img/a.png`), its folder created.

@@ -39,6 +39,7 @@ struct Edit: ParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        if let problem = EditorServer.portProblem(port) { throw ValidationError(problem) }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard template.lowercased().hasSuffix(".json") else {
             throw ValidationError("--template must be a JSON template (convert Gating-ML first: flowstudy template convert T.xml -o T.json)")

@@ -187,7 +187,10 @@ struct EditorServerTests {
         try await app.test(.router) { client in
             for (population, shape) in [("CD206+", GateShape(kind: "rectangle", min: [0.9], max: [0.5])),
                                         ("CD206+", GateShape(kind: "polygon", vertices: [[0, 0], [1, 1], [0, 1]])),
-                                        ("cells", GateShape(kind: "polygon", vertices: [[0, 0], [1, 1]]))] {
+                                        ("cells", GateShape(kind: "polygon", vertices: [[0, 0], [1, 1]])),
+                                        // Vertices on one line (or all one point) enclose nothing.
+                                        ("cells", GateShape(kind: "polygon", vertices: [[0, 0], [1, 1], [2, 2]])),
+                                        ("cells", GateShape(kind: "polygon", vertices: [[0, 0], [0, 0], [0, 0]]))] {
                 try await client.execute(uri: "/api/gate", method: .post, headers: headers,
                                          body: try Self.json(GateBody(population: population, gate: shape))) { response in
                     #expect(response.status == .unprocessableContent)
@@ -195,6 +198,56 @@ struct EditorServerTests {
             }
             try await client.execute(uri: "/api/gate", method: .post, headers: headers, body: ByteBuffer(string: "{\"population\": 3}")) { response in
                 #expect(response.status == .badRequest)
+            }
+        }
+        #expect(fixture.session.snapshot().canUndo == false)
+    }
+
+    struct ErrorBody: Decodable { struct Inner: Decodable { var message: String }; var error: Inner }
+
+    @Test("a body that is not the expected JSON is a 400 naming the place; an unknown path a 404, a wrong method a 405")
+    func malformedRequestsSayWhatWasExpected() async throws {
+        let fixture = try EditorFixture(samples: 1, events: 500)
+        let app = Application(router: fixture.server.router())
+        let headers: HTTPFields = [.cookie: fixture.cookie.value, .contentType: "application/json"]
+        let cases: [(uri: String, body: String, status: HTTPResponse.Status, says: String)] = [
+            ("/api/gate", "[]", .badRequest, "$: expected an object"),
+            ("/api/gate", "null", .badRequest, "$: expected an object, found null"),
+            ("/api/gate", #"{"population": 3}"#, .badRequest, "$.population: expected text"),
+            ("/api/gate", #"{"population": "cells"}"#, .badRequest, "$.gate is missing"),
+            ("/api/gate", #"{"population": "cells", "gate": {"kind": "polygon", "vertices": [[0, 0], [1,"#, .badRequest, "not JSON"),
+            ("/api/gate", #"{"population": "cells", "gate": {"kind": "polygon", "vertices": [[0, 0], [1, "x"]]}}"#, .badRequest,
+             "$.gate.vertices[1][1]: expected a number"),
+            ("/api/readout", #"{"index": 1.5, "percentile": 99}"#, .badRequest, "$.index"),
+            ("/api/readout", #"{"index": 1e20, "percentile": 99}"#, .badRequest, "$.index"),
+            ("/api/preview", String(repeating: "[", count: 100_000), .badRequest, "not JSON"),
+        ]
+        try await app.test(.router) { client in
+            for item in cases {
+                try await client.execute(uri: item.uri, method: .post, headers: headers, body: ByteBuffer(string: item.body)) { response in
+                    #expect(response.status == item.status, "\(item.body.prefix(60))")
+                    let message = try Self.decode(ErrorBody.self, response).error.message
+                    #expect(message.hasPrefix("request body: ") && message.contains(item.says), "\(message)")
+                }
+            }
+            try await client.execute(uri: "/api/nothing", method: .get, headers: headers) { response in
+                #expect(response.status == .notFound)
+                let message = try Self.decode(ErrorBody.self, response).error.message
+                #expect(message == "the editor serves no '/api/nothing'")
+            }
+            try await client.execute(uri: "/api/gate", method: .get, headers: headers) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "POST")
+            }
+            try await client.execute(uri: "/api/state", method: .post, headers: headers, body: ByteBuffer(string: "{}")) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET")
+            }
+            // An unknown sample keeps its own message.
+            try await client.execute(uri: "/api/plot?sample=nobody&population=cells", method: .get, headers: headers) { response in
+                #expect(response.status == .notFound)
+                let message = try Self.decode(ErrorBody.self, response).error.message
+                #expect(message.contains("nobody"))
             }
         }
         #expect(fixture.session.snapshot().canUndo == false)
@@ -238,6 +291,11 @@ struct EditorServerTests {
                 #expect(report.changed == ["populations[4].gate (CD86+)"])
             }
             #expect(try Data(contentsOf: URL(fileURLWithPath: fixture.templatePath + ".2")) == firstSave)
+            // Saved again without a change: the file already holds it, so no third version is kept.
+            try await client.execute(uri: "/api/save", method: .post, headers: headers, body: ByteBuffer(string: "{}")) { response in
+                let report = try Self.decode(EditorSession.SaveReport.self, response)
+                #expect(response.status == .ok && report.previous == nil && report.changed.isEmpty)
+            }
         }
         // Nothing else was written beside the template.
         let names = try FileManager.default.contentsOfDirectory(atPath: fixture.folder.url.path).sorted()

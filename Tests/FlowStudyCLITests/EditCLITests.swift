@@ -52,6 +52,31 @@ struct EditCLITests {
         #expect(result.status == 64)
         #expect(result.stderr.contains("open in another editor (process \(getpid()))"), "\(result.stderr)")
         #expect(try String(contentsOfFile: copy + ".lock", encoding: .utf8) == "\(getpid())\n")
+        try FileManager.default.removeItem(atPath: copy + ".lock")
+
+        // A port another program listens on is named, in words, before anything is loaded.
+        let (listener, port) = try Self.listening()
+        defer { close(listener) }
+        result = edit(["--template", copy, "--samples", samples, "--port", "\(port)"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("port \(port) on 127.0.0.1 is already in use: choose another with --port"), "\(result.stderr)")
+        #expect(!result.stderr.contains("errno"))
+    }
+
+    /// A socket listening on a free port of 127.0.0.1, and that port.
+    static func listening() throws -> (descriptor: Int32, port: Int) {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ready = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && listen(descriptor, 1) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
+        }
+        try #require(descriptor >= 0 && ready)
+        return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     static let cellsOverride = #"{"reason": "debris edge", "gate": {"type": "polygon", "dimensions": [{"channel": "FSC-A"}, {"channel": "SSC-A"}], "vertices": [[30000, 5000], [262143, 5000], [262143, 262143], [30000, 262143]]}}"#

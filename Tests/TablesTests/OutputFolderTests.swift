@@ -69,6 +69,25 @@ struct OutputFolderTests {
         #expect { try OutputFolder.validate(folder.path("out")) } throws: { ($0 as? TablesError)?.code == .foreignOutputFolder }
     }
 
+    @Test("A destination where no folder can be made (under a regular file, under /proc) is refused before any work, naming the place, and leaves nothing")
+    func unstageableDestinationRefusedUpFront() throws {
+        let folder = try TemporaryDirectory()
+        try "x".write(toFile: folder.path("file.txt"), atomically: false, encoding: .utf8)
+        for (destination, place) in [(folder.path("file.txt/out"), folder.path("file.txt")), (folder.path("file.txt/a/b/out"), folder.path("file.txt")),
+                                     ("/proc/flowstudy-out", "/proc"), ("/proc/no/such/out", "/proc")] {
+            #expect {
+                try OutputFolder.validate(destination)
+            } throws: { error in
+                guard let error = error as? TablesError else { return false }
+                return error.code == .unwritableFile && error.file == destination && error.expected.contains("'\(place)'")
+            }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path) == ["file.txt"])
+        // An absent destination whose parents do not exist yet is fine: the run creates them.
+        try OutputFolder.validate(folder.path("new/deeper/out"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path) == ["file.txt"])
+    }
+
     @Test("Files kept from the previous run are carried over by link; the rest of the old run is removed")
     func keepCarriesOver() throws {
         let folder = try TemporaryDirectory()
