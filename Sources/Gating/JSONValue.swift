@@ -154,9 +154,13 @@ public struct JSONParser {
         let start = position
         while position < bytes.count, "+-0123456789.eE".utf8.contains(bytes[position]) { position += 1 }
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
-        guard !text.isEmpty, let value = Double(text), value.isFinite else {
+        guard !text.isEmpty, let value = Double(text) else {
             position = start
             throw error("expected a value (object, array, string, number, true, false or null)")
+        }
+        guard value.isFinite else {
+            position = start
+            throw error("expected a number within ±1.8e308, found \(text.prefix(40))")
         }
         return value
     }

@@ -35,10 +35,26 @@ public enum InputFile {
         return bytes
     }
 
-    /// The UTF-8 text of the regular file at `path` (invalid bytes become U+FFFD).
+    /// The text of the regular file at `path`: UTF-8, or, when the bytes are not valid UTF-8, Windows-1252 (what
+    /// Excel on Windows writes for "CSV"; Latin-1 plus `€`, curly quotes and dashes in 0x80–0x9F), so a sheet saved
+    /// that way keeps its `é` instead of turning it into U+FFFD.
     public static func text(_ path: String) throws -> String {
-        String(decoding: try bytes(path), as: UTF8.self)
+        let bytes = try bytes(path)
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        return String(String.UnicodeScalarView(bytes.map(windows1252)))
     }
+
+    /// The character of one Windows-1252 byte; the five bytes it leaves undefined keep their C1 code point.
+    static func windows1252(_ byte: UInt8) -> Unicode.Scalar {
+        guard (0x80...0x9F).contains(byte) else { return Unicode.Scalar(byte) }
+        return Unicode.Scalar(windows1252High[Int(byte - 0x80)]) ?? Unicode.Scalar(byte)
+    }
+
+    /// Windows-1252's characters for 0x80–0x9F.
+    private static let windows1252High: [UInt32] = [
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
+        0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+    ]
 
     /// Opens `path` for reading after checking, on the open descriptor, that it is a regular file.
     /// The caller closes the descriptor.

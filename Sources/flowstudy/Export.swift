@@ -34,6 +34,10 @@ struct Export: ParsableCommand {
 
     func validate() throws {
         guard dataset >= 1 else { throw ValidationError("--dataset counts from 1") }
+        // `--channels ''` would otherwise mean "every channel", the opposite of what was typed.
+        if !channels.isEmpty && channels.allSatisfy({ $0.allSatisfy { $0 == "," || $0.isWhitespace } }) {
+            throw ValidationError("--channels names no channel; leave it out to export every channel")
+        }
         if format == .fcs && (output == nil || output == "-") {
             throw ValidationError("--format fcs needs -o FILE")
         }
@@ -64,7 +68,7 @@ struct Export: ParsableCommand {
             sample.parameterIndex(argument) != nil ? [argument]
                 : argument.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
         }
-        return try sample.parameterIndices(names.map { name in
+        let indices = try sample.parameterIndices(names.map { name in
             if sample.parameterIndex(name) != nil { return name }
             let lower = name.lowercased()
             for key in [{ $0.name }, { $0.marker }] as [(Parameter) -> String?] {
@@ -77,5 +81,12 @@ struct Export: ParsableCommand {
             }
             return name  // reported by parameterIndices with the list of channels
         })
+        // The same channel twice (by two spellings, too) would make two columns of one name.
+        var seen: Set<Int> = []
+        for (name, index) in zip(names, indices) where !seen.insert(index).inserted {
+            throw FCSError(.unknownChannel, file: sample.file, keyword: name,
+                           expected: "each channel once, found \(sample.parameters[index].name) named twice")
+        }
+        return indices
     }
 }

@@ -37,6 +37,10 @@ struct Gate: ParsableCommand {
 
     @OptionGroup var reading: ReadingOptions
 
+    func validate() throws {
+        guard dataset >= 1 else { throw ValidationError("--dataset counts from 1") }
+    }
+
     func run() throws {
         try checkOutputs(files: [events, stats, medians, gates], inputs: [file, template])
         try reportingInputErrors(file: file) {

@@ -126,6 +126,15 @@ struct CLITests {
         let unknownChannel = run(flowstudy, ["export", try knownFile(in: folder), "--channels", "CD999"])
         #expect(unknownChannel.status == 65)
         #expect(unknownChannel.stderr.contains("CD999"))
+        // An empty --channels is not "every channel"; one channel twice (CD14 is FL1,log's marker) is refused.
+        let empty = run(flowstudy, ["export", try knownFile(in: folder), "--channels", ""])
+        #expect(empty.status == 64 && empty.stderr.contains("--channels names no channel"), "\(empty.stderr)")
+        let twice = run(flowstudy, ["export", try knownFile(in: folder), "--channels", "FL1,log", "cd14"])
+        #expect(twice.status == 65 && twice.stderr.contains("each channel once, found FL1,log named twice"), "\(twice.stderr)")
+        // --dataset counts from 1 for export and gate alike: a usage error.
+        #expect(run(flowstudy, ["export", try knownFile(in: folder), "--dataset", "0"]).status == 64)
+        let template = SharedData.repositoryRoot.appendingPathComponent("gating-templates/mdm-macrophages.json").path
+        #expect(run(flowstudy, ["gate", try knownFile(in: folder), "--template", template, "--dataset", "0"]).status == 64)
     }
 
     @Test("simulate is deterministic and writes gzip when asked")

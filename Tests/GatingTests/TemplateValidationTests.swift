@@ -62,6 +62,7 @@ struct TemplateValidationTests {
         Case(name: "rectangle without bounds", replace: #", "min": 0.5"#, with: "", path: "populations[1].gate.dimensions[0]", message: "expected min, max or both"),
         Case(name: "compensation source", replace: #""source": "file""#, with: #""source": "magic""#, path: "compensation.source", message: "expected file, none, matrix, csv or json"),
         Case(name: "JSON syntax", replace: #""panel": ["#, with: #""panel" ["#, path: "", message: "invalid JSON"),
+        Case(name: "number beyond a double", replace: #""min": 0.5"#, with: #""min": 1e999"#, path: "", message: "expected a number within ±1.8e308, found 1e999"),
     ]
 
     @Test("each mistake is named with its JSON path and line", arguments: cases)

@@ -93,6 +93,23 @@ struct InputFileTests {
 
 @Suite("Outputs that are inputs")
 struct OutputGuardTests {
+    @Test("Text that is not UTF-8 is read as Windows-1252 (Excel's CSV on Windows): é, € and curly quotes survive")
+    func windows1252Text() throws {
+        let folder = try TemporaryDirectory()
+        let cases: [([UInt8], String)] = [
+            ([0x50, 0x61, 0x74, 0x69, 0xE9, 0x6E, 0x74, 0x2C, 0x80, 0x93, 0x94, 0x96], "Patiént,€“”–"),
+            ([0xC3, 0xA9, 0x2C, 0xE2, 0x82, 0xAC], "é,€"),                 // valid UTF-8 is read as UTF-8
+            ([0xEF, 0xBB, 0xBF, 0x61], "\u{FEFF}a"),                         // a BOM is left for the CSV reader
+            ([0xC3, 0xA9, 0xE9], "Ã©é"),                                     // one invalid byte: the whole file is 1252
+            ([0x81, 0x8D, 0x8F, 0x90, 0x9D], "\u{81}\u{8D}\u{8F}\u{90}\u{9D}"), // 1252 leaves these undefined
+        ]
+        for (index, (bytes, expected)) in cases.enumerated() {
+            let path = folder.path("sheet\(index).csv")
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            #expect(try InputFile.text(path) == expected)
+        }
+    }
+
     @Test("An output that is an input under another spelling is refused, naming both")
     func sameFileDifferentSpelling() throws {
         let folder = try TemporaryDirectory()
