@@ -9,7 +9,7 @@ public struct CSVTable: Sendable {
     public var rows: [[String]]
     public var lines: [Int]
 
-    /// Parses `text`; a byte-order mark is skipped, CRLF and LF both end a row, blank lines are ignored.
+    /// Parses `text`; a byte-order mark is skipped, CRLF, LF and a lone CR each end a row, blank lines are ignored.
     public init(_ text: String) throws {
         if let nul = text.utf8.firstIndex(of: 0) {
             let before = text.utf8[..<nul]
@@ -42,7 +42,7 @@ public struct CSVTable: Sendable {
                     if i + 1 < scalars.count && scalars[i + 1] == "\"" { field.unicodeScalars.append("\""); i += 2; continue }
                     inQuotes = false
                 } else {
-                    if c == "\n" { line += 1 }
+                    if c == "\n" || (c == "\r" && !(i + 1 < scalars.count && scalars[i + 1] == "\n")) { line += 1 }
                     field.unicodeScalars.append(c)
                 }
                 i += 1
@@ -51,8 +51,8 @@ public struct CSVTable: Sendable {
             switch c {
             case "\"" where field.isEmpty: inQuotes = true
             case ",": record.append(field); field = ""
-            case "\r": break
-            case "\n":
+            case "\r" where i + 1 < scalars.count && scalars[i + 1] == "\n": break  // CRLF: the LF ends the row
+            case "\r", "\n":  // a CR alone ends a row too (classic Mac OS files)
                 endRecord()
                 line += 1
                 recordLine = line

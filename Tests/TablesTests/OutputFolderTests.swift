@@ -155,4 +155,15 @@ struct CSVTests {
         #expect(table.header == ["id", "name"])
         #expect(table.rows == [["1", "a, b"]])
     }
+
+    @Test("CR-only line ends (classic Mac OS) end rows too, with the file's own line numbers; a CR inside quotes stays")
+    func crOnlyText() throws {
+        // Read as one header line before: every row vanished.
+        let table = try CSVTable("subject_id,mrss\r\rSSC01,12\rSSC02,\"a\rb\"\rSSC03,4\r")
+        #expect(table.header == ["subject_id", "mrss"])
+        #expect(table.rows == [["SSC01", "12"], ["SSC02", "a\rb"], ["SSC03", "4"]])
+        #expect(table.lines == [3, 4, 6])
+        // CRLF is still one line end, not two.
+        #expect(try CSVTable("a\r\n1\r\n\r\n2\r\n").lines == [2, 4])
+    }
 }
