@@ -9,8 +9,9 @@ extension CultureSample {
     /// range, duplicate sample ids, unknown subjects, an arm that does not fit the subject's group, a condition
     /// outside the arm, a ruxolitinib dose contradicting the condition. With `subjects` nil (a clinical sheet
     /// refused as a whole) nothing is checked against the clinical sheet; a subject of `unreadSubjects` (a
-    /// clinical row not read for a problem of its own) is neither known nor unknown, and is not checked. `plates` holds the `elisa_plate_ids` of
-    /// every row read, a row with problems included, so that runs.csv is compared with what the sheet says.
+    /// clinical row not read for a problem of its own) is neither known nor unknown, and is not checked.
+    /// `plates` holds the `elisa_plate_ids` of every row read, a row with problems included, so that runs.csv is
+    /// compared with what the sheet says.
     static func read(samples path: String, subjects: [String: Subject]?, unreadSubjects: Set<String> = [])
     throws -> (samples: [CultureSample], plates: Set<String>, problems: [StudyDataProblems.Problem]) {
         var sheet = try SheetReader(path, required: requiredColumns, syntax: .plain)
