@@ -7,6 +7,10 @@ public struct StudyDataProblems: Error, Sendable, Equatable, CustomStringConvert
         public enum Kind: String, Sendable, Equatable {
             /// A required column is absent from the header.
             case missingColumn = "missing_column"
+            /// A column named twice in the header (which of the two holds the value is unknown).
+            case duplicateColumn = "duplicate_column"
+            /// A row with more or fewer fields than the header has columns.
+            case fieldCount = "field_count"
             /// A required cell is empty.
             case missingValue = "missing_value"
             /// A value outside an enumeration.
@@ -47,6 +51,10 @@ public struct StudyDataProblems: Error, Sendable, Equatable, CustomStringConvert
             self.value = value
             self.allowed = allowed
         }
+
+        /// Whether the problem is in the header, so that the sheet is refused as a whole: its rows are not
+        /// checked against other sheets (each such check would only repeat the header's problem).
+        public var refusesSheet: Bool { kind == .missingColumn || kind == .duplicateColumn }
 
         /// `file: line N, column 'c': found 'v', expected …`.
         public var description: String {

@@ -33,23 +33,29 @@ public struct Provenance: Sendable, Equatable {
     /// The name of the provenance file in an outcomes output folder.
     public static let fileName = "outcomes_run.json"
 
-    /// Hashes every input now and collects the upstream hashes from the run manifests.
-    public init(inputs: StudyInputs, flowstudyVersion: String) {
+    /// Hashes every input now and collects the upstream hashes from the run manifests. `recorded` is where the
+    /// inputs will be read later, when that is not where they are now: `flowstudy study` reads its batch, ELISA
+    /// and review folders in the staging folder, which is renamed into the study folder once every stage is
+    /// done, so it records the final paths (the files' bytes, and so their hashes, are the same).
+    public init(inputs: StudyInputs, flowstudyVersion: String, recorded: StudyInputs? = nil) {
+        let recorded = recorded ?? inputs
         self.flowstudyVersion = flowstudyVersion
-        self.inputs = inputs
+        self.inputs = recorded
         var files: [Input] = []
-        func add(_ role: String, _ path: String, optional: Bool = false) {
-            let hash = Self.sha256(of: path)
-            if hash != nil || !optional { files.append(Input(role: role, path: path, sha256: hash)) }
+        // Hashed where the file is now, recorded where it will be.
+        func add(_ role: String, optional: Bool = false, _ path: (StudyInputs) -> String?) {
+            guard let now = path(inputs), let later = path(recorded) else { return }
+            let hash = Self.sha256(of: now)
+            if hash != nil || !optional { files.append(Input(role: role, path: later, sha256: hash)) }
         }
-        add("clinical.csv", inputs.clinical)
-        add("samples.csv", inputs.samples)
-        add("markers.csv", inputs.markers)
-        add("batch run.json", inputs.flow + "/run.json", optional: true)
-        add("concentrations.csv", inputs.concentrations)
-        add("ELISA curves.json", inputs.elisa + "/curves.json", optional: true)
-        add("ELISA run.json", inputs.elisa + "/run.json", optional: true)
-        if let review = inputs.review { add("review manifest.json", review + "/manifest.json", optional: true) }
+        add("clinical.csv") { $0.clinical }
+        add("samples.csv") { $0.samples }
+        add("markers.csv") { $0.markers }
+        add("batch run.json", optional: true) { $0.flow + "/run.json" }
+        add("concentrations.csv") { $0.concentrations }
+        add("ELISA curves.json", optional: true) { $0.elisa + "/curves.json" }
+        add("ELISA run.json", optional: true) { $0.elisa + "/run.json" }
+        add("review manifest.json", optional: true) { $0.review.map { $0 + "/manifest.json" } }
         self.files = files
         let batchRun = Self.json(inputs.flow + "/run.json")
         let template = batchRun?["template"] as? [String: Any]

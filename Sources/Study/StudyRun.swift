@@ -91,17 +91,26 @@ public struct StudyRun {
         var template: GatingTemplate?
         var sheet: SampleSheet?
         var runs: ELISARunSheet?
-        var sheetPlates: Set<String> = []
+        /// The plates samples.csv names; nil when it could not be read or is refused as a whole (runs.csv is then
+        /// not compared with it: every plate would be reported for a problem of the sheet's).
+        var sheetPlates: Set<String>?
         func note(_ error: Error) { problems.append("\(error)") }
         do { template = try TemplateLoader.load(inputs.template).template } catch { note(error) }
-        do { sheet = try SampleSheet.read(csv: inputs.samples) } catch { note(error) }
-        do { sheetPlates = try StudyData.checkSheets(clinical: inputs.clinical, samples: inputs.samples) } catch { note(error) }
+        do { sheet = try SampleSheet.read(csv: inputs.samples, template: template) } catch { note(error) }
+        do {
+            let check = try StudyData.checkSheets(clinical: inputs.clinical, samples: inputs.samples)
+            sheetPlates = check.plates
+            if !check.problems.isEmpty { note(StudyDataProblems(check.problems)) }
+        } catch { note(error) }
+        if let sheet, let template { problems += sampleSheetProblems(sheet, template: template) }
         do { runs = try ELISARunSheet.read(inputs.elisaRuns) } catch { note(error) }
         if let runs {
-            let runPlates = Set(runs.plates.compactMap(\.id))
             for plate in runs.plates where plate.id == nil {
                 problems.append("\(runs.file): line \(plate.line): expected a plate id in column 'plate' (the id samples.csv names in elisa_plate_ids)")
             }
+        }
+        if let runs, let sheetPlates {
+            let runPlates = Set(runs.plates.compactMap(\.id))
             for id in runPlates.subtracting(sheetPlates).sorted() {
                 problems.append("\(runs.file): plate '\(id)' is named by no sample's elisa_plate_ids in \(inputs.samples)")
             }
@@ -174,13 +183,17 @@ public struct StudyRun {
                                       cancelled: cancelled)
 
         stage(.outcomes)
+        // The stages read each other's outputs in the staging folder; the records name where they will be once
+        // the study folder is switched into place (the staging folder is gone by then).
+        let out = URL(fileURLWithPath: inputs.out).standardizedFileURL.path
         let outcomesFolder = try OutputFolder(study.staging + "/outcomes")
         let outcomes = try OutcomesStage.write(StudyInputs(clinical: inputs.clinical, samples: inputs.samples, flow: flow, elisa: elisa, review: review),
+                                               recorded: StudyInputs(clinical: inputs.clinical, samples: inputs.samples, flow: out + "/flow",
+                                                                     elisa: out + "/elisa", review: out + "/review"),
                                                version: inputs.version, into: outcomesFolder, chromium: chromium, png: png, pdf: false)
         try outcomesFolder.commit()
         if cancelled() { throw CancellationError() }
         let drawn = cells.cells.filter(\.drawn).count
-        let out = URL(fileURLWithPath: inputs.out).standardizedFileURL.path
         let firstSubject = outcomes.outcomes.data.subjectOrder.first
         return Summary(failedTubes: batch.errors.count, failedPlates: plates.failures.count, cellsDrawn: drawn,
                        cellsReused: cells.cells.count - drawn, outcomes: outcomes,

@@ -2,10 +2,8 @@ extension ConcentrationResult {
     /// Reads `concentrations.csv`: with a `role` column only `sample` rows join the study (its absence means
     /// every row is a sample); exactly one `selected=true` row per (sample, analyte).
     static func read(concentrations path: String) throws -> (results: [ConcentrationResult], identities: [ResultIdentity], plateAnalytes: [String: Analyte], problems: [StudyDataProblems.Problem]) {
-        var sheet = try SheetReader(path, required: ["sample_id", "analyte", "plate", "status", "value_for_stats", "selected"])
-        if sheet.problems.contains(where: { $0.kind == .missingColumn }) {
-            throw OutcomesError(file: path, place: "line 1", sheet.problems.map(\.allowed).joined(separator: "; "))
-        }
+        var sheet = try SheetReader(path, required: ["sample_id", "analyte", "plate", "status", "value_for_stats", "selected"], syntax: .written)
+        try sheet.requireWellFormed()
         var selected: [String: (result: ConcentrationResult, row: Int)] = [:]
         var order: [String] = []
         var identities: [String: ResultIdentity] = [:]

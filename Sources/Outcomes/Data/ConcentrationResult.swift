@@ -54,7 +54,7 @@ public struct ConcentrationResult: Sendable, Equatable {
     /// The LLOQ×DF a censored-low result reports in its text (`<9.375` gives 9.375); nil otherwise.
     public var lowerLimitTimesDilution: Double? {
         guard status == .belowLLOQ, let text = valueText, text.hasPrefix("<") else { return nil }
-        return Double(text.dropFirst().trimmingCharacters(in: .whitespaces))
+        return SheetNumber.parse(text.dropFirst().trimmingCharacters(in: .whitespaces), syntax: .written, integer: false)
     }
 
     /// The value entering the statistics: `value_for_stats` unless excluded.

@@ -29,10 +29,8 @@ public struct MarkerResult: Sendable, Equatable {
     /// Reads `markers.csv`: rows of the six study markers (other readouts are not outcomes and are skipped),
     /// their sample ids and the sheet's subject and condition checked by the caller.
     static func read(markers path: String) throws -> (results: [MarkerResult], identities: [ResultIdentity], problems: [StudyDataProblems.Problem]) {
-        var sheet = try SheetReader(path, required: ["sample_id", "marker", "mfi", "percent_positive"])
-        if sheet.problems.contains(where: { $0.kind == .missingColumn }) {
-            throw OutcomesError(file: path, place: "line 1", sheet.problems.map(\.allowed).joined(separator: "; "))
-        }
+        var sheet = try SheetReader(path, required: ["sample_id", "marker", "mfi", "percent_positive"], syntax: .written)
+        try sheet.requireWellFormed()
         var results: [MarkerResult] = []
         var identities: [ResultIdentity] = []
         var seen: [String: Int] = [:]

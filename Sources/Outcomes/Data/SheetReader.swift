@@ -3,31 +3,78 @@ import Tables
 
 /// Reads the cells of one CSV file by column name into typed values, collecting every problem instead of stopping
 /// at the first, so a sheet's problems are all reported at once.
+///
+/// The header must name each column once, and every row must have as many fields as the header: a row with
+/// fewer or more is a problem and its cells are not read (a shifted cell would land in the wrong column).
+/// Numbers are read by ``SheetNumber`` with the sheet's syntax.
 struct SheetReader {
     /// The file name used in problems.
     let file: String
     /// The table.
     let table: CSVTable
+    /// How numbers are written in this file.
+    let syntax: SheetNumber.Syntax
     /// Column name → index.
     private let columns: [String: Int]
+    /// The data rows with as many fields as the header (indices into `table.rows`).
+    let rows: [Int]
+    /// The data rows with more or fewer fields (each a problem): not read, but `text` still gives their cells
+    /// by position, so that what they name (a subject id) is known to be in the sheet.
+    let malformedRows: [Int]
     /// The problems found so far.
     private(set) var problems: [StudyDataProblems.Problem] = []
 
-    /// Reads `path`; the columns in `required` must be in the header (each absence is a problem).
-    init(_ path: String, required: [String]) throws {
+    /// Reads `path`; the columns in `required` must be in the header (each absence is a problem). `syntax` says
+    /// how its numbers are written: `.plain` for a sheet people type, `.written` for a file FlowStudy wrote.
+    init(_ path: String, required: [String], syntax: SheetNumber.Syntax) throws {
         file = path
+        self.syntax = syntax
         table = try OutcomesError.table(path)
         var columns: [String: Int] = [:]
-        for (index, name) in table.header.enumerated() where columns[name] == nil { columns[name] = index }
-        self.columns = columns
+        var problems: [StudyDataProblems.Problem] = []
+        for (index, name) in table.header.enumerated() {
+            if let first = columns[name] {
+                // An empty name repeated (trailing commas of a spreadsheet export) names no column that is read.
+                if !name.isEmpty && first >= 0 {
+                    problems.append(.init(.duplicateColumn, file: path, line: 1, column: name, value: name,
+                                          allowed: "each column once (header: column '\(name)' appears twice, fields \(first + 1) and \(index + 1))"))
+                    // Which field holds the value is unknown: the column is not read at all.
+                    columns[name] = -1
+                }
+            } else {
+                columns[name] = index
+            }
+        }
+        self.columns = columns.filter { $0.value >= 0 }
         for name in required where columns[name] == nil {
             problems.append(.init(.missingColumn, file: path, line: 1, column: name, value: "",
                                   allowed: "a column '\(name)' (header: \(table.header.joined(separator: ",")))"))
         }
+        var rows: [Int] = [], malformedRows: [Int] = []
+        for (row, fields) in table.rows.enumerated() {
+            if fields.count == table.header.count {
+                rows.append(row)
+            } else {
+                malformedRows.append(row)
+                problems.append(.init(.fieldCount, file: path, line: table.lines[row], column: "", value: "\(fields.count) fields",
+                                      allowed: "\(table.header.count) fields, one per header column (the row is not read)"))
+            }
+        }
+        self.rows = rows
+        self.malformedRows = malformedRows
+        self.problems = problems
     }
 
-    /// The data rows as indices.
-    var rows: Range<Int> { table.rows.indices }
+    /// Throws an ``OutcomesError`` listing the header and field-count problems: a file FlowStudy wrote that has
+    /// any is damaged or not what it claims, and is refused whole (exit 65) rather than listed cell by cell.
+    func requireWellFormed() throws {
+        let structural = problems.filter { $0.refusesSheet || $0.kind == .fieldCount }
+        guard !structural.isEmpty else { return }
+        throw OutcomesError(file: file, structural.map { problem in
+            "line \(problem.line)" + (problem.column.isEmpty ? "" : ", column '\(problem.column)'")
+                + ": " + (problem.value.isEmpty ? "" : "found \(problem.kind == .fieldCount ? problem.value : "'\(problem.value)'"), ") + "expected \(problem.allowed)"
+        }.joined(separator: "; "))
+    }
 
     /// Whether the header has `column`.
     func has(_ column: String) -> Bool { columns[column] != nil }
@@ -65,7 +112,11 @@ struct SheetReader {
     mutating func number(_ row: Int, _ column: String, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude,
                          integer: Bool = false, allowed: String) -> Double? {
         guard let raw = optionalText(row, column) else { return nil }
-        guard let value = Double(raw), value.isFinite, range.contains(value), !integer || value.rounded() == value else {
+        guard let value = SheetNumber.parse(raw, syntax: syntax, integer: integer) else {
+            report(.outOfRange, row: row, column: column, value: raw, allowed: allowed + ", " + syntax.describe(integer: integer))
+            return nil
+        }
+        guard range.contains(value) else {
             report(.outOfRange, row: row, column: column, value: raw, allowed: allowed)
             return nil
         }

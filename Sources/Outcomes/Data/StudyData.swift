@@ -38,15 +38,18 @@ public struct StudyData: Sendable {
 
     /// Reads and joins the four files. Every problem of every file is collected and thrown at once as
     /// ``StudyDataProblems``; a file that cannot be read or lacks a result file's columns throws ``OutcomesError``.
+    /// A sheet refused as a whole (a header problem) is not checked against: its rows would only repeat that problem.
     public static func load(clinical: String, samples: String, markers: String, concentrations: String) throws -> StudyData {
-        let (subjectList, clinicalProblems) = try Subject.read(clinical: clinical)
+        let sheets = try readSheets(clinical: clinical, samples: samples)
+        let (subjectList, sampleList) = (sheets.subjects, sheets.samples)
         let subjects = Dictionary(subjectList.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let (sampleList, sampleProblems) = try CultureSample.read(samples: samples, subjects: subjects)
         let flow = try MarkerResult.read(markers: markers)
         let elisa = try ConcentrationResult.read(concentrations: concentrations)
         let bySample = Dictionary(sampleList.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var problems = clinicalProblems + sampleProblems + flow.problems + elisa.problems
-        problems += (flow.identities + elisa.identities).compactMap { Self.check($0, against: bySample, sheet: samples) }
+        var problems = sheets.problems + flow.problems + elisa.problems
+        if sheets.plates != nil {
+            problems += (flow.identities + elisa.identities).compactMap { Self.check($0, against: bySample, sheet: samples) }
+        }
         guard problems.isEmpty else { throw StudyDataProblems(problems) }
 
         var data = StudyData(subjects: subjects, subjectOrder: subjectList.map(\.id), samples: sampleList, markers: [:],
@@ -58,14 +61,23 @@ public struct StudyData: Sendable {
         return data
     }
 
-    /// Checks the clinical and sample sheets alone, before any result exists (every problem thrown at once as
-    /// ``StudyDataProblems``), and returns the ELISA plate ids the sample sheet names.
-    public static func checkSheets(clinical: String, samples: String) throws -> Set<String> {
-        let (subjectList, clinicalProblems) = try Subject.read(clinical: clinical)
-        let subjects = Dictionary(subjectList.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let (sampleList, sampleProblems) = try CultureSample.read(samples: samples, subjects: subjects)
-        guard clinicalProblems.isEmpty && sampleProblems.isEmpty else { throw StudyDataProblems(clinicalProblems + sampleProblems) }
-        return Set(sampleList.flatMap(\.elisaPlateIDs))
+    /// Checks the clinical and sample sheets alone, before any result exists: every problem of both (empty when
+    /// both are valid) and the ELISA plate ids the sample sheet names — nil when the sample sheet is refused as a
+    /// whole, so that nothing is checked against it. Throws ``OutcomesError`` for a sheet that cannot be read.
+    public static func checkSheets(clinical: String, samples: String) throws -> (plates: Set<String>?, problems: [StudyDataProblems.Problem]) {
+        let sheets = try readSheets(clinical: clinical, samples: samples)
+        return (sheets.plates, sheets.problems)
+    }
+
+    /// Both sheets, the sample sheet checked against the clinical one unless that is refused as a whole; `plates`
+    /// is nil when the sample sheet is refused as a whole.
+    static func readSheets(clinical: String, samples: String)
+    throws -> (subjects: [Subject], samples: [CultureSample], plates: Set<String>?, problems: [StudyDataProblems.Problem]) {
+        let (subjectList, unread, clinicalProblems) = try Subject.read(clinical: clinical)
+        let subjects = clinicalProblems.contains(where: \.refusesSheet)
+            ? nil : Dictionary(subjectList.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let (sampleList, plates, sampleProblems) = try CultureSample.read(samples: samples, subjects: subjects, unreadSubjects: unread)
+        return (subjectList, sampleList, sampleProblems.contains(where: \.refusesSheet) ? nil : plates, clinicalProblems + sampleProblems)
     }
 
     /// A problem when a result names a sample the sheet lacks, or a subject or condition other than the sheet's.

@@ -11,23 +11,33 @@ extension Subject {
                                  "pah_rhc_confirmed", "immunosuppressant", "prednisone_mg_day"]
 
     /// Reads `clinical.csv`. Returns the subjects and every problem found (unknown values, numbers out of range,
-    /// duplicate ids, an `autoantibody_group` contradicting the antibody columns, SSc-only columns filled for a
+    /// duplicate ids — also ids differing only in case, which would name one subject page on a case-insensitive
+    /// file system —, an `autoantibody_group` contradicting the antibody columns, SSc-only columns filled for a
     /// healthy donor). Missing SSc values are allowed: they are counted in the tables, not reported here.
-    static func read(clinical path: String) throws -> (subjects: [Subject], problems: [StudyDataProblems.Problem]) {
-        var sheet = try SheetReader(path, required: requiredColumns)
+    /// `unread` holds the ids of rows that were not read for a problem of their own (a wrong field count, a
+    /// missing or unknown group): the samples of those subjects are not reported as naming unknown subjects.
+    static func read(clinical path: String) throws -> (subjects: [Subject], unread: Set<String>, problems: [StudyDataProblems.Problem]) {
+        var sheet = try SheetReader(path, required: requiredColumns, syntax: .plain)
         var subjects: [Subject] = []
-        var seen: [String: Int] = [:]
+        /// Lower-cased id → the first row's id and line.
+        var seen: [String: (id: String, line: Int)] = [:]
+        var unread = Set(sheet.malformedRows.map { sheet.text($0, "subject_id") }.filter { !$0.isEmpty })
         for row in sheet.rows {
             guard let id = sheet.requiredText(row, "subject_id", allowed: "a subject code [A-Za-z0-9_-]+") else { continue }
             if !Self.isValidID(id) {
                 sheet.report(.unknownValue, row: row, column: "subject_id", value: id, allowed: "a code of letters, digits, '_' and '-'")
             }
-            if let first = seen[id] {
-                sheet.report(.duplicate, row: row, column: "subject_id", value: id, allowed: "a unique id (already on line \(first))")
+            if let first = seen[id.lowercased()] {
+                sheet.report(.duplicate, row: row, column: "subject_id", value: id, allowed: first.id == id
+                    ? "a unique id (already on line \(first.line))"
+                    : "an id unique ignoring case ('\(first.id)' is on line \(first.line); the two would share one subject page on a case-insensitive file system)")
                 continue
             }
-            seen[id] = sheet.line(row)
-            guard let group = sheet.requiredValue(row, "group", as: Group.self) else { continue }
+            seen[id.lowercased()] = (id, sheet.line(row))
+            guard let group = sheet.requiredValue(row, "group", as: Group.self) else {
+                unread.insert(id)
+                continue
+            }
             var subject = Subject(id: id, group: group)
             subject.ageYears = sheet.number(row, "age_years", in: 18...100, integer: true, allowed: "an integer from 18 to 100").map { Int($0) }
             subject.sex = sheet.value(row, "sex", as: Sex.self)
@@ -48,7 +58,7 @@ extension Subject {
             }
             subjects.append(subject)
         }
-        return (subjects, sheet.problems)
+        return (subjects, unread, sheet.problems)
     }
 
     /// The SSc-only columns of `row`, with the autoantibody class checked against (or derived from) the antibodies.

@@ -151,10 +151,8 @@ public struct ELISAPlateQC: Sendable {
     /// Counts each plate's sample results in `concentrations.csv` (only `role = sample` rows; without a `role`
     /// column, every row, as the outcomes read it).
     static func count(_ path: String, into plates: inout [Plate], notes: inout [String]) throws {
-        let sheet = try SheetReader(path, required: ["plate", "status"])
-        if sheet.problems.contains(where: { $0.kind == .missingColumn }) {
-            throw OutcomesError(file: path, place: "line 1", sheet.problems.map(\.allowed).joined(separator: "; "))
-        }
+        let sheet = try SheetReader(path, required: ["plate", "status"], syntax: .written)
+        try sheet.requireWellFormed()
         if !sheet.has("role") {
             notes.append("\(path) has no `role` column (an ELISA folder written by an older FlowStudy): every row is counted as a sample.")
         }
@@ -202,7 +200,8 @@ public struct ELISAPlateQC: Sendable {
     /// The plates the ELISA run could not analyse (its `errors.csv`), one note each.
     static func failures(_ path: String) throws -> [String] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
-        let sheet = try SheetReader(path, required: [])
+        let sheet = try SheetReader(path, required: [], syntax: .written)
+        try sheet.requireWellFormed()
         return sheet.rows.map { row in
             "Plate \(sheet.text(row, "plate")) failed and is not in the table: \(sheet.text(row, "error"))"
         }

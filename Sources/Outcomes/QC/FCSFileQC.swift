@@ -64,16 +64,14 @@ public struct FCSFileQC: Sendable {
                 notes.append("\(path) is absent (a batch folder written by an older FlowStudy): its columns are empty.")
                 return nil
             }
-            let reader = try SheetReader(path, required: required)
-            if reader.problems.contains(where: { $0.kind == .missingColumn }) {
-                throw OutcomesError(file: path, place: "line 1", reader.problems.map(\.allowed).joined(separator: "; "))
-            }
+            let reader = try SheetReader(path, required: required, syntax: .written)
+            try reader.requireWellFormed()
             return reader
         }
         func count(_ reader: SheetReader, _ row: Int, _ column: String) throws -> Int? {
             let text = reader.text(row, column)
             if text.isEmpty { return nil }
-            guard let value = Int(text), value >= 0 else {
+            guard let value = SheetNumber.parse(text, syntax: .written, integer: true).flatMap({ Int(exactly: $0) }), value >= 0 else {
                 throw OutcomesError(file: reader.file, place: "line \(reader.line(row)), column \(column)", "expected a count, found '\(text)'")
             }
             return value
@@ -108,7 +106,8 @@ public struct FCSFileQC: Sendable {
         let inputs = try Self.inputs(folder + "/run.json", notes: &notes)
         var failures: [String: String] = [:]
         if FileManager.default.fileExists(atPath: folder + "/errors.csv") {
-            let errors = try SheetReader(folder + "/errors.csv", required: [])
+            let errors = try SheetReader(folder + "/errors.csv", required: [], syntax: .written)
+            try errors.requireWellFormed()
             for row in errors.rows {
                 failures[errors.text(row, "sample_id")] = [errors.text(row, "error_code"), errors.text(row, "message")].filter { !$0.isEmpty }.joined(separator: ": ")
             }

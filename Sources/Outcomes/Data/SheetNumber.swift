@@ -1,0 +1,46 @@
+/// The one number reader of the Outcomes module's sheets. `Double(text)` would also take `0x4`, `0x1.8p1`,
+/// `+4`, `4e0`, `inf` and `nan`, none of which a person means in a clinical or sample sheet.
+enum SheetNumber {
+    /// Which texts are numbers.
+    enum Syntax: Sendable {
+        /// A sheet typed by people (clinical.csv, samples.csv): `-?digits(.digits)?`, and digits only for an integer.
+        case plain
+        /// A result file FlowStudy wrote (markers.csv, concentrations.csv, qc.csv…): plain, or with the exponent of
+        /// the shortest round-trip text (`1e-07`, `2.5e+20`).
+        case written
+
+        /// How the accepted texts look, for problems.
+        func describe(integer: Bool) -> String {
+            switch (self, integer) {
+            case (.plain, true): return "written as digits with an optional leading '-' (e.g. 4 or 12)"
+            case (.plain, false): return "written as a plain decimal number (e.g. 4, -2 or 3.7)"
+            case (.written, true): return "written as digits with an optional leading '-'"
+            case (.written, false): return "written as a decimal number, optionally with an exponent (e.g. 3.7 or 1e-07)"
+            }
+        }
+    }
+
+    /// The value of `text` when it is a number of `syntax` (an integer when `integer`), finite; nil otherwise.
+    static func parse(_ text: String, syntax: Syntax, integer: Bool) -> Double? {
+        let bytes = Array(text.utf8)
+        var i = 0
+        func digits() -> Int {
+            let start = i
+            while i < bytes.count, (0x30...0x39).contains(bytes[i]) { i += 1 }
+            return i - start
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
+        guard digits() > 0 else { return nil }
+        if !integer, i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digits() > 0 else { return nil }
+        }
+        if syntax == .written, !integer, i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < bytes.count, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") { i += 1 }
+            guard digits() > 0 else { return nil }
+        }
+        guard i == bytes.count, let value = Double(text), value.isFinite else { return nil }
+        return value
+    }
+}

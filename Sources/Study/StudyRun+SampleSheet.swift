@@ -1,0 +1,32 @@
+import Batch
+import Foundation
+import Gating
+import Tables
+
+extension StudyRun {
+    /// What a study refuses in a sample sheet that a plain batch accepts: two samples naming one FCS file (a
+    /// treated and an untreated value would be silently identical), and a control tube for a marker the
+    /// template's panel lacks (it would control nothing, and its samples would only be flagged `NO_CONTROL`).
+    static func sampleSheetProblems(_ sheet: SampleSheet, template: GatingTemplate) -> [String] {
+        var problems: [String] = []
+        /// The first row naming each file, by identity (device and inode) when it exists, else by its path.
+        var files: [String: SampleSheet.Entry] = [:]
+        let panel = template.panel.map(\.name).joined(separator: ", ")
+        for entry in sheet.entries {
+            let path = URL(fileURLWithPath: entry.file).standardizedFileURL.path
+            let key = FileIdentity(path).map { "\($0.device):\($0.inode)" } ?? path
+            if let first = files[key] {
+                problems.append("\(sheet.source): row \(entry.line), column fcs_file: '\(entry.columns["fcs_file"] ?? entry.file)' is the file of "
+                                + "sample '\(first.sampleID)' on row \(first.line) too; expected each sample's own FCS file "
+                                + "(rows \(first.line) and \(entry.line) would give identical values)")
+            } else {
+                files[key] = entry
+            }
+            if entry.isControl, let marker = entry.controlMarker, template.panelMarker(named: marker) == nil {
+                problems.append("\(sheet.source): row \(entry.line), column control_marker: '\(marker)' is not a marker of the template's panel; "
+                                + "expected one of \(panel.isEmpty ? "its markers (the panel is empty)" : panel)")
+            }
+        }
+        return problems
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Tables
+import Testing
+import TestSupport
+
+/// `flowstudy study` on a tiny generated demo study (2 patients, 1 donor): what its folder records, and the
+/// sample-sheet problems a study refuses before any work, each reported once at its root.
+@Suite("flowstudy study: records and sheets")
+struct StudySheetsCLITests {
+    /// A generated demo study (`flowstudy demo generate`), shared by the tests; its folder lives as long as the process.
+    static let demo: Result<(folder: TemporaryDirectory, data: String), any Error> = Result {
+        let folder = try TemporaryDirectory("flowstudy-study-sheets")
+        let flowstudy = try #require(flowstudyExecutable(), "the flowstudy executable is built by swift test")
+        let result = run(flowstudy, ["demo", "generate", "--out", folder.path("data"), "--patients", "2", "--donors", "1",
+                                     "--events", "1000", "--fmo-events", "500"])
+        try #require(result.status == 0, "flowstudy demo generate: \(result.stderr)")
+        return (folder, folder.path("data"))
+    }
+
+    let flowstudy: String
+    let data: String
+    let template = SharedData.repositoryRoot.appendingPathComponent("gating-templates/mdm-macrophages.json").path
+
+    init() throws {
+        flowstudy = try #require(flowstudyExecutable(), "the flowstudy executable is built by swift test")
+        data = try Self.demo.get().data
+    }
+
+    /// `flowstudy study` on the demo's sheets, `samples` and `clinical` replacing its own when given.
+    func study(out: String, samples: String? = nil, clinical: String? = nil) -> (status: Int32, stdout: String, stderr: String) {
+        run(flowstudy, ["study", "--samples", samples ?? data + "/samples.csv", "--clinical", clinical ?? data + "/clinical.csv",
+                        "--template", template, "--elisa-runs", data + "/elisa/runs.csv", "--out", out, "--jobs", "2", "--no-png", "--quiet"])
+    }
+
+    /// The demo's samples.csv with `edit` applied to its lines (0 = header), written beside it (its FCS paths are
+    /// relative to its folder) under `name`.
+    func samples(_ name: String, _ edit: (inout [String]) -> Void) throws -> String {
+        var lines = try InputFile.text(data + "/samples.csv").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        try #require(lines[1].hasPrefix("SSC01_UT,") && lines[2].hasPrefix("SSC01_RUX,"), "the demo's first rows are SSC01's cultures")
+        edit(&lines)
+        let path = data + "/" + name
+        try lines.joined(separator: "\n").write(toFile: path, atomically: false, encoding: .utf8)
+        return path
+    }
+
+    @Test("report patient reads a study folder; no file of the study names the staging folder it was built in")
+    func reportAfterStudy() throws {
+        let folder = try TemporaryDirectory("flowstudy-study-records")
+        let out = folder.path("study")
+        let result = study(out: out)
+        try #require(result.status == 0, "\(result.stderr)")
+
+        let page = folder.path("SSC01.html")
+        let report = run(flowstudy, ["report", "patient", "--study", out + "/outcomes", "--subject", "SSC01", "-o", page])
+        #expect(report.status == 0, "\(report.stderr)")
+        let html = try InputFile.text(page)
+        #expect(html.contains("SSC01") && html.contains("data:image/png;base64,"), "the page with its embedded gate plots")
+
+        // outcomes_run.json names the study's own folders (absolute, as flowstudy outcomes records them).
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(try InputFile.bytes(out + "/outcomes/outcomes_run.json"))) as? [String: Any])
+        let inputs = try #require(record["inputs"] as? [String: String])
+        let root = URL(fileURLWithPath: out).standardizedFileURL.path
+        #expect(inputs["flow"] == root + "/flow" && inputs["elisa"] == root + "/elisa" && inputs["review"] == root + "/review", "\(inputs)")
+
+        // Every file written, text or not, searched for the staging folder's marker.
+        let files = try #require(FileManager.default.subpaths(atPath: out))
+        var searched = 0
+        for file in files {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: out + "/" + file, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+            let bytes = try InputFile.bytes(out + "/" + file)
+            #expect(bytes.firstRange(of: Array("flowstudy-staging".utf8)) == nil, "\(file) names the staging folder")
+            searched += 1
+        }
+        #expect(searched > 400, "\(searched) files searched")
+    }
+
+    @Test("two samples naming one FCS file stop the study before any work, naming both rows")
+    func sameFCSFile() throws {
+        let folder = try TemporaryDirectory("flowstudy-study-samefcs")
+        let sheet = try samples("samples-samefcs.csv") { lines in
+            // Line 3 is SSC01_RUX; it now names SSC01_UT's file (line 2).
+            lines[2] = lines[2].replacingOccurrences(of: "fcs/SSC01_RUX.fcs", with: "fcs/SSC01_UT.fcs")
+        }
+        let result = study(out: folder.path("study"), samples: sheet)
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("row 3, column fcs_file: 'fcs/SSC01_UT.fcs' is the file of sample 'SSC01_UT' on row 2 too"), "\(result.stderr)")
+        #expect(result.stderr.contains("1 problem in the study's inputs"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("study")))
+    }
+
+    @Test("a control tube for a marker outside the template's panel stops the study, naming the row, the marker and the panel")
+    func controlMarkerOutsidePanel() throws {
+        let folder = try TemporaryDirectory("flowstudy-study-ctrl")
+        var line = 0
+        let sheet = try samples("samples-cd999.csv") { lines in
+            line = (lines.firstIndex { $0.hasSuffix(",FMO,CD204") } ?? 0) + 1
+            lines[line - 1] = lines[line - 1].replacingOccurrences(of: ",FMO,CD204", with: ",FMO,CD999")
+        }
+        try #require(line > 1)
+        let result = study(out: folder.path("study"), samples: sheet)
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("row \(line), column control_marker: 'CD999' is not a marker of the template's panel; expected one of CD14, CD86, CD206, CD163, CD45, CD204, TLR4, HLA-DR, Viability"),
+                "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("study")))
+    }
+
+    @Test("one sample-sheet problem is reported alone: runs.csv is not reported plate by plate")
+    func noFollowOnPlateProblems() throws {
+        let folder = try TemporaryDirectory("flowstudy-study-rux")
+        let sheet = try samples("samples-rux.csv") { lines in
+            // SSC01_UT (line 2) with a ruxolitinib dose: the condition says untreated.
+            let column = lines[0].split(separator: ",").firstIndex(of: "ruxolitinib_uM") ?? 0
+            var fields = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            fields[column] = "1"
+            lines[1] = fields.joined(separator: ",")
+        }
+        let result = study(out: folder.path("study"), samples: sheet)
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("line 2, column 'ruxolitinib_uM': found '1', expected 0 for UT [contradiction]"), "\(result.stderr)")
+        #expect(result.stderr.contains("1 problem in the study's inputs") && !result.stderr.contains("named by no sample"), "\(result.stderr)")
+    }
+
+    @Test("a clinical sheet without subject_id is reported alone: no sample is reported as naming an unknown subject")
+    func clinicalRefusedAlone() throws {
+        let folder = try TemporaryDirectory("flowstudy-study-clinical")
+        let lines = try InputFile.text(data + "/clinical.csv").split(separator: "\n").map { String($0.drop { $0 != "," }.dropFirst()) }
+        let clinical = folder.path("clinical.csv")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: clinical, atomically: false, encoding: .utf8)
+        let result = study(out: folder.path("study"), clinical: clinical)
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("column 'subject_id': found '', expected a column 'subject_id'"), "\(result.stderr)")
+        #expect(result.stderr.contains("1 problem in the study's inputs") && !result.stderr.contains("unknown_reference"), "\(result.stderr)")
+    }
+}
