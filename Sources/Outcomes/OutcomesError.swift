@@ -22,10 +22,15 @@ public struct OutcomesError: Error, Sendable, Equatable, CustomStringConvertible
         [file, place, message].filter { !$0.isEmpty }.joined(separator: ": ")
     }
 
-    /// Reads `path` as a CSV table (UTF-8, LF or CRLF line ends: ``SheetText``), mapping read and syntax errors
+    /// Reads `path` as a CSV table (UTF-8, else Windows-1252: ``InputFile/text(_:)``), mapping read and syntax errors
     /// to ``OutcomesError``.
     static func table(_ path: String) throws -> CSVTable {
-        let text = try SheetText.read(path)
+        let text: String
+        do {
+            text = try InputFile.text(path)
+        } catch let error as TablesError {
+            throw OutcomesError(file: path, place: error.place, "expected \(error.expected)" + (error.found.isEmpty ? "" : ", found \(error.found)"))
+        }
         do {
             return try CSVTable(text)
         } catch let error as CSVError {

@@ -3,7 +3,7 @@
 enum SheetNumber {
     /// Which texts are numbers.
     enum Syntax: Sendable {
-        /// A sheet typed by people (clinical.csv, samples.csv): `-?digits(.digits)?`, and digits only for an integer.
+        /// A sheet typed by people (clinical.csv, samples.csv): `-?digits(.digits)?`; an integer's fraction, if any, is zeros.
         case plain
         /// A result file FlowStudy wrote (markers.csv, concentrations.csv, qc.csv…): plain, or with the exponent of
         /// the shortest round-trip text (`1e-07`, `2.5e+20`).
@@ -12,9 +12,9 @@ enum SheetNumber {
         /// How the accepted texts look, for problems.
         func describe(integer: Bool) -> String {
             switch (self, integer) {
-            case (.plain, true): return "written as digits with an optional leading '-' (e.g. 4 or 12)"
+            case (.plain, true): return "written as a whole number: digits with an optional leading '-' (e.g. 4, 12 or 12.0)"
             case (.plain, false): return "written as a plain decimal number (e.g. 4, -2 or 3.7)"
-            case (.written, true): return "written as digits with an optional leading '-'"
+            case (.written, true): return "written as a whole number: digits with an optional leading '-'"
             case (.written, false): return "written as a decimal number, optionally with an exponent (e.g. 3.7 or 1e-07)"
             }
         }
@@ -31,9 +31,12 @@ enum SheetNumber {
         }
         if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
         guard digits() > 0 else { return nil }
-        if !integer, i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
             i += 1
+            let start = i
             guard digits() > 0 else { return nil }
+            // An integer may carry a zero fraction: pandas writes 57.0 for an integer column with a missing value.
+            if integer && !bytes[start..<i].allSatisfy({ $0 == UInt8(ascii: "0") }) { return nil }
         }
         if syntax == .written, !integer, i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
             i += 1
