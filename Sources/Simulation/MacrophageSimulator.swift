@@ -72,11 +72,23 @@ public struct MacrophageSimulator: Sendable {
     /// Keywords added to the file (e.g. `$FIL`, sample identifiers).
     public var keywords: [(String, String)] = []
 
+    /// The most events one tube may have: 10,000,000 (every event is held in memory, a few hundred bytes each,
+    /// before the file is written). The cap of `flowstudy simulate --events` and `flowstudy demo --events`.
+    public static let maximumEvents = 10_000_000
+
     /// A simulator of `events` events from `seed`.
     public init(events: Int, seed: UInt64, fmoMarker: String? = nil) {
         self.events = events
         self.seed = seed
         self.fmoMarker = fmoMarker
+    }
+
+    /// ``maximumEvents`` as messages write it: 10,000,000.
+    public static var maximumEventsText: String {
+        String(maximumEvents).reversed().enumerated().reduce(into: "") { text, digit in
+            if digit.offset > 0 && digit.offset % 3 == 0 { text.insert(",", at: text.startIndex) }
+            text.insert(digit.element, at: text.startIndex)
+        }
     }
 
     /// Errors in the settings.
@@ -87,7 +99,9 @@ public struct MacrophageSimulator: Sendable {
 
     /// Simulates the tube.
     public func simulate() throws -> SimulatedSample {
-        guard events >= 0 else { throw SettingsError(description: "--events must be 0 or more, not \(events)") }
+        guard (0...Self.maximumEvents).contains(events) else {
+            throw SettingsError(description: "--events must be 0 to \(Self.maximumEventsText), not \(events)")
+        }
         if let fmoMarker, !Panel.fluorescence.contains(where: { $0.marker.lowercased() == fmoMarker.lowercased() }) {
             throw SettingsError(description: "--fmo \(fmoMarker): expected one of \(Panel.fluorescence.map(\.marker).joined(separator: ", "))")
         }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import FCS
 import Simulation
@@ -8,7 +11,7 @@ struct Simulate: ParsableCommand {
         abstract: "Write a deterministic, realistic monocyte-derived-macrophage sample on the study panel.",
         discussion: "A shifted donor as in docs/simulation.md: --scatter-drift 0.15 --marker-shift CD14=-0.5 --marker-shift CD45=-0.5 --dead-shift 0.3.")
 
-    @Option(help: "Number of events, at least 1 (FCS files without events are refused by readers, FlowStudy's included).")
+    @Option(help: "Number of events, 1 to 10,000,000 (FCS files without events are refused by readers, FlowStudy's included).")
     var events: Int = 10_000
 
     @Option(help: "Random seed: the same seed gives the same file.")
@@ -34,7 +37,24 @@ struct Simulate: ParsableCommand {
 
     func validate() throws {
         guard events >= 1 else { throw ValidationError("--events must be at least 1: a file without events is not written") }
+        guard events <= MacrophageSimulator.maximumEvents else {
+            throw ValidationError("--events must be at most \(MacrophageSimulator.maximumEventsText), not \(events)")
+        }
         _ = try markerShifts()
+    }
+
+    /// With `--truth` the tube and its sidecar are a pair of files in one folder: each path must be a regular file
+    /// or nothing yet. A device (`-o /dev/null` would put the sidecar at `/dev/null.truth.csv`), a FIFO or a folder
+    /// is refused before anything is simulated, with exit 64.
+    static func checkRegularFilePaths(_ paths: [String]) throws {
+        for path in paths {
+            var status = stat()
+            guard stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG else { continue }
+            let error = TablesError(.unwritableFile, file: path, expected: "a regular file: --truth writes TUBE.truth.csv beside the FCS file",
+                                    found: FileIdentity.kind(of: status.st_mode))
+            printError("flowstudy: \(error)")
+            throw ExitCode.validationFailure
+        }
     }
 
     /// `--marker-shift` values as marker → decades.
@@ -52,14 +72,18 @@ struct Simulate: ParsableCommand {
     }
 
     func run() throws {
+        let sidecar = truth ? TruthSidecar.path(forFCS: output) : nil
+        try checkOutputs(files: [output, sidecar], inputs: [])
+        if let sidecar { try Self.checkRegularFilePaths([output, sidecar]) }
         do {
             var simulator = MacrophageSimulator(events: events, seed: seed, fmoMarker: fmo)
             simulator.shift = DonorShift(scatterDrift: scatterDrift, markerShifts: try markerShifts(), deadPeakShift: deadShift)
             let simulated = try simulator.simulate()
             var writer = FCSWriter()
             writer.gzip = output.hasSuffix(".gz")
-            if truth { try AtomicFile.write(simulated.truth.csv(), to: TruthSidecar.path(forFCS: output)) }
+            // The file first: a sidecar never describes a tube that was not written.
             try writer.write(simulated.sample, to: output)
+            if let sidecar { try AtomicFile.write(simulated.truth.csv(), to: sidecar) }
         } catch let error as MacrophageSimulator.SettingsError {
             throw ValidationError(error.description)
         } catch let error as FCSError {

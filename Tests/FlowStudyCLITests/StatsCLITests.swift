@@ -148,4 +148,26 @@ struct StatsCLITests {
         #expect(run(flowstudy, ["stats", "anova", good]).status == 64)
         #expect(run(flowstudy, ["stats", "paired", folder.path("absent.csv")]).status == 65)
     }
+
+    @Test("large files finish: 20,000 pairs and 150 + 150 values, the interval's k from the named normal approximation")
+    func largeFiles() throws {
+        // Δᵢ = i: the Walsh averages of 1…n are symmetric about (n + 1)/2, so the estimate is (n + 1)/2 and the limits
+        // add up to n + 1.
+        let n = 20_000
+        let paired = try json("paired", csv: "untreated,treated\n" + (1...n).map { "10,\(10 + $0)" }.joined(separator: "\n") + "\n")
+        #expect(jsonNumber(paired, "hl_estimate") == Double(n + 1) / 2)
+        let low = try #require(jsonNumber(paired, "hl_ci_low")), high = try #require(jsonNumber(paired, "hl_ci_high"))
+        #expect(low + high == Double(n + 1) && low < high)
+        #expect(paired["hl_ci_method"] as? String == "normal approximation with continuity and kurtosis corrections")
+        #expect(paired["p_method"] as? String == "normal approximation with continuity correction")
+
+        // 1…150 against 0.5…149.5: the differences i − j + 0.5 are symmetric about 0.5.
+        let lines = (1...150).map { "a,\($0)" } + (1...150).map { "b,\(Double($0) - 0.5)" }
+        let folder = try TemporaryDirectory()
+        try ("group,value\n" + lines.joined(separator: "\n") + "\n").write(toFile: folder.path("g.csv"), atomically: false, encoding: .utf8)
+        let text = run(flowstudy, ["stats", "rank-sum", folder.path("g.csv")])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("Hodges–Lehmann difference in location = 0.5,")
+                && text.stdout.contains("from the normal approximation with continuity and kurtosis corrections"), "\(text.stdout)")
+    }
 }

@@ -83,4 +83,12 @@ struct MacrophageSimulatorTests {
         #expect(back.columns == sample.columns)
         #expect(back.timestep == 0.01)
     }
+
+    @Test("more than 10,000,000 events is a settings error, before any event is allocated")
+    func eventCap() throws {
+        #expect(MacrophageSimulator.maximumEvents == 10_000_000 && MacrophageSimulator.maximumEventsText == "10,000,000")
+        for events in [10_000_001, 99_999_999_999_999, Int.max, -1] {
+            #expect(throws: MacrophageSimulator.SettingsError.self) { try MacrophageSimulator(events: events, seed: 1).simulate() }
+        }
+    }
 }

@@ -14,6 +14,15 @@ struct HandCalculatedTests {
         #expect(ranks.tieSum == 6 + 24)
     }
 
+    @Test("a tie group of 2,100,000 values: Σ(t³ − t) beyond Int's range, as a double")
+    func hugeTieGroup() {
+        // 2,100,000³ = 9.261e18 > Int.max ≈ 9.223e18.
+        let ranks = Ranks([Double](repeating: 1, count: 2_100_000))
+        #expect(ranks.tieSizes == [2_100_000])
+        #expect(ranks.tieSum == 9.261e18 - 2.1e6)
+        #expect(ranks.ranks.first == 1_050_000.5)
+    }
+
     @Test("type-7 quantiles and the median")
     func quantiles() throws {
         // h = (n − 1)·p: 0.75 → 1 + 0.75·(2 − 1); 2.25 → 3 + 0.25·(4 − 3).

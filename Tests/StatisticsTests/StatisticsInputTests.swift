@@ -41,4 +41,17 @@ struct StatisticsInputTests {
         try "test,p\na,0.01\nb,NA\nc,\n".write(toFile: path, atomically: false, encoding: .utf8)
         #expect(try StatisticsInput.pValues(csv: path) == [0.01, nil, nil])
     }
+
+    @Test("20,000 groups of one value and 3 interleaved groups: order of first appearance, values in file order")
+    func manyGroups() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("groups.csv")
+        let lines = (0..<20_000).map { "g\($0),\($0)" } + (0..<9).map { "g\($0 % 3),\(-$0)" }
+        try ("group,value\n" + lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)
+        let groups = try StatisticsInput.groups(csv: path)
+        #expect(groups.count == 20_000)
+        #expect(groups.prefix(3).map(\.values) == [[0, 0, -3, -6], [1, -1, -4, -7], [2, -2, -5, -8]])
+        #expect(groups.map(\.label) == (0..<20_000).map { "g\($0)" })
+        #expect(groups.dropFirst(3).allSatisfy { $0.values.count == 1 })
+    }
 }

@@ -28,8 +28,12 @@ public struct Ranks: Sendable {
     /// Whether any two values are equal.
     public var hasTies: Bool { !tieSizes.isEmpty }
 
-    /// Σ(t³ − t) over the tie groups, the quantity every tie correction is built from.
+    /// Σ(t³ − t) over the tie groups, the quantity every tie correction is built from: exact in integers while
+    /// t³ fits (t < 2,097,152), in doubles beyond.
     public var tieSum: Double {
-        tieSizes.reduce(0) { $0 + Double($1 * $1 * $1 - $1) }
+        tieSizes.reduce(0) { sum, t in
+            let (square, first) = t.multipliedReportingOverflow(by: t), (cube, second) = square.multipliedReportingOverflow(by: t)
+            return sum + (first || second ? Double(t) * Double(t) * Double(t) - Double(t) : Double(cube - t))
+        }
     }
 }

@@ -20,10 +20,12 @@ public enum StatisticsInput {
         let labels = try cells(table, "group", path).map(\.text)
         let values = try numbers(table, "value", path)
         var groups: [(label: String, values: [Double])] = []
+        var indexOf: [String: Int] = [:]   // a search of the list per line would be quadratic in the groups
         for (label, value) in zip(labels, values) {
-            if let index = groups.firstIndex(where: { $0.label == label }) {
+            if let index = indexOf[label] {
                 groups[index].values.append(value)
             } else {
+                indexOf[label] = groups.count
                 groups.append((label, [value]))
             }
         }

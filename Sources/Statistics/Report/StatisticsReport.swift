@@ -175,11 +175,13 @@ public struct StatisticsReport: Sendable {
          .init(key: prefix + "_ci_low", value: .number(shift?.lower)),
          .init(key: prefix + "_ci_high", value: .number(shift?.upper))]
             + (achieved ? [.init(key: prefix + "_achieved_confidence", value: .number(shift?.achievedConfidence))] : [])
+            + [.init(key: prefix + "_ci_method", value: shift.map { .text($0.interval.rawValue) } ?? .number(nil))]
     }
 
     private static func shiftLine(_ name: String, _ shift: HodgesLehmannEstimate?) -> String {
         guard let shift else { return "\(name): NA" }
         let f = { RNumberFormat.significant($0, digits: 7) }
-        return "\(name) = \(f(shift.estimate)), confidence interval: \(f(shift.lower)) \(f(shift.upper)) (achieved \(f(shift.achievedConfidence)))"
+        let rule = shift.interval == .exact ? "exact k = \(shift.k)" : "k = \(shift.k) from the \(shift.interval.rawValue)"
+        return "\(name) = \(f(shift.estimate)), confidence interval: \(f(shift.lower)) \(f(shift.upper)) (achieved \(f(shift.achievedConfidence)), \(rule))"
     }
 }
