@@ -1,3 +1,5 @@
+import Simulation
+
 /// What ``StudyGenerator`` makes: the cohort's size, the events per tube, and the seed that fixes every draw.
 public struct DemoSettings: Codable, Equatable, Sendable {
     /// Random seed: the same settings write byte-identical files.
@@ -29,8 +31,9 @@ public struct DemoSettings: Codable, Equatable, Sendable {
         var problems: [String] = []
         if !(2...99).contains(patients) { problems.append("--patients must be 2 to 99, not \(patients)") }
         if !(0...99).contains(donors) { problems.append("--donors must be 0 to 99, not \(donors)") }
-        if !(100...10_000_000).contains(events) { problems.append("--events must be 100 to 10,000,000, not \(events)") }
-        if !(100...10_000_000).contains(fmoEvents) { problems.append("--fmo-events must be 100 to 10,000,000, not \(fmoEvents)") }
+        let most = MacrophageSimulator.maximumEvents
+        if !(100...most).contains(events) { problems.append("--events must be 100 to \(MacrophageSimulator.maximumEventsText), not \(events)") }
+        if !(100...most).contains(fmoEvents) { problems.append("--fmo-events must be 100 to \(MacrophageSimulator.maximumEventsText), not \(fmoEvents)") }
         guard problems.isEmpty else { throw DemoError(.badSettings, problems.joined(separator: "; ")) }
     }
 }
