@@ -106,10 +106,10 @@ struct WriterHardeningTests {
 struct StreamedCSVTests {
     @Test("100,000 events across many parallel blocks: the same text as formatting each value on its own")
     func blocks() throws {
-        var random = SplitMix(seed: 7)
+        var random = SplitMix64(state: 7)
         let events = 100_000
-        let floats = (0..<events).map { _ in Float(random.next() * 2e5 - 1e4) }
-        let integers = (0..<events).map { _ in UInt32(random.next() * 4e9) }
+        let floats = (0..<events).map { _ in Float(random.nextUnit() * 2e5 - 1e4) }
+        let integers = (0..<events).map { _ in UInt32(random.nextUnit() * 4e9) }
         let sample = Sample(keywords: Keywords(), parameters: [Parameter(index: 1, name: "FSC-A"), Parameter(index: 2, name: "Time")],
                             columns: [ChannelValues(floats), ChannelValues(integers)])
         var expected = "FSC-A,Time\n"

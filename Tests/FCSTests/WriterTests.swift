@@ -12,9 +12,9 @@ struct WriterTests {
         let parameters = names.enumerated().map { i, name in
             Parameter(index: i + 1, name: name, marker: markers[i])
         }
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(state: 7)
         let columns = names.indices.map { c in
-            ChannelValues((0..<events).map { e in c == 4 ? Float(e) : Float(generator.next() * 262_144 - 1000) })
+            ChannelValues((0..<events).map { e in c == 4 ? Float(e) : Float(generator.nextUnit() * 262_144 - 1000) })
         }
         var keywords = Keywords([("$CYT", "FlowStudy test"), ("$FIL", "a/b//c.fcs"), ("EXPERIMENT", "SSc é")])
         keywords.set("$SPILLOVER", "2,FITC-A,PE-A,1,0.25,0.02,1")
@@ -107,15 +107,3 @@ struct WriterTests {
     }
 }
 
-/// A tiny deterministic generator for test data (SplitMix64).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-    }
-}

@@ -1,25 +1,15 @@
 import Testing
+import TestSupport
 @testable import Gating
 
 /// Quickselect's order statistics against sorting the same values (the definition of a rank).
 @Suite("Sample selection")
 struct SampleSelectionTests {
-    /// A deterministic generator (SplitMix64), so a failure can be replayed.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     @Test("Every requested rank equals the sorted array's element, with ties, negatives and few distinct values",
           arguments: [1, 2, 3, 10, 101, 1000, 10_001])
     func ranksEqualSorting(count: Int) {
-        var generator = Generator(state: UInt64(count))
+        var generator = SplitMix64(state: UInt64(count))
         var selection = SampleSelection()
         for distinct in [3, 1 << 40] {
             let values = (0..<count).map { _ in Double(Int(generator.next() % UInt64(distinct)) - distinct / 2) * 0.37 }
@@ -78,7 +68,7 @@ struct SampleSelectionTests {
 
     @Test("A guess of where the wanted values lie, right, wrong or empty, gives the sorted ranks")
     func guesses() {
-        var generator = Generator(state: 7)
+        var generator = SplitMix64(state: 7)
         var selection = SampleSelection()
         let values = (0..<10_000).map { _ in Double(generator.next() % 1_000_000) / 1000 }
         let sorted = values.sorted()

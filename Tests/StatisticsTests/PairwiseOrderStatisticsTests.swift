@@ -1,26 +1,16 @@
 import Foundation
 @testable import Statistics
 import Testing
+import TestSupport
 
 /// The order statistics of Walsh averages and of two-sample differences, found by counting, against the
 /// definition: form every pair, sort, read entry k − 1.
 @Suite("pairwise order statistics without forming the pairs")
 struct PairwiseOrderStatisticsTests {
-    /// SplitMix64: a small seeded generator, so every run draws the same samples.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     /// A sample mixing the cases where rounding, signs and overflow matter: small integers (ties), ±0, subnormals,
     /// tiny and huge magnitudes (sums overflow to ±∞), and ordinary random doubles of either sign.
-    static func sample(_ count: Int, _ random: inout Generator) -> [Double] {
+    static func sample(_ count: Int, _ random: inout SplitMix64) -> [Double] {
         let specials: [Double] = [0, -0.0, 5e-324, -5e-324, 1e-310, -1e-310, 2.2250738585072014e-308, 1e-300, -1e-300,
                                   1e300, -1e300, 1.7e308, -1.7e308, .greatestFiniteMagnitude, -.greatestFiniteMagnitude]
         return (0..<count).map { _ in
@@ -51,7 +41,7 @@ struct PairwiseOrderStatisticsTests {
 
     /// Checks ranks 1, 2, 3, the middle, the last three and a few random ones bit for bit, and the median both
     /// bit for bit (total order) and as a value against the median of a plain sort (the former code's).
-    static func check(_ pairs: PairwiseOrderStatistics, against all: [Double], _ what: String, _ random: inout Generator) {
+    static func check(_ pairs: PairwiseOrderStatistics, against all: [Double], _ what: String, _ random: inout SplitMix64) {
         let sorted = totalOrder(all)
         #expect(pairs.count == all.count, "\(what)")
         let count = all.count
@@ -67,7 +57,7 @@ struct PairwiseOrderStatisticsTests {
 
     @Test("Walsh averages, n = 1…300: every checked order statistic and the median as sorting gives them")
     func walsh() {
-        var random = Generator(state: 7)
+        var random = SplitMix64(state: 7)
         for n in Array(1...40) + Array(stride(from: 45, through: 300, by: 17)) + [299, 300] {
             for trial in 0..<3 {
                 let x = Self.sample(n, &random)
@@ -78,7 +68,7 @@ struct PairwiseOrderStatisticsTests {
 
     @Test("differences of two samples, m × n from 1 × 1 to 300 × 123: every checked order statistic and the median")
     func differences() {
-        var random = Generator(state: 11)
+        var random = SplitMix64(state: 11)
         let sizes = (1...12).flatMap { m in (1...12).map { (m, $0) } } + [(50, 70), (123, 300), (300, 1), (1, 300), (77, 77)]
         for (m, n) in sizes {
             let x = Self.sample(m, &random), y = Self.sample(n, &random)
@@ -89,7 +79,7 @@ struct PairwiseOrderStatisticsTests {
 
     @Test("Hodges–Lehmann below the exact limits: the same estimate, limits and achieved confidence as sorting all pairs")
     func estimateAsBefore() throws {
-        var random = Generator(state: 3)
+        var random = SplitMix64(state: 3)
         for n in [1, 2, 3, 4, 7, 10, 24, 49, 50, 120] {
             // Ordinary values: the former definition, sort then read, gives the same doubles.
             let x = (0..<n).map { _ in (Double.random(in: -50...50, using: &random) * 8).rounded() / 8 }
