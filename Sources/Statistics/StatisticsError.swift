@@ -34,7 +34,9 @@ public enum StatisticsError: Error, Equatable, Sendable, CustomStringConvertible
         case let .probabilityOutOfRange(index, value):
             return "Benjamini–Hochberg: p-value \(index + 1) is \(value), expected a number in [0, 1]"
         case let .groupCount(test, expected, found):
-            return "\(test): expected \(expected) groups, found \(found.count) (\(found.joined(separator: ", ")))"
+            // A few names say which column was taken for the group; thousands would bury the message.
+            let shown = found.prefix(8).joined(separator: ", ") + (found.count > 8 ? " and \(found.count - 8) more" : "")
+            return "\(test): expected \(expected) groups, found \(found.count) (\(shown))"
         case let .confidenceLevel(level):
             return "confidence level \(level) is not between 0 and 1"
         case let .unreadableFile(file, reason):

@@ -58,6 +58,7 @@ public final class OutputFolder: @unchecked Sendable {
         try InputFile.checkPath(destination, file: destination)
         let path = trimmed(destination)
         try checkStageable(destination)
+        try checkNotInsideRun(destination)
         var status = stat()
         guard lstat(path, &status) == 0 else { return }
         guard (status.st_mode & S_IFMT) == S_IFDIR else {
@@ -91,6 +92,21 @@ public final class OutputFolder: @unchecked Sendable {
                               found: String(cString: strerror(errno)))
         }
         rmdir(probe)
+    }
+
+    /// Checks that `destination` is not inside another run's folder (one holding ``listName``): that run's next
+    /// rerun would replace its folder whole and lose this one, and until then the files make it look foreign
+    /// (`outcomes --out flow/outcomes` made the next `batch --out flow` refuse).
+    static func checkNotInsideRun(_ destination: String) throws {
+        var folder = AtomicFile.split(URL(fileURLWithPath: trimmed(destination)).standardizedFileURL.path).folder
+        while true {
+            if access(folder + (folder.hasSuffix("/") ? "" : "/") + listName, F_OK) == 0 {
+                throw TablesError(.foreignOutputFolder, file: destination, expected: "an output folder outside other FlowStudy runs' folders",
+                                  found: "it is inside '\(folder)', a run's folder that its next run replaces whole")
+            }
+            guard folder != "/" else { return }
+            folder = AtomicFile.split(folder).folder
+        }
     }
 
     /// The staging path of `name` (a relative path such as `img/a.png`), its folder created.

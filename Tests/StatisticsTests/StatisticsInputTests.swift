@@ -54,4 +54,12 @@ struct StatisticsInputTests {
         #expect(groups.map(\.label) == (0..<20_000).map { "g\($0)" })
         #expect(groups.dropFirst(3).allSatisfy { $0.values.count == 1 })
     }
+
+    @Test("a wrong number of groups names up to 8 of them, then how many more: 20,000 groups make one short line")
+    func groupCountMessage() {
+        let many = StatisticsError.groupCount(test: "rank-sum test", expected: "exactly 2", found: (0..<20_000).map { "g\($0)" })
+        #expect(many.description == "rank-sum test: expected exactly 2 groups, found 20000 (g0, g1, g2, g3, g4, g5, g6, g7 and 19992 more)")
+        let three = StatisticsError.groupCount(test: "rank-sum test", expected: "exactly 2", found: ["UT", "RUX", "LPS"])
+        #expect(three.description == "rank-sum test: expected exactly 2 groups, found 3 (UT, RUX, LPS)")
+    }
 }

@@ -88,6 +88,26 @@ struct OutputFolderTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path) == ["file.txt"])
     }
 
+    @Test("An output folder inside another run's folder is refused (its next run would replace it whole); beside it is fine")
+    func insideAnotherRun() throws {
+        let folder = try TemporaryDirectory()
+        let flow = folder.path("flow")
+        let run = try OutputFolder(flow)
+        try run.write("sample,population\n", to: "populations.csv")
+        try run.commit()
+        for inside in [flow + "/outcomes", flow + "/a/b/outcomes"] {
+            #expect {
+                try OutputFolder.validate(inside)
+            } throws: { error in
+                guard let error = error as? TablesError else { return false }
+                return error.code == .foreignOutputFolder && error.found.contains("inside '\(flow)'")
+            }
+        }
+        try OutputFolder.validate(folder.path("outcomes"))
+        // The run's own folder can take its next run.
+        try OutputFolder.validate(flow)
+    }
+
     @Test("Files kept from the previous run are carried over by link; the rest of the old run is removed")
     func keepCarriesOver() throws {
         let folder = try TemporaryDirectory()
