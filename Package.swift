@@ -98,6 +98,6 @@ let package = Package(
         .testTarget(name: "EditorTests", dependencies: ["Editor", "Batch", "Gating", "FCS", "Simulation", "Tables", "TestSupport",
                                                          .product(name: "HummingbirdTesting", package: "hummingbird")],
                     exclude: ["Browser"]),
-        .testTarget(name: "FlowStudyCLITests", dependencies: ["flowstudy", "FCS", "Outcomes", "Tables", "TestSupport"]),
+        .testTarget(name: "FlowStudyCLITests", dependencies: ["flowstudy", "FCS", "Gating", "Batch", "Study", "Outcomes", "Tables", "TestSupport"]),
     ]
 )

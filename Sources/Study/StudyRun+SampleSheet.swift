@@ -5,7 +5,8 @@ import Tables
 
 extension StudyRun {
     /// What a study refuses in a sample sheet that a plain batch accepts: two samples naming one FCS file (a
-    /// treated and an untreated value would be silently identical), and a control tube for a marker the
+    /// treated and an untreated value would be silently identical; one control tube listed for several conditions
+    /// of its subject is fine), and a control tube for a marker the
     /// template's panel lacks (it would control nothing, and its samples would only be flagged `NO_CONTROL`).
     static func sampleSheetProblems(_ sheet: SampleSheet, template: GatingTemplate) -> [String] {
         var problems: [String] = []
@@ -16,9 +17,16 @@ extension StudyRun {
             let path = URL(fileURLWithPath: entry.file).standardizedFileURL.path
             let key = FileIdentity(path).map { "\($0.device):\($0.inode)" } ?? path
             if let first = files[key] {
-                problems.append("\(sheet.source): row \(entry.line), column fcs_file: '\(entry.columns["fcs_file"] ?? entry.file)' is the file of "
-                                + "sample '\(first.sampleID)' on row \(first.line) too; expected each sample's own FCS file "
-                                + "(rows \(first.line) and \(entry.line) would give identical values)")
+                // One control tube may serve several conditions of its subject (an FMO shared by UT and RUX):
+                // listed once per condition, it names one file, and that is no mistake.
+                let sharedControl = first.isControl && entry.isControl && first.subjectID == entry.subjectID
+                    && first.controlType == entry.controlType
+                    && first.controlMarker.map(template.markerKey) == entry.controlMarker.map(template.markerKey)
+                if !sharedControl {
+                    problems.append("\(sheet.source): row \(entry.line), column fcs_file: '\(entry.columns["fcs_file"] ?? entry.file)' is the file of "
+                                    + "sample '\(first.sampleID)' on row \(first.line) too; expected each sample's own FCS file "
+                                    + "(rows \(first.line) and \(entry.line) would give identical values)")
+                }
             } else {
                 files[key] = entry
             }

@@ -1,4 +1,7 @@
+import Batch
 import Foundation
+import Gating
+@testable import Study
 import Tables
 import Testing
 import TestSupport
@@ -87,6 +90,22 @@ struct StudySheetsCLITests {
         #expect(result.stderr.contains("row 3, column fcs_file: 'fcs/SSC01_UT.fcs' is the file of sample 'SSC01_UT' on row 2 too"), "\(result.stderr)")
         #expect(result.stderr.contains("1 problem in the study's inputs"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.path("study")))
+    }
+
+    @Test("one FMO tube listed for two conditions of its subject may name one file; a tube of another marker may not")
+    func sharedControlTube() throws {
+        let template = try TemplateReader.read(contentsOf: self.template)
+        let sheet = try SampleSheet.read(text: """
+            sample_id,subject_id,condition,fcs_file,control_type,control_marker
+            P1_UT,P1,UT,ut.fcs,,
+            P1_RUX,P1,RUX,rux.fcs,,
+            P1_UT_FMO206,P1,UT,fmo.fcs,FMO,CD206
+            P1_RUX_FMO206,P1,RUX,fmo.fcs,FMO,CD206
+            P1_RUX_FMO86,P1,RUX,fmo.fcs,FMO,CD86
+            """, path: "/nonexistent-flowstudy/samples.csv", template: template)
+        let problems = StudyRun.sampleSheetProblems(sheet, template: template)
+        #expect(problems.count == 1, "\(problems)")
+        #expect(problems.first?.contains("row 6, column fcs_file: 'fmo.fcs' is the file of sample 'P1_UT_FMO206' on row 4 too") == true, "\(problems)")
     }
 
     @Test("a control tube for a marker outside the template's panel stops the study, naming the row, the marker and the panel")
