@@ -120,6 +120,9 @@ struct DemoRun: ParsableCommand {
                 throw ExitCode.validationFailure
             }
         }
+        // Both runs' folders are checked before the demo's own folder is made (inside another run's folder, its
+        // marker file alone would make that run's folder foreign).
+        try checkOutputs(folders: [folder + "/data", folder + "/study"], inputs: [template ?? Self.bundledTemplate])
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             try AtomicFile.write("flowstudy demo \(FlowStudy.configuration.version)\n", to: folder + "/" + Self.marker)

@@ -15,6 +15,10 @@ struct DemoCLITests {
             #expect(FileManager.default.fileExists(atPath: folder.path("demo/" + name)), "\(name)")
         }
         #expect(run(flowstudy, ["demo", "generate", "--out", folder.path("demo"), "--seed", "2"] + options).status == 0)
+        // The whole demo inside that run's folder is refused before it writes anything there.
+        let inside = run(flowstudy, ["demo", "--out", folder.path("demo/again")] + options)
+        #expect(inside.status == 64 && inside.stderr.contains("inside '\(folder.url.standardizedFileURL.path)/demo'"), "\(inside.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("demo/again")))
         try "mine".write(toFile: folder.path("mine.txt"), atomically: false, encoding: .utf8)
         let foreign = run(flowstudy, ["demo", "generate", "--out", folder.path("")] + options)
         #expect(foreign.status == 64)
