@@ -1,5 +1,5 @@
 import Foundation
-import Statistics
+@testable import Statistics
 import Testing
 import TestSupport
 
@@ -86,5 +86,41 @@ struct RankStatisticApproximationTests {
         let lopsided = try HodgesLehmannEstimate.shift([0], (1...20_000).map(Double.init))
         #expect(lopsided.k >= 1 && lopsided.lower <= lopsided.estimate && lopsided.estimate <= lopsided.upper)
         #expect(lopsided.estimate == -10_000.5)
+    }
+
+    @Test("a small group's lower tail (Gaussian binomial) equals the full exact table: every cdf value and quantile",
+          arguments: [1, 2, 3, 7, 14])
+    func smallGroupLowerTail(m: Int) {
+        for n in [1, 2, 5, 17, 60, 200] where m * n <= 3_000 {
+            for (first, second) in [(m, n), (n, m)] {
+                let full = RankSumDistribution(m: first, n: second), tail = RankSumLowerTail(m: first, n: second)
+                for u in -1...(first * second) {
+                    #expect(abs(tail.cdf(Double(u)) - full.cdf(Double(u))) <= 1e-12, "\(first)×\(second) at \(u)")
+                }
+                for p in [0.005, 0.025, 0.05, 0.1, 0.25, 0.5] {
+                    #expect(tail.quantile(p) == full.quantile(p), "\(first)×\(second) at \(p)")
+                }
+            }
+        }
+    }
+
+    @Test("one value against 10,001 and two against 5,001: k exact from U's closed-form counts, not from the normal approximation")
+    func lopsidedGroupsExact() throws {
+        // One value: U is uniform on 0…n, P(U ≤ q) = (q + 1)/(n + 1); the smallest q reaching 0.025 is 250.
+        let one = try HodgesLehmannEstimate.shift([0], (1...10_001).map(Double.init))
+        #expect(one.interval == .exact && one.k == 250)
+        #expect(abs(one.achievedConfidence - (1 - 2 * 250.0 / 10_002)) < 1e-12)
+        #expect(one.lower == -10_001 + 249 && one.upper == -250)  // the 250th smallest and largest of −1…−10,001
+        // Two values: U = u in ⌊u/2⌋ + 1 ways for u ≤ n (partitions of u into at most two parts), of C(n + 2, 2).
+        let n = 5_001
+        let total = Double((n + 2) * (n + 1) / 2)
+        var cumulative = 0.0, expected = 0
+        while true {
+            cumulative += Double(expected / 2 + 1)
+            if cumulative / total >= 0.025 { break }
+            expected += 1
+        }
+        let two = try HodgesLehmannEstimate.shift([0, 0.5], (1...n).map(Double.init))
+        #expect(two.interval == .exact && two.k == expected, "k \(two.k), expected \(expected)")
     }
 }

@@ -9,8 +9,9 @@
 ///
 /// The order statistics are found without forming the pairs (``PairwiseOrderStatistics``), so any sample size
 /// fits in O(n) memory. k is exact up to ``largestExactWalshCount`` differences and ``largestExactShiftProduct``
-/// pairs (the exact tables cost O(n³) and O(m²n²) operations: about 12 ms and 25 ms there); above, it comes from
-/// ``RankStatisticApproximation`` and ``interval`` says so.
+/// pairs (the exact tables cost O(n³) and O(m²n²) operations: about 12 ms and 25 ms there), and for a group of
+/// fewer than ``smallestApproximatedGroup`` values up to ``largestSmallGroupProduct`` pairs (``RankSumLowerTail``);
+/// otherwise it comes from ``RankStatisticApproximation`` and ``interval`` says so.
 public struct HodgesLehmannEstimate: Sendable, Equatable {
     /// The point estimate (pseudo-median, or shift between the groups).
     public let estimate: Double
@@ -30,6 +31,11 @@ public struct HodgesLehmannEstimate: Sendable, Equatable {
     public static let largestExactWalshCount = 500
     /// Up to this many pairs m·n the shift interval's k is `qwilcox`'s exact one (a table built in O(m²n²)).
     public static let largestExactShiftProduct = 10_000
+    /// A group smaller than this makes U too far from normal for the approximation (one value makes it uniform):
+    /// against a large group, k comes from the exact lower tail (``RankSumLowerTail``, O(m²n)) instead.
+    public static let smallestApproximatedGroup = 15
+    /// Up to this many pairs a small group's k is exact (the lower tail holds m·n/2 doubles: 80 MB here).
+    public static let largestSmallGroupProduct = 20_000_000
 
     /// The one-sample (Walsh-average) estimate of `differences`, finite and not empty.
     public static func walsh(_ differences: [Double], confidence: Double = 0.95) throws -> Self {
@@ -53,6 +59,10 @@ public struct HodgesLehmannEstimate: Sendable, Equatable {
         let pairs = PairwiseOrderStatistics(differencesOf: first, minus: second)
         let tail = (1 - confidence) / 2, m = first.count, n = second.count
         guard pairs.count <= largestExactShiftProduct else {
+            if min(m, n) < smallestApproximatedGroup && pairs.count <= largestSmallGroupProduct {
+                let exact = RankSumLowerTail(m: m, n: n)
+                return Self(pairs, k: exact.quantile(tail), cdf: exact.cdf, interval: .exact)
+            }
             let approximation = RankStatisticApproximation.rankSum(m: m, n: n)
             return Self(pairs, k: approximation.quantile(tail), cdf: approximation.cdf, interval: .normalApproximation)
         }
