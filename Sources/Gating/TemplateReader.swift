@@ -10,9 +10,10 @@ public enum TemplateReader {
     public static func read(contentsOf path: String) throws -> GatingTemplate {
         let text: String
         do {
-            text = try InputFile.text(path)
+            text = try InputFile.utf8Text(path)  // JSON is UTF-8 (RFC 8259)
         } catch let error as TablesError {
-            throw TemplateError(file: path, issues: [.init(path: "", line: nil, message: "expected \(error.expected), found \(error.found)")])
+            throw TemplateError(file: path, issues: [.init(path: "", line: nil, message: (error.place.isEmpty ? "" : error.place + ": ")
+                                                           + "expected \(error.expected), found \(error.found)")])
         }
         let folder = (path as NSString).deletingLastPathComponent
         return try read(text, name: path, folder: folder)

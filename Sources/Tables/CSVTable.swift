@@ -12,9 +12,11 @@ public struct CSVTable: Sendable {
     /// Parses `text`; a byte-order mark is skipped, CRLF, LF and a lone CR each end a row, blank lines are ignored.
     public init(_ text: String) throws {
         if let nul = text.utf8.firstIndex(of: 0) {
-            let before = text.utf8[..<nul]
-            let line = before.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
-            let lineStart = before.lastIndex(of: 0x0A).map { text.utf8.index(after: $0) } ?? text.utf8.startIndex
+            // Lines end at LF, and at a CR not followed by LF (CR-only files), as rows do below.
+            let before = Array(text.utf8[..<nul])
+            let ends = before.indices.filter { before[$0] == 0x0A || (before[$0] == 0x0D && ($0 + 1 == before.count || before[$0 + 1] != 0x0A)) }
+            let line = ends.count + 1
+            let lineStart = ends.last.map { text.utf8.index(text.utf8.startIndex, offsetBy: $0 + 1) } ?? text.utf8.startIndex
             let column = text.utf8[lineStart..<nul].reduce(1) { $1 == 0x2C ? $0 + 1 : $0 }
             throw CSVError(line: line, column: column, message: "expected text without NUL characters, found a NUL")
         }

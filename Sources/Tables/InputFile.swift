@@ -35,13 +35,31 @@ public enum InputFile {
         return bytes
     }
 
-    /// The text of the regular file at `path`: UTF-8, or, when the bytes are not valid UTF-8, Windows-1252 (what
-    /// Excel on Windows writes for "CSV"; Latin-1 plus `€`, curly quotes and dashes in 0x80–0x9F), so a sheet saved
-    /// that way keeps its `é` instead of turning it into U+FFFD.
+    /// The text of the regular file at `path`: UTF-8; or Windows-1252 (what Excel on Windows writes for "CSV";
+    /// Latin-1 plus `€`, curly quotes and dashes in 0x80–0x9F) when the bytes hold no UTF-8 sequence at all, so a
+    /// sheet saved that way keeps its `é`. A byte that is not UTF-8 amid UTF-8 text is refused with its line and
+    /// offset: reading that file as Windows-1252 would turn every other `é` into `Ã©`.
     public static func text(_ path: String) throws -> String {
         let bytes = try bytes(path)
         if let text = String(validating: bytes, as: UTF8.self) { return text }
-        return String(String.UnicodeScalarView(bytes.map(windows1252)))
+        guard let stray = UTF8Check.firstInvalid(bytes), UTF8Check.hasMultibyteSequence(bytes) else {
+            return String(String.UnicodeScalarView(bytes.map(windows1252)))
+        }
+        throw notUTF8(path, bytes, at: stray, expected: "UTF-8 text (or Windows-1252 throughout)")
+    }
+
+    /// The UTF-8 text of the regular file at `path`, for formats that are UTF-8 by definition (JSON, RFC 8259):
+    /// any byte that is not UTF-8 is refused with its line and offset.
+    public static func utf8Text(_ path: String) throws -> String {
+        let bytes = try bytes(path)
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        throw notUTF8(path, bytes, at: UTF8Check.firstInvalid(bytes) ?? 0, expected: "UTF-8 text")
+    }
+
+    static func notUTF8(_ path: String, _ bytes: [UInt8], at offset: Int, expected: String) -> TablesError {
+        let line = bytes[..<offset].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        return TablesError(.notText, file: path, place: "line \(line), byte \(offset)", expected: expected,
+                           found: "byte 0x\(String(bytes[offset], radix: 16, uppercase: true)), which is not UTF-8 there; save the file as UTF-8")
     }
 
     /// The character of one Windows-1252 byte; the five bytes it leaves undefined keep their C1 code point.

@@ -19,6 +19,8 @@ public struct TablesError: Error, Equatable, Sendable, CustomStringConvertible {
         case malformedCSV = "malformed_csv"
         /// An XML document with a DTD that could fetch or expand entities.
         case unsafeXML = "unsafe_xml"
+        /// Text in no encoding FlowStudy reads: bytes that are not UTF-8 amid UTF-8 text, or any in JSON.
+        case notText = "not_text"
     }
 
     /// The kind of problem.

@@ -100,7 +100,6 @@ struct OutputGuardTests {
             ([0x50, 0x61, 0x74, 0x69, 0xE9, 0x6E, 0x74, 0x2C, 0x80, 0x93, 0x94, 0x96], "Patiént,€“”–"),
             ([0xC3, 0xA9, 0x2C, 0xE2, 0x82, 0xAC], "é,€"),                 // valid UTF-8 is read as UTF-8
             ([0xEF, 0xBB, 0xBF, 0x61], "\u{FEFF}a"),                         // a BOM is left for the CSV reader
-            ([0xC3, 0xA9, 0xE9], "Ã©é"),                                     // one invalid byte: the whole file is 1252
             ([0x81, 0x8D, 0x8F, 0x90, 0x9D], "\u{81}\u{8D}\u{8F}\u{90}\u{9D}"), // 1252 leaves these undefined
         ]
         for (index, (bytes, expected)) in cases.enumerated() {
@@ -108,6 +107,20 @@ struct OutputGuardTests {
             try Data(bytes).write(to: URL(fileURLWithPath: path))
             #expect(try InputFile.text(path) == expected)
         }
+        // A stray byte amid UTF-8 text (é, then a Latin-1 é on line 2) is refused: as Windows-1252 the first é would
+        // read as Ã©. JSON takes UTF-8 only.
+        let mixed = folder.path("mixed.csv"), latin = folder.path("latin.json")
+        try Data([0x61, 0xC3, 0xA9, 0x0A, 0x62, 0xE9, 0x0A]).write(to: URL(fileURLWithPath: mixed))
+        try Data([0x7B, 0x0A, 0x22, 0xE9, 0x22, 0x7D]).write(to: URL(fileURLWithPath: latin))
+        for (path, read, offset, line) in [(mixed, InputFile.text, 5, 2), (latin, InputFile.utf8Text, 3, 2)] as [(String, (String) throws -> String, Int, Int)] {
+            #expect {
+                _ = try read(path)
+            } throws: { error in
+                guard let error = error as? TablesError else { return false }
+                return error.code == .notText && error.place == "line \(line), byte \(offset)" && error.found.hasPrefix("byte 0xE9")
+            }
+        }
+        #expect(try InputFile.text(latin) == "{\n\"é\"}")  // the same bytes as a sheet: Windows-1252 throughout
     }
 
     @Test("An output that is an input under another spelling is refused, naming both")

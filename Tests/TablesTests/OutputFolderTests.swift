@@ -167,6 +167,13 @@ struct CSVTests {
             guard let error = error as? CSVError else { return false }
             return error.line == 3 && error.column == 2
         }
+        // In a CR-only file too.
+        #expect {
+            _ = try CSVTable("sample_id,fcs_file\rs1,a.fcs\rs2,b.fcs\0.txt\r")
+        } throws: { error in
+            guard let error = error as? CSVError else { return false }
+            return error.line == 3 && error.column == 2
+        }
     }
 
     @Test("CRLF, a byte-order mark and quoted commas are read")
