@@ -96,12 +96,23 @@ public struct StudyRun {
         var sheetPlates: Set<String>?
         func note(_ error: Error) { problems.append("\(error)") }
         do { template = try TemplateLoader.load(inputs.template).template } catch { note(error) }
-        do { sheet = try SampleSheet.read(csv: inputs.samples, template: template) } catch { note(error) }
+        var sheetProblems: SampleSheet.Problems?
+        do { sheet = try SampleSheet.read(csv: inputs.samples, template: template) } catch let error as SampleSheet.Problems {
+            sheetProblems = error
+        } catch { note(error) }
+        var checked: [StudyDataProblems.Problem] = []
         do {
             let check = try StudyData.checkSheets(clinical: inputs.clinical, samples: inputs.samples)
             sheetPlates = check.plates
-            if !check.problems.isEmpty { note(StudyDataProblems(check.problems)) }
+            checked = check.problems
         } catch { note(error) }
+        // Both readers check samples.csv: what the batch's reader found at a row (and column) the other already
+        // reported is listed once.
+        if var sheetProblems {
+            sheetProblems.problems = unreported(sheetProblems.problems, besides: checked.filter { $0.file == inputs.samples })
+            if !sheetProblems.problems.isEmpty { note(sheetProblems) }
+        }
+        if !checked.isEmpty { note(StudyDataProblems(checked)) }
         if let sheet, let template { problems += sampleSheetProblems(sheet, template: template) }
         do { runs = try ELISARunSheet.read(inputs.elisaRuns) } catch { note(error) }
         if let runs {

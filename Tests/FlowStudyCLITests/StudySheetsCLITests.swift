@@ -1,6 +1,7 @@
 import Batch
 import Foundation
 import Gating
+import Outcomes
 @testable import Study
 import Tables
 import Testing
@@ -106,6 +107,24 @@ struct StudySheetsCLITests {
         let problems = StudyRun.sampleSheetProblems(sheet, template: template)
         #expect(problems.count == 1, "\(problems)")
         #expect(problems.first?.contains("row 6, column fcs_file: 'fmo.fcs' is the file of sample 'P1_UT_FMO206' on row 4 too") == true, "\(problems)")
+    }
+
+    @Test("a samples.csv problem both readers find is listed once; the batch reader's others stay")
+    func eachSheetProblemOnce() throws {
+        let file = "samples.csv"
+        let batch = ["row 3, column sample_id: 'P1' already used on row 2", "row 4, column control_type: expected FMO, isotype or empty, found 'x'",
+                     "row 5: expected 6 columns, found 7", "header: column 'x' appears twice"]
+        let reported = [StudyDataProblems.Problem(.duplicate, file: file, line: 3, column: "sample_id", value: "P1", allowed: "a unique id"),
+                        StudyDataProblems.Problem(.fieldCount, file: file, line: 5, column: "", value: "7", allowed: "6 fields")]
+        #expect(StudyRun.unreported(batch, besides: reported) == [batch[1], batch[3]])
+        // On a real study: the duplicate id is one line of the output.
+        let folder = try TemporaryDirectory("flowstudy-study-once")
+        let sheet = try samples("samples-duplicate-id.csv") { lines in
+            lines[2] = lines[2].replacingOccurrences(of: "SSC01_RUX,", with: "SSC01_UT,")
+        }
+        let result = study(out: folder.path("study"), samples: sheet)
+        #expect(result.status == 64)
+        #expect(result.stderr.components(separatedBy: "SSC01_UT").count - 1 == 1, "\(result.stderr)")
     }
 
     @Test("a control tube for a marker outside the template's panel stops the study, naming the row, the marker and the panel")
