@@ -56,6 +56,19 @@ struct GateShapeTests {
         }
     }
 
+    @Test("a polygon on one line is refused at any scale; a real one of tiny or huge coordinates is kept")
+    func flatPolygons() throws {
+        let gate = Gate.polygon(PolygonGate(dimensions: [GateDimension(channel: "FSC-A"), GateDimension(channel: "SSC-A")],
+                                            vertices: [[0, 0], [1, 0], [0, 1]]))
+        let big = 1.7e308, tiny = 1e-200
+        for vertices in [[[0, 0], [tiny, 0], [0, tiny]], [[-big, -big], [big, -big], [0, big]], [[0, 0], [3, 1], [1, 2], [0, 0]]] {
+            #expect(throws: Never.self) { try GateShape(kind: "polygon", vertices: vertices).applied(to: gate, population: "p") }
+        }
+        for vertices in [[[-big, -big], [0, 0], [big, big]], [[tiny, tiny], [2 * tiny, 2 * tiny], [3 * tiny, 3 * tiny]], [[5, 5], [5, 5], [5, 5]]] {
+            #expect(throws: EditorError.self) { try GateShape(kind: "polygon", vertices: vertices).applied(to: gate, population: "p") }
+        }
+    }
+
     @Test("only the edited gate's subtree and the gates that depend on it are marked for re-gating")
     func affectedSubtree() throws {
         var template = try TemplateReader.read(contentsOf: EditorFixture.studyTemplate)
