@@ -60,8 +60,8 @@ extension StudyReport {
         <p><b>Test.</b> Wilcoxon signed-rank test on Δ, two-sided, as R's <code>wilcox.test</code>: exact when there are fewer than 50 pairs \
         and no ties or zero differences, otherwise a normal approximation with continuity correction; zero differences are dropped. Pratt's \
         variant (zeros ranked, then dropped) is the sensitivity analysis (CSV column <code>p_pratt</code>).</p>
-        <p><b>Effect.</b> For concentrations and MFI: the Hodges–Lehmann estimate (median of the Walsh averages) of L with its exact 95 % \
-        confidence interval, shown as a ratio (2^HL). For % positive: the Hodges–Lehmann estimate of Δ in percentage points (no ratio). \
+        <p><b>Effect.</b> For concentrations and MFI: the Hodges–Lehmann estimate (median of the Walsh averages) of L with its 95 % \
+        confidence interval from R's order statistics (k exact up to 500 pairs), shown as a ratio (2^HL). For % positive: the Hodges–Lehmann estimate of Δ in percentage points (no ratio). \
         Secondary: paired t-test on log values and the geometric mean ratio. Medians and quartiles are R's type 7.</p>
         <p><b>Multiplicity.</b> The primary outcome is not adjusted. Secondary families are adjusted by Benjamini–Hochberg: the 4 soluble \
         factors (SSc), the marker readouts (SSc), the 5 soluble factors (serum arm), the marker readouts (serum arm), the S4 variables.</p>

@@ -18,7 +18,7 @@ extension StudyOutcomes {
         text += "\n## S4_per_patient_CCL18.csv, T6_subgroups_CCL18_L.csv, T6_subgroups_CCL18_delta_sensitivity.csv\n\n"
         text += "Exploratory. L = log2(RUX/UT) of CCL18 per SSc patient from P1's complete pairs (Δ = RUX − UT in the sensitivity table). "
         text += "Mann–Whitney (W = U of the first level; exact without ties when both n < 50, else normal approximation with continuity correction), "
-        text += "HL shift first − second with R's exact order-statistic CI; Kruskal–Wallis on the levels with n ≥ 3 (not tested with fewer than 2 such levels); "
+        text += "HL shift first − second with R's order-statistic CI (k exact up to 10,000 pairs, or with a level of fewer than 15 patients; beyond, docs/statistics.md); Kruskal–Wallis on the levels with n ≥ 3 (not tested with fewer than 2 such levels); "
         text += "a two-level variable is tested only when both levels have n ≥ 3; Spearman's ρ with R's p (AS 89 exact for n ≤ 9 without ties, "
         text += "Edgeworth above, t approximation with ties). BH q over the variables tested. `multiple` and `other` antibodies form the level `other`; "
         text += "DU yes = current or past; `sine` patients are not a level of S4f (counted in n_missing_dropped).\n"
