@@ -296,6 +296,12 @@ struct FlowJoWorkspaceReader {
             if let open = elements.indices.first(where: { minimum[$0] == nil && maximum[$0] == nil }) {
                 throw fail(elements[open].path, "expected gating:min, gating:max or both, found neither")
             }
+            // An empty interval (min ≥ max), which FlowStudy's templates refuse too (a fuzzing finding).
+            for (index, element) in elements.enumerated() {
+                if let low = minimum[index], let high = maximum[index], !(low < high) {
+                    throw fail(element.path, "expected gating:min < gating:max, found \(low) ≥ \(high)")
+                }
+            }
             node.gate = .rectangle(minimum: minimum, maximum: maximum)
         case "PolygonGate":
             let points = try vertices(body, path: path)

@@ -73,6 +73,19 @@ struct FlowJoFuzzRegressionTests {
         #expect(error.message == "expected gating:min, gating:max or both, found neither")
     }
 
+    @Test("a rectangle dimension with gating:min at or above gating:max (no template can hold it) is refused at its path")
+    func rectangleMinAboveMax() throws {
+        for (low, high) in [(163.0, 7.0), (5.0, 5.0)] {
+            let xml = FlowJoFixtures.workspace(groups: [("G", ["1"])], samples: [
+                FlowJoFixtures.sample(id: "1", name: "a.fcs", count: 10, channels: [("X", nil), ("Y", nil)],
+                                      nodes: [FlowJoFixtures.rectangle("r", [("X", 1, 2), ("Y", low, high)])]),
+            ])
+            let error = try #require(throws: FlowJoError.self) { try FlowJoFixtures.read(xml) }
+            #expect(error.path.hasSuffix("/Population[1]/Gate[1]/RectangleGate[1]/dimension[2]"), "\(error.path)")
+            #expect(error.message == "expected gating:min < gating:max, found \(low) ≥ \(high)")
+        }
+    }
+
     @Test("FlowJo's own workspaces (the harness's seeds) keep the harness's promises", .needsShared,
           arguments: ["line_poly_rect", "line_ellipse", "diamond_quadrant", "diamond_biex_rect", "ics8_comp_logicle_parse_only"])
     func seed(_ name: String) throws {
