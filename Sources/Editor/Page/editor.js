@@ -682,7 +682,9 @@ function redrawGates() {
   renderCoordinates();
 }
 
+// `data-previewing` on the body is "true" until the preview of the latest shape is shown (tests wait on it).
 async function requestPreview() {
+  document.body.dataset.previewing = "true";
   if (ui.preview.busy) { ui.preview.again = true; return; }
   ui.preview.busy = true;
   const asked = { sample: ui.sample, population: ui.population, gate: JSON.parse(JSON.stringify(ui.shape)) };
@@ -694,7 +696,7 @@ async function requestPreview() {
     say(error.message);
   }
   ui.preview.busy = false;
-  if (ui.preview.again) { ui.preview.again = false; requestPreview(); }
+  if (ui.preview.again) { ui.preview.again = false; requestPreview(); } else { document.body.dataset.previewing = "false"; }
 }
 
 function showCounts(counts, parentCount, milliseconds) {

@@ -154,7 +154,9 @@ def main():
             browser.mouse("mouseMoved", x + drag * k / moves, y, 1)
             time.sleep(0.03)
             seen.append(browser.evaluate("document.getElementById('live-percent').dataset.percent"))
-        # The % shown while the button is still down (the server's preview of the dragged gate).
+        # The % shown while the button is still down: the server's preview of the last dragged position (on a
+        # loaded machine an earlier position's preview can still be on screen after a fixed pause).
+        browser.wait("document.body.dataset.previewing === 'false'", what="the preview of the last position")
         time.sleep(0.3)
         out["percents_seen"] = seen
         out["percent_while_dragging"] = float(browser.evaluate("document.getElementById('live-percent').dataset.percent"))
