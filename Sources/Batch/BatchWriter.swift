@@ -61,12 +61,12 @@ public enum BatchWriter {
         func rows(_ name: String, header: [String]) throws -> [[String]] {
             let path = (folder as NSString).appendingPathComponent(name)
             guard let text = try? InputFile.text(path) else {
-                throw SampleSheet.Problems(file: path, problems: ["expected a batch output file"])
+                throw SampleSheet.Problems(file: path, "expected a batch output file")
             }
             let table: CSVTable
-            do { table = try CSVTable(text) } catch let error as CSVError { throw SampleSheet.Problems(file: path, problems: [error.description]) }
+            do { table = try CSVTable(text) } catch let error as CSVError { throw SampleSheet.Problems(file: path, error.description) }
             guard table.header == header else {
-                throw SampleSheet.Problems(file: path, problems: ["header: expected \(header.joined(separator: ","))"])
+                throw SampleSheet.Problems(file: path, problems: [.init(.header, "expected \(header.joined(separator: ","))")])
             }
             return table.rows
         }

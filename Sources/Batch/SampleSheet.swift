@@ -48,15 +48,6 @@ public struct SampleSheet: Sendable {
     /// Whether controls can be matched (false for a folder of files: there is no subject or condition).
     public var matchesControls: Bool
 
-    /// Every problem of a sheet, each with its row and column, found before any FCS file is read.
-    public struct Problems: Error, Sendable, CustomStringConvertible {
-        /// The sheet or folder.
-        public var file: String
-        /// Each problem with its row and column.
-        public var problems: [String]
-        public var description: String { "\(file): \(problems.count) problem\(problems.count == 1 ? "" : "s")\n" + problems.map { "  \($0)" }.joined(separator: "\n") }
-    }
-
     /// Reads and checks a sample sheet. With `template`, control markers are compared through its panel
     /// (`MHCII` is `HLA-DR` when the panel says so), so two controls of one marker under two names are caught.
     public static func read(csv path: String, template: GatingTemplate? = nil) throws -> SampleSheet {
@@ -64,7 +55,7 @@ public struct SampleSheet: Sendable {
         do {
             text = try InputFile.text(path)
         } catch let error as TablesError {
-            throw Problems(file: path, problems: ["expected \(error.expected), found \(error.found)"])
+            throw Problems(file: path, "expected \(error.expected), found \(error.found)")
         }
         return try read(text: text, path: path, template: template)
     }
@@ -75,24 +66,24 @@ public struct SampleSheet: Sendable {
         do {
             table = try CSVTable(text)
         } catch let error as CSVError {
-            throw Problems(file: path, problems: [error.description])
+            throw Problems(file: path, error.description)
         }
         let markerKey: (String) -> String = template.map { template in { template.markerKey($0) } } ?? GatingTemplate.normalised
         let folder = (path as NSString).deletingLastPathComponent
-        var problems: [String] = []
+        var problems: [Problem] = []
         let header = table.header
         for required in ["sample_id", "fcs_file"] where !header.contains(required) {
-            problems.append("header: expected a column '\(required)'")
+            problems.append(Problem(.header, "expected a column '\(required)'"))
         }
         if let duplicate = Dictionary(grouping: header, by: { $0 }).first(where: { $0.value.count > 1 && !$0.key.isEmpty })?.key {
-            problems.append("header: column '\(duplicate)' appears twice")
+            problems.append(Problem(.header, "column '\(duplicate)' appears twice"))
         }
         let usesControls = table.rows.contains { row in
             header.firstIndex(of: "control_type").map { $0 < row.count && !row[$0].isEmpty } ?? false
         }
         if usesControls {
             for required in ["subject_id", "condition", "control_marker"] where !header.contains(required) {
-                problems.append("header: expected a column '\(required)' (control tubes are matched by subject and condition)")
+                problems.append(Problem(.header, "expected a column '\(required)' (control tubes are matched by subject and condition)"))
             }
         }
         guard problems.isEmpty else { throw Problems(file: path, problems: problems) }
@@ -103,42 +94,42 @@ public struct SampleSheet: Sendable {
         for (index, row) in table.rows.enumerated() {
             let line = table.lines[index]
             if row.count != header.count {
-                problems.append("row \(line): expected \(header.count) columns, found \(row.count)")
+                problems.append(Problem(.row(line), "expected \(header.count) columns, found \(row.count)"))
                 continue
             }
             var columns: [String: String] = [:]
             for (name, value) in zip(header, row) { columns[name] = value.trimmingCharacters(in: .whitespaces) }
             let sampleID = columns["sample_id"] ?? ""
-            if sampleID.isEmpty { problems.append("row \(line), column sample_id: expected a sample id, found an empty cell") }
-            else if let first = seen[sampleID] { problems.append("row \(line), column sample_id: '\(sampleID)' already used on row \(first)") }
+            if sampleID.isEmpty { problems.append(Problem(.cell(row: line, column: "sample_id"), "expected a sample id, found an empty cell")) }
+            else if let first = seen[sampleID] { problems.append(Problem(.cell(row: line, column: "sample_id"), "'\(sampleID)' already used on row \(first)")) }
             else { seen[sampleID] = line }
             let file = columns["fcs_file"] ?? ""
-            if file.isEmpty { problems.append("row \(line), column fcs_file: expected a path to an FCS file, found an empty cell") }
+            if file.isEmpty { problems.append(Problem(.cell(row: line, column: "fcs_file"), "expected a path to an FCS file, found an empty cell")) }
             var controlType: String?
             if let type = columns["control_type"], !type.isEmpty {
                 switch type.lowercased() {
                 case "fmo": controlType = "FMO"
                 case "isotype": controlType = "isotype"
-                default: problems.append("row \(line), column control_type: expected FMO, isotype or empty, found '\(type)'")
+                default: problems.append(Problem(.cell(row: line, column: "control_type"), "expected FMO, isotype or empty, found '\(type)'"))
                 }
             }
             let controlMarker = columns["control_marker"].flatMap { $0.isEmpty ? nil : $0 }
             if controlType != nil && controlMarker == nil {
-                problems.append("row \(line), column control_marker: expected the marker this \(controlType ?? "") tube controls")
+                problems.append(Problem(.cell(row: line, column: "control_marker"), "expected the marker this \(controlType ?? "") tube controls"))
             }
             if controlType == nil, (columns["control_type"] ?? "").isEmpty, let marker = controlMarker {
-                problems.append("row \(line), column control_type: expected FMO or isotype for a tube with control_marker '\(marker)'")
+                problems.append(Problem(.cell(row: line, column: "control_type"), "expected FMO or isotype for a tube with control_marker '\(marker)'"))
             }
             if usesControls {
                 for required in ["subject_id", "condition"] where (columns[required] ?? "").isEmpty {
-                    problems.append("row \(line), column \(required): expected a value (controls are matched by subject and condition)")
+                    problems.append(Problem(.cell(row: line, column: required), "expected a value (controls are matched by subject and condition)"))
                 }
             }
             if let controlType, let controlMarker {
                 // A second control of one kind for the same marker would silently replace the first.
                 let key = [columns["subject_id"] ?? "", columns["condition"] ?? "", controlType, markerKey(controlMarker)]
                 if let first = controls[key] {
-                    problems.append("row \(line), column control_marker: a second \(controlType) tube for marker '\(controlMarker)' of subject '\(key[0])', condition '\(key[1])' (the first is on row \(first)); keep one")
+                    problems.append(Problem(.cell(row: line, column: "control_marker"), "a second \(controlType) tube for marker '\(controlMarker)' of subject '\(key[0])', condition '\(key[1])' (the first is on row \(first)); keep one"))
                 } else {
                     controls[key] = line
                 }
@@ -148,7 +139,7 @@ public struct SampleSheet: Sendable {
                                  condition: columns["condition"] ?? "", controlType: controlType, controlMarker: controlMarker,
                                  columns: columns, line: line))
         }
-        if entries.isEmpty && problems.isEmpty { problems.append("expected at least one sample row") }
+        if entries.isEmpty && problems.isEmpty { problems.append(Problem(.sheet, "expected at least one sample row")) }
         guard problems.isEmpty else { throw Problems(file: path, problems: problems) }
         return SampleSheet(entries: entries, source: path, matchesControls: usesControls)
     }
@@ -156,19 +147,19 @@ public struct SampleSheet: Sendable {
     /// Every `.fcs`, `.lmd` or `.fcs.gz` file of a folder; sample_id = file stem; no control matching.
     public static func read(folder path: String) throws -> SampleSheet {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
-            throw Problems(file: path, problems: ["expected a readable folder"])
+            throw Problems(file: path, "expected a readable folder")
         }
         let fcs = names.filter { name in
             let lower = name.lowercased()
             return lower.hasSuffix(".fcs") || lower.hasSuffix(".lmd") || lower.hasSuffix(".fcs.gz")
         }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-        guard !fcs.isEmpty else { throw Problems(file: path, problems: ["expected FCS files (.fcs, .lmd, .fcs.gz) in the folder, found none"]) }
+        guard !fcs.isEmpty else { throw Problems(file: path, "expected FCS files (.fcs, .lmd, .fcs.gz) in the folder, found none") }
         var seen: Set<String> = []
-        var problems: [String] = []
+        var problems: [Problem] = []
         let entries = fcs.map { name -> Entry in
             var stem = name
             for suffix in [".fcs.gz", ".FCS.gz", ".fcs", ".FCS", ".lmd", ".LMD"] where stem.hasSuffix(suffix) { stem.removeLast(suffix.count); break }
-            if !seen.insert(stem).inserted { problems.append("\(name): sample id '\(stem)' is shared by two files") }
+            if !seen.insert(stem).inserted { problems.append(Problem(.sheet, "\(name): sample id '\(stem)' is shared by two files")) }
             return Entry(sampleID: stem, file: (path as NSString).appendingPathComponent(name), subjectID: "", condition: "",
                          controlType: nil, controlMarker: nil, columns: ["sample_id": stem, "fcs_file": name], line: 0)
         }

@@ -39,19 +39,18 @@ extension StudyRun {
         return problems
     }
 
-    /// The batch reader's problems (`row N, column c: …`, `row N: …`, `header: …`) that `reported` (the Outcomes
-    /// reader's, for the same sheet) has no problem for at the same row and column (or row, or header).
-    static func unreported(_ problems: [String], besides reported: [StudyDataProblems.Problem]) -> [String] {
-        let cells = Set(reported.map { "\($0.line)|\($0.column)" }), lines = Set(reported.map(\.line))
+    /// The batch reader's problems that `reported` (the Outcomes reader's, for the same sheet) has no problem for
+    /// at the same place: the same cell, or, for a problem of a whole row (or the header, line 1), the same line.
+    static func unreported(_ problems: [SampleSheet.Problem], besides reported: [StudyDataProblems.Problem]) -> [SampleSheet.Problem] {
+        let cells = Set(reported.map { SampleSheet.Problem.Place.cell(row: $0.line, column: $0.column) })
+        let lines = Set(reported.map(\.line))
         return problems.filter { problem in
-            if problem.hasPrefix("header:") { return !lines.contains(1) }
-            guard problem.hasPrefix("row ") else { return true }
-            let digits = problem.dropFirst(4).prefix { $0.isNumber }
-            guard let line = Int(digits) else { return true }
-            let rest = problem.dropFirst(4 + digits.count)
-            guard rest.hasPrefix(", column ") else { return !lines.contains(line) }
-            let column = rest.dropFirst(", column ".count).prefix { $0 != ":" }
-            return !cells.contains("\(line)|\(column)")
+            switch problem.place {
+            case .sheet: true
+            case .header: !lines.contains(1)
+            case .row(let line): !lines.contains(line)
+            case .cell: !cells.contains(problem.place)
+            }
         }
     }
 }

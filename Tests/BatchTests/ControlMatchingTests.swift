@@ -53,7 +53,7 @@ struct ControlMatchingTests {
             _ = try SampleSheet.read(text: Self.sheet, path: "samples.csv", template: template)
             problems = []
         } catch let error as SampleSheet.Problems {
-            problems = error.problems
+            problems = error.problems.map(\.description)
         }
         // Rows 4 (MMR = CD206 through the panel) and 7 (cd-206) repeat row 3's FMO; RUX and the isotype are others.
         #expect(problems.count == 2, "\(problems)")

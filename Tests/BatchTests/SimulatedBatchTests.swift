@@ -173,7 +173,7 @@ struct SimulatedBatchTests {
             _ = try SampleSheet.read(csv: path)
             Issue.record("expected sheet problems")
         } catch let error as SampleSheet.Problems {
-            let text = error.problems.joined(separator: "\n")
+            let text = error.problems.map(\.description).joined(separator: "\n")
             #expect(text.contains("row 3, column sample_id: 'A' already used on row 2"))
             #expect(text.contains("row 4, column sample_id: expected a sample id"))
             #expect(text.contains("row 5, column control_marker: expected the marker this FMO tube controls"))

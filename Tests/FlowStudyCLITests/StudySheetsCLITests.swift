@@ -112,11 +112,17 @@ struct StudySheetsCLITests {
     @Test("a samples.csv problem both readers find is listed once; the batch reader's others stay")
     func eachSheetProblemOnce() throws {
         let file = "samples.csv"
-        let batch = ["row 3, column sample_id: 'P1' already used on row 2", "row 4, column control_type: expected FMO, isotype or empty, found 'x'",
-                     "row 5: expected 6 columns, found 7", "header: column 'x' appears twice"]
+        let batch = [SampleSheet.Problem(.cell(row: 3, column: "sample_id"), "'P1' already used on row 2"),
+                     SampleSheet.Problem(.cell(row: 4, column: "control_type"), "expected FMO, isotype or empty, found 'x'"),
+                     SampleSheet.Problem(.row(5), "expected 6 columns, found 7"), SampleSheet.Problem(.header, "column 'x' appears twice"),
+                     SampleSheet.Problem(.sheet, "expected at least one sample row")]
         let reported = [StudyDataProblems.Problem(.duplicate, file: file, line: 3, column: "sample_id", value: "P1", allowed: "a unique id"),
                         StudyDataProblems.Problem(.fieldCount, file: file, line: 5, column: "", value: "7", allowed: "6 fields")]
-        #expect(StudyRun.unreported(batch, besides: reported) == [batch[1], batch[3]])
+        #expect(StudyRun.unreported(batch, besides: reported) == [batch[1], batch[3], batch[4]])
+        // A header problem is dropped when the other reader reported line 1; a whole-row one, any cell of its line.
+        let headerAndCell = [StudyDataProblems.Problem(.duplicate, file: file, line: 1, column: "x", value: "x", allowed: "one column"),
+                             StudyDataProblems.Problem(.duplicate, file: file, line: 5, column: "sample_id", value: "P1", allowed: "a unique id")]
+        #expect(StudyRun.unreported(batch, besides: headerAndCell) == [batch[0], batch[1], batch[4]])
         // On a real study: the duplicate id is one line of the output.
         let folder = try TemporaryDirectory("flowstudy-study-once")
         let sheet = try samples("samples-duplicate-id.csv") { lines in
