@@ -71,15 +71,7 @@ public struct GateShape: Codable, Sendable, Equatable {
             }
             guard vertices.count <= 10_000 else { throw fail("expected at most 10000 vertices, found \(vertices.count)") }
             try finite(vertices.flatMap { $0 }, "the vertices")
-            // Vertices all on one line enclose nothing: no event could ever be inside. The cross product is taken on
-            // halved differences scaled to at most 1, so neither ±1.7e308 nor 1e-200 coordinates over- or underflow.
-            func offLine(_ a: [Double], _ b: [Double], _ c: [Double]) -> Bool {
-                let ux = b[0] / 2 - a[0] / 2, uy = b[1] / 2 - a[1] / 2, vx = c[0] / 2 - a[0] / 2, vy = c[1] / 2 - a[1] / 2
-                let scale = Swift.max(abs(ux), abs(uy), abs(vx), abs(vy))
-                return scale > 0 && (ux / scale) * (vy / scale) - (uy / scale) * (vx / scale) != 0
-            }
-            let first = vertices[0]
-            guard let other = vertices.first(where: { $0 != first }), vertices.contains(where: { offLine(first, other, $0) }) else {
+            guard PolygonGate.enclosesArea(vertices) else {
                 throw fail("expected a polygon that encloses an area, found its vertices all on one line")
             }
             p.vertices = vertices

@@ -40,7 +40,7 @@ extension FlowJoWorkspace {
                 }
                 guard let (own, mine) = differing.first else { continue }
                 let reason = "FlowJo sample-specific gate (owningGroup \"\(own.owningGroup)\") of \(member.name) at \(own.path)"
-                guard let gate = overrideGate(own, like: mine, population: population, strategy: imported.template.strategy, sample: member) else {
+                guard let gate = try overrideGate(own, like: mine, population: population, strategy: imported.template.strategy, sample: member) else {
                     warnings.append("\(own.xmlPath): \(member.name)'s '\(own.path)' differs from group '\(group)' but cannot be written as an override "
                                     + "of '\(population.id)' (\(population.gate.kind) in the template, \(own.gateType) on \(own.dimensions) here); the group's gate is used")
                     continue
@@ -52,8 +52,9 @@ extension FlowJoWorkspace {
     }
 
     /// `own` (a sample's copy of the group gate `mine`) in the template population's dimensions and transform
-    /// units; nil for what an override cannot hold (boolean nodes, quadrants, other channels or gate kinds).
-    func overrideGate(_ own: Node, like mine: Node, population: Population, strategy: GatingStrategy, sample: SampleEntry) -> Gate? {
+    /// units; nil for what an override cannot hold (boolean nodes, quadrants, other channels or gate kinds). Throws
+    /// for a polygon that encloses no area there, which a template refuses (as the import does a group's gate).
+    func overrideGate(_ own: Node, like mine: Node, population: Population, strategy: GatingStrategy, sample: SampleEntry) throws -> Gate? {
         guard own.dimensions == mine.dimensions, !own.complement else { return nil }
         let dimensions = population.gate.dimensions
         guard dimensions.count == own.dimensions.count else { return nil }
@@ -64,7 +65,9 @@ extension FlowJoWorkspace {
             return .rectangle(RectangleGate(dimensions: dimensions, minimum: minimum.indices.map { i in minimum[i].map { units($0, i) } },
                                             maximum: maximum.indices.map { i in maximum[i].map { units($0, i) } }))
         case (.polygon(let vertices), .polygon):
-            return .polygon(PolygonGate(dimensions: dimensions, vertices: vertices.map { v in v.indices.map { units(v[$0], $0) } }))
+            let polygon = PolygonGate(dimensions: dimensions, vertices: vertices.map { v in v.indices.map { units(v[$0], $0) } })
+            guard polygon.enclosesArea else { throw FlowJoError(file: file, path: own.xmlPath, Self.flatPolygon) }
+            return .polygon(polygon)
         case (.ellipse(let foci, let edges, _), .polygon):
             // As the import converts ellipses: FlowKit's polygon in the channel transforms' units, which the template's
             // polygon dimensions name.
@@ -74,7 +77,9 @@ extension FlowJoWorkspace {
             }
             guard dimensions.allSatisfy({ $0.transform != nil }),
                   let vertices = Self.ellipsePolygon(foci: foci, edges: edges, ranges: ranges) else { return nil }
-            return .polygon(PolygonGate(dimensions: dimensions, vertices: vertices))
+            let polygon = PolygonGate(dimensions: dimensions, vertices: vertices)
+            guard polygon.enclosesArea else { throw FlowJoError(file: file, path: own.xmlPath, Self.flatPolygon) }
+            return .polygon(polygon)
         default:
             return nil
         }

@@ -251,9 +251,11 @@ extension FlowJoWorkspace {
             case .polygon(let vertices):
                 let dimensions = node.dimensions.map { dimension($0, transformed: true) }
                 let scales = node.dimensions.map { transformKey($0).flatMap { chosen.transforms[$0]?.transform } }
-                gate = .polygon(PolygonGate(dimensions: dimensions, vertices: vertices.map { v in
-                    v.indices.map { scales[$0]?.apply(v[$0]) ?? v[$0] }
-                }))
+                let polygon = PolygonGate(dimensions: dimensions, vertices: vertices.map { v in v.indices.map { scales[$0]?.apply(v[$0]) ?? v[$0] } })
+                // FlowStudy's templates refuse a polygon that holds no event; FlowJo draws (and FlowKit gates) it in
+                // the transform's units, so that is where it is judged.
+                guard polygon.enclosesArea else { throw FlowJoError(file: file, path: node.xmlPath, Self.flatPolygon) }
+                gate = .polygon(polygon)
             case .ellipse(let foci, let edges, _):
                 let keys = node.dimensions.map(transformKey)
                 guard keys.allSatisfy({ $0 != nil }) else {
@@ -268,7 +270,9 @@ extension FlowJoWorkspace {
                 guard let vertices = Self.ellipsePolygon(foci: foci, edges: edges, ranges: ranges) else {
                     throw FlowJoError(file: file, path: node.xmlPath, "expected an ellipse whose major axis can be told from its edge points, found none")
                 }
-                gate = .polygon(PolygonGate(dimensions: node.dimensions.map { dimension($0, transformed: true) }, vertices: vertices))
+                let polygon = PolygonGate(dimensions: node.dimensions.map { dimension($0, transformed: true) }, vertices: vertices)
+                guard polygon.enclosesArea else { throw FlowJoError(file: file, path: node.xmlPath, Self.flatPolygon) }
+                gate = .polygon(polygon)
             case .boolean(let operation, let dependents):
                 var operands: [BooleanGate.Operand] = []
                 var missing: String?
@@ -372,6 +376,9 @@ extension FlowJoWorkspace {
             }
         }
     }
+
+    /// Why a polygon gate is refused: after its move into the transform's units, it encloses no area.
+    static let flatPolygon = "expected a polygon that encloses an area (in the channel transforms' units), found its vertices all on one line: no event could be inside"
 
     /// FlowJo's ellipse (two foci and four edge points in 0…256 display units) as a polygon of `count` vertices in
     /// transformed units (display / 256 × `ranges`), the way FlowKit converts it: the major semi-axis is the larger

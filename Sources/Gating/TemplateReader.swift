@@ -384,6 +384,10 @@ public enum TemplateReader {
                 }
                 let vertices = items.enumerated().compactMap { numbers($1, "\(path).vertices[\($0)]", count: 2) }
                 guard let dims, vertices.count == items.count else { return nil }
+                guard PolygonGate.enclosesArea(vertices) else {
+                    issue("\(path).vertices", value["vertices"], "expected vertices that enclose an area, found them all on one line (no event could be inside)")
+                    return nil
+                }
                 return .polygon(PolygonGate(dimensions: dims.map(\.0), vertices: vertices))
             case "ellipse", "ellipsoid":
                 keys(value, path, allowed: ["type", "dimensions", "mean", "covariance", "distance_squared"])

@@ -10,6 +10,30 @@ public enum TemplateWriter {
         GatingTemplate(name: name, compensation: .file(allowMissing: true), strategy: strategy, readouts: [])
     }
 
+    /// The JSON text, checked to read back: what another format holds and a template refuses (a Gating-ML polygon
+    /// whose vertices lie on one line, a rectangle with min ≥ max) is a `TemplateError` for `source`, each problem
+    /// at its JSON path with the population's id (no line: the text is not written), instead of a file FlowStudy
+    /// would then refuse. `folder` resolves matrix files, as for the file being written.
+    public static func readableJSON(_ template: GatingTemplate, source: String, folder: String = ".") throws -> String {
+        let text = json(template)
+        do {
+            _ = try TemplateReader.read(text, name: source, folder: folder)
+        } catch let error as TemplateError {
+            let populations = template.strategy.populations
+            let issues = error.issues.map { issue -> TemplateError.Issue in
+                var path = issue.path
+                // `populations[3]…` names a place in a file nobody has seen: say which population it is.
+                if path.hasPrefix("populations["), let close = path.firstIndex(of: "]"),
+                   let index = Int(path[path.index(path.startIndex, offsetBy: 12)..<close]), populations.indices.contains(index) {
+                    path.insert(contentsOf: " (population '\(populations[index].id)')", at: path.index(after: close))
+                }
+                return TemplateError.Issue(path: path, line: nil, message: issue.message)
+            }
+            throw TemplateError(file: "\(source) as a FlowStudy template", issues: issues)
+        }
+        return text
+    }
+
     /// The JSON text.
     public static func json(_ template: GatingTemplate) -> String {
         var members: [(String, String)] = [("format", quote(GatingTemplate.format))]

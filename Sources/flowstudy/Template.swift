@@ -63,7 +63,7 @@ struct Template: ParsableCommand {
                 let template = try loadTemplate(input)
                 let text = output.hasSuffix(".xml")
                     ? try GatingMLWriter.document(template.strategyWithPanelChannels(), template: template)
-                    : TemplateWriter.json(template)
+                    : try TemplateWriter.readableJSON(template, source: input, folder: (output as NSString).deletingLastPathComponent)
                 try AtomicFile.write(text, to: output)
             } catch let error as TemplateError {
                 printError(error.description); throw ExitCode.validationFailure
@@ -112,7 +112,13 @@ struct ImportWSP: ParsableCommand {
             printError(error.description); throw ExitCode.validationFailure
         }
         for warning in imported.warnings { printError("flowstudy: warning: \(warning)") }
-        try AtomicFile.write(TemplateWriter.json(imported.template), to: output)
+        let text: String
+        do {
+            text = try TemplateWriter.readableJSON(imported.template, source: workspace, folder: (output as NSString).deletingLastPathComponent)
+        } catch let error as TemplateError {
+            printError(error.description); throw ExitCode.validationFailure
+        }
+        try AtomicFile.write(text, to: output)
         say("\(output): \(imported.template.strategy.populations.count) populations from \(imported.sample.name)")
         var overrides = imported.overrides
         if !overrides.isEmpty {

@@ -334,4 +334,32 @@ struct DataSafetyTests {
         #expect(converted.status == 0)
         #expect(converted.stderr.contains("warning") && converted.stderr.contains("without FlowStudy's fields"), "\(converted.stderr)")
     }
+
+    @Test("Gating-ML that a template cannot hold (a polygon on one line, a rectangle with min ≥ max) is refused by convert, naming each population; nothing is written")
+    func convertRefusesWhatTemplatesRefuse() throws {
+        let folder = try TemporaryDirectory()
+        func vertex(_ x: Int, _ y: Int) -> String {
+            #"<gating:vertex><gating:coordinate data-type:value="\#(x)"/><gating:coordinate data-type:value="\#(y)"/></gating:vertex>"#
+        }
+        func dimension(_ name: String, _ bounds: String = "") -> String {
+            #"<gating:dimension\#(bounds)><data-type:fcs-dimension data-type:name="\#(name)"/></gating:dimension>"#
+        }
+        let xml = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <gating:Gating-ML xmlns:gating="http://www.isac-net.org/std/Gating-ML/v2.0/gating" xmlns:data-type="http://www.isac-net.org/std/Gating-ML/v2.0/datatypes">
+          <gating:RectangleGate gating:id="cells">\(dimension("FSC-A", #" gating:min="1000""#))</gating:RectangleGate>
+          <gating:PolygonGate gating:id="line" gating:parent_id="cells">\(dimension("FSC-A"))\(dimension("SSC-A"))\(vertex(1, 1))\(vertex(2, 2))\(vertex(3, 3))</gating:PolygonGate>
+          <gating:RectangleGate gating:id="empty">\(dimension("FSC-A", #" gating:min="5" gating:max="2""#))</gating:RectangleGate>
+        </gating:Gating-ML>
+        """
+        try xml.write(toFile: folder.path("flat.xml"), atomically: false, encoding: .utf8)
+        let result = run(flowstudy, ["template", "convert", folder.path("flat.xml"), "-o", folder.path("flat.json")])
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("flat.xml as a FlowStudy template: 2 problems"), "\(result.stderr)")
+        #expect(result.stderr.contains("populations[1] (population 'line').gate.vertices: expected vertices that enclose an area"), "\(result.stderr)")
+        #expect(result.stderr.contains("populations[2] (population 'empty').gate.dimensions[0]: expected min < max, found 5.0 ≥ 2.0"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("flat.json")))
+        // Gating-ML itself defines such gates (they hold no event): the file still gates, and converts to Gating-ML.
+        #expect(run(flowstudy, ["template", "convert", folder.path("flat.xml"), "-o", folder.path("again.xml")]).status == 0)
+    }
 }

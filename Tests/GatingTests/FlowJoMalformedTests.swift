@@ -42,6 +42,25 @@ struct FlowJoMalformedTests {
         #expect(error.message.contains("CurlyQuad"))
     }
 
+    @Test("a polygon whose vertices lie on one line in the transforms' units is refused at its population; on a log axis the same raw points enclose an area")
+    func flatPolygon() throws {
+        let diagonal: [[Double]] = [[10, 10], [100, 100], [1000, 1000]]
+        let error = try #require(Self.error(Self.one([F.polygon("flat", "A", "B", diagonal)])))
+        #expect(error.path == Self.topPath + "/Population[1]")
+        #expect(error.message == FlowJoWorkspace.flatPolygon)
+        // FlowJo draws A on a 4-decade log: log10(x)/4 puts the points at 0.25, 0.5, 0.75 against B = 10, 100, 1000,
+        // which bends the line (slopes 360 and 3600), so the gate encloses an area and is imported.
+        let log = #"<transforms:log transforms:offset="1" transforms:decades="4"><data-type:parameter data-type:name="A"/></transforms:log>"#
+        let xml = F.workspace(groups: [("G", ["1"])], samples: [
+            F.sample(id: "1", name: "a.fcs", count: 10, channels: Self.channels, transforms: log, nodes: [F.polygon("bent", "A", "B", diagonal)])])
+        let imported = try F.read(xml).template(group: "G")
+        guard case .polygon(let polygon)? = imported.template.strategy.populations.first?.gate else {
+            Issue.record("expected the polygon imported")
+            return
+        }
+        #expect(polygon.vertices.map { $0[0] } == [0.25, 0.5, 0.75] && polygon.vertices.map { $0[1] } == [10, 100, 1000], "\(polygon.vertices)")
+    }
+
     @Test("a matrix reference whose transforms:id is not in /Workspace/Matrices")
     func missingMatrix() throws {
         let reference = #"<transforms:spilloverMatrix prefix="Comp-" name="MyComp" suffix="" transforms:id="gone"/>"#

@@ -38,6 +38,19 @@ struct FlowJoOverridesTests {
         #expect(back == document)
     }
 
+    @Test("a sample's own polygon whose vertices lie on one line is refused at its XML path, as the group's would be")
+    func flatSampleSpecificPolygon() throws {
+        let square: [[Double]] = [[0, 0], [50, 0], [50, 50], [0, 50]]
+        let xml = F.workspace(groups: [("G", ["1", "2"])], samples: [
+            F.sample(id: "1", name: "s1.fcs", count: 10, channels: FlowJoConstructTests.channelsAB, nodes: [F.polygon("p", "A", "B", square)]),
+            F.sample(id: "2", name: "s2.fcs", count: 10, channels: FlowJoConstructTests.channelsAB, nodes: [
+                F.polygon("p", owner: "", "A", "B", [[0, 0], [25, 25], [50, 50]])]),
+        ])
+        let error = try #require(throws: FlowJoError.self) { try F.read(xml).template(group: "G") }
+        #expect(error.path == "/Workspace/SampleList[1]/Sample[2]/SampleNode[1]/Subpopulations[1]/Population[1]", "\(error.path)")
+        #expect(error.message == FlowJoWorkspace.flatPolygon)
+    }
+
     @Test("a differing boolean node cannot be overridden: listed with its XML path, the group's node kept")
     func booleanDifference() throws {
         let xml = F.workspace(groups: [("G", ["1", "2"])], samples: [

@@ -194,4 +194,16 @@ struct HostileTemplateTests {
         #expect(found.map(\.path) == ["populations[0].gate.vertices"])
         #expect(found.first?.message == "expected at most 10000 vertices, found 10001")
     }
+
+    @Test("a polygon whose vertices all lie on one line (or on one point) is refused with its JSON path: no event could be inside")
+    func jsonFlatPolygon() {
+        for vertices in ["[0, 0], [1, 1], [2, 2], [0.5, 0.5]", "[3, 4], [3, 4], [3, 4]", "[5, 0], [5, 10], [5, 3]"] {
+            let found = Self.issues(Self.template(#"{"id": "p", "gate": {"type": "polygon", "dimensions": [{"channel": "X"}, {"channel": "Y"}], "vertices": [\#(vertices)]}}"#))
+            #expect(found.map(\.path) == ["populations[0].gate.vertices"], "\(vertices)")
+            #expect(found.first?.message == "expected vertices that enclose an area, found them all on one line (no event could be inside)")
+        }
+        // One point off the line is enough.
+        let found = Self.issues(Self.template(#"{"id": "p", "gate": {"type": "polygon", "dimensions": [{"channel": "X"}, {"channel": "Y"}], "vertices": [[0, 0], [1, 1], [2, 2.000001]]}}"#))
+        #expect(found.isEmpty, "\(found)")
+    }
 }
