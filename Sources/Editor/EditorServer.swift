@@ -47,38 +47,45 @@ public struct EditorServer: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: EditorAccess(token: token))
-        router.add(middleware: EditorFallback())
+        let served = ServedRoutes()
+        router.add(middleware: EditorFallback(served: served))
+        /// Adds a route and records it for the fallback's 404 and 405 answers.
+        func on(_ path: String, _ method: HTTPRequest.Method,
+                use handler: @Sendable @escaping (Request, BasicRequestContext) async throws -> some ResponseGenerator) {
+            served.add(path, method)
+            router.on(RouterPath(path), method: method, use: handler)
+        }
         let session = self.session
-        router.get("/") { _, _ in
+        on("/", .get) { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: try Self.resource("index.html")))
         }
-        router.get("/static/:name") { _, context in
+        on("/static/:name", .get) { _, context in
             guard let name = context.parameters.get("name"), let file = Self.files[name] else { throw HTTPError(.notFound) }
             return Response(status: .ok, headers: [.contentType: file.type], body: .init(byteBuffer: try Self.resource(file.resource)))
         }
-        router.get("/api/state") { _, _ in session.snapshot() }
-        router.get("/api/plot") { request, _ in
+        on("/api/state", .get) { _, _ in session.snapshot() }
+        on("/api/plot", .get) { request, _ in
             let sample = try Self.query(request, "sample"), population = try Self.query(request, "population")
             let size = request.uri.queryParameters.get("size").flatMap(Int.init).map { min(max($0, 64), 1024) } ?? 400
             return try await Self.offload { try session.plot(sample: sample, population: population, size: size) }
         }
-        router.get("/api/thumbnail") { request, _ in
+        on("/api/thumbnail", .get) { request, _ in
             let sample = try Self.query(request, "sample"), population = try Self.query(request, "population")
             let png = try await Self.offload { try session.thumbnail(sample: sample, population: population) }
             var response = Response(status: .ok, headers: [.contentType: "image/png"], body: .init(byteBuffer: ByteBuffer(bytes: png)))
             response.headers[.cacheControl] = "no-store"
             return response
         }
-        router.post("/api/preview") { request, context in
+        on("/api/preview", .post) { request, context in
             let body: PreviewRequest = try await Self.body(request, context: context, #"{"sample": text, "population": text, "gate": a gate shape}"#)
             return try await Self.offload { try session.preview(sample: body.sample, population: body.population, shape: body.gate) }
         }
-        router.post("/api/gate") { request, context in
+        on("/api/gate", .post) { request, context in
             let body: GateRequest = try await Self.body(request, context: context, #"{"population": text, "gate": a gate shape}"#)
             try Self.mapped { try session.edit(population: body.population, shape: body.gate) }
             return session.snapshot()
         }
-        router.post("/api/readout") { request, context in
+        on("/api/readout", .post) { request, context in
             let body: ReadoutRequest = try await Self.body(request, context: context, #"{"index": an integer, "percentile": a number}"#)
             guard let index = Int(exactly: body.index) else {
                 throw HTTPError(.badRequest, message: "request body: $.index: expected an integer, found \(body.index)")
@@ -86,15 +93,15 @@ public struct EditorServer: Sendable {
             try Self.mapped { try session.setPercentile(readout: index, percentile: body.percentile) }
             return session.snapshot()
         }
-        router.post("/api/undo") { _, _ in
+        on("/api/undo", .post) { _, _ in
             session.undo()
             return session.snapshot()
         }
-        router.post("/api/redo") { _, _ in
+        on("/api/redo", .post) { _, _ in
             session.redo()
             return session.snapshot()
         }
-        router.post("/api/save") { _, _ in
+        on("/api/save", .post) { _, _ in
             // The % changes are those of the current template on every sample: wait for the re-gate to finish.
             _ = await session.settle(timeout: 600)
             return try await Self.offload { try session.save() }

@@ -243,6 +243,18 @@ struct EditorServerTests {
                 #expect(response.status == .methodNotAllowed)
                 #expect(response.headers[.allow] == "GET")
             }
+            // The parameter route: a wrong method on a file is a 405; an unknown file, or a path below it, a 404.
+            try await client.execute(uri: "/static/editor.js", method: .delete, headers: headers) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET")
+            }
+            for uri in ["/static/nothing.js", "/static/a/b.js"] {
+                try await client.execute(uri: uri, method: .get, headers: headers) { response in
+                    #expect(response.status == .notFound, "\(uri)")
+                    let message = try Self.decode(ErrorBody.self, response).error.message
+                    #expect(message == "the editor serves no '\(uri)'")
+                }
+            }
             // An unknown sample keeps its own message.
             try await client.execute(uri: "/api/plot?sample=nobody&population=cells", method: .get, headers: headers) { response in
                 #expect(response.status == .notFound)
