@@ -24,7 +24,7 @@ struct BatchCommand: ParsableCommand {
     @Option(help: "Output folder.")
     var out: String
 
-    @Option(help: "Files processed at once (default: the number of cores).")
+    @Option(parsing: .unconditional, help: "Files processed at once (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "Process only shard k of n (k/n): groups of a sample and its controls, round-robin.")

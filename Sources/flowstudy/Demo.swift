@@ -17,19 +17,19 @@ struct DemoCommand: ParsableCommand {
 
 /// The demo's size and seed, shared by `demo run` and `demo generate`.
 struct DemoOptions: ParsableArguments {
-    @Option(help: "Random seed.")
+    @Option(parsing: .unconditional, help: "Random seed.")
     var seed: UInt64 = 1
 
-    @Option(help: "SSc patients (UT and RUX cultures each).")
+    @Option(parsing: .unconditional, help: "SSc patients (UT and RUX cultures each).")
     var patients: Int = 24
 
-    @Option(help: "Healthy donors (SERUM and SERUM_RUX cultures, each with one patient's serum).")
+    @Option(parsing: .unconditional, help: "Healthy donors (SERUM and SERUM_RUX cultures, each with one patient's serum).")
     var donors: Int = 8
 
-    @Option(help: "Events per culture tube.")
+    @Option(parsing: .unconditional, help: "Events per culture tube.")
     var events: Int = 20_000
 
-    @Option(name: .customLong("fmo-events"), help: "Events per FMO tube.")
+    @Option(name: .customLong("fmo-events"), parsing: .unconditional, help: "Events per FMO tube.")
     var fmoEvents: Int = 5_000
 
     var settings: DemoSettings { DemoSettings(seed: seed, patients: patients, donors: donors, events: events, fmoEvents: fmoEvents) }
@@ -87,7 +87,7 @@ struct DemoRun: ParsableCommand {
     @Option(help: "The gating template (default: gating-templates/mdm-macrophages.json of this checkout).")
     var template: String?
 
-    @Option(help: "Tubes processed at once (default: the number of cores).")
+    @Option(parsing: .unconditional, help: "Tubes processed at once (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(name: .customLong("no-png"), help: "Skip the PNG copies of the figures.")

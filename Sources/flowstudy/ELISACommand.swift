@@ -54,7 +54,7 @@ struct ELISACommand: ParsableCommand {
     @Option(help: "Value for statistics below the LLOQ: lloq_half, lloq_sqrt2, lloq or zero.")
     var substitute: ELISAOptions.Substitution = .lloqHalf
 
-    @Option(help: "Replicate CV% above which a value is flagged HIGH_CV.")
+    @Option(parsing: .unconditional, help: "Replicate CV% above which a value is flagged HIGH_CV.")
     var cvLimit: Double = 20
 
     @Option(help: "Concentration units of the standards.")

@@ -26,13 +26,13 @@ struct Edit: ParsableCommand {
     @Option(help: "Per-sample gate overrides (flowstudy-overrides/1); default: <template stem>.overrides.json beside the template, when present.")
     var overrides: String?
 
-    @Option(help: "Port on 127.0.0.1 (default: a free port).")
+    @Option(parsing: .unconditional, help: "Port on 127.0.0.1 (default: a free port).")
     var port: Int = 0
 
     @Flag(help: "Open the page in the desktop's browser (xdg-open).")
     var open = false
 
-    @Option(help: "Samples gated at once in the background (default: the number of cores).")
+    @Option(parsing: .unconditional, help: "Samples gated at once in the background (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @OptionGroup var reading: ReadingOptions

@@ -24,7 +24,7 @@ struct Export: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Channels to export, by $PnN then $PnS (exact, else ignoring case), separated by spaces or commas (default: all).")
     var channels: [String] = []
 
-    @Option(help: "Data set to export, counting from 1.")
+    @Option(parsing: .unconditional, help: "Data set to export, counting from 1.")
     var dataset: Int = 1
 
     @Option(name: .shortAndLong, help: "Output file (default: standard output; FCS needs a file).")

@@ -32,7 +32,7 @@ struct Gate: ParsableCommand {
     @Option(help: "The gates this file used CSV (population,method,coordinates,source,flags): data-driven gates as computed.")
     var gates: String?
 
-    @Option(help: "Data set to gate, counting from 1.")
+    @Option(parsing: .unconditional, help: "Data set to gate, counting from 1.")
     var dataset: Int = 1
 
     @OptionGroup var reading: ReadingOptions

@@ -22,7 +22,7 @@ struct Plot: ParsableCommand {
     @Option(help: "A control tube (FMO or isotype) to overlay on a one-dimensional gate's histogram.")
     var control: String?
 
-    @Option(help: "Plot size in pixels.")
+    @Option(parsing: .unconditional, help: "Plot size in pixels.")
     var size: Int = 320
 
     @Option(name: .shortAndLong, help: "Output .png or .svg.")

@@ -27,13 +27,13 @@ struct Review: ParsableCommand {
     @Option(help: "Output folder (reused as the cache on the next run).")
     var out: String
 
-    @Option(help: "Samples drawn at once (default: the number of cores).")
+    @Option(parsing: .unconditional, help: "Samples drawn at once (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Cell size in pixels on the gate and sample pages.")
+    @Option(parsing: .unconditional, help: "Cell size in pixels on the gate and sample pages.")
     var size: Int = 220
 
-    @Option(help: "An outlier must also be at least this many percentage points from its kind's median.")
+    @Option(parsing: .unconditional, help: "An outlier must also be at least this many percentage points from its kind's median.")
     var minDifference: Double = 2
 
     @Option(help: "Per-sample gate overrides (flowstudy-overrides/1); default: <template stem>.overrides.json beside the template, when present.")

@@ -11,22 +11,22 @@ struct Simulate: ParsableCommand {
         abstract: "Write a deterministic, realistic monocyte-derived-macrophage sample on the study panel.",
         discussion: "A shifted donor as in docs/simulation.md: --scatter-drift 0.15 --marker-shift CD14=-0.5 --marker-shift CD45=-0.5 --dead-shift 0.3.")
 
-    @Option(help: "Number of events, 1 to 10,000,000 (FCS files without events are refused by readers, FlowStudy's included).")
+    @Option(parsing: .unconditional, help: "Number of events, 1 to 10,000,000 (FCS files without events are refused by readers, FlowStudy's included).")
     var events: Int = 10_000
 
-    @Option(help: "Random seed: the same seed gives the same file.")
+    @Option(parsing: .unconditional, help: "Random seed: the same seed gives the same file.")
     var seed: UInt64 = 1
 
     @Option(help: "Leave this marker unstained (an FMO control tube), e.g. CD206.")
     var fmo: String?
 
-    @Option(name: .customLong("scatter-drift"), help: "Relative drift of FSC and SSC (area and height), e.g. 0.15 (a drift down: --scatter-drift=-0.15).")
+    @Option(name: .customLong("scatter-drift"), parsing: .unconditional, help: "Relative drift of FSC and SSC (area and height), e.g. 0.15, or -0.15 for a drift down.")
     var scatterDrift: Double = 0
 
     @Option(name: .customLong("marker-shift"), help: ArgumentHelp("Move a marker's stain by DECADES (repeatable), e.g. CD14=-0.5.", valueName: "MARKER=DECADES"))
     var markerShift: [String] = []
 
-    @Option(name: .customLong("dead-shift"), help: ArgumentHelp("Move the dead cells' viability-dye peak by DECADES, e.g. 0.3.", valueName: "DECADES"))
+    @Option(name: .customLong("dead-shift"), parsing: .unconditional, help: ArgumentHelp("Move the dead cells' viability-dye peak by DECADES, e.g. 0.3 or -0.3.", valueName: "DECADES"))
     var deadShift: Double = 0
 
     @Flag(help: "Also write each event's true population beside the file: TUBE.truth.csv (docs/simulation.md).")

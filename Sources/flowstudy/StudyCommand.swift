@@ -39,7 +39,7 @@ struct StudyCommand: ParsableCommand {
     @Option(help: "The study folder.")
     var out: String
 
-    @Option(help: "Tubes processed at once (default: the number of cores).")
+    @Option(parsing: .unconditional, help: "Tubes processed at once (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(name: .customLong("no-png"), help: "Skip the PNG copies of the figures (SVG is the figure of record).")

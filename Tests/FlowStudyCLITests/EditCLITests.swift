@@ -61,6 +61,11 @@ struct EditCLITests {
         #expect(result.status == 64)
         #expect(result.stderr.contains("port \(port) on 127.0.0.1 is already in use: choose another with --port"), "\(result.stderr)")
         #expect(!result.stderr.contains("errno"))
+        // A port out of range is named as such, written either way.
+        for words in [["--port", "-1"], ["--port=-1"], ["--port", "70000"]] {
+            result = edit(["--template", copy, "--samples", samples] + words)
+            #expect(result.status == 64 && result.stderr.contains("--port must be between 0 and 65535"), "\(words): \(result.stderr)")
+        }
     }
 
     /// A socket listening on a free port of 127.0.0.1, and that port.

@@ -46,4 +46,19 @@ struct SimulateShiftCLITests {
         }
         #expect(!FileManager.default.fileExists(atPath: folder.path("bad.fcs")))
     }
+
+    @Test("a negative number follows its option as a separate word (--scatter-drift -0.15), as with '='")
+    func negativeValues() throws {
+        let folder = try TemporaryDirectory()
+        let spaced = run(flowstudy, ["simulate", "--events", "500", "--scatter-drift", "-0.15", "--dead-shift", "-0.3", "-o", folder.path("spaced.fcs")])
+        #expect(spaced.status == 0, "\(spaced.stderr)")
+        let joined = run(flowstudy, ["simulate", "--events=500", "--scatter-drift=-0.15", "--dead-shift=-0.3", "-o", folder.path("joined.fcs")])
+        #expect(joined.status == 0, "\(joined.stderr)")
+        let a = try FCSFile.readSample(folder.path("spaced.fcs")), b = try FCSFile.readSample(folder.path("joined.fcs"))
+        #expect(try a.values("SSC-A").doubles() == b.values("SSC-A").doubles())
+        #expect(a.keywords["FLOWSTUDY DEAD PEAK SHIFT"] == "-0.3")
+        // A negative count is named by the option's own check, not taken for a missing value.
+        let negative = run(flowstudy, ["simulate", "--events", "-5", "-o", folder.path("bad.fcs")])
+        #expect(negative.status == 64 && negative.stderr.contains("--events must be at least 1"), "\(negative.stderr)")
+    }
 }
