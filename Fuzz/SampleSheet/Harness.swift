@@ -1,4 +1,4 @@
-// libFuzzer harness: the sample-sheet reader (Sources/Batch/SampleSheet.swift, compiled in with this file so the
+// libFuzzer harness: the sample-sheet reader (Sources/Batch/SampleSheet*.swift, compiled in with this file so the
 // rest of Batch and swift-crypto are not needed), with and without a panel. Built by scripts/fuzz.sh.
 import Foundation
 import Gating
