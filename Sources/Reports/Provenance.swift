@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Outcomes
 import Tables
 
 /// What the report was made from: the FlowStudy version, the gating template's hash, and the SHA-256 of every
@@ -29,6 +30,8 @@ public struct Provenance: Sendable, Equatable {
     public var files: [Input]
     /// The files upstream runs read, with the hashes their `run.json` recorded.
     public var upstream: [Input]
+    /// The study markers the outcomes expected of every culture tube (the template's panel), when known.
+    public var panel: [StudyMarker]?
 
     /// The name of the provenance file in an outcomes output folder.
     public static let fileName = "outcomes_run.json"
@@ -37,8 +40,9 @@ public struct Provenance: Sendable, Equatable {
     /// inputs will be read later, when that is not where they are now: `flowstudy study` reads its batch, ELISA
     /// and review folders in the staging folder, which is renamed into the study folder once every stage is
     /// done, so it records the final paths (the files' bytes, and so their hashes, are the same).
-    public init(inputs: StudyInputs, flowstudyVersion: String, recorded: StudyInputs? = nil) {
+    public init(inputs: StudyInputs, flowstudyVersion: String, recorded: StudyInputs? = nil, panel: [StudyMarker]? = nil) {
         let recorded = recorded ?? inputs
+        self.panel = panel
         self.flowstudyVersion = flowstudyVersion
         self.inputs = recorded
         var files: [Input] = []
@@ -102,8 +106,9 @@ public struct Provenance: Sendable, Equatable {
         }
         var paths: [String: Any] = ["clinical": inputs.clinical, "samples": inputs.samples, "flow": inputs.flow, "elisa": inputs.elisa]
         if let review = inputs.review { paths["review"] = review }
-        let object: [String: Any] = ["flowstudy_version": flowstudyVersion, "inputs": paths, "files": list(files), "upstream": list(upstream),
+        var object: [String: Any] = ["flowstudy_version": flowstudyVersion, "inputs": paths, "files": list(files), "upstream": list(upstream),
                                      "template": ["path": templatePath.map { $0 as Any } ?? NSNull(), "sha256": templateSHA256.map { $0 as Any } ?? NSNull()] as [String: Any]]
+        if let panel { object["panel"] = panel.map(\.rawValue) }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return Array(data) + [0x0A]
     }
@@ -117,5 +122,36 @@ public struct Provenance: Sendable, Equatable {
             throw ReportError(path, "expected an outcomes run's \(fileName) naming its inputs (clinical, samples, flow, elisa)")
         }
         return StudyInputs(clinical: clinical, samples: samples, flow: flow, elisa: elisa, review: paths["review"] as? String)
+    }
+
+    /// The inputs and panel an outcomes output folder records, after checking that every file `outcomes_run.json`
+    /// lists with a hash still has it: a page made from edited inputs would disagree with the tables beside it.
+    /// Throws ``ReportError`` naming the file, the recorded and the found SHA-256 (or that it is gone).
+    public static func verifiedRecord(in folder: String) throws -> (inputs: StudyInputs, panel: [StudyMarker]?) {
+        let inputs = try inputs(recordedIn: folder)
+        let path = folder + "/" + fileName
+        let object = json(path) ?? [:]
+        for (index, item) in ((object["files"] as? [Any]) ?? []).enumerated() {
+            guard let file = item as? [String: Any], let recorded = file["sha256"] as? String else { continue }
+            guard let input = file["path"] as? String else {
+                throw ReportError(path, "files[\(index)]: expected the path of a hashed input")
+            }
+            guard let found = sha256(of: input) else {
+                throw ReportError(input, "expected the file \(path) records (SHA-256 \(recorded)), found no readable file")
+            }
+            if found != recorded {
+                throw ReportError(input, "expected SHA-256 \(recorded), as \(path) records, found \(found): the file changed since the outcomes were computed; run flowstudy outcomes (or study) again")
+            }
+        }
+        var panel: [StudyMarker]?
+        if let names = object["panel"] as? [Any] {
+            panel = try names.enumerated().map { index, name in
+                guard let name = name as? String, let marker = StudyMarker(named: name) else {
+                    throw ReportError(path, "panel[\(index)]: expected a study marker name, found \(name)")
+                }
+                return marker
+            }
+        }
+        return (inputs, panel)
     }
 }

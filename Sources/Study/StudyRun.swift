@@ -78,6 +78,8 @@ public struct StudyRun {
     /// The inputs.
     public let inputs: Inputs
     let template: GatingTemplate
+    /// The study markers the template reads: what each culture tube is expected to give.
+    let panel: [StudyMarker]
     let templateText: String
     let sheet: SampleSheet
     let runs: ELISARunSheet
@@ -96,6 +98,10 @@ public struct StudyRun {
         var sheetPlates: Set<String>?
         func note(_ error: Error) { problems.append("\(error)") }
         do { template = try TemplateLoader.load(inputs.template).template } catch { note(error) }
+        // A template the batch accepts may still read a study marker twice; the outcomes could not use it, so the
+        // study stops here rather than after gating every tube.
+        let panel = template.map { StudyPanel.markers(of: $0, path: inputs.template) }
+        problems += panel?.problems ?? []
         var sheetProblems: SampleSheet.Problems?
         do { sheet = try SampleSheet.read(csv: inputs.samples, template: template) } catch let error as SampleSheet.Problems {
             sheetProblems = error
@@ -137,7 +143,7 @@ public struct StudyRun {
             do { overrides = try GateOverrides.read(contentsOf: overridesPath, template: template, sampleIDs: Set(sheet.entries.map(\.sampleID))) } catch { note(error) }
         }
         guard problems.isEmpty, let template, let sheet, let runs else { throw StudyProblems(problems) }
-        return StudyRun(inputs: inputs, template: template, templateText: templateText, sheet: sheet, runs: runs,
+        return StudyRun(inputs: inputs, template: template, panel: panel?.markers ?? [], templateText: templateText, sheet: sheet, runs: runs,
                         overridesPath: overridesPath, overrides: overrides)
     }
 
@@ -201,7 +207,7 @@ public struct StudyRun {
         let outcomes = try OutcomesStage.write(StudyInputs(clinical: inputs.clinical, samples: inputs.samples, flow: flow, elisa: elisa, review: review),
                                                recorded: StudyInputs(clinical: inputs.clinical, samples: inputs.samples, flow: out + "/flow",
                                                                      elisa: out + "/elisa", review: out + "/review"),
-                                               version: inputs.version, into: outcomesFolder, chromium: chromium, png: png, pdf: false)
+                                               panel: panel, version: inputs.version, into: outcomesFolder, chromium: chromium, png: png, pdf: false)
         try outcomesFolder.commit()
         if cancelled() { throw CancellationError() }
         let drawn = cells.cells.filter(\.drawn).count

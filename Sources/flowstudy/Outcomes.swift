@@ -15,6 +15,8 @@ struct OutcomesCommand: ParsableCommand {
         abstract: "Outcome tables of the study (P1, S1–S4, T0) from markers.csv, concentrations.csv and the sheets.",
         discussion: """
         --flow is a batch output folder (markers.csv), --elisa an elisa output folder (concentrations.csv). \
+        Each culture tube is expected to give both readouts of every study marker the template reads (--template, \
+        else the template the batch's run.json records); what it lacks is a missing result. \
         Conventions: docs/outcomes.md. Exit status: 0; 64 for a usage, sample sheet, clinical sheet or result \
         validation problem (every problem listed); 65 for an input that cannot be used (unreadable, not CSV, \
         lacking a result file's columns).
@@ -33,6 +35,9 @@ struct OutcomesCommand: ParsableCommand {
     @Option(help: "The elisa output folder holding concentrations.csv.")
     var elisa: String
 
+    @Option(help: "The gating template whose readouts each culture tube is expected to give (default: the one the batch's run.json records, unchanged since).")
+    var template: String?
+
     @Option(help: "The review gallery folder: the subject pages show its gate plots (linked, never re-gated).")
     var review: String?
 
@@ -48,12 +53,12 @@ struct OutcomesCommand: ParsableCommand {
     func run() throws {
         let markers = (flow as NSString).appendingPathComponent("markers.csv")
         let concentrations = (elisa as NSString).appendingPathComponent("concentrations.csv")
-        try checkOutputs(folders: [out], inputs: [samples, clinical, markers, concentrations] + (review.map { [$0 + "/manifest.json"] } ?? []))
+        try checkOutputs(folders: [out], inputs: [samples, clinical, markers, concentrations] + (template.map { [$0] } ?? []) + (review.map { [$0 + "/manifest.json"] } ?? []))
         let inputs = StudyInputs(clinical: clinical, samples: samples, flow: flow, elisa: elisa, review: review)
         let summary = try reportingStudyErrors {
             let output = try OutputFolder(out)
             do {
-                let summary = try OutcomesStage.write(inputs, version: FlowStudy.configuration.version, into: output,
+                let summary = try OutcomesStage.write(inputs, template: template, version: FlowStudy.configuration.version, into: output,
                                                       chromium: HeadlessChromium.find(), png: !noPNG, pdf: pdf)
                 try output.commit()
                 return summary

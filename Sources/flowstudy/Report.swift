@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Outcomes
 import Reports
+import Study
 import Tables
 
 /// `flowstudy report`: pages of the study report, from a study output folder.
@@ -44,14 +45,19 @@ struct Report: ParsableCommand {
             guard let study else { throw ExitCode.validationFailure }
             let folder = FileManager.default.fileExists(atPath: study + "/" + Provenance.fileName) ? study : study + "/outcomes"
             do {
-                let inputs = try Provenance.inputs(recordedIn: folder)
+                // The recorded hashes are checked first: a page from edited inputs would contradict the tables.
+                let (inputs, recordedPanel) = try Provenance.verifiedRecord(in: folder)
                 try checkOutputs(files: [output], inputs: [inputs.clinical, inputs.samples, inputs.markers, inputs.concentrations])
-                let data = try StudyData.load(clinical: inputs.clinical, samples: inputs.samples, markers: inputs.markers, concentrations: inputs.concentrations)
+                let panel = try recordedPanel ?? StudyPanel.markers(ofBatch: inputs.flow)
+                let data = try StudyData.load(clinical: inputs.clinical, samples: inputs.samples, markers: inputs.markers,
+                                              concentrations: inputs.concentrations, panel: panel, tubeFailures: FCSFileQC.failures(flow: inputs.flow))
                 guard data.subjects[subject] != nil else {
-                    throw ReportError(inputs.clinical, "no subject '\(subject)' (subjects: \(data.subjectOrder.prefix(20).joined(separator: ", "))\(data.subjectOrder.count > 20 ? ", …" : ""))")
+                    // A bad argument value, like any other usage error.
+                    printError("flowstudy report: --subject: no subject '\(subject)' in \(inputs.clinical) (subjects: \(data.subjectOrder.prefix(20).joined(separator: ", "))\(data.subjectOrder.count > 20 ? ", …" : ""))")
+                    throw ExitCode.validationFailure
                 }
                 let gallery = try inputs.review.map { try GalleryImages(review: $0) }
-                let report = StudyReport(outcomes: try StudyOutcomes(data), provenance: Provenance(inputs: inputs, flowstudyVersion: FlowStudy.configuration.version),
+                let report = StudyReport(outcomes: try StudyOutcomes(data), provenance: Provenance(inputs: inputs, flowstudyVersion: FlowStudy.configuration.version, panel: panel),
                                          gallery: gallery)
                 let page = report.subjectPage(subject, images: report.subjectImages(subject)) { image in
                     let bytes = (try? InputFile.bytes(image.path)) ?? []

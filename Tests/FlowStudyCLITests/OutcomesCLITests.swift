@@ -10,6 +10,8 @@ import TestSupport
 struct OutcomesCLITests {
     let flowstudy: String
     let cohort: URL
+    /// The reference cohort's template (the six study markers): these result folders have no run.json naming it.
+    let template = SharedData.repositoryRoot.appendingPathComponent("gating-templates/mdm-macrophages.json").path
 
     init() throws {
         flowstudy = try #require(flowstudyExecutable(), "the flowstudy executable is built by swift test")
@@ -27,7 +29,7 @@ struct OutcomesCLITests {
     }
 
     func outcomes(_ folders: (flow: String, elisa: String), clinical: String? = nil, out: String) -> (status: Int32, stdout: String, stderr: String) {
-        run(flowstudy, ["outcomes", "--samples", cohort.appendingPathComponent("samples.csv").path,
+        run(flowstudy, ["outcomes", "--template", template, "--samples", cohort.appendingPathComponent("samples.csv").path,
                         "--clinical", clinical ?? cohort.appendingPathComponent("clinical.csv").path,
                         "--flow", folders.flow, "--elisa", folders.elisa, "--out", out])
     }
@@ -73,7 +75,7 @@ struct OutcomesCLITests {
     func printsPDF() throws {
         let folder = try TemporaryDirectory()
         let folders = try resultFolders(folder)
-        let result = run(flowstudy, ["outcomes", "--samples", cohort.appendingPathComponent("samples.csv").path,
+        let result = run(flowstudy, ["outcomes", "--template", template, "--samples", cohort.appendingPathComponent("samples.csv").path,
                                      "--clinical", cohort.appendingPathComponent("clinical.csv").path,
                                      "--flow", folders.flow, "--elisa", folders.elisa, "--out", folder.path("out"), "--pdf", "--no-png"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -89,7 +91,7 @@ struct OutcomesCLITests {
     func writesTheReport() throws {
         let folder = try TemporaryDirectory()
         let out = folder.path("out")
-        let result = run(flowstudy, ["outcomes", "--samples", cohort.appendingPathComponent("samples.csv").path,
+        let result = run(flowstudy, ["outcomes", "--template", template, "--samples", cohort.appendingPathComponent("samples.csv").path,
                                      "--clinical", cohort.appendingPathComponent("clinical.csv").path,
                                      "--flow", try resultFolders(folder).flow, "--elisa", folder.path("elisa"), "--out", out, "--no-png"])
         try #require(result.status == 0, "\(result.stderr)")
@@ -110,7 +112,7 @@ struct OutcomesCLITests {
         let removed = run(flowstudy, ["report", "patient", "--batch", out, "--subject", "SSC05"])
         #expect(removed.status == 64 && removed.stderr.contains("--batch was removed"))
         let unknown = run(flowstudy, ["report", "patient", "--study", out, "--subject", "NOPE"])
-        #expect(unknown.status == 65 && unknown.stderr.contains("no subject 'NOPE'"))
+        #expect(unknown.status == 64 && unknown.stderr.contains("no subject 'NOPE'"), "\(unknown.stderr)")
     }
 
     @Test("a clinical sheet problem exits 64 naming file, line and column; nothing is written")
@@ -139,5 +141,24 @@ struct OutcomesCLITests {
         let curves = outcomes(good, out: folder.path("out-curves"))
         #expect(curves.status == 65, "\(curves.stderr)")
         #expect(curves.stderr.contains(good.elisa + "/curves.json: curves[0].r_squared: expected a number"), "\(curves.stderr)")
+    }
+
+    @Test("without --template, a batch folder without run.json exits 65 asking for it; a header-only markers.csv misses every culture tube's readouts")
+    func panelFromTheTemplate() throws {
+        let folder = try TemporaryDirectory()
+        let folders = try resultFolders(folder)
+        let withoutRecord = run(flowstudy, ["outcomes", "--samples", cohort.appendingPathComponent("samples.csv").path,
+                                            "--clinical", cohort.appendingPathComponent("clinical.csv").path,
+                                            "--flow", folders.flow, "--elisa", folders.elisa, "--out", folder.path("out0"), "--no-png"])
+        #expect(withoutRecord.status == 65, "\(withoutRecord.stderr)")
+        #expect(withoutRecord.stderr.contains(folders.flow + "/run.json") && withoutRecord.stderr.contains("--template"), "\(withoutRecord.stderr)")
+
+        try "sample_id,subject_id,condition,population,marker,mfi,percent_positive\n".write(toFile: folders.flow + "/markers.csv", atomically: false, encoding: .utf8)
+        let result = outcomes(folders, out: folder.path("out"))
+        try #require(result.status == 0, "\(result.stderr)")
+        let tubes = try StudySheetsCLITests.cultureTubes(cohort.appendingPathComponent("samples.csv").path)
+        let missing = try CSVTable(try InputFile.text(folder.path("out/missing_results.csv")))
+        #expect(tubes.count > 0 && missing.rows.count == tubes.count * 12)
+        #expect(result.stdout.contains("; \(tubes.count * 12) missing results)"), "\(result.stdout)")
     }
 }

@@ -47,7 +47,7 @@ struct StudySheetsCLITests {
         return path
     }
 
-    @Test("report patient reads a study folder; no file of the study names the staging folder it was built in")
+    @Test("report patient reads a study folder, and refuses one whose input changed since; no file of the study names the staging folder")
     func reportAfterStudy() throws {
         let folder = try TemporaryDirectory("flowstudy-study-records")
         let out = folder.path("study")
@@ -77,6 +77,25 @@ struct StudySheetsCLITests {
             searched += 1
         }
         #expect(searched > 400, "\(searched) files searched")
+
+        // An input edited since: report patient refuses it (exit 65), naming the file and both SHA-256.
+        let markers = out + "/flow/markers.csv"
+        let before = String(run("/usr/bin/sha256sum", [markers]).stdout.prefix(64))
+        var lines = try InputFile.text(markers).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let header = lines[0].split(separator: ",").map(String.init)
+        let mfi = try #require(header.firstIndex(of: "mfi"))
+        var fields = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        fields[mfi] = "999999"
+        lines[1] = fields.joined(separator: ",")
+        try lines.joined(separator: "\n").write(toFile: markers, atomically: false, encoding: .utf8)
+        let after = String(run("/usr/bin/sha256sum", [markers]).stdout.prefix(64))
+        try #require(before.count == 64 && after.count == 64 && before != after)
+        let edited = run(flowstudy, ["report", "patient", "--study", out, "--subject", "SSC01", "-o", folder.path("SSC01-edited.html")])
+        #expect(edited.status == 65, "\(edited.stderr)")
+        #expect(edited.stderr.contains(markers) && edited.stderr.contains("expected SHA-256 \(before)") && edited.stderr.contains("found \(after)"), "\(edited.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("SSC01-edited.html")))
+        let unknown = run(flowstudy, ["report", "patient", "--study", out, "--subject", "NOPE"])
+        #expect(unknown.status == 65, "the edited input is refused before the subject is looked up")
     }
 
     @Test("two samples naming one FCS file stop the study before any work, naming both rows")
@@ -175,5 +194,64 @@ struct StudySheetsCLITests {
         #expect(result.status == 64, "\(result.stderr)")
         #expect(result.stderr.contains("column 'subject_id': found '', expected a column 'subject_id'"), "\(result.stderr)")
         #expect(result.stderr.contains("1 problem in the study's inputs") && !result.stderr.contains("unknown_reference"), "\(result.stderr)")
+    }
+
+    /// The culture samples of a samples.csv that name an FCS file (no control_type), counted from the sheet here.
+    static func cultureTubes(_ samples: String) throws -> [String] {
+        let table = try CSVTable(try InputFile.text(samples))
+        let id = try #require(table.header.firstIndex(of: "sample_id")), fcs = try #require(table.header.firstIndex(of: "fcs_file"))
+        let control = try #require(table.header.firstIndex(of: "control_type"))
+        return table.rows.filter { $0[control].isEmpty && !$0[fcs].isEmpty }.map { $0[id] }
+    }
+
+    @Test("every tube failing: each culture tube misses the panel's 12 readouts, everywhere alike, and the TQ footnote names it")
+    func everyTubeFailed() throws {
+        let folder = try TemporaryDirectory("flowstudy-study-allbad")
+        let copy = folder.path("data")
+        try FileManager.default.copyItem(atPath: data, toPath: copy)
+        for name in try FileManager.default.contentsOfDirectory(atPath: copy + "/fcs") where name.hasSuffix(".fcs") {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: copy + "/fcs/" + name))
+            try handle.truncate(atOffset: 3000)
+            try handle.close()
+        }
+        let out = folder.path("study")
+        let result = run(flowstudy, ["study", "--samples", copy + "/samples.csv", "--clinical", copy + "/clinical.csv", "--template", template,
+                                     "--elisa-runs", copy + "/elisa/runs.csv", "--out", out, "--jobs", "2", "--no-png", "--quiet"])
+        #expect(result.status == 2, "\(result.stderr)")
+        let tubes = try Self.cultureTubes(copy + "/samples.csv")
+        let ssc = tubes.filter { $0.hasPrefix("SSC") }
+        try #require(ssc.count >= 4, "the demo's SSc culture tubes, UT and RUX per patient")
+        let missing = try CSVTable(try InputFile.text(out + "/outcomes/missing_results.csv"))
+        #expect(missing.rows.count == tubes.count * 12)
+        #expect(Set(missing.rows.map { $0[0] }) == Set(tubes))
+        #expect(result.stdout.contains("; \(tubes.count * 12) missing results;"), "\(result.stdout)")
+        let footnotes = try InputFile.text(out + "/outcomes/footnotes.md")
+        #expect(!footnotes.contains("None: every culture sample"))
+        #expect(footnotes.contains("- CD204 MFI: n = 0 pairs; missing results: \(ssc.count) (\(ssc.joined(separator: ", ")))."), "\(footnotes)")
+        let unread = try #require(footnotes.split(separator: "\n").first { $0.hasPrefix("- Tubes the batch did not read") })
+        for id in tubes { #expect(unread.contains(id + " (truncated"), "\(id)") }
+        #expect(!footnotes.contains("staging"))
+        let t3 = try CSVTable(try InputFile.text(out + "/outcomes/T3_markers_SSc.csv"))
+        #expect(t3.rows.count == 12)
+    }
+
+    @Test("a template reading a study marker twice is refused before any work, at its JSON path, naming no staging folder")
+    func secondReadoutOfAMarker() throws {
+        let folder = try TemporaryDirectory("flowstudy-study-tworeadouts")
+        var text = try InputFile.text(template)
+        let anchor = "{\"marker\": \"TLR4\", \"population\": \"macrophages\", \"threshold\": {\"control\": \"FMO\", \"percentile\": 99}}"
+        try #require(text.contains(anchor))
+        text = text.replacingOccurrences(of: anchor, with: anchor + ",\n    {\"marker\": \"CD206\", \"population\": \"live\", \"threshold\": {\"control\": \"FMO\", \"percentile\": 99}}")
+        let twice = folder.path("two-readouts.json")
+        try text.write(toFile: twice, atomically: false, encoding: .utf8)
+        let out = folder.path("study")
+        let result = run(flowstudy, ["study", "--samples", data + "/samples.csv", "--clinical", data + "/clinical.csv", "--template", twice,
+                                     "--elisa-runs", data + "/elisa/runs.csv", "--out", out, "--jobs", "2", "--no-png", "--quiet"])
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("\(twice): readouts[6]: a second readout of study marker CD206 (population 'live'; readouts[1] reads it on 'macrophages')"),
+                "\(result.stderr)")
+        #expect(result.stderr.contains("nothing run"))
+        #expect(!result.stderr.contains("[duplicate]") && !result.stderr.contains("staging"))
+        #expect(!FileManager.default.fileExists(atPath: out))
     }
 }

@@ -22,7 +22,8 @@ struct ReferenceCohortTests {
     /// The outcomes of the reference cohort's statistics-only inputs.
     static func outcomes() throws -> StudyOutcomes {
         let data = try StudyData.load(clinical: try cohort("clinical.csv"), samples: try cohort("samples.csv"),
-                                      markers: try cohort("expected/markers.csv"), concentrations: try cohort("expected/concentrations.csv"))
+                                      markers: try cohort("expected/markers.csv"), concentrations: try cohort("expected/concentrations.csv"),
+                                      panel: StudyMarker.allCases)
         return try StudyOutcomes(data)
     }
 

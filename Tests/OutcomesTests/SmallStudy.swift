@@ -33,6 +33,11 @@ struct SmallStudy {
         "H1_SERUM_RUX,H1,SERUM_RUX,CCL18,CCL18_1,<LLOQ,,25,true,pg/mL",
     ]
 
+    /// The study markers the template reads (what each culture tube is expected to give).
+    var panel: [StudyMarker] = [.cd204]
+    /// The batch's failed tubes (errors.csv), by sample id.
+    var tubeFailures: [String: String] = [:]
+
     /// The folder the files are written to.
     let folder: TemporaryDirectory
 
@@ -52,7 +57,8 @@ struct SmallStudy {
     /// Loads the study.
     func load() throws -> StudyData {
         let paths = try write()
-        return try StudyData.load(clinical: paths.clinical, samples: paths.samples, markers: paths.markers, concentrations: paths.concentrations)
+        return try StudyData.load(clinical: paths.clinical, samples: paths.samples, markers: paths.markers, concentrations: paths.concentrations,
+                                  panel: panel, tubeFailures: tubeFailures)
     }
 
     /// The problems loading reports (empty when it loads).

@@ -93,7 +93,7 @@ struct ReportFixture {
 
     /// The outcomes of the fixture.
     func outcomes() throws -> StudyOutcomes {
-        try StudyOutcomes(StudyData.load(clinical: inputs.clinical, samples: inputs.samples, markers: inputs.markers, concentrations: inputs.concentrations))
+        try StudyOutcomes(StudyData.load(clinical: inputs.clinical, samples: inputs.samples, markers: inputs.markers, concentrations: inputs.concentrations, panel: [.cd206]))
     }
 
     /// The report written (and committed) into `out`, without Chromium.

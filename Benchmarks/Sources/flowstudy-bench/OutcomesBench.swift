@@ -15,7 +15,8 @@ func outcomesBenchmark(repeats: Int) throws {
     let inputs = try writeCohort(folder, patients: 120, donors: 30)
     var report: StudyReport?
     let seconds = try best(repeats) {
-        let data = try StudyData.load(clinical: inputs.clinical, samples: inputs.samples, markers: inputs.markers, concentrations: inputs.concentrations)
+        let data = try StudyData.load(clinical: inputs.clinical, samples: inputs.samples, markers: inputs.markers, concentrations: inputs.concentrations,
+                                      panel: StudyMarker.allCases)
         let outcomes = try StudyOutcomes(data)
         let made = StudyReport(outcomes: outcomes, provenance: Provenance(inputs: inputs, flowstudyVersion: "bench"),
                                gallery: try GalleryImages(review: folder + "/review"))

@@ -12,6 +12,12 @@ public enum Readout: Sendable, Hashable {
         return true
     }
 
+    /// Whether the readout is an ELISA concentration.
+    public var isConcentration: Bool {
+        if case .concentration = self { return true }
+        return false
+    }
+
     /// The readout's name in footnotes and lists of missing results.
     public var name: String {
         switch self {
@@ -29,6 +35,12 @@ public enum Observation: Sendable {
     case excluded(ConcentrationResult.Exclusion)
     /// No result.
     case absent
+
+    /// Whether there is no result.
+    public var isAbsent: Bool {
+        if case .absent = self { return true }
+        return false
+    }
 }
 
 extension StudyData {

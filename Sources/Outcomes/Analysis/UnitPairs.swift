@@ -25,14 +25,18 @@ public struct UnitPairs: Sendable {
     public var incompleteUnits: [String]
     /// Samples left out, by reason (`CURVE_REJECTED`, `NOT_READ`).
     public var excluded: [ConcentrationResult.Exclusion: [String]]
-    /// Samples of the arm without any result for the readout.
+    /// Samples of the arm whose expected result of the readout is missing (``StudyData/missing``: the same
+    /// results, so the footnotes and `missing_results.csv` agree).
     public var absent: [String]
+    /// Samples of the arm without a result the sheet never expected (no FCS file, no plate of the analyte).
+    public var notMeasured: [String]
 
     /// The pairs of `readout` among the culture samples of `arm`.
     init(_ readout: Readout, arm: StudyArm, data: StudyData) {
         units = []; untreated = []; treated = []; censored = []
         belowLLOQ = (0, 0); aboveULOQ = (0, 0)
-        incompleteUnits = []; excluded = [:]; absent = []
+        incompleteUnits = []; excluded = [:]; absent = []; notMeasured = []
+        let missing = Dictionary(grouping: data.missing, by: \.sampleID)
         // unit → serum → condition → [(value, status)]
         var values: [String: [String: [CultureCondition: [(Double, ConcentrationResult.Status)]]]] = [:]
         var order: [String] = []
@@ -45,7 +49,11 @@ public struct UnitPairs: Sendable {
                 excluded[reason, default: []].append(sample.id)
                 values[sample.unitID, default: [:]] = values[sample.unitID] ?? [:]
             case .absent:
-                absent.append(sample.id)
+                if data.missingResult(readout, of: sample, among: missing[sample.id] ?? []) != nil {
+                    absent.append(sample.id)
+                } else {
+                    notMeasured.append(sample.id)
+                }
                 values[sample.unitID, default: [:]] = values[sample.unitID] ?? [:]
             }
         }

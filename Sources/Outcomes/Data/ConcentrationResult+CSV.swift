@@ -7,8 +7,12 @@ extension ConcentrationResult {
         var selected: [String: (result: ConcentrationResult, row: Int)] = [:]
         var order: [String] = []
         var identities: [String: ResultIdentity] = [:]
+        /// The rows not selected (and second selections): their sample ids are checked against the sheet too.
+        var others: [ResultIdentity] = []
         var plateAnalytes: [String: Analyte] = [:]
         var unselected: [String: (row: Int, sample: String, analyte: Analyte)] = [:]
+        /// Keys with a `selected` value already reported: no second problem says they lack a selected row.
+        var badSelection: Set<String> = []
         for row in sheet.rows {
             if sheet.has("role") {
                 let role = sheet.text(row, "role")
@@ -25,17 +29,25 @@ extension ConcentrationResult {
             let value = sheet.number(row, "value_for_stats", in: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude,
                                      allowed: "a number, or empty/NA when absent")
             let selection = sheet.requiredText(row, "selected", allowed: "true or false")
-            if let selection, selection != "true" && selection != "false" {
+            let validSelection = selection == "true" || selection == "false"
+            if let selection, !validSelection {
                 sheet.report(.unknownValue, row: row, column: "selected", value: selection, allowed: "one of true, false")
             }
             guard let sampleID, let analyte, let plate, let status else { continue }
+            // Every row names its sample: one the sheet lacks is reported once, as that, whatever its selection.
+            let identity = ResultIdentity(file: path, line: sheet.line(row), sampleID: sampleID,
+                                          subjectID: sheet.optionalText(row, "subject_id"), condition: sheet.optionalText(row, "condition"))
             if let known = plateAnalytes[plate], known != analyte {
                 sheet.report(.contradiction, row: row, column: "analyte", value: analyte.rawValue, allowed: "one analyte per plate (\(plate) measured \(known.rawValue))")
             }
             plateAnalytes[plate] = plateAnalytes[plate] ?? analyte
             let key = sampleID + "\u{1F}" + analyte.rawValue
             if unselected[key] == nil { unselected[key] = (row, sampleID, analyte) }
-            guard selection == "true" else { continue }
+            if !validSelection { badSelection.insert(key) }
+            guard selection == "true" else {
+                others.append(identity)
+                continue
+            }
             if let first = selected[key] {
                 sheet.report(.selection, row: row, column: "selected", value: "true",
                              allowed: "one selected=true row per sample and analyte (\(sampleID) \(analyte.rawValue): plate \(first.result.plate) on line \(first.result.line) and plate \(plate))")
@@ -48,14 +60,13 @@ extension ConcentrationResult {
             result.dilutionFactor = sheet.number(row, "dilution_factor", in: 0...Double.greatestFiniteMagnitude, allowed: "a dilution factor > 0, or empty")
             selected[key] = (result, row)
             order.append(key)
-            identities[key] = ResultIdentity(file: path, line: sheet.line(row), sampleID: sampleID,
-                                             subjectID: sheet.optionalText(row, "subject_id"), condition: sheet.optionalText(row, "condition"))
+            identities[key] = identity
         }
-        for (key, first) in unselected.sorted(by: { $0.value.row < $1.value.row }) where selected[key] == nil {
+        for (key, first) in unselected.sorted(by: { $0.value.row < $1.value.row }) where selected[key] == nil && !badSelection.contains(key) {
             sheet.report(.selection, row: first.row, column: "selected", value: "false",
                          allowed: "one selected=true row for \(first.sample) \(first.analyte.rawValue)")
         }
         let results = order.compactMap { selected[$0]?.result }
-        return (results, order.compactMap { identities[$0] }, plateAnalytes, sheet.problems)
+        return (results, order.compactMap { identities[$0] } + others, plateAnalytes, sheet.problems)
     }
 }

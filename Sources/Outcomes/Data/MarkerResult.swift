@@ -33,17 +33,23 @@ public struct MarkerResult: Sendable, Equatable {
         try sheet.requireWellFormed()
         var results: [MarkerResult] = []
         var identities: [ResultIdentity] = []
-        var seen: [String: Int] = [:]
+        /// The first row of each (sample, marker): its line and population.
+        var seen: [String: (line: Int, population: String)] = [:]
         for row in sheet.rows {
             guard let sampleID = sheet.requiredText(row, "sample_id", allowed: "a sample id"),
                   let name = sheet.requiredText(row, "marker", allowed: "a marker name"),
                   let marker = StudyMarker(named: name) else { continue }
             let key = sampleID + "\u{1F}" + marker.rawValue
+            let population = sheet.text(row, "population")
             if let first = seen[key] {
-                sheet.report(.duplicate, row: row, column: "marker", value: name, allowed: "one row per sample and marker (already on line \(first))")
+                // Two populations: the template read the marker twice, which the batch allows but the tables cannot use.
+                let why = first.population != population
+                    ? "; population '\(population)' here, '\(first.population)' there: the template reads \(marker.rawValue) twice, and the outcome tables take one value per sample and marker"
+                    : ""
+                sheet.report(.duplicate, row: row, column: "marker", value: name, allowed: "one row per sample and marker (already on line \(first.line)\(why))")
                 continue
             }
-            seen[key] = sheet.line(row)
+            seen[key] = (sheet.line(row), population)
             let mfi = sheet.number(row, "mfi", allowed: "a number, or empty/NA when absent")
             let percent = sheet.number(row, "percent_positive", in: 0...100, allowed: "a percentage from 0 to 100, or empty/NA when absent")
             let flags = sheet.text(row, "flags").split(separator: ";").map(String.init)

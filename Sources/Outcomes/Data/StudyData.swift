@@ -1,12 +1,19 @@
+import Foundation
+
 /// The study's inputs as typed, validated and joined values: the subjects of `clinical.csv`, the samples of
 /// `samples.csv`, the markers of the batch's `markers.csv` and the concentrations of the ELISA's
 /// `concentrations.csv`, with the results the sheet expected but did not get.
+///
+/// What is expected comes from the sample sheet and the panel of study markers the gating template reads, never
+/// from the result files: a batch whose every tube failed writes a `markers.csv` without rows, and each of its
+/// culture samples still misses every readout of the panel.
 public struct StudyData: Sendable {
     /// A result the sample sheet expects and the result files lack: reported as missing, never dropped silently.
     public struct MissingResult: Sendable, Equatable, Hashable {
         /// The culture sample.
         public var sampleID: String
-        /// The readout: an analyte or a marker.
+        /// The readout, as ``Readout/name`` says it (`CCL18`, `CD206 MFI`, `CD206 percent_positive`), or the plate
+        /// id when the plate has no row in `concentrations.csv` (its analyte is then unknown).
         public var readout: String
         /// Why it is missing.
         public var reason: String
@@ -31,15 +38,19 @@ public struct StudyData: Sendable {
     public var concentrations: [String: [Analyte: ConcentrationResult]]
     /// The analyte each plate measured, from `concentrations.csv`.
     public var plateAnalytes: [String: Analyte]
-    /// The markers present in `markers.csv`, in table order.
+    /// The study markers the gating template reads (the panel of the marker tables), in table order: every
+    /// culture sample with an FCS file expects both readouts of each, whether `markers.csv` has its rows or not.
     public var measuredMarkers: [StudyMarker]
     /// Results the sheet expects that the result files lack.
     public var missing: [MissingResult]
 
-    /// Reads and joins the four files. Every problem of every file is collected and thrown at once as
+    /// Reads and joins the four files. `panel` is the study markers the template reads (what each culture
+    /// sample's FCS tube is expected to give); `tubeFailures` the batch's error per sample id (`errors.csv`: code
+    /// and message), which the missing results quote. Every problem of every file is collected and thrown at once as
     /// ``StudyDataProblems``; a file that cannot be read or lacks a result file's columns throws ``OutcomesError``.
     /// A sheet refused as a whole (a header problem) is not checked against: its rows would only repeat that problem.
-    public static func load(clinical: String, samples: String, markers: String, concentrations: String) throws -> StudyData {
+    public static func load(clinical: String, samples: String, markers: String, concentrations: String,
+                            panel: [StudyMarker], tubeFailures: [String: String] = [:]) throws -> StudyData {
         let sheets = try readSheets(clinical: clinical, samples: samples)
         let (subjectList, sampleList) = (sheets.subjects, sheets.samples)
         let subjects = Dictionary(subjectList.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -48,7 +59,11 @@ public struct StudyData: Sendable {
         let bySample = Dictionary(sampleList.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var problems = sheets.problems + flow.problems + elisa.problems
         if sheets.plates != nil {
-            problems += (flow.identities + elisa.identities).compactMap { Self.check($0, against: bySample, sheet: samples) }
+            let references = (flow.identities + elisa.identities).compactMap { Self.check($0, against: bySample, sheet: samples) }
+            // A row of a sample the sheet lacks is reported as that alone: its missing selection follows from it.
+            let refused = Set(references.filter { $0.kind == .unknownReference }.map { "\($0.file)\u{1F}\($0.line)" })
+            problems.removeAll { $0.kind == .selection && refused.contains("\($0.file)\u{1F}\($0.line)") }
+            problems += references
         }
         guard problems.isEmpty else { throw StudyDataProblems(problems) }
 
@@ -56,8 +71,8 @@ public struct StudyData: Sendable {
                              concentrations: [:], plateAnalytes: elisa.plateAnalytes, measuredMarkers: [], missing: [])
         for result in flow.results { data.markers[result.sampleID, default: [:]][result.marker] = result }
         for result in elisa.results { data.concentrations[result.sampleID, default: [:]][result.analyte] = result }
-        data.measuredMarkers = Set(flow.results.map(\.marker)).sorted()
-        data.missing = data.expectedButAbsent()
+        data.measuredMarkers = Set(panel).sorted()
+        data.missing = data.expectedButAbsent(markersFile: markers, concentrationsFile: concentrations, tubeFailures: tubeFailures)
         return data
     }
 
@@ -97,27 +112,55 @@ public struct StudyData: Sendable {
         return nil
     }
 
-    /// The culture samples' expected results that are absent: every measured study marker for a sample with an
-    /// FCS file, and the analyte of every plate the sample lists.
-    func expectedButAbsent() -> [MissingResult] {
+    /// The culture samples' expected results without a value: both readouts of every panel marker for a sample
+    /// with an FCS file, and the analyte of every plate the sample lists. A row whose value is absent (`NA`, an
+    /// empty `value_for_stats` without an exclusion) is missing as much as an absent row; the reason says which, and
+    /// quotes the batch's error for a tube that failed. The footnotes' per-readout lists are these same results.
+    func expectedButAbsent(markersFile: String, concentrationsFile: String, tubeFailures: [String: String]) -> [MissingResult] {
         var missing: [MissingResult] = []
+        // The files by name: the list sits beside the tables, and a study reads them in a staging folder.
+        let markersFile = URL(fileURLWithPath: markersFile).lastPathComponent
+        let concentrationsFile = URL(fileURLWithPath: concentrationsFile).lastPathComponent
         for sample in samples where sample.isCulture {
             if sample.fcsFile != nil {
-                for marker in measuredMarkers where markers[sample.id]?[marker] == nil {
-                    missing.append(.init(sampleID: sample.id, readout: marker.rawValue, reason: "no row in markers.csv"))
+                for marker in measuredMarkers {
+                    for flow in FlowReadout.allCases {
+                        let readout = Readout.flow(marker, flow)
+                        guard observation(readout, sample: sample).isAbsent else { continue }
+                        let reason: String
+                        if let row = markers[sample.id]?[marker] {
+                            reason = "\(flow == .mfi ? "mfi" : "percent_positive") is absent (NA or empty) on \(markersFile) line \(row.line)"
+                        } else if let failure = tubeFailures[sample.id] {
+                            reason = "the batch could not read the tube (\(failure))"
+                        } else {
+                            reason = "no row in \(markersFile)"
+                        }
+                        missing.append(.init(sampleID: sample.id, readout: readout.name, reason: reason))
+                    }
                 }
             }
             for plate in sample.elisaPlateIDs {
                 guard let analyte = plateAnalytes[plate] else {
-                    missing.append(.init(sampleID: sample.id, readout: plate, reason: "plate \(plate) has no row in concentrations.csv"))
+                    missing.append(.init(sampleID: sample.id, readout: plate, reason: "plate \(plate) has no row in \(concentrationsFile)"))
                     continue
                 }
-                if concentrations[sample.id]?[analyte] == nil {
-                    missing.append(.init(sampleID: sample.id, readout: analyte.rawValue, reason: "no row of plate \(plate) in concentrations.csv"))
-                }
+                guard observation(.concentration(analyte), sample: sample).isAbsent else { continue }
+                let reason = concentrations[sample.id]?[analyte].map { "value_for_stats is empty on \(concentrationsFile) line \($0.line)" }
+                    ?? "no row of plate \(plate) in \(concentrationsFile)"
+                missing.append(.init(sampleID: sample.id, readout: analyte.rawValue, reason: reason))
             }
         }
         return missing
+    }
+
+    /// The missing result of `readout` for `sample` among `missing` (the sample's, by default all): its own, or,
+    /// for an analyte, that of a plate the sample lists whose analyte is unknown (it may have been this one). Nil
+    /// when the result was not expected (no FCS file, no plate of the analyte, a marker outside the panel) or is there.
+    public func missingResult(_ readout: Readout, of sample: CultureSample, among missing: [MissingResult]? = nil) -> MissingResult? {
+        (missing ?? self.missing).first { result in
+            result.sampleID == sample.id && (result.readout == readout.name
+                || (readout.isConcentration && plateAnalytes[result.readout] == nil && sample.elisaPlateIDs.contains(result.readout)))
+        }
     }
 
     /// The culture samples of `arm`.

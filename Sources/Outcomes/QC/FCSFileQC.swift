@@ -104,14 +104,7 @@ public struct FCSFileQC: Sendable {
             }
         }
         let inputs = try Self.inputs(folder + "/run.json", notes: &notes)
-        var failures: [String: String] = [:]
-        if FileManager.default.fileExists(atPath: folder + "/errors.csv") {
-            let errors = try SheetReader(folder + "/errors.csv", required: [], syntax: .written)
-            try errors.requireWellFormed()
-            for row in errors.rows {
-                failures[errors.text(row, "sample_id")] = [errors.text(row, "error_code"), errors.text(row, "message")].filter { !$0.isEmpty }.joined(separator: ": ")
-            }
-        }
+        let failures = try Self.failures(flow: folder)
 
         let sheetFolder = URL(fileURLWithPath: sheet).standardizedFileURL.deletingLastPathComponent().path
         func relative(_ path: String) -> String {
@@ -131,7 +124,8 @@ public struct FCSFileQC: Sendable {
         for sample in samples {
             guard let file = sample.fcsFile, !file.isEmpty, listed.insert(sample.id).inserted else { continue }
             tubes.append(tube(sample.id, sheetFile: file, controlType: sample.controlType?.rawValue ?? "", controlMarker: sample.controlMarker ?? ""))
-            if events[sample.id] == nil && !qcOrder.isEmpty {
+            // A tube the batch lists as failed is named even when no tube was read (qc.csv without rows).
+            if events[sample.id] == nil && (!qcOrder.isEmpty || failures[sample.id] != nil) {
                 unread.append(sample.id + (failures[sample.id].map { " (\($0))" } ?? " (not in the batch's qc.csv)"))
             }
         }
@@ -142,6 +136,19 @@ public struct FCSFileQC: Sendable {
         self.populations = populations
         self.tubes = tubes
         self.notes = notes
+    }
+
+    /// The batch's failed tubes (`errors.csv` of the batch folder `flow`): `error_code: message` per sample id;
+    /// empty when the folder has no `errors.csv`. Throws ``OutcomesError`` for a file that cannot be read.
+    public static func failures(flow folder: String) throws -> [String: String] {
+        var failures: [String: String] = [:]
+        guard FileManager.default.fileExists(atPath: folder + "/errors.csv") else { return failures }
+        let errors = try SheetReader(folder + "/errors.csv", required: [], syntax: .written)
+        try errors.requireWellFormed()
+        for row in errors.rows {
+            failures[errors.text(row, "sample_id")] = [errors.text(row, "error_code"), errors.text(row, "message")].filter { !$0.isEmpty }.joined(separator: ": ")
+        }
+        return failures
     }
 
     /// The compensation as the reference writes it: a keyword of the file (`$SPILLOVER`) becomes

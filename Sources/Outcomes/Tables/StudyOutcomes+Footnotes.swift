@@ -62,6 +62,9 @@ extension StudyOutcomes {
         if !pairs.absent.isEmpty {
             parts.append("missing results: \(pairs.absent.count) (\(pairs.absent.joined(separator: ", ")))")
         }
+        if !pairs.notMeasured.isEmpty {
+            parts.append("not measured (the sheet gives no FCS file or plate for it): \(pairs.notMeasured.count) (\(pairs.notMeasured.joined(separator: ", ")))")
+        }
         if let excluded = outcome.comparison?.ratioExcludedCount, excluded > 0, outcome.readout.isRatioScale {
             parts.append("ratio undefined (value ≤ 0): \(excluded)")
         }

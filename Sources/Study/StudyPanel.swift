@@ -1,0 +1,57 @@
+import Foundation
+import Gating
+import Outcomes
+import Reports
+import Tables
+
+/// The study markers a gating template reads: the panel of the marker tables, and so what every culture sample's
+/// FCS tube is expected to give (both readouts of each), whatever the batch's `markers.csv` holds.
+public enum StudyPanel {
+    /// The study markers of `template`'s readouts (read from `path`), in table order, and a problem per readout the
+    /// outcomes cannot use: a second readout of a study marker (on another population) would give two values per
+    /// sample and marker, and the outcome tables have one. Readouts of other markers are not outcomes and are left out.
+    public static func markers(of template: GatingTemplate, path: String) -> (markers: [StudyMarker], problems: [String]) {
+        var first: [StudyMarker: Int] = [:]
+        var problems: [String] = []
+        for (index, readout) in template.readouts.enumerated() {
+            guard let marker = StudyMarker(named: readout.marker) else { continue }
+            if let earlier = first[marker] {
+                let other = template.readouts[earlier]
+                problems.append("\(path): readouts[\(index)]: a second readout of study marker \(marker.rawValue) (population '\(readout.population)'; "
+                                + "readouts[\(earlier)] reads it on '\(other.population)'); expected one readout per study marker: the outcome "
+                                + "tables take one value per sample and marker, so keep the readout on the population the study reports")
+            } else {
+                first[marker] = index
+            }
+        }
+        return (first.keys.sorted(), problems)
+    }
+
+    /// The panel of the batch folder `flow`: the study markers of the template its `run.json` records, which must
+    /// still have the SHA-256 recorded. `template`, when given, is used instead (`flowstudy outcomes --template`).
+    /// Throws ``OutcomesError`` naming the file when the template cannot be found, read or used.
+    public static func markers(ofBatch flow: String, template given: String? = nil) throws -> [StudyMarker] {
+        let runPath = flow + "/run.json"
+        var path = given ?? ""
+        if given == nil {
+            let hint = "; give the batch's gating template with --template"
+            guard let bytes = try? InputFile.bytes(runPath),
+                  let run = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
+                  let record = run["template"] as? [String: Any], let recorded = record["path"] as? String else {
+                throw OutcomesError(file: runPath, place: "template.path",
+                                    "expected the batch's run record naming its gating template (the panel of study markers each tube is expected to give)" + hint)
+            }
+            path = recorded
+            let found = Provenance.sha256(of: recorded)
+            guard let found else { throw OutcomesError(file: recorded, "expected the gating template the batch recorded in \(runPath), found no readable file" + hint) }
+            if let expected = record["sha256"] as? String, expected != found {
+                throw OutcomesError(file: recorded, "expected the gating template the batch read (SHA-256 \(expected), recorded in \(runPath)), found SHA-256 \(found): it changed since the batch" + hint)
+            }
+        }
+        let template: GatingTemplate
+        do { template = try TemplateLoader.load(path).template } catch { throw OutcomesError(file: path, "\(error)") }
+        let panel = markers(of: template, path: path)
+        if let problem = panel.problems.first { throw OutcomesError(file: path, String(problem.dropFirst(path.count + 2))) }
+        return panel.markers
+    }
+}
