@@ -32,12 +32,13 @@ struct MissingResultsTests {
     @Test("a row whose value is NA is missing, in the list and the footnote alike")
     func absentValue() throws {
         var study = try SmallStudy()
+        study.markers = study.markers.map { $0 + ($0.hasPrefix("sample_id") ? ",flags" : $0.hasPrefix("P1_RUX") ? ",CONTROL_FAILED" : ",") }
         SmallStudy.edit(&study.markers, line: 2, ",500,40", ",500,NA")
         let data = try study.load()
         #expect(data.missing.count == 1)
         let missing = try #require(data.missing.first)
         #expect(missing.sampleID == "P1_RUX" && missing.readout == "CD204 percent_positive")
-        #expect(missing.reason == "percent_positive is absent (NA or empty) on markers.csv line 3")
+        #expect(missing.reason == "percent_positive is absent (NA or empty) on markers.csv line 3 (flags: CONTROL_FAILED)")
         let outcomes = try StudyOutcomes(data)
         #expect(outcomes.footnotes.contains("- CD204 percent_positive: n = 0 pairs; incomplete pairs: 1 (P1); missing results: 1 (P1_RUX)."))
         // One source of truth: every sample a footnote lists as missing is a row of missing_results.csv.
@@ -74,16 +75,17 @@ struct MissingResultsTests {
         #expect(unknown.first?.line == 6 && unknown.first?.value == "P9_UT")
     }
 
-    @Test("a marker read on two populations: the duplicate says why the tables cannot use it")
+    @Test("a marker read on two populations: one duplicate for all samples, saying why the tables cannot use it")
     func markerOnTwoPopulations() throws {
         var study = try SmallStudy()
         study.markers = ["sample_id,subject_id,condition,population,marker,mfi,percent_positive",
-                         "P1_UT,P1,UT,macrophages,CD204,1000,60", "P1_UT,P1,UT,live,CD204,900,50"]
+                         "P1_UT,P1,UT,macrophages,CD204,1000,60", "P1_UT,P1,UT,live,CD204,900,50",
+                         "P1_RUX,P1,RUX,macrophages,CD204,500,40", "P1_RUX,P1,RUX,live,CD204,450,30"]
         let problems = try study.problems()
         #expect(problems.count == 1)
         let problem = try #require(problems.first)
         #expect(problem.kind == .duplicate && problem.line == 3)
         #expect(problem.allowed == "one row per sample and marker (already on line 2; population 'live' here, 'macrophages' there: "
-                + "the template reads CD204 twice, and the outcome tables take one value per sample and marker)")
+                + "the template reads CD204 twice, and the outcome tables take one value per sample and marker; the same for 1 more sample)")
     }
 }

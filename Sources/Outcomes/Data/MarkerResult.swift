@@ -35,6 +35,10 @@ public struct MarkerResult: Sendable, Equatable {
         var identities: [ResultIdentity] = []
         /// The first row of each (sample, marker): its line and population.
         var seen: [String: (line: Int, population: String)] = [:]
+        /// Markers read on two populations: the first such row of each, and how many samples have it.
+        var twice: [String: Int] = [:]
+        var twiceRows: [(row: Int, name: String, detail: String)] = []
+        var twiceCount: [Int] = []
         for row in sheet.rows {
             guard let sampleID = sheet.requiredText(row, "sample_id", allowed: "a sample id"),
                   let name = sheet.requiredText(row, "marker", allowed: "a marker name"),
@@ -42,11 +46,19 @@ public struct MarkerResult: Sendable, Equatable {
             let key = sampleID + "\u{1F}" + marker.rawValue
             let population = sheet.text(row, "population")
             if let first = seen[key] {
-                // Two populations: the template read the marker twice, which the batch allows but the tables cannot use.
-                let why = first.population != population
-                    ? "; population '\(population)' here, '\(first.population)' there: the template reads \(marker.rawValue) twice, and the outcome tables take one value per sample and marker"
-                    : ""
-                sheet.report(.duplicate, row: row, column: "marker", value: name, allowed: "one row per sample and marker (already on line \(first.line)\(why))")
+                if first.population != population {
+                    // Two populations: the template read the marker twice, which the batch allows but the tables
+                    // cannot use. One root cause: reported once per marker, at its first row, with the count.
+                    let pair = marker.rawValue + "\u{1F}" + first.population + "\u{1F}" + population
+                    if let index = twice[pair] { twiceCount[index] += 1 } else {
+                        twice[pair] = twiceRows.count
+                        twiceRows.append((row, name, "already on line \(first.line); population '\(population)' here, '\(first.population)' there: "
+                                          + "the template reads \(marker.rawValue) twice, and the outcome tables take one value per sample and marker"))
+                        twiceCount.append(1)
+                    }
+                } else {
+                    sheet.report(.duplicate, row: row, column: "marker", value: name, allowed: "one row per sample and marker (already on line \(first.line))")
+                }
                 continue
             }
             seen[key] = (sheet.line(row), population)
@@ -61,6 +73,11 @@ public struct MarkerResult: Sendable, Equatable {
             results.append(result)
             identities.append(ResultIdentity(file: path, line: sheet.line(row), sampleID: sampleID,
                                              subjectID: sheet.optionalText(row, "subject_id"), condition: sheet.optionalText(row, "condition")))
+        }
+        for (index, first) in twiceRows.enumerated() {
+            let more = twiceCount[index] - 1
+            sheet.report(.duplicate, row: first.row, column: "marker", value: first.name,
+                         allowed: "one row per sample and marker (\(first.detail)\(more > 0 ? "; the same for \(more) more sample\(more == 1 ? "" : "s")" : ""))")
         }
         return (results, identities, sheet.problems)
     }

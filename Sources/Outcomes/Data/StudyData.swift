@@ -130,6 +130,7 @@ public struct StudyData: Sendable {
                         let reason: String
                         if let row = markers[sample.id]?[marker] {
                             reason = "\(flow == .mfi ? "mfi" : "percent_positive") is absent (NA or empty) on \(markersFile) line \(row.line)"
+                                + (row.flags.isEmpty ? "" : " (flags: \(row.flags.joined(separator: ";")))")
                         } else if let failure = tubeFailures[sample.id] {
                             reason = "the batch could not read the tube (\(failure))"
                         } else {
