@@ -153,6 +153,22 @@ struct OutcomesCLITests {
         #expect(withoutRecord.status == 65, "\(withoutRecord.stderr)")
         #expect(withoutRecord.stderr.contains(folders.flow + "/run.json") && withoutRecord.stderr.contains("--template"), "\(withoutRecord.stderr)")
 
+        // The batch's run.json names the template: used when its SHA-256 (from sha256sum here) is the one recorded.
+        let sha = String(run("/usr/bin/sha256sum", [template]).stdout.prefix(64))
+        func record(_ hash: String) throws {
+            try "{\"template\": {\"path\": \"\(template)\", \"sha256\": \"\(hash)\"}}".write(toFile: folders.flow + "/run.json", atomically: false, encoding: .utf8)
+        }
+        func recorded(_ out: String) -> (status: Int32, stdout: String, stderr: String) {
+            run(flowstudy, ["outcomes", "--samples", cohort.appendingPathComponent("samples.csv").path, "--clinical", cohort.appendingPathComponent("clinical.csv").path,
+                            "--flow", folders.flow, "--elisa", folders.elisa, "--out", folder.path(out), "--no-png"])
+        }
+        try record(String(repeating: "0", count: 64))
+        let changed = recorded("out1")
+        #expect(changed.status == 65 && changed.stderr.contains("found SHA-256 \(sha): it changed since the batch"), "\(changed.stderr)")
+        try record(sha)
+        let same = recorded("out2")
+        #expect(same.status == 0 && same.stdout.contains("; 0 missing results)"), "\(same.stderr)")
+
         try "sample_id,subject_id,condition,population,marker,mfi,percent_positive\n".write(toFile: folders.flow + "/markers.csv", atomically: false, encoding: .utf8)
         let result = outcomes(folders, out: folder.path("out"))
         try #require(result.status == 0, "\(result.stderr)")
