@@ -10,16 +10,17 @@ public enum StudyPanel {
     /// The study markers of `template`'s readouts (read from `path`), in table order, and a problem per readout the
     /// outcomes cannot use: a second readout of a study marker (on another population) would give two values per
     /// sample and marker, and the outcome tables have one. Readouts of other markers are not outcomes and are left out.
-    public static func markers(of template: GatingTemplate, path: String) -> (markers: [StudyMarker], problems: [String]) {
+    public static func markers(of template: GatingTemplate, path: String) -> (markers: [StudyMarker], problems: [OutcomesError]) {
         var first: [StudyMarker: Int] = [:]
-        var problems: [String] = []
+        var problems: [OutcomesError] = []
         for (index, readout) in template.readouts.enumerated() {
             guard let marker = StudyMarker(named: readout.marker) else { continue }
             if let earlier = first[marker] {
                 let other = template.readouts[earlier]
-                problems.append("\(path): readouts[\(index)]: a second readout of study marker \(marker.rawValue) (population '\(readout.population)'; "
-                                + "readouts[\(earlier)] reads it on '\(other.population)'); expected one readout per study marker: the outcome "
-                                + "tables take one value per sample and marker, so keep the readout on the population the study reports")
+                problems.append(OutcomesError(file: path, place: "readouts[\(index)]",
+                                              "a second readout of study marker \(marker.rawValue) (population '\(readout.population)'; "
+                                              + "readouts[\(earlier)] reads it on '\(other.population)'); expected one readout per study marker: the outcome "
+                                              + "tables take one value per sample and marker, so keep the readout on the population the study reports"))
             } else {
                 first[marker] = index
             }
@@ -51,7 +52,7 @@ public enum StudyPanel {
         let template: GatingTemplate
         do { template = try TemplateLoader.load(path).template } catch { throw OutcomesError(file: path, "\(error)") }
         let panel = markers(of: template, path: path)
-        if let problem = panel.problems.first { throw OutcomesError(file: path, String(problem.dropFirst(path.count + 2))) }
+        if let problem = panel.problems.first { throw problem }
         return panel.markers
     }
 }

@@ -101,7 +101,7 @@ public struct StudyRun {
         // A template the batch accepts may still read a study marker twice; the outcomes could not use it, so the
         // study stops here rather than after gating every tube.
         let panel = template.map { StudyPanel.markers(of: $0, path: inputs.template) }
-        problems += panel?.problems ?? []
+        problems += panel?.problems.map(\.description) ?? []
         var sheetProblems: SampleSheet.Problems?
         do { sheet = try SampleSheet.read(csv: inputs.samples, template: template) } catch let error as SampleSheet.Problems {
             sheetProblems = error
