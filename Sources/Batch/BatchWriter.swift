@@ -88,11 +88,8 @@ public enum BatchWriter {
                 return []
             }
             let table: CSVTable
-            do { table = try CSVTable(text) } catch let error as CSVError {
-                problems.append("\(path): \(error)")
-                return []
-            } catch {
-                problems.append("\(path): \(error)")
+            do { table = try CSVTable(text) } catch {
+                problems.append("\(path): \(error)")  // a CSVError: line and what was expected
                 return []
             }
             guard table.header == header else {
