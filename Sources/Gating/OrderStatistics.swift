@@ -79,7 +79,9 @@ public enum OrderStatistics {
     }
 
     /// `select` over every value (NaN making every result NaN) or only the finite ones, calling `visit` with every
-    /// value during the first pass; `ranks` gets the number of values that count.
+    /// value during the first pass; `ranks` gets the number of values that count. Inlined so that each caller's
+    /// `visit` is compiled into the loop rather than called per value.
+    @inline(__always)
     static func select(_ values: [Double], over events: EventSet, finiteOnly: Bool, ranks rankFor: (Int) -> [Int],
                        visit: (Double) -> Void) -> (orders: [Double], finite: Int) {
         let n = events.count
