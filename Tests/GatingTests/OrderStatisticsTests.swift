@@ -1,3 +1,4 @@
+import FCS
 import Foundation
 import Testing
 @testable import Gating
@@ -61,5 +62,18 @@ struct OrderStatisticsTests {
         // h = 0.5 between −1e308 and 1e308: their difference overflows; the midpoint is 0.
         #expect(OrderStatistics.quantiles([-1e308, 1e308], over: .all(2), probabilities: [0.5]) == [0])
         #expect(OrderStatistics.quantiles([0, 10], over: .all(2), probabilities: [0.25]) == [2.5])
+    }
+
+    @Test("gate --medians: medians of the finite values, an empty cell when none is, never NaN or Inf")
+    func medianRows() throws {
+        // X: 4, NaN, 1, +inf, 3, 2 (finite sorted 1, 2, 3, 4: median 2.5); Y: NaN, inf, -inf, NaN, NaN, NaN.
+        let x: [Double] = [4, .nan, 1, .infinity, 3, 2], y: [Double] = [.nan, .infinity, -.infinity, .nan, .nan, .nan]
+        let sample = Sample(file: "m.fcs", keywords: Keywords(), parameters: [Parameter(index: 1, name: "X"), Parameter(index: 2, name: "Y")],
+                            columns: [ChannelValues(x), ChannelValues(y)])
+        let template = try TemplateReader.read(#"{"format": "flowstudy-gating/1", "populations": [{"id": "all", "gate": {"type": "range", "dimensions": [{"channel": "X", "min": -1e300}]}}]}"#,
+                                               name: "t.json")
+        // The range keeps X ≥ −1e300: 4, 1, +inf, 3, 2 (NaN is in no gate). Finite X: 1, 2, 3, 4.
+        let rows = try GatingSession(strategy: template.strategy, sample: sample).medianRows()
+        #expect(rows == [["all", "X", "2.5"], ["all", "Y", ""]], "\(rows)")
     }
 }
