@@ -240,12 +240,16 @@ public final class BatchRunner: Sendable {
         }
         do {
             let (_, values) = try self.values(session, marker: readout.marker)
-            let n = events.count
-            // One selection for the percentile and the median.
-            let orders = OrderStatistics.select(values, over: events, ranks: OrderStatistics.quantileRanks(n, [percentile / 100]) + [(n - 1) / 2, n / 2])
+            // One selection for the percentile and the median, over the finite values only (as the readouts).
+            let (orders, n) = OrderStatistics.selectFinite(values, over: events) { (n: Int) -> [Int] in
+                let middle: [Int] = [(n - 1) / 2, n / 2]
+                return OrderStatistics.quantileRanks(n, [percentile / 100]) + middle
+            }
+            let flags = n < events.count ? ["CONTROL_NONFINITE_EXCLUDED=\(events.count - n)"] : []
+            guard n > 0 else { return ControlThreshold(sampleID: entry.sampleID, threshold: .nan, median: .nan, flags: flags) }
             let threshold = OrderStatistics.interpolate(Array(orders.prefix(2)), n, [percentile / 100])[0]
             let median = n % 2 == 1 ? orders[2] : (orders[2] + orders[3]) / 2
-            return ControlThreshold(sampleID: entry.sampleID, threshold: threshold, median: median, flags: [])
+            return ControlThreshold(sampleID: entry.sampleID, threshold: threshold, median: median, flags: flags)
         } catch {
             return ControlThreshold(sampleID: entry.sampleID, threshold: .nan, median: .nan, flags: ["CONTROL_FAILED"])
         }
@@ -288,7 +292,7 @@ public final class BatchRunner: Sendable {
         row.mean = summary.mean
         row.geomean = summary.geomean
         row.rcv = summary.rcv
-        if summary.geomeanExcluded > 0 { row.flags.append("GEOMEAN_EXCLUDED=\(summary.geomeanExcluded)") }
+        row.flags += summary.flags
         switch readout.threshold {
         case .fixed(let value):
             row.threshold = value
@@ -309,15 +313,18 @@ public final class BatchRunner: Sendable {
                 row.controlSampleID = control.sampleID
                 row.controlMFI = control.median
                 row.deltaMFI = row.mfi - control.median
-                row.mfiRatio = row.mfi / control.median
                 row.flags += control.flags
+                if !row.mfi.isNaN && !control.median.isNaN {
+                    if let ratio = MarkerReadout.ratio(row.mfi, over: control.median) { row.mfiRatio = ratio } else { row.flags.append("MFI_RATIO_UNDEFINED") }
+                }
             } else {
                 row.flags.append(failedControls[key] != nil ? "CONTROL_FAILED" : "NO_CONTROL")
                 if let id = failedControls[key] { row.controlSampleID = id }
             }
         }
-        if !row.threshold.isNaN {
-            row.percentPositive = 100 * Double(summary.above) / Double(row.events)
+        // The denominator is the events with a finite value: the others were never compared with the threshold.
+        if !row.threshold.isNaN && summary.finite > 0 {
+            row.percentPositive = 100 * Double(summary.above) / Double(summary.finite)
         }
         return row.fields
     }

@@ -13,12 +13,17 @@ public enum BatchWriter {
     /// Writes every output of `result` as the run in `folder`.
     public static func write(_ result: BatchResult, to folder: String, run: [String: Any]) throws {
         let output = try OutputFolder(folder)
-        try output.write(csvTable(header: BatchResult.populationsHeader, rows: result.populations), to: "populations.csv")
-        try output.write(csvTable(header: MarkerReadout.header, rows: result.markers), to: "markers.csv")
-        try output.write(csvTable(header: BatchResult.qcHeader, rows: result.qc), to: "qc.csv")
-        try output.write(csvTable(header: BatchResult.errorsHeader, rows: result.errors), to: "errors.csv")
-        try output.write(csvTable(header: BatchResult.gatesHeader, rows: result.gates), to: "gates.csv")
+        var outputs: [String: String] = [:]
+        for (name, header, rows) in [("populations.csv", BatchResult.populationsHeader, result.populations), ("markers.csv", MarkerReadout.header, result.markers),
+                                     ("qc.csv", BatchResult.qcHeader, result.qc), ("errors.csv", BatchResult.errorsHeader, result.errors),
+                                     ("gates.csv", BatchResult.gatesHeader, result.gates)] {
+            let bytes = csvTable(header: header, rows: rows)
+            try output.write(bytes, to: name)
+            outputs[name] = sha256(Data(bytes))
+        }
         var document = run
+        // `merge` reads a shard's tables back only when they are these bytes.
+        document["outputs"] = outputs
         document["inputs"] = result.inputs.map { ["sample_id": $0.sampleID, "file": $0.file, "sha256": $0.sha256, "bytes": $0.bytes] as [String: Any] }
         document["per_sample_seconds"] = result.seconds
         let json = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
@@ -53,38 +58,61 @@ public enum BatchWriter {
     /// SHA-256 of a file's bytes, hex.
     public static func sha256(of path: String) -> String? {
         guard let data = try? InputFile.bytes(path) else { return nil }
-        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        return sha256(Data(data))
     }
 
-    /// Reads a shard's outputs back, to merge them.
+    /// SHA-256 of bytes, hex.
+    static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Reads a shard's outputs back, to merge them: each table must be the file the shard's batch wrote (its
+    /// SHA-256 as `run.json` records it), so a table edited, truncated or swapped since is refused, never merged.
+    /// Every problem of the folder is a ``ShardMergeError`` naming the file (and line).
     public static func read(_ folder: String) throws -> BatchResult {
-        func rows(_ name: String, header: [String]) throws -> [[String]] {
+        var problems: [String] = []
+        let runPath = (folder as NSString).appendingPathComponent("run.json")
+        let run = (try? InputFile.bytes(runPath)).flatMap { try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
+        let recorded = run?["outputs"] as? [String: String]
+        if recorded == nil {
+            problems.append("\(runPath): records no SHA-256 of the shard's tables (written by an older FlowStudy, or edited): run the shard again")
+        }
+        func rows(_ name: String, header: [String]) -> [[String]] {
             let path = (folder as NSString).appendingPathComponent(name)
             guard let text = try? InputFile.text(path) else {
-                throw SampleSheet.Problems(file: path, "expected a batch output file")
+                problems.append("\(path): expected the batch's \(name)")
+                return []
+            }
+            if let recorded, sha256(of: path) != recorded[name] {
+                problems.append("\(path): not the file the shard's batch wrote (its SHA-256 differs from the one run.json records): run the shard again")
+                return []
             }
             let table: CSVTable
-            do { table = try CSVTable(text) } catch let error as CSVError { throw SampleSheet.Problems(file: path, error.description) }
+            do { table = try CSVTable(text) } catch {
+                problems.append("\(path): \(error)")  // a CSVError: line and what was expected
+                return []
+            }
             guard table.header == header else {
-                throw SampleSheet.Problems(file: path, problems: [.init(.header, "expected \(header.joined(separator: ","))")])
+                problems.append("\(path): header: expected \(header.joined(separator: ","))")
+                return []
+            }
+            for (row, line) in zip(table.rows, table.lines) where row.count != header.count {
+                problems.append("\(path): line \(line): expected \(header.count) fields, found \(row.count)")
             }
             return table.rows
         }
         var result = BatchResult()
-        result.populations = try rows("populations.csv", header: BatchResult.populationsHeader)
-        result.markers = try rows("markers.csv", header: MarkerReadout.header)
-        result.qc = try rows("qc.csv", header: BatchResult.qcHeader)
-        result.errors = try rows("errors.csv", header: BatchResult.errorsHeader)
-        result.gates = try rows("gates.csv", header: BatchResult.gatesHeader)
-        let runPath = (folder as NSString).appendingPathComponent("run.json")
-        if let bytes = try? InputFile.bytes(runPath),
-           let run = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] {
-            for input in run["inputs"] as? [[String: Any]] ?? [] {
-                result.inputs.append((input["sample_id"] as? String ?? "", input["file"] as? String ?? "",
-                                      input["sha256"] as? String ?? "", input["bytes"] as? Int ?? 0))
-            }
-            for (k, v) in run["per_sample_seconds"] as? [String: Double] ?? [:] { result.seconds[k] = v }
+        result.populations = rows("populations.csv", header: BatchResult.populationsHeader)
+        result.markers = rows("markers.csv", header: MarkerReadout.header)
+        result.qc = rows("qc.csv", header: BatchResult.qcHeader)
+        result.errors = rows("errors.csv", header: BatchResult.errorsHeader)
+        result.gates = rows("gates.csv", header: BatchResult.gatesHeader)
+        guard problems.isEmpty else { throw ShardMergeError(problems: problems, headline: "a shard's tables are not as its batch wrote them") }
+        for input in run?["inputs"] as? [[String: Any]] ?? [] {
+            result.inputs.append((input["sample_id"] as? String ?? "", input["file"] as? String ?? "",
+                                  input["sha256"] as? String ?? "", input["bytes"] as? Int ?? 0))
         }
+        for (k, v) in run?["per_sample_seconds"] as? [String: Double] ?? [:] { result.seconds[k] = v }
         return result
     }
 
@@ -102,7 +130,11 @@ public enum BatchWriter {
         }
         let run = try ShardMergeError.check(folders: folders, runs: runs)
         var merged = BatchResult()
-        for folder in folders { merged.merge(try read(folder)) }
+        var problems: [String] = []
+        for folder in folders {
+            do { merged.merge(try read(folder)) } catch let error as ShardMergeError { problems += error.problems }
+        }
+        guard problems.isEmpty else { throw ShardMergeError(problems: problems, headline: "a shard's tables are not as its batch wrote them") }
         merged.sort()
         return (merged, run)
     }
@@ -113,9 +145,11 @@ public enum BatchWriter {
 public struct ShardMergeError: Error, Sendable, CustomStringConvertible {
     /// Every problem found.
     public var problems: [String]
+    /// What the problems have in common.
+    public var headline = "the folders are not the shards 1…n of one batch run"
 
     public var description: String {
-        "flowstudy merge: the folders are not the shards 1…n of one batch run\n" + problems.map { "  \($0)" }.joined(separator: "\n")
+        "flowstudy merge: \(headline)\n" + problems.map { "  \($0)" }.joined(separator: "\n")
     }
 
     /// The merged run's `run.json` document when `runs` (one per folder) are exactly shards 1…n of one run.

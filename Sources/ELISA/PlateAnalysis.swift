@@ -90,6 +90,11 @@ public struct PlateAnalysis: Sendable {
     /// Plate-level notes: standards and blanks left out (overflowed or not read), masks, high blanks, a fit
     /// that did not converge.
     public var qc: [String]
+    /// The notes of ``qc`` that call for a look at the plate (all but the masks the user asked for): what the
+    /// `elisa` command says on standard error as the plate warning of METHODS.md §10.
+    public var warnings: [String] { Array(qc.dropFirst(maskNotes)) }
+    /// How many of ``qc``'s first notes are the masks (they come first, one per masked well).
+    var maskNotes = 0
     /// Wells the layout uses that were not read or could not be computed (METHODS.md §1.3), in plate order.
     public var wellsNotRead: [String]
     /// Wells the layout uses whose reading overflowed, in plate order.
@@ -120,6 +125,7 @@ public struct PlateAnalysis: Sendable {
         for (well, reason) in options.masks.sorted(by: { Well.order($0.key) < Well.order($1.key) }) {
             qc.append("well \(well) masked: \(reason)")
         }
+        maskNotes = qc.count
         let masks = options.masks
         /// Dual-wavelength correction: OD − reference OD, when a reference was read. Masked, overflowed and
         /// unread wells give nothing.

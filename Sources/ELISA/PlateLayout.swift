@@ -51,6 +51,8 @@ public struct PlateLayout: Sendable {
         func column(_ name: String) -> Int? { header.firstIndex(of: name) }
         var entries: [String: Entry] = [:]
         var problems: [String] = []
+        /// Standard wells by their id, in file order: one id must name one concentration.
+        var standards: [String: [(well: String, line: Int, concentration: Double)]] = [:], standardOrder: [String] = []
         for (row, line) in zip(table.rows, table.lines) {
             let cells = row.map { $0.trimmingCharacters(in: " ") }
             if cells.allSatisfy(\.isEmpty) { continue }
@@ -80,6 +82,18 @@ public struct PlateLayout: Sendable {
             }
             entries[well] = Entry(well: well, role: role, sampleID: cell("sample_id"), subjectID: cell("subject_id"),
                                   condition: cell("condition"), concentration: concentration, dilution: dilution ?? 1)
+            if role == .standard, let concentration, !cell("sample_id").isEmpty {
+                if standards[cell("sample_id")] == nil { standardOrder.append(cell("sample_id")) }
+                standards[cell("sample_id"), default: []].append((well, line, concentration))
+            }
+        }
+        // Standards are grouped into levels by concentration, so a typo in one replicate's std_conc would silently
+        // move its OD to another level (or make a level of its own).
+        for id in standardOrder {
+            guard let wells = standards[id], let first = wells.first,
+                  let other = wells.first(where: { $0.concentration != first.concentration }) else { continue }
+            problems.append("line \(other.line), well \(other.well): std_conc \(csvNumber(other.concentration)) for standard '\(id)', which is "
+                            + "\(csvNumber(first.concentration)) at \(first.well) (line \(first.line)); expected one concentration per standard id")
         }
         guard problems.isEmpty else { throw ELISAError(.badLayout, file: file, PlateLayout.summary(problems)) }
         return PlateLayout(entries: entries)

@@ -153,10 +153,22 @@ extension GatingEngine {
             guard let point, point.value.isFinite else { return failed("NO_CUT") }
             return decide(population, method: method, cut: point, keep: keep)
         }
+        /// Whether the finite values differ at all: a density of one repeated value (a channel not recorded, a
+        /// constant dye) has no valley or tail to find, only the kernel's own shape, and a cut there keeps all or none.
+        func spread(_ values: [Double]) -> Bool {
+            var first: Double?
+            for v in values where v.isFinite {
+                guard let f = first else { first = v; continue }
+                if v != f { return true }
+            }
+            return false
+        }
         switch method.kind {
         case .mindensity(let range, let adjust, let keep, let peakFraction, let tolerance):
+            guard spread(columns[0]) else { return failed("NO_CUT") }
             return cut(GatingMethods.mindensity(columns[0], range: range, adjust: adjust, keep: keep, peakFraction: peakFraction, tolerance: tolerance), keep: keep)
         case .tailgate(let keep, let tolerance, let adjust):
+            guard spread(columns[0]) else { return failed("NO_CUT") }
             return cut(GatingMethods.tailgate(columns[0], side: keep, tolerance: tolerance, adjust: adjust), keep: keep)
         case .quantile(let probability, let keep):
             return cut(GatingMethods.quantile(columns[0], probability: probability), keep: keep)

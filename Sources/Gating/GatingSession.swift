@@ -60,7 +60,7 @@ public final class GatingSession {
 
 extension GatingSession {
     /// `population,channel,median` rows: every population × every parameter, compensated by the file's matrix
-    /// (or the strategy's, when it names one) and untransformed; NA for an empty population.
+    /// (or the strategy's, when it names one) and untransformed, over the finite values; an empty cell when none is.
     public func medianRows() throws -> [[String]] {
         let reference: CompensationReference = strategy.populations.lazy
             .flatMap { $0.gate.dimensions }.map(\.compensation).first { $0 != .uncompensated } ?? .uncompensated
@@ -70,7 +70,13 @@ extension GatingSession {
         let populations = result.ids.compactMap { id in result.membership[id].map { (id, $0) } }
         for (c, channel) in channels.enumerated() {
             let column = try channelValues(channel, compensation: reference)
-            medians[c] = populations.map { csvNumber(OrderStatistics.median(column, over: $0.1)) }
+            // As the readouts take them: over the finite values, so one NaN event does not empty a median and ±∞
+            // never reaches the table (an empty cell when no value is finite).
+            medians[c] = populations.map { population in
+                let (orders, finite) = OrderStatistics.selectFinite(column, over: population.1) { n in n == 0 ? [] : [(n - 1) / 2, n / 2] }
+                guard orders.count == 2 else { return "" }
+                return csvFiniteNumber(finite % 2 == 1 ? orders[0] : orders[0] / 2 + orders[1] / 2)
+            }
         }
         return populations.indices.flatMap { p in channels.indices.map { c in [populations[p].0, channels[c], medians[c][p]] } }
     }

@@ -16,28 +16,38 @@ public enum OrderStatistics {
         return bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
     }
 
+    /// Buckets (top 16 bits of a key) that hold only non-finite values: −∞ and negative NaNs map below 0x0010,
+    /// +∞ and positive NaNs above 0xFFEF; every finite Double (±0 and subnormals included) lies in between.
+    static let finiteBuckets = 0x0010...0xFFEF
+
     /// Everything a readout needs from one channel over one population, in two passes over the events.
+    /// Only the finite values count: NaN and ±∞ are left out of every field (``finite`` says how many remain).
     public struct Summary: Sendable {
-        /// The values at the requested ranks.
+        /// The values at the requested ranks among the finite values; empty when no value is finite.
         public var orders: [Double]
-        /// Sum of the values.
+        /// How many of the population's values are finite (the ranks were asked for this count).
+        public var finite: Int
+        /// Sum of the finite values.
         public var sum: Double
-        /// Sum of the natural logarithms of the values > 0, and how many there were.
+        /// Sum of the natural logarithms of the finite values > 0, and how many there were.
         public var logSum: Double
         public var positives: Int
-        /// Number of values strictly above the threshold asked for (0 without one).
+        /// Number of finite values strictly above the threshold asked for (0 without one).
         public var above: Int
     }
 
-    /// Order statistics at `ranks`, the sum, the log-sum of positive values, and the count above `threshold`,
-    /// computed in the same two passes that select the ranks.
-    public static func summarize(_ values: [Double], over events: EventSet, ranks: [Int], above threshold: Double? = nil) -> Summary {
+    /// Order statistics at `ranks(finite)` among the finite values, their sum, the log-sum of the positive ones
+    /// and the count above `threshold`, computed in the same two passes that select the ranks. The ranks are
+    /// asked for once the first pass has counted the finite values.
+    public static func summarize(_ values: [Double], over events: EventSet, ranks: (Int) -> [Int], above threshold: Double? = nil) -> Summary {
         var sum = 0.0, positives = 0, above = 0
         // Σ ln x without a logarithm per value: multiply the significands (in [1, 2)) and add the exponents,
         // renormalising the product every 512 factors; Σ ln x = ln(product) + exponents · ln 2.
         var product = 1.0, exponents = 0, pending = 0
         let limit = threshold ?? .infinity
-        let orders = select(values, over: events, ranks: ranks) { x in
+        let (orders, finite) = select(values, over: events, finiteOnly: true, ranks: ranks) { x in
+            // One comparison keeps NaN out of the sum and ±∞ out of it and of the exponents (∞'s is Int.max).
+            guard x.isFinite else { return }
             sum += x
             if x > 0 {
                 product *= x.significand
@@ -53,39 +63,58 @@ public enum OrderStatistics {
             if x > limit { above += 1 }
         }
         let logSum = log(product) + Double(exponents) * 0.6931471805599453
-        return Summary(orders: orders, sum: sum, logSum: logSum, positives: positives, above: above)
+        return Summary(orders: orders, finite: finite, sum: sum, logSum: logSum, positives: positives, above: above)
     }
 
     /// The values of ranks `ranks` (0-based, ascending order) among `values[e]` for e in `events`.
     /// NaN values make every result NaN (as numpy does).
     public static func select(_ values: [Double], over events: EventSet, ranks: [Int]) -> [Double] {
-        select(values, over: events, ranks: ranks) { _ in }
+        select(values, over: events, finiteOnly: false, ranks: { _ in ranks }) { _ in }.orders
     }
 
-    /// `select`, calling `visit` with every value during the first pass.
-    static func select(_ values: [Double], over events: EventSet, ranks: [Int], visit: (Double) -> Void) -> [Double] {
+    /// The values of ranks `ranks(finite)` among the finite `values[e]` for e in `events`, NaN and ±∞ left out,
+    /// and `finite`, how many there are (the orders are empty when none is).
+    public static func selectFinite(_ values: [Double], over events: EventSet, ranks: (Int) -> [Int]) -> (orders: [Double], finite: Int) {
+        select(values, over: events, finiteOnly: true, ranks: ranks) { _ in }
+    }
+
+    /// `select` over every value (NaN making every result NaN) or only the finite ones, calling `visit` with every
+    /// value during the first pass; `ranks` gets the number of values that count. Inlined so that each caller's
+    /// `visit` is compiled into the loop rather than called per value.
+    @inline(__always)
+    static func select(_ values: [Double], over events: EventSet, finiteOnly: Bool, ranks rankFor: (Int) -> [Int],
+                       visit: (Double) -> Void) -> (orders: [Double], finite: Int) {
         let n = events.count
-        guard n > 0, !ranks.isEmpty else { return ranks.map { _ in .nan } }
         var histogram = [Int32](repeating: 0, count: 1 << 16)
         var hasNaN = false
-        values.withUnsafeBufferPointer { v in
-            histogram.withUnsafeMutableBufferPointer { h in
-                events.forEach { e in
-                    let x = v[e]
-                    if x.isNaN { hasNaN = true }
-                    h[Int(key(x) >> 48)] += 1
-                    visit(x)
+        if n > 0 {
+            values.withUnsafeBufferPointer { v in
+                histogram.withUnsafeMutableBufferPointer { h in
+                    events.forEach { e in
+                        let x = v[e]
+                        if x.isNaN { hasNaN = true }
+                        h[Int(key(x) >> 48)] += 1
+                        visit(x)
+                    }
                 }
             }
         }
-        if hasNaN { return ranks.map { _ in .nan } }
+        // Non-finite values sit in the 32 edge buckets, so leaving them out costs nothing per value: the rank
+        // search below only walks the finite buckets, and the second pass only collects from wanted ones.
+        let buckets = finiteOnly ? finiteBuckets : 0...0xFFFF
+        let edges = Array(0..<finiteBuckets.lowerBound) + Array((finiteBuckets.upperBound + 1)...0xFFFF)
+        let counted = finiteOnly ? n - edges.reduce(0) { $0 + Int(histogram[$1]) } : n
+        if finiteOnly && counted == 0 { return ([], 0) }
+        let ranks = rankFor(counted)
+        guard counted > 0, !ranks.isEmpty else { return (ranks.map { _ in .nan }, counted) }
+        if hasNaN && !finiteOnly { return (ranks.map { _ in .nan }, counted) }
         // For each wanted rank: its bucket, and its rank within the bucket.
         var cumulative = 0
         var bucketOf: [Int] = Array(repeating: 0, count: ranks.count)
         var offsetIn: [Int] = Array(repeating: 0, count: ranks.count)
         let order = ranks.indices.sorted { ranks[$0] < ranks[$1] }
         var next = 0
-        for bucket in 0..<(1 << 16) where histogram[bucket] > 0 {
+        for bucket in buckets where histogram[bucket] > 0 {
             while next < order.count, ranks[order[next]] < cumulative + Int(histogram[bucket]) {
                 bucketOf[order[next]] = bucket
                 offsetIn[order[next]] = ranks[order[next]] - cumulative
@@ -113,7 +142,7 @@ public enum OrderStatistics {
             }
         }
         for i in members.indices { members[i].sort() }
-        return ranks.indices.map { members[wanted.firstIndex(of: bucketOf[$0])!][offsetIn[$0]] }
+        return (ranks.indices.map { members[wanted.firstIndex(of: bucketOf[$0])!][offsetIn[$0]] }, counted)
     }
 
     /// The median: the middle value, or the mean of the two middle values (numpy, R).
@@ -144,7 +173,12 @@ public enum OrderStatistics {
         probabilities.indices.map { i in
             let position = Double(n - 1) * probabilities[i]
             let low = orders[2 * i], high = orders[2 * i + 1]
-            return low + (position - position.rounded(.down)) * (high - low)
+            let fraction = position - position.rounded(.down)
+            // At an order statistic the quantile is that value, even ±∞ (∞ + 0 · (∞ − ∞) would be NaN); a step
+            // that overflows (−1e308 to 1e308) is weighted instead.
+            if fraction == 0 { return low }
+            let step = high - low
+            return step.isFinite ? low + fraction * step : low * (1 - fraction) + high * fraction
         }
     }
 }

@@ -54,8 +54,9 @@ public enum AtomicFile {
         let temporary = folder + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else {
-            throw TablesError(.unwritableFile, file: path, expected: "a writable folder '\(folder)'",
-                              found: String(cString: strerror(errno)))
+            // The system's reason as it says it: /proc exists but answers "No such file or directory".
+            throw TablesError(.unwritableFile, file: path, expected: "a folder '\(folder)' where a file can be created",
+                              found: "the system refused to create one there (\(String(cString: strerror(errno))))")
         }
         do {
             if let existingMode { fchmod(descriptor, existingMode) }

@@ -142,6 +142,11 @@ struct ELISACommand: ParsableCommand {
             try ELISAStage.write(run, sheet: runs == nil ? nil : sheet, samples: samples, units: units,
                                  version: FlowStudy.configuration.version, to: out)
         }
+        // METHODS.md §10's plate warning (a high blank, standards or blanks left out, a fit that did not converge):
+        // said here as well as in curves.json, where nobody would see it before the outcomes.
+        for analysis in run.analyses {
+            for warning in analysis.warnings { printError("flowstudy: warning: plate \(analysis.plate) (\(analysis.analyte)): \(warning)") }
+        }
         if !run.failures.isEmpty {
             for failure in run.failures { printError("flowstudy: plate \(failure.plate): \(failure.message)") }
             printError("flowstudy: \(run.failures.count) plate(s) failed; see \(out)/errors.csv")

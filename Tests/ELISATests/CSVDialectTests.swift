@@ -73,4 +73,23 @@ struct CSVDialectTests {
             return message.contains("line 4, well A2: std_conc") && message.contains("line 5, well A3: dilution_factor")
         }
     }
+
+    @Test("one standard id with two concentrations is refused, naming both wells (its OD would join another level)")
+    func standardWithTwoConcentrations() throws {
+        let text = """
+            well,role,sample_id,std_conc,dilution_factor
+            A1,standard,STD1,1000,1
+            A2,standard,STD1,500,1
+            B1,standard,STD2,500,1
+            B2,standard,STD2,500,1
+            """
+        let error = try #require(throws: ELISAError.self) { try PlateLayout.csv(text, file: "l.csv") }
+        #expect(error.code == .badLayout)
+        #expect("\(error)".contains("line 3, well A2: std_conc 500 for standard 'STD1', which is 1000 at A1 (line 2); expected one concentration per standard id"), "\(error)")
+        // Replicates that agree, and standards without an id, are fine.
+        let agreeing = text.replacingOccurrences(of: "A2,standard,STD1,500", with: "A2,standard,STD1,1000")
+        #expect(try PlateLayout.csv(agreeing, file: "l.csv").entries.count == 4)
+        let unnamed = text.replacingOccurrences(of: "STD1", with: "")
+        #expect(try PlateLayout.csv(unnamed, file: "l.csv").entries.count == 4)
+    }
 }

@@ -253,6 +253,43 @@ struct DataSafetyTests {
         #expect((merged["inputs"] as? [Any])?.count == 2)
     }
 
+    @Test("merge refuses a shard whose tables were changed after its batch wrote them (truncated, a row doubled or moved, a file gone), naming each file; exit 64, nothing written")
+    func shardTablesAreTheBatchs() throws {
+        let folder = try TemporaryDirectory()
+        try copy(["mdm_untreated_seed1.fcs", "mdm_fmo_CD206_seed2.fcs"], into: folder.path("tubes"))
+        for shard in ["1/2", "2/2"] {
+            let result = run(flowstudy, ["batch", "--template", template, "--samples", folder.path("tubes"), "--out", folder.path("s" + shard.prefix(1)),
+                                         "--quiet", "--shard", shard])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        // run.json records each table's SHA-256, as sha256sum computes it.
+        let markers = folder.path("s1/markers.csv")
+        let runJSON = try #require(bytes(folder.path("s1/run.json")))
+        let document = try #require(try JSONSerialization.jsonObject(with: runJSON) as? [String: Any])
+        let sum = run("/usr/bin/sha256sum", [markers]).stdout.split(separator: " ").first.map(String.init)
+        #expect((document["outputs"] as? [String: String])?["markers.csv"] == sum)
+
+        let original = try #require(bytes(markers))
+        let text = String(decoding: original, as: UTF8.self)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count > 3, "\(text)")
+        let edits: [(String, (String) throws -> Void)] = [
+            ("truncated", { try String(text.prefix(text.count / 2)).write(toFile: $0, atomically: false, encoding: .utf8) }),
+            ("a row doubled", { try (text + lines[1] + "\n").write(toFile: $0, atomically: false, encoding: .utf8) }),
+            ("rows swapped", { try ([lines[0], lines[2], lines[1]] + lines.dropFirst(3)).joined(separator: "\n").write(toFile: $0, atomically: false, encoding: .utf8) }),
+            ("gone", { try FileManager.default.removeItem(atPath: $0) }),
+        ]
+        for (name, edit) in edits {
+            try edit(markers)
+            let result = run(flowstudy, ["merge", folder.path("merged"), folder.path("s1"), folder.path("s2")])
+            #expect(result.status == 64, "\(name): \(result.stderr)")
+            #expect(result.stderr.contains("a shard's tables are not as its batch wrote them") && result.stderr.contains("s1/markers.csv"), "\(name): \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: folder.path("merged")), "\(name)")
+            try Data(original).write(to: URL(fileURLWithPath: markers))
+        }
+        #expect(run(flowstudy, ["merge", folder.path("merged"), folder.path("s1"), folder.path("s2")]).status == 0)
+    }
+
     // MARK: 5. The terminal and the tables
 
     @Test("Control characters from FCS keywords never reach the terminal raw; long values are cut in the table only")

@@ -43,6 +43,31 @@ struct ELISACLITests {
 struct ELISACLIHardeningTests {
     static let documented: Set<Int32> = [0, 2, 64, 65, 130]
 
+    @Test("a high blank (METHODS.md §10's plate warning) is said on standard error, not only in curves.json; a mask the user asked for is not", .needsShared)
+    func plateWarning() throws {
+        let flowstudy = try #require(flowstudyExecutable())
+        let plate1 = try #require(SharedData.url("elisa/reference/plate1_CCL18"), Comment(rawValue: SharedData.skipMessage))
+        let folder = try TemporaryDirectory()
+        // The blanks H1 and H2 at corrected ODs 0.45 and 0.35 (mean 0.4 > 0.2).
+        var lines = try String(contentsOf: plate1.appendingPathComponent("plate.csv"), encoding: .utf8).components(separatedBy: "\n")
+        for (index, line) in lines.enumerated() {
+            if line.hasPrefix("H1,") { lines[index] = "H1,0.5000,0.0500" }
+            if line.hasPrefix("H2,") { lines[index] = "H2,0.4000,0.0500" }
+        }
+        try lines.joined(separator: "\n").write(toFile: folder.path("plate.csv"), atomically: false, encoding: .utf8)
+        let result = run(flowstudy, ["elisa", folder.path("plate.csv"), "--layout", plate1.appendingPathComponent("layout.csv").path,
+                                     "--analyte", "CCL18", "--mask", "A12:bubble", "--out", folder.path("o")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let warnings = result.stderr.split(separator: "\n").filter { $0.hasPrefix("flowstudy: warning: plate ") }
+        #expect(warnings.count == 1, "\(result.stderr)")
+        #expect(warnings.first?.contains("(CCL18): blank mean corrected OD 0.4") == true && warnings.first?.hasSuffix("> 0.2: substrate or washing problem") == true,
+                "\(result.stderr)")
+        // The unchanged plate says nothing.
+        let clean = run(flowstudy, ["elisa", plate1.appendingPathComponent("plate.csv").path, "--layout", plate1.appendingPathComponent("layout.csv").path,
+                                    "--analyte", "CCL18", "--out", folder.path("clean")])
+        #expect(clean.status == 0 && !clean.stderr.contains("warning"), "\(clean.stderr)")
+    }
+
     /// `flowstudy elisa EXPORT --layout <plate1_CCL18 layout> --analyte X --out FOLDER/o` for a bundled export.
     static func analyseExport(_ export: String) throws -> (flowstudy: String, path: String, folder: TemporaryDirectory, result: (status: Int32, stdout: String, stderr: String)) {
         let flowstudy = try #require(flowstudyExecutable())

@@ -66,6 +66,41 @@ struct DataDrivenTemplateTests {
         #expect(decisions["dense"]?.coordinates.hasPrefix(#"{"type": "bins", "dimensions": [{"channel": "X", "compensation": "none"}, {"channel": "Y", "compensation": "none"}], "x_edges": [0, 4, 16], "y_edges": [1, 2000, 16], "runs": [["#) == true)
     }
 
+    @Test("a channel without spread (a height not recorded, a constant dye) gives no fit: the fallback decides, flagged, never a computed gate that holds nothing")
+    func constantChannel() throws {
+        let template = try TemplateReader.read(#"""
+            {"format": "flowstudy-gating/1",
+             "populations": [
+               {"id": "singlets", "parent": null, "gate": {"type": "singlet", "dimensions": [{"channel": "A"}, {"channel": "H"}],
+                 "on_failure": {"fixed": {"type": "polygon", "dimensions": [{"channel": "A"}, {"channel": "H"}], "vertices": [[0, -1], [100, -1], [100, 1], [0, 1]]}}}},
+               {"id": "dim", "parent": null, "gate": {"type": "tailgate", "dimensions": [{"channel": "C"}], "keep": "-",
+                 "on_failure": {"fixed": {"type": "range", "dimensions": [{"channel": "C", "max": 10}]}}}},
+               {"id": "bright", "parent": null, "gate": {"type": "mindensity", "dimensions": [{"channel": "C"}], "keep": "+", "on_failure": "na"}}
+             ]}
+            """#, name: "t.json")
+        // 1,000 events: A = 0…99.9, H all 0 (not recorded), C all 5.
+        let a = (0..<1000).map { Double($0) / 10 }
+        let sample = Sample(file: "flat.fcs", keywords: Keywords(),
+                            parameters: [Parameter(index: 1, name: "A"), Parameter(index: 2, name: "H"), Parameter(index: 3, name: "C")],
+                            columns: [ChannelValues(a), ChannelValues([Double](repeating: 0, count: 1000)), ChannelValues([Double](repeating: 5, count: 1000))])
+        let result = try GatingSession(strategy: template.strategy, sample: sample).result
+        let decisions = Dictionary(uniqueKeysWithValues: result.decisions.map { ($0.population, $0) })
+        #expect(decisions["singlets"]?.source == .fallback && decisions["singlets"]?.flags == ["NO_FIT"], "\(String(describing: decisions["singlets"]))")
+        // The fallback band −1 < H < 1 over 0 ≤ A < 100 holds every event.
+        #expect(result.count("singlets") == 1000)
+        #expect(decisions["dim"]?.source == .fallback && decisions["dim"]?.flags == ["NO_CUT"], "\(String(describing: decisions["dim"]))")
+        #expect(result.count("dim") == 1000)  // C = 5 < 10
+        #expect(decisions["bright"]?.flags == ["NO_CUT", "NA"] && result.count("bright") == 0)
+        // With one event off the spike there is spread again, and the method decides.
+        var c = [Double](repeating: 5, count: 1000)
+        c[0] = 50
+        let spread = Sample(file: "spread.fcs", keywords: Keywords(), parameters: sample.parameters,
+                            columns: [ChannelValues(a), ChannelValues(a.map { 2 * $0 + Double(Int($0) % 3) }), ChannelValues(c)])
+        let decided = try GatingSession(strategy: template.strategy, sample: spread).result.decisions
+        #expect(decided.first { $0.population == "dim" }?.source == .computed)
+        #expect(decided.first { $0.population == "singlets" }?.source == .computed)
+    }
+
     @Test("on a logicle dimension: the quantile equals the one of every transformed event; mindensity is within a grid step of it")
     func transformedFastPath() throws {
         let text = #"""

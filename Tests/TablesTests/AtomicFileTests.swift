@@ -63,6 +63,14 @@ struct AtomicFileTests {
         let folder = try TemporaryDirectory()
         #expect(throws: TablesError.self) { try AtomicFile.write("x", to: folder.url.path) }
     }
+
+    @Test("A folder that exists but takes no file (/proc) is named with the system's refusal, not called missing", .enabled(if: FileManager.default.fileExists(atPath: "/proc/self"), "no /proc on this system"))
+    func folderThatTakesNoFile() throws {
+        let error = try #require(throws: TablesError.self) { try AtomicFile.write("x", to: "/proc/flowstudy-nope.fcs") }
+        #expect(error.code == .unwritableFile && error.file == "/proc/flowstudy-nope.fcs")
+        #expect(error.expected == "a folder '/proc' where a file can be created")
+        #expect(error.found.hasPrefix("the system refused to create one there ("), "\(error.found)")
+    }
 }
 
 @Suite("Inputs: only regular files, never a path cut at a NUL")

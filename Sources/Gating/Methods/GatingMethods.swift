@@ -203,6 +203,9 @@ public enum GatingMethods {
             if change < 1e-10 { break }
         }
         let s = scale()
+        // Half the events or more exactly on the line (a height channel not recorded, all 0): a band of zero width,
+        // which holds no event. No fit, so the template's fallback decides.
+        guard s > 0, s.isFinite else { return nil }
         let x1 = x1Max + max(abs(x1Max), 1) * 1e-9  // the right edge is outside a polygon: move it past the largest x
         let half = width * s
         return SingletFit(intercept: a, slope: b, scale: s,
