@@ -242,13 +242,16 @@ public final class BatchRunner: Sendable {
             let (_, values) = try self.values(session, marker: readout.marker)
             // One selection for the percentile and the median, over the finite values only (as the readouts).
             let (orders, n) = OrderStatistics.selectFinite(values, over: events) { (n: Int) -> [Int] in
-                let middle: [Int] = [(n - 1) / 2, n / 2]
-                return OrderStatistics.quantileRanks(n, [percentile / 100]) + middle
+                OrderStatistics.quantileRanks(n, [percentile / 100]) + OrderStatistics.middleRanks(n)
             }
-            let flags = n < events.count ? ["CONTROL_NONFINITE_EXCLUDED=\(events.count - n)"] : []
-            guard n > 0 else { return ControlThreshold(sampleID: entry.sampleID, threshold: .nan, median: .nan, flags: flags) }
+            var flags = n < events.count ? ["CONTROL_NONFINITE_EXCLUDED=\(events.count - n)"] : []
+            // min_events holds for the values the threshold is taken from: the finite ones.
+            guard n >= max(template.minEvents, 1) else {
+                flags.append("CONTROL_TOO_FEW_EVENTS")
+                return ControlThreshold(sampleID: entry.sampleID, threshold: .nan, median: .nan, flags: flags)
+            }
             let threshold = OrderStatistics.interpolate(Array(orders.prefix(2)), n, [percentile / 100])[0]
-            let median = n % 2 == 1 ? orders[2] : (orders[2] + orders[3]) / 2
+            let median = n % 2 == 1 ? orders[2] : OrderStatistics.midpoint(orders[2], orders[3])
             return ControlThreshold(sampleID: entry.sampleID, threshold: threshold, median: median, flags: flags)
         } catch {
             return ControlThreshold(sampleID: entry.sampleID, threshold: .nan, median: .nan, flags: ["CONTROL_FAILED"])
@@ -288,6 +291,12 @@ public final class BatchRunner: Sendable {
         }
         if threshold?.isNaN == true { threshold = nil }
         let summary = ChannelSummary(values: channelValues.values, events: events, threshold: threshold)
+        // min_events holds for the values the statistics are taken from: the finite ones (n_events stays the count).
+        if summary.finite < max(template.minEvents, 1) {
+            if summary.nonFinite > 0 { row.flags.append("NONFINITE_EXCLUDED=\(summary.nonFinite)") }
+            row.flags.append("TOO_FEW_EVENTS")
+            return row.fields
+        }
         row.mfi = summary.median
         row.mean = summary.mean
         row.geomean = summary.geomean

@@ -90,15 +90,12 @@ struct ChannelSummary {
         median = .nan; mean = .nan; geomean = .nan; geomeanExcluded = 0; rcv = .nan; above = 0; finite = 0
         guard events > 0 else { return }
         let probabilities = [0.1587, 0.8413]
-        let ranks = { (n: Int) -> [Int] in
-            let middle: [Int] = [(n - 1) / 2, n / 2]
-            return OrderStatistics.quantileRanks(n, probabilities) + middle
-        }
+        let ranks = { (n: Int) -> [Int] in OrderStatistics.quantileRanks(n, probabilities) + OrderStatistics.middleRanks(n) }
         let summary = OrderStatistics.summarize(values, over: set, ranks: ranks, above: threshold)
         finite = summary.finite
         guard finite > 0 else { return }
         let q = OrderStatistics.interpolate(Array(summary.orders.prefix(4)), finite, probabilities)
-        median = finite % 2 == 1 ? summary.orders[4] : (summary.orders[4] + summary.orders[5]) / 2
+        median = finite % 2 == 1 ? summary.orders[4] : OrderStatistics.midpoint(summary.orders[4], summary.orders[5])
         mean = summary.sum / Double(finite)
         if !mean.isFinite { mean = Self.scaledMean(values, over: set, count: finite) }
         geomean = summary.positives > 0 ? exp(summary.logSum / Double(summary.positives)) : .nan

@@ -25,6 +25,7 @@ extension SampleSheet {
             self.message = message
         }
 
+        /// `row N, column c: message` (or `header: …`, `row N: …`, the message alone for the whole sheet).
         public var description: String {
             switch place {
             case .sheet: message
@@ -53,6 +54,7 @@ extension SampleSheet {
             self.init(file: file, problems: [Problem(.sheet, message)])
         }
 
+        /// The file, the number of problems, then one indented line per problem.
         public var description: String {
             "\(file): \(problems.count) problem\(problems.count == 1 ? "" : "s")\n" + problems.map { "  \($0)" }.joined(separator: "\n")
         }

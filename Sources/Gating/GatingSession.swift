@@ -73,9 +73,9 @@ extension GatingSession {
             // As the readouts take them: over the finite values, so one NaN event does not empty a median and ±∞
             // never reaches the table (an empty cell when no value is finite).
             medians[c] = populations.map { population in
-                let (orders, finite) = OrderStatistics.selectFinite(column, over: population.1) { n in n == 0 ? [] : [(n - 1) / 2, n / 2] }
+                let (orders, finite) = OrderStatistics.selectFinite(column, over: population.1, ranks: OrderStatistics.middleRanks)
                 guard orders.count == 2 else { return "" }
-                return csvFiniteNumber(finite % 2 == 1 ? orders[0] : orders[0] / 2 + orders[1] / 2)
+                return csvFiniteNumber(finite % 2 == 1 ? orders[0] : OrderStatistics.midpoint(orders[0], orders[1]))
             }
         }
         return populations.indices.flatMap { p in channels.indices.map { c in [populations[p].0, channels[c], medians[c][p]] } }

@@ -102,11 +102,16 @@ public enum OrderStatistics {
         // Non-finite values sit in the 32 edge buckets, so leaving them out costs nothing per value: the rank
         // search below only walks the finite buckets, and the second pass only collects from wanted ones.
         let buckets = finiteOnly ? finiteBuckets : 0...0xFFFF
-        let edges = Array(0..<finiteBuckets.lowerBound) + Array((finiteBuckets.upperBound + 1)...0xFFFF)
-        let counted = finiteOnly ? n - edges.reduce(0) { $0 + Int(histogram[$1]) } : n
-        if finiteOnly && counted == 0 { return ([], 0) }
+        var counted = n
+        if finiteOnly {
+            for bucket in 0..<finiteBuckets.lowerBound { counted -= Int(histogram[bucket]) }
+            for bucket in (finiteBuckets.upperBound + 1)...0xFFFF { counted -= Int(histogram[bucket]) }
+            if counted == 0 { return ([], 0) }
+        }
         let ranks = rankFor(counted)
         guard counted > 0, !ranks.isEmpty else { return (ranks.map { _ in .nan }, counted) }
+        // A caller's mistake, never the data's: ranks come from the count just made.
+        precondition(ranks.allSatisfy { (0..<counted).contains($0) }, "OrderStatistics: a rank outside 0..<\(counted)")
         if hasNaN && !finiteOnly { return (ranks.map { _ in .nan }, counted) }
         // For each wanted rank: its bucket, and its rank within the bucket.
         var cumulative = 0
@@ -149,8 +154,20 @@ public enum OrderStatistics {
     public static func median(_ values: [Double], over events: EventSet) -> Double {
         let n = events.count
         guard n > 0 else { return .nan }
-        let middle = select(values, over: events, ranks: [(n - 1) / 2, n / 2])
-        return n % 2 == 1 ? middle[0] : (middle[0] + middle[1]) / 2
+        let middle = select(values, over: events, ranks: middleRanks(n))
+        return n % 2 == 1 ? middle[0] : midpoint(middle[0], middle[1])
+    }
+
+    /// The ranks of the middle value, or of the two middle values, among `n` (0-based): both are the one value
+    /// when `n` is odd.
+    public static func middleRanks(_ n: Int) -> [Int] { [(n - 1) / 2, n / 2] }
+
+    /// The mean of two middle values: `(a + b) / 2`, or `a / 2 + b / 2` when the sum overflows (values near
+    /// ±1.8e308), so a median is never ∞ between two finite values. Halving first everywhere would lose the
+    /// smallest subnormals instead.
+    public static func midpoint(_ a: Double, _ b: Double) -> Double {
+        let sum = a + b
+        return sum.isFinite ? sum / 2 : a / 2 + b / 2
     }
 
     /// Quantiles by R's type 7 (linear interpolation between order statistics; numpy's default).

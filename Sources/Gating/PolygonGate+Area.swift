@@ -3,7 +3,8 @@ extension PolygonGate {
     /// hold no event, which is always a mistake in a template, so every reader that writes templates refuses it.
     ///
     /// The cross product is taken on halved differences scaled to at most 1, so neither ±1.7e308 nor 1e-200
-    /// coordinates over- or underflow: the answer is exact in sign for any finite vertices.
+    /// coordinates over- or underflow the scale. A triangle so thin that both products underflow (sides of 1e-200
+    /// against 2) is called flat: no Double point could lie inside it either.
     public static func enclosesArea(_ vertices: [[Double]]) -> Bool {
         guard let first = vertices.first, first.count == 2,
               let other = vertices.first(where: { $0.count == 2 && $0 != first }) else { return false }

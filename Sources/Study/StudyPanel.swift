@@ -29,24 +29,37 @@ public enum StudyPanel {
     }
 
     /// The panel of the batch folder `flow`: the study markers of the template its `run.json` records, which must
-    /// still have the SHA-256 recorded. `template`, when given, is used instead (`flowstudy outcomes --template`).
+    /// still have the SHA-256 recorded. `template`, when given, is used instead (`flowstudy outcomes --template`); it
+    /// must have that SHA-256 too when the batch recorded one.
     /// Throws ``OutcomesError`` naming the file when the template cannot be found, read or used.
     public static func markers(ofBatch flow: String, template given: String? = nil) throws -> [StudyMarker] {
         let runPath = flow + "/run.json"
+        let record = (try? InputFile.bytes(runPath))
+            .flatMap { (try? JSONSerialization.jsonObject(with: Data($0))) as? [String: Any] }?["template"] as? [String: Any]
+        let recordedHash = (record?["sha256"] as? String).flatMap { $0.isEmpty ? nil : $0 }
         var path = given ?? ""
-        if given == nil {
+        if let given {
+            // A template other than the batch's could name other markers: their rows would be dropped, or expected
+            // where the batch never read them.
+            if let recordedHash, let found = Provenance.sha256(of: given), found != recordedHash {
+                throw OutcomesError(file: given, "expected the gating template the batch read (SHA-256 \(recordedHash), recorded in \(runPath)), "
+                                    + "found SHA-256 \(found): the batch was gated with another template")
+            }
+        } else {
             let hint = "; give the batch's gating template with --template"
-            guard let bytes = try? InputFile.bytes(runPath),
-                  let run = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
-                  let record = run["template"] as? [String: Any], let recorded = record["path"] as? String else {
+            guard let record, let recorded = record["path"] as? String else {
                 throw OutcomesError(file: runPath, place: "template.path",
                                     "expected the batch's run record naming its gating template (the panel of study markers each tube is expected to give)" + hint)
             }
             path = recorded
+            // An empty or absent hash is no record: the template found could be any.
+            guard let recordedHash else {
+                throw OutcomesError(file: runPath, place: "template.sha256", "expected the SHA-256 of the gating template the batch read, found none" + hint)
+            }
             let found = Provenance.sha256(of: recorded)
             guard let found else { throw OutcomesError(file: recorded, "expected the gating template the batch recorded in \(runPath), found no readable file" + hint) }
-            if let expected = record["sha256"] as? String, !expected.isEmpty, expected != found {
-                throw OutcomesError(file: recorded, "expected the gating template the batch read (SHA-256 \(expected), recorded in \(runPath)), found SHA-256 \(found): it changed since the batch" + hint)
+            if recordedHash != found {
+                throw OutcomesError(file: recorded, "expected the gating template the batch read (SHA-256 \(recordedHash), recorded in \(runPath)), found SHA-256 \(found): it changed since the batch" + hint)
             }
         }
         let template: GatingTemplate

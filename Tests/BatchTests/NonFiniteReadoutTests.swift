@@ -27,6 +27,9 @@ struct NonFiniteReadoutTests {
         ("P2", (1...10).map(Double.init), [-5, -4, -3, -2, -1]),
         ("P3", [nan, inf, -inf, nan, inf, nan], [inf, inf, nan, -inf, nan, inf]),
         ("P4", Array(repeating: -0.0, count: 6), Array(repeating: -0.0, count: 6)),
+        // 13 events but 4 finite (< min_events 5); its FMO: 7 events, 3 finite.
+        ("P5", [nan, 1, inf, 2, nan, 3, -inf, nan, 4, inf, nan, nan, inf], [1, nan, 2, inf, 3, nan, -inf]),
+        ("P6", (1...10).map(Double.init), [1, nan, 2, inf, 3, nan, -inf]),
     ]
 
     /// Runs the batch over `tubes` and returns each stained sample's markers.csv row by column name.
@@ -75,15 +78,22 @@ struct NonFiniteReadoutTests {
         #expect(p1["flags"] == "NONFINITE_EXCLUDED=3;CONTROL_NONFINITE_EXCLUDED=3")
     }
 
-    @Test("a population with no finite value has empty statistics and the flag; so does its control")
-    func noneFinite() throws {
-        let p3 = try #require(try Self.rows()["P3_UT"])
-        #expect(p3["n_events"] == "6")
-        for column in ["mfi", "mean", "geomean", "rcv", "threshold", "control_mfi", "delta_mfi", "mfi_ratio", "percent_positive"] {
-            #expect(p3[column] == "", "\(column)")
+    @Test("min_events holds for the finite values: fewer (none at all, or 4 of 13) give no statistics and TOO_FEW_EVENTS; an FMO with 3 finite of 7 gives no threshold")
+    func tooFewFinite() throws {
+        let rows = try Self.rows()
+        for (id, events, excluded) in [("P3_UT", "6", 6), ("P5_UT", "13", 9)] {
+            let row = try #require(rows[id])
+            #expect(row["n_events"] == events)
+            for column in ["mfi", "mean", "geomean", "rcv", "threshold", "control_mfi", "delta_mfi", "mfi_ratio", "percent_positive"] {
+                #expect(row[column] == "", "\(id) \(column)")
+            }
+            #expect(row["flags"] == "NONFINITE_EXCLUDED=\(excluded);TOO_FEW_EVENTS", "\(id)")
         }
-        #expect(p3["control_sample_id"] == "P3_UT_FMO")
-        #expect(p3["flags"] == "NONFINITE_EXCLUDED=6;CONTROL_NONFINITE_EXCLUDED=6")
+        // P6: ten finite stained values (MFI 5.5), but its FMO has 3 finite of 7 (< 5): no threshold from it.
+        let p6 = try #require(rows["P6_UT"])
+        #expect(p6["mfi"] == "5.5" && p6["threshold"] == "" && p6["control_mfi"] == "" && p6["percent_positive"] == "")
+        #expect(p6["control_sample_id"] == "P6_UT_FMO")
+        #expect(p6["flags"] == "CONTROL_NONFINITE_EXCLUDED=4;CONTROL_TOO_FEW_EVENTS", "\(p6)")
     }
 
     @Test("the MFI ratio over a negative control median, and rCV over a zero median, are empty and flagged; −0 is written 0")
@@ -120,5 +130,10 @@ struct NonFiniteReadoutTests {
         // Values near ±1.8e308: the sum overflows, the mean does not.
         let huge = ChannelSummary(values: [1.5e308, 1.5e308, 1.5e308], events: .all(3), threshold: nil)
         #expect(huge.mean == 1.5e308)
+        // The median of an even count: neither ∞ between two values near 1.8e308 nor 0 between two subnormals.
+        // 2¹⁰²³ and 1.5 · 2¹⁰²³ (their sum overflows): 1.25 · 2¹⁰²³, exactly.
+        #expect(ChannelSummary(values: [0x1p1023, 0x1.8p1023], events: .all(2), threshold: nil).median == 0x1.4p1023)
+        #expect(ChannelSummary(values: [5e-324, 5e-324], events: .all(2), threshold: nil).median == 5e-324)
+        #expect(OrderStatistics.midpoint(-0x1p1023, -0x1.8p1023) == -0x1.4p1023 && OrderStatistics.midpoint(1, 2) == 1.5)
     }
 }

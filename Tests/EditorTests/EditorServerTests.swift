@@ -76,11 +76,11 @@ struct EditorServerTests {
         let (port, task) = try await fixture.startLive()
         defer { task.cancel() }
         let token = fixture.server.token
-        let rebound = try RawHTTP.get(port: port, path: "/api/state", headers: ["Host: evil.example:\(port)", "Cookie: flowstudy_editor_\(port)=\(token)"])
+        let rebound = try await RawHTTP.fetch(port: port, path: "/api/state", headers: ["Host: evil.example:\(port)", "Cookie: flowstudy_editor_\(port)=\(token)"])
         #expect(rebound.hasPrefix("HTTP/1.1 403"), "\(rebound.prefix(80))")
-        let foreign = try RawHTTP.get(port: port, path: "/api/state", headers: ["Host: 127.0.0.1:\(port)", "Origin: http://evil.example", "Cookie: flowstudy_editor_\(port)=\(token)"])
+        let foreign = try await RawHTTP.fetch(port: port, path: "/api/state", headers: ["Host: 127.0.0.1:\(port)", "Origin: http://evil.example", "Cookie: flowstudy_editor_\(port)=\(token)"])
         #expect(foreign.hasPrefix("HTTP/1.1 403"))
-        let good = try RawHTTP.get(port: port, path: "/api/state", headers: ["Host: 127.0.0.1:\(port)", "Cookie: flowstudy_editor_\(port)=\(token)"])
+        let good = try await RawHTTP.fetch(port: port, path: "/api/state", headers: ["Host: 127.0.0.1:\(port)", "Cookie: flowstudy_editor_\(port)=\(token)"])
         #expect(good.hasPrefix("HTTP/1.1 200"), "\(good.prefix(80))")
         #expect(good.contains("\"template\":\"template.json\""))
     }

@@ -7,6 +7,14 @@ import Foundation
 enum RawHTTP {
     struct Failure: Error { var message: String }
 
+    /// `get` on a thread of its own: its blocking reads must not hold one of the few threads of Swift's
+    /// cooperative pool, on which the server under test answers (on 2 cores, two blocked tests starve it).
+    static func fetch(port: Int, path: String, headers: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try get(port: port, path: path, headers: headers) }) }.start()
+        }
+    }
+
     /// Sends `GET path` with `headers` to 127.0.0.1:`port` and returns the whole response as text.
     static func get(port: Int, path: String, headers: [String]) throws -> String {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -287,6 +287,15 @@ struct DataSafetyTests {
             #expect(!FileManager.default.fileExists(atPath: folder.path("merged")), "\(name)")
             try Data(original).write(to: URL(fileURLWithPath: markers))
         }
+        // A run.json without the hash of one table, or of any.
+        var withoutOne = document
+        withoutOne["outputs"] = (document["outputs"] as? [String: String] ?? [:]).filter { $0.key != "markers.csv" }
+        for (edited, message) in [(withoutOne, "records no SHA-256 of markers.csv"), (document.filter { $0.key != "outputs" }, "records no SHA-256 of the shard's tables")] {
+            try JSONSerialization.data(withJSONObject: edited).write(to: URL(fileURLWithPath: folder.path("s1/run.json")))
+            let result = run(flowstudy, ["merge", folder.path("merged"), folder.path("s1"), folder.path("s2")])
+            #expect(result.status == 64 && result.stderr.contains(message), "\(result.stderr)")
+        }
+        try Data(runJSON).write(to: URL(fileURLWithPath: folder.path("s1/run.json")))
         #expect(run(flowstudy, ["merge", folder.path("merged"), folder.path("s1"), folder.path("s2")]).status == 0)
     }
 

@@ -168,6 +168,31 @@ struct OutcomesCLITests {
         try record(sha)
         let same = recorded("out2")
         #expect(same.status == 0 && same.stdout.contains("; 0 missing results)"), "\(same.stderr)")
+        // An empty hash is no record.
+        try record("")
+        let empty = recorded("out3")
+        #expect(empty.status == 65 && empty.stderr.contains("expected the SHA-256 of the gating template the batch read, found none"), "\(empty.stderr)")
+
+        // --template must be the batch's when the batch recorded one; without a record it is taken as given, and a
+        // study marker the batch read but the template does not is refused (its rows would be in no table).
+        try record(sha)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: template))) as? [String: Any])
+        var withoutTLR4 = object
+        withoutTLR4["readouts"] = (object["readouts"] as? [[String: Any]] ?? []).filter { $0["marker"] as? String != "TLR4" }
+        let other = folder.path("without-tlr4.json")
+        try JSONSerialization.data(withJSONObject: withoutTLR4).write(to: URL(fileURLWithPath: other))
+        func given(_ out: String) -> (status: Int32, stdout: String, stderr: String) {
+            run(flowstudy, ["outcomes", "--template", other, "--samples", cohort.appendingPathComponent("samples.csv").path,
+                            "--clinical", cohort.appendingPathComponent("clinical.csv").path,
+                            "--flow", folders.flow, "--elisa", folders.elisa, "--out", folder.path(out), "--no-png"])
+        }
+        let another = given("out4")
+        #expect(another.status == 65 && another.stderr.contains("the batch was gated with another template"), "\(another.stderr)")
+        try FileManager.default.removeItem(atPath: folders.flow + "/run.json")
+        let dropped = given("out5")
+        #expect(dropped.status == 64, "\(dropped.stderr)")
+        #expect(dropped.stderr.contains("TLR4") && dropped.stderr.contains("would be left out of every table"), "\(dropped.stderr)")
+        #expect(dropped.stderr.components(separatedBy: "would be left out").count == 2, "one problem for the marker, not one per row: \(dropped.stderr)")
 
         try "sample_id,subject_id,condition,population,marker,mfi,percent_positive\n".write(toFile: folders.flow + "/markers.csv", atomically: false, encoding: .utf8)
         let result = outcomes(folders, out: folder.path("out"))

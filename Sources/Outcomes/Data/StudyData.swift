@@ -58,6 +58,16 @@ public struct StudyData: Sendable {
         let elisa = try ConcentrationResult.read(concentrations: concentrations)
         let bySample = Dictionary(sampleList.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var problems = sheets.problems + flow.problems + elisa.problems
+        // A study marker the panel lacks would be read and never shown: one problem per marker, at its first row.
+        var outside: [StudyMarker: (line: Int, rows: Int)] = [:]
+        for result in flow.results where !panel.contains(result.marker) {
+            outside[result.marker] = (outside[result.marker]?.line ?? result.line, (outside[result.marker]?.rows ?? 0) + 1)
+        }
+        for (marker, first) in outside.sorted(by: { $0.value.line < $1.value.line }) {
+            problems.append(.init(.unknownValue, file: markers, line: first.line, column: "marker", value: marker.rawValue,
+                                  allowed: "a study marker of the gating template's readouts (\(Set(panel).sorted().map(\.rawValue).joined(separator: ", "))); "
+                                           + "\(first.rows) row\(first.rows == 1 ? "" : "s") of it would be left out of every table"))
+        }
         if sheets.plates != nil {
             let references = (flow.identities + elisa.identities).compactMap { Self.check($0, against: bySample, sheet: samples) }
             // A row of a sample the sheet lacks is reported as that alone: its missing selection follows from it.
