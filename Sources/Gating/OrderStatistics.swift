@@ -147,7 +147,7 @@ public enum OrderStatistics {
             }
         }
         for i in members.indices { members[i].sort() }
-        return (ranks.indices.map { members[wanted.firstIndex(of: bucketOf[$0])!][offsetIn[$0]] }, counted)
+        return (ranks.indices.map { members[Int(slot[bucketOf[$0]])][offsetIn[$0]] }, counted)
     }
 
     /// The median: the middle value, or the mean of the two middle values (numpy, R).
