@@ -92,9 +92,7 @@ public struct PlateAnalysis: Sendable {
     public var qc: [String]
     /// The notes of ``qc`` that call for a look at the plate (all but the masks the user asked for): what the
     /// `elisa` command says on standard error as the plate warning of METHODS.md §10.
-    public var warnings: [String] { Array(qc.dropFirst(maskNotes)) }
-    /// How many of ``qc``'s first notes are the masks (they come first, one per masked well).
-    var maskNotes = 0
+    public var warnings: [String]
     /// Wells the layout uses that were not read or could not be computed (METHODS.md §1.3), in plate order.
     public var wellsNotRead: [String]
     /// Wells the layout uses whose reading overflowed, in plate order.
@@ -118,14 +116,13 @@ public struct PlateAnalysis: Sendable {
         plate = read.name
         self.analyte = analyte
         self.options = options
-        var qc: [String] = []
+        var masked: [String] = [], qc: [String] = []
         for (well, entry) in layout.entries where entry.role != .empty && read.wells[well] == nil {
             throw ELISAError(.layoutMismatch, file: file, place: "well \(well)", "the layout uses well \(well), which the plate read does not have")
         }
         for (well, reason) in options.masks.sorted(by: { Well.order($0.key) < Well.order($1.key) }) {
-            qc.append("well \(well) masked: \(reason)")
+            masked.append("well \(well) masked: \(reason)")
         }
-        maskNotes = qc.count
         let masks = options.masks
         /// Dual-wavelength correction: OD − reference OD, when a reference was read. Masked, overflowed and
         /// unread wells give nothing.
@@ -214,7 +211,8 @@ public struct PlateAnalysis: Sendable {
         levelsPassing = passing.count
         levelsRequired = max(Int((0.75 * Double(standards.count)).rounded(.up)), min(6, standards.count))
         curveAccepted = levelsPassing >= levelsRequired && fit.rSquared >= 0.99 && fit.converged && curve.b > 0 && curve.a < curve.d
-        self.qc = qc
+        self.qc = masked + qc
+        warnings = qc
 
         // Samples: replicates share sample id and dilution; the value comes from the mean net OD.
         let sampleEntries = entries.filter { $0.role == .sample || $0.role == .control }
