@@ -174,7 +174,7 @@ public final class BatchRunner: Sendable {
             let sample = try FCSFile.readSample(entry.file, options: options.reading) { raw in
                 var hasher = SHA256()
                 hasher.update(bufferPointer: raw)
-                digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+                digest = BatchWriter.hex(hasher.finalize())
                 bytes = raw.count
             }
             result.inputs.append((entry.sampleID, entry.file, digest, bytes))

@@ -19,7 +19,7 @@ public enum BatchWriter {
                                      ("gates.csv", BatchResult.gatesHeader, result.gates)] {
             let bytes = csvTable(header: header, rows: rows)
             try output.write(bytes, to: name)
-            outputs[name] = sha256(Data(bytes))
+            outputs[name] = sha256(bytes)
         }
         var document = run
         // `merge` reads a shard's tables back only when they are these bytes.
@@ -57,13 +57,16 @@ public enum BatchWriter {
 
     /// SHA-256 of a file's bytes, hex.
     public static func sha256(of path: String) -> String? {
-        guard let data = try? InputFile.bytes(path) else { return nil }
-        return sha256(Data(data))
+        guard let bytes = try? InputFile.bytes(path) else { return nil }
+        return sha256(bytes)
     }
 
     /// SHA-256 of bytes, hex.
-    static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    static func sha256<D: DataProtocol>(_ bytes: D) -> String { hex(SHA256.hash(data: bytes)) }
+
+    /// A digest as lowercase hex, as `sha256sum` prints it.
+    static func hex<S: Sequence>(_ digest: S) -> String where S.Element == UInt8 {
+        digest.map { String(format: "%02x", $0) }.joined()
     }
 
     /// Reads a shard's outputs back, to merge them: each table must be the file the shard's batch wrote (its
@@ -89,7 +92,7 @@ public enum BatchWriter {
                 problems.append("\(runPath): records no SHA-256 of \(name): run the shard again")
                 return []
             }
-            guard sha256(Data(bytes)) == expected, let text = String(validating: bytes, as: UTF8.self) else {
+            guard sha256(bytes) == expected, let text = String(validating: bytes, as: UTF8.self) else {
                 problems.append("\(path): not the file the shard's batch wrote (its SHA-256 differs from the one run.json records): run the shard again")
                 return []
             }
