@@ -7,6 +7,15 @@ import Tables
 /// The study markers a gating template reads: the panel of the marker tables, and so what every culture sample's
 /// FCS tube is expected to give (both readouts of each), whatever the batch's `markers.csv` holds.
 public enum StudyPanel {
+    /// Every readout of a gating template that the outcomes cannot use, listed at once (as `study` lists them).
+    public struct Problems: Error, Sendable, Equatable, CustomStringConvertible {
+        /// One per readout, in template order; each names the template and the readout's JSON path.
+        public var problems: [OutcomesError]
+
+        /// One problem per line.
+        public var description: String { problems.map(\.description).joined(separator: "\n") }
+    }
+
     /// The study markers of `template`'s readouts (read from `path`), in table order, and a problem per readout the
     /// outcomes cannot use: a second readout of a study marker (on another population) would give two values per
     /// sample and marker, and the outcome tables have one. Readouts of other markers are not outcomes and are left out.
@@ -31,7 +40,8 @@ public enum StudyPanel {
     /// The panel of the batch folder `flow`: the study markers of the template its `run.json` records, which must
     /// still have the SHA-256 recorded. `template`, when given, is used instead (`flowstudy outcomes --template`); it
     /// must have that SHA-256 too when the batch recorded one.
-    /// Throws ``OutcomesError`` naming the file when the template cannot be found, read or used.
+    /// Throws ``OutcomesError`` naming the file when the template cannot be found or read, and ``Problems`` listing
+    /// every readout it has that the outcomes cannot use.
     public static func markers(ofBatch flow: String, template given: String? = nil) throws -> [StudyMarker] {
         let runPath = flow + "/run.json"
         let record = (try? InputFile.bytes(runPath))
@@ -65,7 +75,7 @@ public enum StudyPanel {
         let template: GatingTemplate
         do { template = try TemplateLoader.load(path).template } catch { throw OutcomesError(file: path, "\(error)") }
         let panel = markers(of: template, path: path)
-        if let problem = panel.problems.first { throw problem }
+        if !panel.problems.isEmpty { throw Problems(problems: panel.problems) }
         return panel.markers
     }
 }

@@ -73,6 +73,9 @@ struct Report: ParsableCommand {
             } catch let error as OutcomesError {
                 printError("flowstudy report: \(error)")
                 throw badInputData
+            } catch let panel as StudyPanel.Problems {
+                for problem in panel.problems { printError("flowstudy report: \(problem)") }
+                throw badInputData
             }
         }
     }

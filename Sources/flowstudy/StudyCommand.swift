@@ -113,6 +113,9 @@ func reportingStudyErrors<T>(_ body: () throws -> T) throws -> T {
         throw ExitCode.validationFailure
     } catch let error as OutcomesError {
         printError("flowstudy: \(error)"); throw badInputData
+    } catch let panel as StudyPanel.Problems {
+        for problem in panel.problems { printError("flowstudy: \(problem)") }
+        throw badInputData
     } catch let error as StatisticsError {
         printError("flowstudy: \(error)"); throw badInputData
     } catch let error as ReportError {

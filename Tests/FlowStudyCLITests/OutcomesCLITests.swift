@@ -202,4 +202,32 @@ struct OutcomesCLITests {
         #expect(tubes.count > 0 && missing.rows.count == tubes.count * 12)
         #expect(result.stdout.contains("; \(tubes.count * 12) missing results)"), "\(result.stdout)")
     }
+
+    @Test("a template reading two study markers twice: both readouts are listed, each at its JSON path; exit 65, nothing written")
+    func everyPanelProblem() throws {
+        let folder = try TemporaryDirectory("flowstudy-outcomes-panel")
+        let folders = try resultFolders(folder)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: template))) as? [String: Any])
+        var readouts = try #require(object["readouts"] as? [[String: Any]])
+        let first = readouts.count
+        let cd206 = try #require(readouts.firstIndex { $0["marker"] as? String == "CD206" })
+        let tlr4 = try #require(readouts.firstIndex { $0["marker"] as? String == "TLR4" })
+        for marker in ["CD206", "TLR4"] {
+            readouts.append(["marker": marker, "population": "live", "threshold": ["control": "FMO", "percentile": 99]])
+        }
+        var twice = object
+        twice["readouts"] = readouts
+        let path = folder.path("two-markers-twice.json")
+        try JSONSerialization.data(withJSONObject: twice).write(to: URL(fileURLWithPath: path))
+        let out = folder.path("out")
+        let result = run(flowstudy, ["outcomes", "--template", path, "--samples", cohort.appendingPathComponent("samples.csv").path,
+                                     "--clinical", cohort.appendingPathComponent("clinical.csv").path,
+                                     "--flow", folders.flow, "--elisa", folders.elisa, "--out", out, "--no-png"])
+        #expect(result.status == 65, "\(result.stderr)")
+        #expect(result.stderr.contains("\(path): readouts[\(first)]: a second readout of study marker CD206 (population 'live'; readouts[\(cd206)] reads it on 'macrophages')"),
+                "\(result.stderr)")
+        #expect(result.stderr.contains("\(path): readouts[\(first + 1)]: a second readout of study marker TLR4 (population 'live'; readouts[\(tlr4)] reads it on 'macrophages')"),
+                "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
 }
