@@ -60,6 +60,25 @@ struct MissingResultsTests {
         #expect(outcomes.footnotes.contains("- CD204 MFI: n = 0 pairs; incomplete pairs: 1 (P1); not measured (the sheet gives no FCS file or plate for it): 1 (P1_RUX)."))
     }
 
+    @Test("a plate without rows whose id reads like a readout's name stands for a concentration only, never for that flow readout")
+    func plateNamedLikeAReadout() throws {
+        var study = try SmallStudy()
+        // P1_RUX has no FCS file (its flow readouts are not measured) and lists a plate "CD204 MFI" without rows.
+        SmallStudy.edit(&study.samples, line: 2, ",CCL18_1,fcs/P1_RUX.fcs,", ",CCL18_1;CD204 MFI,,")
+        study.markers.remove(at: 2)
+        let data = try study.load()
+        let missing = try #require(data.missing.first)
+        #expect(data.missing.count == 1)
+        #expect(missing.sampleID == "P1_RUX" && missing.expected == .plate("CD204 MFI") && missing.readout == "CD204 MFI")
+        #expect(missing.reason == "plate CD204 MFI has no row in concentrations.csv")
+        let sample = try #require(data.samples.first { $0.id == "P1_RUX" })
+        #expect(data.missingResult(.flow(.cd204, .mfi), of: sample) == nil)
+        #expect(data.missingResult(.concentration(.il6), of: sample) == missing)
+        let outcomes = try StudyOutcomes(data)
+        #expect(outcomes.footnotes.contains("- CD204 MFI: n = 0 pairs; incomplete pairs: 1 (P1); not measured (the sheet gives no FCS file or plate for it): 1 (P1_RUX)."),
+                "\(outcomes.footnotes)")
+    }
+
     @Test("selected=TRUE is one problem, not a second about a missing selection; an unknown sample is only that")
     func selectionProblems() throws {
         var study = try SmallStudy()

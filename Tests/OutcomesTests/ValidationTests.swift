@@ -78,7 +78,7 @@ struct ValidationTests {
         var study = try SmallStudy()
         study.concentrations.remove(at: 2)
         let data = try study.load()
-        #expect(data.missing == [.init(sampleID: "P1_RUX", readout: "CCL18", reason: "no row of plate CCL18_1 in concentrations.csv")])
+        #expect(data.missing == [.init(sampleID: "P1_RUX", expected: .readout(.concentration(.ccl18)), reason: "no row of plate CCL18_1 in concentrations.csv")])
         let outcomes = try StudyOutcomes(data)
         #expect(outcomes.primary.pairs.count == 0 && outcomes.primary.pairs.incompleteUnits == ["P1"])
         #expect(outcomes.primary.pairs.absent == ["P1_RUX"])

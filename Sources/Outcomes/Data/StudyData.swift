@@ -10,19 +10,47 @@ import Foundation
 public struct StudyData: Sendable {
     /// A result the sample sheet expects and the result files lack: reported as missing, never dropped silently.
     public struct MissingResult: Sendable, Equatable, Hashable {
+        /// What the missing result is of.
+        public enum Expected: Sendable, Equatable, Hashable {
+            /// A readout of the sample (a concentration, or a flow readout of a panel marker).
+            case readout(Readout)
+            /// The result of an ELISA plate the sample lists that has no row in `concentrations.csv`: its analyte is
+            /// unknown, so it may be any concentration's.
+            case plate(String)
+        }
+
         /// The culture sample.
         public var sampleID: String
-        /// The readout, as ``Readout/name`` says it (`CCL18`, `CD206 MFI`, `CD206 percent_positive`), or the plate
-        /// id when the plate has no row in `concentrations.csv` (its analyte is then unknown).
-        public var readout: String
+        /// What is missing.
+        public var expected: Expected
         /// Why it is missing.
         public var reason: String
 
-        /// `readout` of `sampleID` missing for `reason`.
-        public init(sampleID: String, readout: String, reason: String) {
+        /// The result of `expected` for `sampleID`, missing for `reason`.
+        public init(sampleID: String, expected: Expected, reason: String) {
             self.sampleID = sampleID
-            self.readout = readout
+            self.expected = expected
             self.reason = reason
+        }
+
+        /// What is missing as the tables name it: the readout's ``Readout/name`` (`CCL18`, `CD206 MFI`,
+        /// `CD206 percent_positive`), or the plate id.
+        public var readout: String {
+            switch expected {
+            case .readout(let readout): readout.name
+            case .plate(let id): id
+            }
+        }
+
+        /// Whether this is the missing result of `readout` for `sample`: the readout's own, or, for a
+        /// concentration, that of a plate the sample lists whose analyte is unknown (it may have been this one).
+        /// A plate id that reads like a readout's name is still a plate.
+        func isResult(of readout: Readout, for sample: CultureSample) -> Bool {
+            guard sampleID == sample.id else { return false }
+            switch expected {
+            case .readout(let missing): return missing == readout
+            case .plate(let id): return readout.isConcentration && sample.elisaPlateIDs.contains(id)
+            }
         }
     }
 
@@ -146,19 +174,19 @@ public struct StudyData: Sendable {
                         } else {
                             reason = "no row in \(markersFile)"
                         }
-                        missing.append(.init(sampleID: sample.id, readout: readout.name, reason: reason))
+                        missing.append(.init(sampleID: sample.id, expected: .readout(readout), reason: reason))
                     }
                 }
             }
             for plate in sample.elisaPlateIDs {
                 guard let analyte = plateAnalytes[plate] else {
-                    missing.append(.init(sampleID: sample.id, readout: plate, reason: "plate \(plate) has no row in \(concentrationsFile)"))
+                    missing.append(.init(sampleID: sample.id, expected: .plate(plate), reason: "plate \(plate) has no row in \(concentrationsFile)"))
                     continue
                 }
                 guard observation(.concentration(analyte), sample: sample).isAbsent else { continue }
                 let reason = concentrations[sample.id]?[analyte].map { "value_for_stats is empty on \(concentrationsFile) line \($0.line)" }
                     ?? "no row of plate \(plate) in \(concentrationsFile)"
-                missing.append(.init(sampleID: sample.id, readout: analyte.rawValue, reason: reason))
+                missing.append(.init(sampleID: sample.id, expected: .readout(.concentration(analyte)), reason: reason))
             }
         }
         return missing
@@ -168,10 +196,7 @@ public struct StudyData: Sendable {
     /// for an analyte, that of a plate the sample lists whose analyte is unknown (it may have been this one). Nil
     /// when the result was not expected (no FCS file, no plate of the analyte, a marker outside the panel) or is there.
     public func missingResult(_ readout: Readout, of sample: CultureSample, among missing: [MissingResult]? = nil) -> MissingResult? {
-        (missing ?? self.missing).first { result in
-            result.sampleID == sample.id && (result.readout == readout.name
-                || (readout.isConcentration && plateAnalytes[result.readout] == nil && sample.elisaPlateIDs.contains(result.readout)))
-        }
+        (missing ?? self.missing).first { $0.isResult(of: readout, for: sample) }
     }
 
     /// The culture samples of `arm`.
