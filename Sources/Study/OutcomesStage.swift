@@ -21,7 +21,8 @@ public enum OutcomesStage {
     /// not where they are read now (a study's staging folder): every message and footnote names those paths.
     /// `panel` is the study markers the template reads; nil: those of `template`, else of the template the batch's
     /// `run.json` records (``StudyPanel``). Throws ``StudyDataProblems`` for sheet and result problems,
-    /// ``StudyPanel/Problems`` for template readouts the outcomes cannot use, ``OutcomesError`` and `ReportError` for unusable inputs.
+    /// ``StudyPanel/Problems`` for template readouts the outcomes cannot use, ``OutcomesError`` and `ReportError`
+    /// for unusable inputs.
     public static func write(_ inputs: StudyInputs, recorded: StudyInputs? = nil, panel: [StudyMarker]? = nil, template: String? = nil,
                              version: String, into output: OutputFolder,
                              chromium: HeadlessChromium?, png: Bool, pdf: Bool) throws -> Summary {
@@ -48,7 +49,10 @@ public enum OutcomesStage {
             for index in problems.problems.indices { problems.problems[index].file = inputs.relocated(problems.problems[index].file, to: shown) }
             throw problems
         } catch var panel as StudyPanel.Problems {
-            for index in panel.problems.indices { panel.problems[index].file = inputs.relocated(panel.problems[index].file, to: shown) }
+            for index in panel.problems.indices {
+                panel.problems[index].file = inputs.relocated(panel.problems[index].file, to: shown)
+                panel.problems[index].message = inputs.relocated(panel.problems[index].message, to: shown)
+            }
             throw panel
         } catch var error as OutcomesError {
             error.file = inputs.relocated(error.file, to: shown)

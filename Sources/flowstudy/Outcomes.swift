@@ -19,7 +19,7 @@ struct OutcomesCommand: ParsableCommand {
         else the template the batch's run.json records); what it lacks is a missing result. \
         Conventions: docs/outcomes.md. Exit status: 0; 64 for a usage, sample sheet, clinical sheet or result \
         validation problem (every problem listed); 65 for an input that cannot be used (unreadable, not CSV, \
-        lacking a result file's columns).
+        lacking a result file's columns; a template other than the batch's, or one reading a study marker twice).
         """
     )
 
