@@ -88,7 +88,8 @@ depflags+=(${libflags[@]+"${libflags[@]}"})
 sources=()
 for pattern in "${SOURCES[@]}"; do sources+=($pattern); done
 sources+=("$dir"/*.swift)
-if [ ! -f "$binary" ] || [ -n "$(find "${sources[@]}" "$modules" -newer "$binary" 2>/dev/null)" ]; then
+# The lock file is touched by every run: it is not a reason to rebuild.
+if [ ! -f "$binary" ] || [ -n "$(find "${sources[@]}" "$modules" -newer "$binary" ! -name .build.lock 2>/dev/null)" ]; then
     echo "== building $binary (${#sources[@]} sources, module $MODULE, modules: ${DEPS[*]:-none})"
     swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name "$MODULE" -I "$modules" -L "$modules" \
         ${depflags[@]+"${depflags[@]}"} ${FLAGS[@]+"${FLAGS[@]}"} "${sources[@]}" -o "$binary" 2>&1 | grep -v "Cannot export local symbol" || true
