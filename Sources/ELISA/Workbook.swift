@@ -115,7 +115,8 @@ struct Workbook {
                 throw ELISAError(.unrecognisedFormat, file: file, place: "part \(path)", "expected XML in UTF-8, found bytes that are not UTF-8")
             }
             let reader = PartReader(start: start, end: end)
-            let parser = XMLParser(data: data)
+            // XMLParser dereferences a null pointer for an instruction without data (`<?name?>`; found by fuzzing).
+            let parser = XMLParser(data: Data(UntrustedXML.withoutProcessingInstructions([UInt8](data))))
             parser.delegate = reader
             let parsed = parser.parse()
             if let failure = reader.failure { throw failure }

@@ -35,4 +35,21 @@ struct UntrustedXMLTests {
         try UntrustedXML.check(Array("<!DOCTYPE html><html/>".utf8), file: "t.xml")
         try UntrustedXML.check(Array("<r><!-- <!DOCTYPE r [<!ENTITY x 'y'>] --><![CDATA[<!DOCTYPE r SYSTEM 'z'>]]></r>".utf8), file: "t.xml")
     }
+
+    @Test("Processing instructions are blanked to spaces, keeping the XML declaration, line breaks, comments and CDATA")
+    func processingInstructions() {
+        func blanked(_ text: String) -> String {
+            String(decoding: UntrustedXML.withoutProcessingInstructions(Array(text.utf8)), as: UTF8.self)
+        }
+        // `<?pi?>` is 6 characters; `<?target some` 13, then the line break, then `data?>` 6.
+        #expect(blanked("<?xml version=\"1.0\"?>\n<r><?pi?>\n<?target some\ndata?></r>")
+                == "<?xml version=\"1.0\"?>\n<r>      \n             \n      </r>")
+        #expect(blanked("<r><!-- <?kept?> --><![CDATA[<?kept?>]]></r>") == "<r><!-- <?kept?> --><![CDATA[<?kept?>]]></r>")
+        // Only at the very start is `<?xml ` a declaration; `<?xml?>` has no data and is blanked like any other.
+        #expect(blanked("<?xml?><r/>") == "       <r/>")
+        #expect(blanked("<r/><?xml version=\"1.0\"?>") == "<r/>" + String(repeating: " ", count: 21))
+        // UTF-16 (little-endian, with its mark): blanked by code unit.
+        func utf16LE(_ text: String) -> [UInt8] { [0xFF, 0xFE] + text.utf16.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8($0 >> 8)] } }
+        #expect(UntrustedXML.withoutProcessingInstructions(utf16LE("<r><?a?>é</r>")) == utf16LE("<r>     é</r>"))
+    }
 }
