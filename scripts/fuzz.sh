@@ -26,7 +26,8 @@
 # Defaults: -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=10; override by passing the flag again.
 set -euo pipefail
 
-# The whole script is one function, read before it runs: editing this file during a run doesn't change it.
+# The whole script is one function, read before it runs, and the line that calls it also exits: editing this file
+# during a run doesn't change it (bash reads a script as it goes, and would run what it finds after the call).
 main() {
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -143,4 +144,4 @@ done
 return "$status"
 }
 
-main "$@"
+main "$@"; exit
