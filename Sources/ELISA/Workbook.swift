@@ -103,8 +103,9 @@ struct Workbook {
                 throw ELISAError(.unrecognisedFormat, file: file, place: "part \(path)", "expected XML, found an empty part or one starting with a NUL")
             }
             // Screened first: libxml2 would otherwise fetch external DTDs and expand entities (see UntrustedXML).
+            var bytes = Array(data)
             do {
-                try UntrustedXML.check(Array(data), file: file, part: path)
+                try UntrustedXML.check(bytes, file: file, part: path)
             } catch let error as TablesError {
                 throw ELISAError(.unsafeXML, file: file, place: "part \(path)", "expected \(error.expected), found \(error.found)")
             }
@@ -116,7 +117,8 @@ struct Workbook {
             }
             let reader = PartReader(start: start, end: end)
             // XMLParser dereferences a null pointer for an instruction without data (`<?name?>`; found by fuzzing).
-            let parser = XMLParser(data: Data(UntrustedXML.withoutProcessingInstructions([UInt8](data))))
+            UntrustedXML.blankProcessingInstructions(in: &bytes)
+            let parser = XMLParser(data: Data(bytes))
             parser.delegate = reader
             let parsed = parser.parse()
             if let failure = reader.failure { throw failure }

@@ -32,7 +32,10 @@ struct GatingMLElement {
     /// Parses a whole document; the error names what is wrong and where (line and column).
     static func parse(_ data: Data, file: String) throws -> GatingMLElement {
         try checkUTF8(data, file: file)
-        let parser = XMLParser(data: Data(UntrustedXML.withoutProcessingInstructions([UInt8](data))))
+        // XMLParser dereferences a null pointer for an instruction without data (`<?name?>`; found by fuzzing).
+        var bytes = [UInt8](data)
+        UntrustedXML.blankProcessingInstructions(in: &bytes)
+        let parser = XMLParser(data: Data(bytes))
         parser.shouldProcessNamespaces = true
         parser.shouldResolveExternalEntities = false
         let builder = Builder()

@@ -1,12 +1,11 @@
 extension UntrustedXML {
-    /// The document with every processing instruction but the XML declaration blanked out (spaces, line breaks
+    /// Blanks out every processing instruction of `bytes` but the XML declaration, in place (spaces, line breaks
     /// kept, so lines and columns stay). Foundation's `XMLParser` on Linux dereferences a null pointer for an
     /// instruction without data (`<?name?>`): fuzzing found it in Gating-ML and again in the parts of an .xlsx
     /// workbook. Neither format gives instructions a meaning, so every reader of outside XML passes its bytes
     /// through here before `XMLParser` sees them. Comments and CDATA sections are left alone; UTF-16 documents are
     /// scanned by code unit. One pass: linear in the document.
-    public static func withoutProcessingInstructions(_ document: [UInt8]) -> [UInt8] {
-        var bytes = document
+    public static func blankProcessingInstructions(in bytes: inout [UInt8]) {
         // Code unit width and where the ASCII byte of a unit sits (UTF-16 little- or big-endian, or one byte).
         var width = 1, low = 0
         if bytes.count >= 2 {
@@ -52,6 +51,5 @@ extension UntrustedXML {
                 i += 1
             }
         }
-        return bytes
     }
 }
