@@ -35,7 +35,7 @@ enum UTF8Check {
     static func hasMultibyteSequence(_ bytes: [UInt8]) -> Bool {
         var i = 0
         while i < bytes.count {
-            if bytes[i] >= 0x80, let length = sequence(bytes, at: i) { return true }
+            if bytes[i] >= 0x80, sequence(bytes, at: i) != nil { return true }
             i += 1
         }
         return false
