@@ -49,15 +49,10 @@ public enum OutcomesStage {
             for index in problems.problems.indices { problems.problems[index].file = inputs.relocated(problems.problems[index].file, to: shown) }
             throw problems
         } catch var panel as StudyPanel.Problems {
-            for index in panel.problems.indices {
-                panel.problems[index].file = inputs.relocated(panel.problems[index].file, to: shown)
-                panel.problems[index].message = inputs.relocated(panel.problems[index].message, to: shown)
-            }
+            panel.problems = panel.problems.map { inputs.relocated($0, to: shown) }
             throw panel
-        } catch var error as OutcomesError {
-            error.file = inputs.relocated(error.file, to: shown)
-            error.message = inputs.relocated(error.message, to: shown)
-            throw error
+        } catch let error as OutcomesError {
+            throw inputs.relocated(error, to: shown)
         } catch var error as ReportError {
             error.file = inputs.relocated(error.file, to: shown)
             error.message = inputs.relocated(error.message, to: shown)
@@ -79,5 +74,13 @@ extension StudyInputs {
             if text == now { text = later }
         }
         return text
+    }
+
+    /// `error` with its file and message naming `recorded`'s paths (``relocated(_:to:)``).
+    func relocated(_ error: OutcomesError, to recorded: StudyInputs) -> OutcomesError {
+        var error = error
+        error.file = relocated(error.file, to: recorded)
+        error.message = relocated(error.message, to: recorded)
+        return error
     }
 }
