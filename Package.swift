@@ -50,9 +50,9 @@ let package = Package(
         .target(name: "Gating", dependencies: ["FCS", "Compensation", "Transforms", "Tables"]),
         .target(name: "Batch", dependencies: ["FCS", "Gating", "Tables", .product(name: "Crypto", package: "swift-crypto")]),
         // Figures and the review gallery, which decides a group's gates (pooled, a control's) with Batch's GroupGates.
-        .target(name: "Plots", dependencies: ["FlowStudyZlib", "FCS", "Gating", "Batch", "Transforms", "Tables", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Plots", dependencies: ["FlowStudyZlib", "FCS", "Gating", "Batch", "Transforms", "Tables"]),
         // The study report: figures of the outcomes, index.html, a page per subject, provenance (above Outcomes and Plots).
-        .target(name: "Reports", dependencies: ["Outcomes", "Plots", "Statistics", "Tables", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Reports", dependencies: ["Batch", "Outcomes", "Plots", "Statistics", "Tables"]),
         // .xlsx parts are read with the system zlib (ZipArchive); ZIPFoundation only writes workbooks (PlateExport).
         .target(name: "ELISA", dependencies: ["Tables", "FlowStudyZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Simulation", dependencies: ["FCS"]),

@@ -55,14 +55,15 @@ public enum BatchWriter {
         ]
     }
 
-    /// SHA-256 of a file's bytes, hex.
+    /// SHA-256 of a file's bytes, hex; nil when it cannot be read. Every hash FlowStudy records (batch and ELISA
+    /// `run.json`, the review gallery's manifest, the outcomes' provenance) is this one encoding.
     public static func sha256(of path: String) -> String? {
         guard let bytes = try? InputFile.bytes(path) else { return nil }
         return sha256(bytes)
     }
 
     /// SHA-256 of bytes, hex.
-    static func sha256<D: DataProtocol>(_ bytes: D) -> String { hex(SHA256.hash(data: bytes)) }
+    public static func sha256<D: DataProtocol>(_ bytes: D) -> String { hex(SHA256.hash(data: bytes)) }
 
     /// A digest as lowercase hex, as `sha256sum` prints it.
     static func hex<S: Sequence>(_ digest: S) -> String where S.Element == UInt8 {

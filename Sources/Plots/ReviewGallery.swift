@@ -1,5 +1,4 @@
 import Tables
-import Crypto
 import FCS
 import Foundation
 import Batch
@@ -161,8 +160,6 @@ public struct ReviewGallery: Sendable {
         return text(of: populations.lineage(of: populations.plotted(with: population)))
     }
 
-    static func sha256<D: DataProtocol>(_ data: D) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
-
     /// Builds the gallery in `folder`, reusing images listed in its previous `manifest.json`.
     ///
     /// The gallery is one output set (``OutputFolder``): it is built beside `folder` and switched into place when
@@ -176,9 +173,9 @@ public struct ReviewGallery: Sendable {
         let previous: [Cell] = manifestBefore?.cells ?? []
         let knownFiles = manifestBefore?.files ?? [:]
         let previousCells = Dictionary(previous.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        let dependencies = Dictionary(uniqueKeysWithValues: columns.map { ($0.id, Self.sha256(Data(dependencyText($0).utf8))) })
+        let dependencies = Dictionary(uniqueKeysWithValues: columns.map { ($0.id, BatchWriter.sha256(Data(dependencyText($0).utf8))) })
         let parents = Set(columns.compactMap(\.parent)).compactMap(node)
-        let membership = Dictionary(parents.map { ($0.id, Self.sha256(Data(text(of: template.strategy.populations.lineage(of: [$0])).utf8))) }, uniquingKeysWith: { a, _ in a })
+        let membership = Dictionary(parents.map { ($0.id, BatchWriter.sha256(Data(text(of: template.strategy.populations.lineage(of: [$0])).utf8))) }, uniquingKeysWith: { a, _ in a })
         let controls = matchedControls()
         // Gates a group decides together (pooled gates, a control's gates on its own marker) are decided first,
         // group by group, as the batch decides them.
@@ -239,7 +236,7 @@ public struct ReviewGallery: Sendable {
         try writePages(result, to: output)
         var files: [String: FileRecord] = [:]
         for (entry, outcome) in zip(ordered.map { entries[$0.index] }, ordered) { files[entry.file] = outcome.file }
-        let manifest = Manifest(template_sha256: Self.sha256(Data(templateText.utf8)), files: files, cells: cells)
+        let manifest = Manifest(template_sha256: BatchWriter.sha256(Data(templateText.utf8)), files: files, cells: cells)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try output.write(Array(try encoder.encode(manifest)), to: "manifest.json")
@@ -292,7 +289,7 @@ public struct ReviewGallery: Sendable {
     /// Where a parent population's events are stored: named by the file's hash and the hash of the population's
     /// lineage (with the sample's overrides and group-decided gates, which move its events too).
     static func eventsFile(_ fileHash: String, _ lineage: String) -> String {
-        "events/" + sha256(Data((fileHash + "\n" + lineage).utf8)).prefix(24) + ".bits"
+        "events/" + BatchWriter.sha256(Data((fileHash + "\n" + lineage).utf8)).prefix(24) + ".bits"
     }
 
     /// The cells of one sample: cached ones reused (with their recorded %), the others drawn.
@@ -308,7 +305,7 @@ public struct ReviewGallery: Sendable {
         } else {
             // A new or touched file: hash the bytes while the reader has them mapped.
             do {
-                sample = try FCSFile.readSample(entry.file, options: reading) { bytes in record.sha256 = Self.sha256(bytes) }
+                sample = try FCSFile.readSample(entry.file, options: reading) { bytes in record.sha256 = BatchWriter.sha256(bytes) }
             } catch {
                 return ([], (entry.id, "\(error)"), nil, [:])
             }
@@ -350,7 +347,7 @@ public struct ReviewGallery: Sendable {
         }
         let keys = columns.map { column in
             let overlaid = (controls[column.id] ?? []).map { "\ncontrol=\(entries[$0.index].controlType ?? ""):\($0.hash)" }.joined()
-            return Self.sha256(Data((fileHash + "\n" + (dependencies[column.id] ?? "") + "\n\(size)" + overlaid + overridden + "\nv" + Self.drawingVersion).utf8))
+            return BatchWriter.sha256(Data((fileHash + "\n" + (dependencies[column.id] ?? "") + "\n\(size)" + overlaid + overridden + "\nv" + Self.drawingVersion).utf8))
         }
         let isCached = keys.map { key in
             previous[key] != nil && (try? output.keep("img/\(key.prefix(24)).png")) == true

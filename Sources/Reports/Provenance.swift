@@ -1,4 +1,4 @@
-import Crypto
+import Batch
 import Foundation
 import Outcomes
 import Tables
@@ -49,7 +49,7 @@ public struct Provenance: Sendable, Equatable {
         // Hashed where the file is now, recorded where it will be.
         func add(_ role: String, optional: Bool = false, _ path: (StudyInputs) -> String?) {
             guard let now = path(inputs), let later = path(recorded) else { return }
-            let hash = Self.sha256(of: now)
+            let hash = BatchWriter.sha256(of: now)
             if hash != nil || !optional { files.append(Input(role: role, path: later, sha256: hash)) }
         }
         add("clinical.csv") { $0.clinical }
@@ -66,12 +66,6 @@ public struct Provenance: Sendable, Equatable {
         templateSHA256 = template?["sha256"] as? String
         templatePath = template?["path"] as? String
         upstream = Self.hashed(in: batchRun, prefix: "batch") + Self.hashed(in: Self.json(inputs.elisa + "/run.json"), prefix: "ELISA")
-    }
-
-    /// SHA-256 of a file's bytes (hex), or nil when it cannot be read.
-    public static func sha256(of path: String) -> String? {
-        guard let bytes = try? InputFile.bytes(path) else { return nil }
-        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
     /// A JSON object file, or nil.
@@ -136,7 +130,7 @@ public struct Provenance: Sendable, Equatable {
             guard let input = file["path"] as? String else {
                 throw ReportError(path, "files[\(index)]: expected the path of a hashed input")
             }
-            guard let found = sha256(of: input) else {
+            guard let found = BatchWriter.sha256(of: input) else {
                 throw ReportError(input, "expected the file \(path) records (SHA-256 \(recorded)), found no readable file")
             }
             if found != recorded {

@@ -29,12 +29,12 @@ public enum OutcomesStage {
         let shown = recorded ?? inputs
         do {
             let panel = try panel ?? StudyPanel.markers(ofBatch: inputs.flow, template: template)
+            let tubeFailures = try FCSFileQC.failures(flow: inputs.flow)
             var data = try StudyData.load(clinical: inputs.clinical, samples: inputs.samples, markers: inputs.markers,
-                                          concentrations: inputs.concentrations, panel: panel,
-                                          tubeFailures: FCSFileQC.failures(flow: inputs.flow))
+                                          concentrations: inputs.concentrations, panel: panel, tubeFailures: tubeFailures)
             for index in data.missing.indices { data.missing[index].reason = inputs.relocated(data.missing[index].reason, to: shown) }
             var outcomes = try StudyOutcomes(data)
-            var qc = try AssayQC(elisa: inputs.elisa, flow: inputs.flow, samples: data.samples, sheet: inputs.samples)
+            var qc = try AssayQC(elisa: inputs.elisa, flow: inputs.flow, samples: data.samples, sheet: inputs.samples, tubeFailures: tubeFailures)
             qc.plates.notes = qc.plates.notes.map { inputs.relocated($0, to: shown) }
             qc.tubes.notes = qc.tubes.notes.map { inputs.relocated($0, to: shown) }
             outcomes.assayQC = qc

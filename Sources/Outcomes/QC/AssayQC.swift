@@ -14,11 +14,12 @@ public struct AssayQC: Sendable {
         self.tubes = tubes
     }
 
-    /// Reads the ELISA folder `elisa` and the batch folder `flow` for the tubes of `samples`, read from the sheet `sheet`.
+    /// Reads the ELISA folder `elisa` and the batch folder `flow` for the tubes of `samples`, read from the sheet `sheet`;
+    /// `tubeFailures` is the batch's `errors.csv` when the caller has read it already (``FCSFileQC/failures(flow:)``).
     /// Throws ``OutcomesError`` (naming the file and the place) for an input that cannot be read.
-    public init(elisa: String, flow: String, samples: [CultureSample], sheet: String) throws {
+    public init(elisa: String, flow: String, samples: [CultureSample], sheet: String, tubeFailures: [String: String]? = nil) throws {
         plates = try ELISAPlateQC(elisa: elisa)
-        tubes = try FCSFileQC(flow: flow, samples: samples, sheet: sheet)
+        tubes = try FCSFileQC(flow: flow, samples: samples, sheet: sheet, failures: tubeFailures)
     }
 
     /// The two tables.

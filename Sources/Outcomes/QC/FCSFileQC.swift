@@ -55,8 +55,9 @@ public struct FCSFileQC: Sendable {
     /// `TQ_fcs_files.csv`.
     public var table: OutcomeTable { OutcomeTable(name: Self.fileName, header: header, rows: tubes.map(\.row)) }
 
-    /// Reads the batch folder `flow` for the tubes of `samples` (read from the sheet at `sheet`).
-    public init(flow folder: String, samples: [CultureSample], sheet: String) throws {
+    /// Reads the batch folder `flow` for the tubes of `samples` (read from the sheet at `sheet`); `failures` is the
+    /// batch's `errors.csv` when the caller has read it already (``failures(flow:)``), else it is read here.
+    public init(flow folder: String, samples: [CultureSample], sheet: String, failures given: [String: String]? = nil) throws {
         var notes: [String] = []
         func optional(_ name: String, required: [String]) throws -> SheetReader? {
             let path = folder + "/" + name
@@ -104,7 +105,7 @@ public struct FCSFileQC: Sendable {
             }
         }
         let inputs = try Self.inputs(folder + "/run.json", notes: &notes)
-        let failures = try Self.failures(flow: folder)
+        let failures = try given ?? Self.failures(flow: folder)
 
         let sheetFolder = URL(fileURLWithPath: sheet).standardizedFileURL.deletingLastPathComponent().path
         func relative(_ path: String) -> String {
