@@ -13,7 +13,7 @@ enum SheetNumber {
         func describe(integer: Bool) -> String {
             switch (self, integer) {
             case (.plain, true): return "written as a whole number: digits with an optional leading '-' (e.g. 4, 12 or 12.0)"
-            case (.plain, false): return "written as a plain decimal number (e.g. 4, -2 or 3.7)"
+            case (.plain, false): return "written as a plain decimal number: digits with an optional leading '-' and fraction (e.g. 4 or 3.7)"
             case (.written, true): return "written as a whole number: digits with an optional leading '-'"
             case (.written, false): return "written as a decimal number, optionally with an exponent (e.g. 3.7 or 1e-07)"
             }

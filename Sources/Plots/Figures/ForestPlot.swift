@@ -62,7 +62,7 @@ public struct ForestPlot: Sendable {
     public var scale: ValueScale {
         var scale = ValueScale(enclosing: rows.flatMap { [$0.estimate, $0.low, $0.high].compactMap { $0 } } + [0], logarithmic: false)
         // The 0 line is never drawn on the frame: widen the side it sits on by one step.
-        let step = Axis.niceStep((scale.high - scale.low) / 5)
+        let step = scale.step
         if scale.high == 0 { scale.high = step }
         if scale.low == 0 { scale.low = -step }
         return scale

@@ -12,10 +12,11 @@ struct SVGCanvas {
         self.height = height
     }
 
-    /// `value` with at most two decimals, no trailing zeros.
+    /// `value` with at most two decimals, no trailing zeros; from 10^15 on (no decimals left), in exponent form.
     static func n(_ value: Double) -> String {
         guard value.isFinite else { return "0" }
         let rounded = (value * 100).rounded() / 100
+        if !rounded.isFinite || abs(rounded) >= 1e15 { return "\(value)" }
         if rounded == rounded.rounded() { return String(Int(rounded)) }
         var text = String(format: "%.2f", rounded)
         while text.hasSuffix("0") { text.removeLast() }

@@ -13,20 +13,26 @@ public struct ValueScale: Sendable, Equatable {
     public var logarithmic: Bool
 
     /// A scale enclosing `values` (non-finite ones, and values ≤ 0 on a log scale, ignored).
+    ///
+    /// Both ends are finite for any finite values, however extreme: a log scale keeps to the decades of normal
+    /// doubles (10^-307 to 10^308; a value beyond sits outside the plot area), and a linear scale whose rounded ends
+    /// would overflow stops at ±`Double.greatestFiniteMagnitude`.
     public init(enclosing values: [Double], logarithmic: Bool) {
         self.logarithmic = logarithmic
         if logarithmic {
             let positive = values.filter { $0 > 0 && $0.isFinite }
-            let lo = floor(log10(positive.min() ?? 1)), hi = ceil(log10(positive.max() ?? 10))
+            let lo = min(max(floor(log10(positive.min() ?? 1)), -307), 307)
+            let hi = min(max(ceil(log10(positive.max() ?? 10)), lo + 1), 308)
             low = pow(10, lo)
-            high = pow(10, hi > lo ? hi : lo + 1)
+            high = pow(10, hi)
         } else {
             let finite = values.filter(\.isFinite)
             var lo = min(finite.min() ?? 0, 0), hi = finite.max() ?? 1
             if hi <= lo { hi = lo + 1 }
-            let step = Axis.niceStep((hi - lo) / 5)
-            lo = (lo / step).rounded(.down) * step
-            hi = (hi / step).rounded(.up) * step
+            if hi <= lo { hi = lo / 2 }  // 1 is below the precision of so large a value
+            let step = Self.step(low: lo, high: hi)
+            lo = max((lo / step).rounded(.down) * step, -.greatestFiniteMagnitude)
+            hi = min((hi / step).rounded(.up) * step, .greatestFiniteMagnitude)
             low = lo
             high = hi
         }
@@ -44,20 +50,36 @@ public struct ValueScale: Sendable, Equatable {
         if logarithmic {
             return (log10(max(value, Double.leastNormalMagnitude)) - log10(low)) / (log10(high) - log10(low))
         }
-        return (value - low) / (high - low)
+        let span = high - low
+        // Halved, a span beyond the largest double (ends near ±1.8e308) is finite again.
+        return span.isFinite ? (value - low) / span : (value / 2 - low / 2) / (high / 2 - low / 2)
     }
 
-    /// Ticks: every decade on a log scale (with 2 and 5 between when it spans at most two decades), round
-    /// numbers on a linear one.
+    /// The tick step of a linear scale: a round number near a fifth of the span.
+    public var step: Double { Self.step(low: low, high: high) }
+
+    static func step(low: Double, high: Double) -> Double {
+        let span = high - low
+        return Axis.niceStep(span.isFinite ? span / 5 : high / 5 - low / 5)
+    }
+
+    /// Ticks: every decade on a log scale (with 2 and 5 between when it spans at most two decades; every second,
+    /// third… decade when it spans more than ten, so labels never crowd), round numbers on a linear one.
     public var ticks: [Double] {
         if logarithmic {
             let lo = Int(log10(low).rounded()), hi = Int(log10(high).rounded())
             let multiples: [Double] = hi - lo <= 2 ? [1, 2, 5] : [1]
+            let every = max(1, (hi - lo + 9) / 10)
             var values: [Double] = []
-            for k in lo...hi { for m in multiples { let v = m * pow(10, Double(k)); if v <= high * (1 + 1e-9) { values.append(v) } } }
+            for k in stride(from: lo, through: hi, by: every) {
+                for m in multiples { let v = m * pow(10, Double(k)); if v <= high * (1 + 1e-9) { values.append(v) } }
+            }
             return values
         }
-        let step = Axis.niceStep((high - low) / 5)
-        return stride(from: low, through: high + step * 1e-9, by: step).map { $0 }
+        let step = self.step
+        // Ends that are not multiples of the step, or a step below the precision of the ends, would give no ticks or
+        // more than a figure can hold: the ends alone then.
+        guard (high / step - low / step) <= 50 else { return [low, high] }
+        return stride(from: low, through: min(high + step * 1e-9, .greatestFiniteMagnitude), by: step).map { $0 }
     }
 }
