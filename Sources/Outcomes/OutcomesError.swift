@@ -17,6 +17,11 @@ public struct OutcomesError: Error, Sendable, Equatable, CustomStringConvertible
         self.message = message
     }
 
+    /// An input that cannot be read or parsed (``TablesError``), with its place and what was expected.
+    public init(_ error: TablesError) {
+        self.init(file: error.file, place: error.place, "expected \(error.expected)" + (error.found.isEmpty ? "" : ", found \(error.found)"))
+    }
+
     /// `file: place: message`.
     public var description: String {
         [file, place, message].filter { !$0.isEmpty }.joined(separator: ": ")
@@ -29,7 +34,7 @@ public struct OutcomesError: Error, Sendable, Equatable, CustomStringConvertible
         do {
             text = try InputFile.text(path)
         } catch let error as TablesError {
-            throw OutcomesError(file: path, place: error.place, "expected \(error.expected)" + (error.found.isEmpty ? "" : ", found \(error.found)"))
+            throw OutcomesError(error)
         }
         do {
             return try CSVTable(text)

@@ -29,15 +29,21 @@ public struct GalleryImages: Sendable {
     public init(review folder: String) throws {
         self.folder = folder
         let path = folder + "/manifest.json"
-        let bytes: [UInt8]
-        do { bytes = try InputFile.bytes(path) } catch { throw ReportError(path, "expected a review gallery's manifest.json (\(error))") }
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
-              let cells = object["cells"] as? [[String: Any]] else {
-            throw ReportError(path, "expected a JSON object with a cells list")
+        let object: [String: Any]
+        do {
+            object = try JSONDocument.object(path, what: "a review gallery's manifest.json")
+        } catch let error as TablesError {
+            throw ReportError(error)
+        }
+        guard let cells = object["cells"] as? [Any] else {
+            throw ReportError(path, "cells: expected the list of the gallery's images, found \(object["cells"].map(JSONDocument.kind(of:)) ?? "nothing")")
         }
         var bySample: [String: [Image]] = [:]
         var skipped: [String] = []
-        for cell in cells {
+        for (index, item) in cells.enumerated() {
+            guard let cell = item as? [String: Any] else {
+                throw ReportError(path, "cells[\(index)]: expected an object (sample, population, image), found \(JSONDocument.kind(of: item))")
+            }
             guard let sample = cell["sample"] as? String, let population = cell["population"] as? String,
                   let image = cell["image"] as? String else { continue }
             let name = String(image.dropFirst(4))

@@ -110,12 +110,33 @@ public struct Provenance: Sendable, Equatable {
     /// The inputs an outcomes output folder records in `outcomes_run.json`.
     public static func inputs(recordedIn folder: String) throws -> StudyInputs {
         let path = folder + "/" + fileName
-        guard let object = json(path), let paths = object["inputs"] as? [String: Any],
-              let clinical = paths["clinical"] as? String, let samples = paths["samples"] as? String,
-              let flow = paths["flow"] as? String, let elisa = paths["elisa"] as? String else {
-            throw ReportError(path, "expected an outcomes run's \(fileName) naming its inputs (clinical, samples, flow, elisa)")
+        let object = try record(path)
+        guard let paths = object["inputs"] as? [String: Any] else {
+            throw ReportError(path, "inputs: expected an object naming the run's inputs (clinical, samples, flow, elisa)")
         }
-        return StudyInputs(clinical: clinical, samples: samples, flow: flow, elisa: elisa, review: paths["review"] as? String)
+        // Recorded paths are absolute (StudyInputs makes them so); anything else would be read from wherever the
+        // command runs.
+        func input(_ key: String) throws -> String? {
+            guard let value = paths[key], !(value is NSNull) else { return nil }
+            guard let text = value as? String, text.hasPrefix("/") else {
+                throw ReportError(path, "inputs.\(key): expected the absolute path of the run's input, found \(value is String ? "'\(value)'" : JSONDocument.kind(of: value))")
+            }
+            return text
+        }
+        guard let clinical = try input("clinical"), let samples = try input("samples"), let flow = try input("flow"), let elisa = try input("elisa") else {
+            throw ReportError(path, "inputs: expected the paths of clinical, samples, flow and elisa")
+        }
+        return StudyInputs(clinical: clinical, samples: samples, flow: flow, elisa: elisa, review: try input("review"))
+    }
+
+    /// The object of the `outcomes_run.json` at `path`; a file that cannot be read, does not parse (its line and
+    /// column) or is not an object is a ``ReportError``.
+    static func record(_ path: String) throws -> [String: Any] {
+        do {
+            return try JSONDocument.object(path, what: "an outcomes run's \(fileName)")
+        } catch let error as TablesError {
+            throw ReportError(error)
+        }
     }
 
     /// The inputs and panel an outcomes output folder records, after checking that every file `outcomes_run.json`
@@ -124,8 +145,12 @@ public struct Provenance: Sendable, Equatable {
     public static func verifiedRecord(in folder: String) throws -> (inputs: StudyInputs, panel: [StudyMarker]?) {
         let inputs = try inputs(recordedIn: folder)
         let path = folder + "/" + fileName
-        let object = json(path) ?? [:]
-        for (index, item) in ((object["files"] as? [Any]) ?? []).enumerated() {
+        let object = try record(path)
+        // Without the list nothing would be checked.
+        guard let files = object["files"] as? [Any] else {
+            throw ReportError(path, "files: expected the list of the run's inputs with their SHA-256")
+        }
+        for (index, item) in files.enumerated() {
             guard let file = item as? [String: Any], let recorded = file["sha256"] as? String else { continue }
             guard let input = file["path"] as? String else {
                 throw ReportError(path, "files[\(index)]: expected the path of a hashed input")

@@ -1,3 +1,5 @@
+import Tables
+
 /// A report that cannot be made: a study folder without its provenance file, an unknown subject.
 public struct ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file or folder concerned.
@@ -9,6 +11,12 @@ public struct ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     public init(_ file: String, _ message: String) {
         self.file = file
         self.message = message
+    }
+
+    /// An input that cannot be read or parsed, with its place (`line 3, column 14`) and what was expected.
+    public init(_ error: TablesError) {
+        self.init(error.file, (error.place.isEmpty ? "" : error.place + ": ") + "expected \(error.expected)"
+                  + (error.found.isEmpty ? "" : ", found \(error.found)") + " [\(error.code.rawValue)]")
     }
 
     /// `file: message`.

@@ -45,8 +45,11 @@ public enum StudyPanel {
     /// every readout it has that the outcomes cannot use.
     public static func markers(ofBatch flow: String, template given: String? = nil) throws -> [StudyMarker] {
         let runPath = flow + "/run.json"
-        let record = (try? InputFile.bytes(runPath))
-            .flatMap { (try? JSONSerialization.jsonObject(with: Data($0))) as? [String: Any] }?["template"] as? [String: Any]
+        var record: [String: Any]?
+        if FileManager.default.fileExists(atPath: runPath) {
+            // A run record that is there but does not parse is named as such (its line and column), not as absent.
+            do { record = try JSONDocument.object(runPath, what: "a batch run.json")["template"] as? [String: Any] } catch let error as TablesError { throw OutcomesError(error) }
+        }
         let recordedHash = (record?["sha256"] as? String).flatMap { $0.isEmpty ? nil : $0 }
         var path = given ?? ""
         if let given {

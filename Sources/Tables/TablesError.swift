@@ -21,6 +21,8 @@ public struct TablesError: Error, Equatable, Sendable, CustomStringConvertible {
         case unsafeXML = "unsafe_xml"
         /// Text in no encoding FlowStudy reads: bytes that are not UTF-8 amid UTF-8 text, or any in JSON.
         case notText = "not_text"
+        /// A JSON document that does not parse, or holds another kind of value than the one expected.
+        case malformedJSON = "malformed_json"
     }
 
     /// The kind of problem.

@@ -44,7 +44,8 @@ struct Report: ParsableCommand {
         func run() throws {
             guard let study else { throw ExitCode.validationFailure }
             let folder = FileManager.default.fileExists(atPath: study + "/" + Provenance.fileName) ? study : study + "/outcomes"
-            do {
+            // Every typed error ends with a documented exit code (64 sheet problems, 65 unusable input), as in `outcomes`.
+            try reportingStudyErrors {
                 // The recorded hashes are checked first: a page from edited inputs would contradict the tables.
                 let (inputs, recordedPanel) = try Provenance.verifiedRecord(in: folder)
                 try checkOutputs(files: [output], inputs: [inputs.clinical, inputs.samples, inputs.markers, inputs.concentrations])
@@ -64,18 +65,6 @@ struct Report: ParsableCommand {
                     return "data:image/png;base64," + Data(bytes).base64EncodedString()
                 }
                 try FileHandleOutput.emit(Array(page.utf8), to: output)
-            } catch let error as ReportError {
-                printError("flowstudy report: \(error)")
-                throw badInputData
-            } catch let problems as StudyDataProblems {
-                printError(problems.description)
-                throw ExitCode.validationFailure
-            } catch let error as OutcomesError {
-                printError("flowstudy report: \(error)")
-                throw badInputData
-            } catch let panel as StudyPanel.Problems {
-                for problem in panel.problems { printError("flowstudy report: \(problem)") }
-                throw badInputData
             }
         }
     }

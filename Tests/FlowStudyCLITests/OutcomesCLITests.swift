@@ -113,6 +113,9 @@ struct OutcomesCLITests {
         #expect(removed.status == 64 && removed.stderr.contains("--batch was removed"))
         let unknown = run(flowstudy, ["report", "patient", "--study", out, "--subject", "NOPE"])
         #expect(unknown.status == 64 && unknown.stderr.contains("no subject 'NOPE'"), "\(unknown.stderr)")
+        // A page that cannot be written ends with a documented code naming the path (it used to exit 1).
+        let unwritable = run(flowstudy, ["report", "patient", "--study", out, "--subject", "SSC05", "-o", folder.path("no-such-folder/SSC05.html")])
+        #expect(unwritable.status == 65 && unwritable.stderr.contains("no-such-folder/SSC05.html"), "\(unwritable.stderr)")
     }
 
     @Test("a clinical sheet problem exits 64 naming file, line and column; nothing is written")
@@ -172,6 +175,11 @@ struct OutcomesCLITests {
         try record("")
         let empty = recorded("out3")
         #expect(empty.status == 65 && empty.stderr.contains("expected the SHA-256 of the gating template the batch read, found none"), "\(empty.stderr)")
+        // A record that does not parse is named at its line and column, not reported as lacking the template.
+        try "{\"template\": {\"path\": \"\(template)\",\n \"sha256\": }}".write(toFile: folders.flow + "/run.json", atomically: false, encoding: .utf8)
+        let broken = recorded("out4")
+        #expect(broken.status == 65 && broken.stderr.contains(folders.flow + "/run.json: line 2, column") && !broken.stderr.contains("template.path"),
+                "\(broken.stderr)")
 
         // --template must be the batch's when the batch recorded one; without a record it is taken as given, and a
         // study marker the batch read but the template does not is refused (its rows would be in no table).

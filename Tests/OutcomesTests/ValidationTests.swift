@@ -37,6 +37,28 @@ struct ValidationTests {
         #expect(problems.first { $0.column == "percent_positive" }?.line == 3)
     }
 
+    /// MFIs of ±1.7e308 on one pair made Δ = 3.4e308 overflow to infinity, and `outcomes` stopped with a
+    /// statistics error naming no file (found by a mutation campaign against the release binary).
+    @Test("result values the paired statistics cannot difference or divide are refused at their line")
+    func statisticsMagnitudes() throws {
+        var study = try SmallStudy()
+        SmallStudy.edit(&study.markers, line: 1, ",1000,60", ",-1.7e+308,60")
+        SmallStudy.edit(&study.markers, line: 2, ",500,40", ",1.7e+308,1e-320")
+        SmallStudy.edit(&study.concentrations, line: 2, ",800,", ",1e-101,")
+        let problems = try study.problems()
+        let refused = problems.filter { $0.kind == .outOfRange }.map { "\($0.file.split(separator: "/").last ?? ""):\($0.line):\($0.column)" }
+        #expect(refused == ["markers.csv:2:mfi", "markers.csv:3:mfi", "markers.csv:3:percent_positive", "concentrations.csv:3:value_for_stats"],
+                "\(problems)")
+        #expect(problems.allSatisfy { $0.allowed.contains("from 1e-100 to 1e100") }, "\(problems)")
+
+        // The bounds themselves, and 0 and negative MFIs, are values.
+        var edge = try SmallStudy()
+        SmallStudy.edit(&edge.markers, line: 1, ",1000,60", ",1e+100,0")
+        SmallStudy.edit(&edge.markers, line: 2, ",500,40", ",-1e-100,1e-100")
+        SmallStudy.edit(&edge.concentrations, line: 2, ",800,", ",0,")
+        #expect(try edge.problems().isEmpty)
+    }
+
     @Test("a duplicate subject, and a sample of an unknown subject")
     func duplicateAndUnknownSubjects() throws {
         var study = try SmallStudy()

@@ -29,3 +29,51 @@ struct ProvenanceTests {
         #expect(try Provenance.inputs(recordedIn: out.url.path) == final)
     }
 }
+
+/// What `report patient` does with an `outcomes_run.json` or a gallery manifest that was edited by hand (found by a
+/// mutation campaign against the release binary: each was either read from the current folder or named no place).
+@Suite("Provenance: edited records")
+struct EditedRecordTests {
+    /// Writes `text` as the folder's `outcomes_run.json` and returns the error reading it gives.
+    static func recordError(_ text: String) throws -> ReportError? {
+        let out = try TemporaryDirectory("provenance-edited")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: out.path(Provenance.fileName)))
+        do {
+            _ = try Provenance.verifiedRecord(in: out.url.path)
+            return nil
+        } catch let error as ReportError {
+            return error
+        }
+    }
+
+    @Test("a recorded input path that is relative or empty is refused at its key, not read from the current folder")
+    func relativeInput() throws {
+        let error = try #require(try Self.recordError(#"{"inputs": {"clinical": "clinical.csv", "samples": "/s/samples.csv", "flow": "/s/flow", "elisa": "/s/elisa"}, "files": []}"#))
+        #expect(error.file.hasSuffix(Provenance.fileName) && error.message.hasPrefix("inputs.clinical: expected the absolute path"), "\(error)")
+        let empty = try #require(try Self.recordError(#"{"inputs": {"clinical": "/s/c.csv", "samples": "", "flow": "/s/flow", "elisa": "/s/elisa"}, "files": []}"#))
+        #expect(empty.message.hasPrefix("inputs.samples: expected the absolute path"), "\(empty)")
+    }
+
+    @Test("a record without its list of hashed files is refused: nothing would be checked")
+    func noFiles() throws {
+        let error = try #require(try Self.recordError(#"{"inputs": {"clinical": "/s/c.csv", "samples": "/s/s.csv", "flow": "/s/flow", "elisa": "/s/elisa"}}"#))
+        #expect(error.message.hasPrefix("files: expected the list"), "\(error)")
+    }
+
+    @Test("a record that does not parse is placed at its line and column")
+    func syntax() throws {
+        let error = try #require(try Self.recordError("{\n  \"inputs\": {,}\n}"))
+        #expect(error.message.hasPrefix("line 2, column"), "\(error)")
+        #expect(error.message.contains("[malformed_json]"), "\(error)")
+    }
+
+    @Test("a gallery manifest cell that is not an object is named by its index")
+    func manifestCell() throws {
+        let review = try TemporaryDirectory("provenance-manifest")
+        try Data(#"{"cells": [{"sample": "S1", "population": "cells", "image": "img/a.png"}, {}, 7]}"#.utf8)
+            .write(to: URL(fileURLWithPath: review.path("manifest.json")))
+        #expect { try GalleryImages(review: review.url.path) } throws: { error in
+            (error as? ReportError)?.message == "cells[2]: expected an object (sample, population, image), found a number (or true/false)"
+        }
+    }
+}

@@ -26,8 +26,8 @@ extension ConcentrationResult {
             let analyte = sheet.requiredValue(row, "analyte", as: Analyte.self)
             let plate = sheet.requiredText(row, "plate", allowed: "a plate id")
             let status = sheet.requiredValue(row, "status", as: Status.self)
-            let value = sheet.number(row, "value_for_stats", in: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude,
-                                     allowed: "a number, or empty/NA when absent")
+            let value = sheet.statisticsValue(row, "value_for_stats",
+                                               allowed: "a number, or empty/NA when absent")
             let selection = sheet.requiredText(row, "selected", allowed: "true or false")
             let validSelection = selection == "true" || selection == "false"
             if let selection, !validSelection {

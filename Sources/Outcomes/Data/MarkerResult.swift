@@ -62,8 +62,8 @@ public struct MarkerResult: Sendable, Equatable {
                 continue
             }
             seen[key] = (sheet.line(row), population)
-            let mfi = sheet.number(row, "mfi", allowed: "a number, or empty/NA when absent")
-            let percent = sheet.number(row, "percent_positive", in: 0...100, allowed: "a percentage from 0 to 100, or empty/NA when absent")
+            let mfi = sheet.statisticsValue(row, "mfi", allowed: "a number, or empty/NA when absent")
+            let percent = sheet.statisticsValue(row, "percent_positive", in: 0...100, allowed: "a percentage from 0 to 100, or empty/NA when absent")
             let flags = sheet.text(row, "flags").split(separator: ";").map(String.init)
             var result = MarkerResult(sampleID: sampleID, marker: marker, mfi: mfi, percentPositive: percent, flags: flags, line: sheet.line(row))
             result.events = sheet.number(row, "n_events", in: 0...Double.greatestFiniteMagnitude, allowed: "a count of events ≥ 0, or empty")

@@ -123,6 +123,24 @@ struct SheetReader {
         return value
     }
 
+    /// The magnitudes a result value entering the paired statistics may have: 0, or from 10^-100 to 10^100. The
+    /// statistics take differences, sums of differences (Walsh averages) and ratios of values, which stay finite
+    /// within these bounds; a value beyond them is not a measurement (no assay reads 10^100 pg/mL) but an edited file.
+    static let statisticsMagnitudes = 1e-100...1e100
+
+    /// An optional result value that enters the paired statistics (MFI, % positive, `value_for_stats`): a number in
+    /// `range` whose magnitude is within ``statisticsMagnitudes``; anything else is a problem.
+    mutating func statisticsValue(_ row: Int, _ column: String, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude,
+                                  allowed: String) -> Double? {
+        guard let value = number(row, column, in: range, allowed: allowed) else { return nil }
+        guard value == 0 || Self.statisticsMagnitudes.contains(abs(value)) else {
+            report(.outOfRange, row: row, column: column, value: optionalText(row, column) ?? "",
+                   allowed: allowed + ", of magnitude 0 or from 1e-100 to 1e100 (the paired statistics difference and divide the values)")
+            return nil
+        }
+        return value
+    }
+
     /// An optional enumeration value; one outside the vocabulary is a problem naming the allowed values.
     mutating func value<Value: RawRepresentable & CaseIterable>(_ row: Int, _ column: String, as type: Value.Type) -> Value?
     where Value.RawValue == String {

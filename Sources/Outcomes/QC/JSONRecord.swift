@@ -14,11 +14,9 @@ struct JSONRecord {
     /// The JSON document in the file at `path`; a file that cannot be read or parsed is an ``OutcomesError``.
     static func document(_ path: String) throws -> Any {
         do {
-            return try JSONSerialization.jsonObject(with: Data(try InputFile.bytes(path)))
+            return try JSONDocument.read(path)
         } catch let error as TablesError {
-            throw OutcomesError(file: path, place: error.place, "expected \(error.expected)" + (error.found.isEmpty ? "" : ", found \(error.found)"))
-        } catch {
-            throw OutcomesError(file: path, "expected JSON, found text that does not parse (\(error.localizedDescription))")
+            throw OutcomesError(error)
         }
     }
 
@@ -31,7 +29,9 @@ struct JSONRecord {
     }
 
     private func wrong(_ key: String, _ expected: String) -> OutcomesError {
-        OutcomesError(file: file, place: "\(place).\(key)", "expected \(expected), found \(String(describing: fields[key] ?? "nothing"))")
+        // A scalar is shown (cut at 80 characters); an object or array only named, as it may be megabytes.
+        let found = fields[key].map { $0 is [Any] || $0 is [String: Any] ? JSONDocument.kind(of: $0) : String(describing: $0) } ?? "nothing"
+        return OutcomesError(file: file, place: "\(place).\(key)", "expected \(expected), found \(found.count > 80 ? found.prefix(80) + "… (\(found.count) characters)" : found)")
     }
 
     /// A text field.

@@ -1,0 +1,34 @@
+import Foundation
+import Tables
+import Testing
+import TestSupport
+
+/// JSON files FlowStudy reads back: a syntax error is placed at its line and column (Foundation says only "around
+/// character N"), and a value of another kind is named, never printed.
+@Suite("JSON documents: syntax errors at their line and column")
+struct JSONDocumentTests {
+    @Test("a doubled comma on line 3 is reported at line 3, column 4")
+    func syntaxErrorPlace() throws {
+        let folder = try TemporaryDirectory("json-document")
+        let path = folder.path("curves.json")
+        // Byte 15 (from 0) is the second comma; line 3 starts at byte 12, so it is column 15 − 12 + 1 = 4.
+        try Data("{\n \"a\": [1,\n 2,, 3]}".utf8).write(to: URL(fileURLWithPath: path))
+        #expect { try JSONDocument.read(path) } throws: { error in
+            guard let error = error as? TablesError else { return false }
+            return error.code == .malformedJSON && error.file == path && error.place == "line 3, column 4" && error.found.contains("character 15")
+        }
+    }
+
+    @Test("an array where an object is expected is named by kind, not printed")
+    func wrongKind() throws {
+        let folder = try TemporaryDirectory("json-document")
+        let path = folder.path("run.json")
+        try Data(("[" + Array(repeating: "1", count: 100_000).joined(separator: ",") + "]").utf8).write(to: URL(fileURLWithPath: path))
+        #expect { try JSONDocument.object(path, what: "a batch run.json") } throws: { error in
+            guard let error = error as? TablesError else { return false }
+            return error.code == .malformedJSON && error.expected == "a JSON object (a batch run.json)" && error.found == "an array"
+        }
+        try Data("{\"a\": 1}".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(try JSONDocument.object(path, what: "a batch run.json")["a"] as? Int == 1)
+    }
+}
