@@ -153,6 +153,18 @@ struct AssayQCTests {
         }
     }
 
+    @Test("a run.json input with a negative byte count names its place (it was written into the table)")
+    func negativeBytes() throws {
+        let folder = try TemporaryDirectory("tq-flow-bytes")
+        let (flow, samples, sheet) = try flowFolder(folder)
+        let run = try String(contentsOfFile: flow + "/run.json", encoding: .utf8)
+        try run.replacingOccurrences(of: "\"bytes\": 85749", with: "\"bytes\": -1").write(toFile: flow + "/run.json", atomically: false, encoding: .utf8)
+        #expect { try FCSFileQC(flow: flow, samples: samples, sheet: sheet) } throws: { error in
+            guard let error = error as? OutcomesError else { return false }
+            return error.file == flow + "/run.json" && error.place.hasSuffix(".bytes") && error.message == "expected a count ≥ 0, found -1"
+        }
+    }
+
     @Test("the footnotes and the table list carry the TQ tables when the outcomes have them")
     func inOutcomeFiles() throws {
         let folder = try TemporaryDirectory("tq-files")

@@ -124,7 +124,7 @@ public struct ELISAPlateQC: Sendable {
             plate.model = try get("model", record.text)
             plate.weights = try get("weights", record.text)
             plate.rSquared = try get("r_squared", record.number)
-            plate.levelsPassing = try get("levels_passing", record.integer)
+            plate.levelsPassing = try get("levels_passing", record.count)
             plate.lloqInWell = try get("lloq_in_well", record.number)
             plate.uloqInWell = try get("uloq_in_well", record.number)
             plate.curveAccepted = try get("curve_accepted", record.flag)

@@ -179,7 +179,7 @@ public struct FCSFileQC: Sendable {
             guard let id = try input.text("sample_id") else { throw OutcomesError(file: path, place: "inputs[\(index)].sample_id", "expected a sample id, found none") }
             // A tube that could not be read is listed with an empty hash and 0 bytes: neither is known.
             let sha = try input.text("sha256").flatMap { $0.isEmpty ? nil : $0 }
-            let bytes = try input.integer("bytes")
+            let bytes = try input.count("bytes")
             inputs[id] = (try input.text("file") ?? "", sha == nil ? nil : bytes, sha)
         }
         return inputs

@@ -55,6 +55,13 @@ struct JSONRecord {
         return Int(number)
     }
 
+    /// A count (a whole number ≥ 0: bytes, events).
+    func count(_ key: String) throws -> Int? {
+        guard let number = try integer(key) else { return nil }
+        guard number >= 0 else { throw wrong(key, "a count ≥ 0") }
+        return number
+    }
+
     /// `true` or `false`.
     func flag(_ key: String) throws -> Bool? {
         guard let value = value(key) else { return nil }
