@@ -10,7 +10,47 @@ public enum JSONDocument {
     /// The document in the file at `path`, any JSON value at the top. Throws ``TablesError``: the file's own
     /// problems (unreadable, not a regular file), or `malformed_json` at `line L, column C` with the parser's reason.
     public static func read(_ path: String) throws -> Any {
+        try parse(try InputFile.bytes(path), file: path)
+    }
+
+    /// The document in the file at `path` decoded as `T`. Fields `T` does not name are skipped without being built,
+    /// so a large document (a gallery manifest of 40 MB) costs little more memory than its text, where
+    /// ``read(_:)`` builds an object per value (1 GB for that manifest). Throws ``TablesError``: the file's own
+    /// problems, a syntax error at its line and column, or `malformed_json` at the JSON path of a value of the
+    /// wrong kind (`cells[2]`, `inputs.clinical`); `what` names the document (`a review gallery's manifest.json`).
+    public static func decode<T: Decodable>(_ type: T.Type, _ path: String, what: String) throws -> T {
         let bytes = try InputFile.bytes(path)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            switch error {
+            case .dataCorrupted(let context) where context.codingPath.isEmpty:
+                // JSONDecoder says only "not valid JSON": the parser below places the error.
+                _ = try parse(bytes, file: path)
+                throw TablesError(.malformedJSON, file: path, expected: "JSON (\(what))", found: context.debugDescription)
+            case .keyNotFound(let key, let context):
+                throw TablesError(.malformedJSON, file: path, place: place(context.codingPath + [key]), expected: "a field required in \(what)",
+                                  found: "none")
+            case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+                // JSONDecoder says "… but found number instead", "… found null value instead".
+                let text = context.debugDescription
+                var found = "another kind of value"
+                if let start = text.range(of: "found "), let end = text.range(of: " instead", range: start.upperBound..<text.endIndex) {
+                    found = String(text[start.upperBound..<end.lowerBound])
+                    if !found.hasPrefix("a ") && !found.hasPrefix("an ") && !found.hasPrefix("null") { found = "a " + found }
+                }
+                throw TablesError(.malformedJSON, file: path, place: place(context.codingPath), expected: kind(decoding: type) + " (\(what))",
+                                  found: found)
+            case .dataCorrupted(let context):
+                throw TablesError(.malformedJSON, file: path, place: place(context.codingPath), expected: what, found: context.debugDescription)
+            @unknown default:
+                throw TablesError(.malformedJSON, file: path, expected: what, found: "\(error)")
+            }
+        }
+    }
+
+    /// `bytes` of the file `file` parsed by JSONSerialization, a syntax error placed at its line and column.
+    static func parse(_ bytes: [UInt8], file path: String) throws -> Any {
         do {
             return try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
         } catch let error as NSError {
@@ -41,6 +81,28 @@ public enum JSONDocument {
             lineStart = index + 1
         }
         return "line \(line), column \(end - lineStart + 1)"
+    }
+
+    /// A coding path as a JSON path: `cells[2].image`.
+    static func place(_ path: [any CodingKey]) -> String {
+        var text = ""
+        for key in path {
+            if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+        }
+        return text
+    }
+
+    /// The kind of JSON value a Swift type decodes from, for messages.
+    static func kind(decoding type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "text"
+        case is Bool.Type: return "true or false"
+        case is Double.Type, is Int.Type: return "a number"
+        default:
+            let name = "\(type)"
+            if name.hasPrefix("Array") || name.hasPrefix("[") { return "an array" }
+            return "an object"
+        }
     }
 
     /// The kind of a JSON value, for messages (never the value itself, which may be megabytes).

@@ -73,7 +73,7 @@ struct EditedRecordTests {
         try Data(#"{"cells": [{"sample": "S1", "population": "cells", "image": "img/a.png"}, {}, 7]}"#.utf8)
             .write(to: URL(fileURLWithPath: review.path("manifest.json")))
         #expect { try GalleryImages(review: review.url.path) } throws: { error in
-            (error as? ReportError)?.message == "cells[2]: expected an object (sample, population, image), found a number (or true/false)"
+            (error as? ReportError)?.message == "cells[2]: expected an object (a review gallery's manifest.json), found a number [malformed_json]"
         }
     }
 }

@@ -32,3 +32,34 @@ struct JSONDocumentTests {
         #expect(try JSONDocument.object(path, what: "a batch run.json")["a"] as? Int == 1)
     }
 }
+
+/// Decoding only the fields a reader needs: a value of the wrong kind is placed at its JSON path.
+@Suite("JSON documents: decoded fields at their JSON path")
+struct JSONDecodeTests {
+    struct Record: Decodable {
+        struct Input: Decodable { var path: String }
+        var inputs: [Input]
+    }
+
+    func write(_ text: String) throws -> (TemporaryDirectory, String) {
+        let folder = try TemporaryDirectory("json-decode")
+        let path = folder.path("run.json")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return (folder, path)
+    }
+
+    @Test("a number where text is expected, a missing field and a syntax error each name their place")
+    func places() throws {
+        let (folder, path) = try write(#"{"inputs": [{"path": "/a"}, {"path": 7}], "other": {"ignored": [1, 2, 3]}}"#)
+        #expect { try JSONDocument.decode(Record.self, path, what: "a run") } throws: { error in
+            let error = error as? TablesError
+            return error?.place == "inputs[1].path" && error?.expected == "text (a run)" && error?.found == "a number"
+        }
+        try Data(#"{"inputs": [{"file": "/a"}]}"#.utf8).write(to: URL(fileURLWithPath: path))
+        #expect { try JSONDocument.decode(Record.self, path, what: "a run") } throws: { ($0 as? TablesError)?.place == "inputs[0].path" }
+        // Two values without a comma between them, on line 3 (Foundation accepts a trailing comma).
+        try Data("{\"inputs\": [\n{\"path\": \"/a\"}\n {} {}]}".utf8).write(to: URL(fileURLWithPath: path))
+        #expect { try JSONDocument.decode(Record.self, path, what: "a run") } throws: { ($0 as? TablesError)?.place.hasPrefix("line 3, column") == true }
+        _ = folder
+    }
+}
