@@ -19,7 +19,8 @@ public struct OutcomesError: Error, Sendable, Equatable, CustomStringConvertible
 
     /// An input that cannot be read or parsed (``TablesError``), with its place and what was expected.
     public init(_ error: TablesError) {
-        self.init(file: error.file, place: error.place, "expected \(error.expected)" + (error.found.isEmpty ? "" : ", found \(error.found)"))
+        self.init(file: error.file, place: error.place,
+                  "expected \(error.expected)" + (error.found.isEmpty ? "" : ", found \(error.found)") + " [\(error.code.rawValue)]")
     }
 
     /// `file: place: message`.

@@ -114,19 +114,21 @@ public struct Provenance: Sendable, Equatable {
         guard let paths = object["inputs"] as? [String: Any] else {
             throw ReportError(path, "inputs: expected an object naming the run's inputs (clinical, samples, flow, elisa)")
         }
-        // Recorded paths are absolute (StudyInputs makes them so); anything else would be read from wherever the
-        // command runs.
-        func input(_ key: String) throws -> String? {
-            guard let value = paths[key], !(value is NSNull) else { return nil }
-            guard let text = value as? String, text.hasPrefix("/") else {
-                throw ReportError(path, "inputs.\(key): expected the absolute path of the run's input, found \(value is String ? "'\(value)'" : JSONDocument.kind(of: value))")
-            }
-            return text
+        func input(_ key: String) throws -> String {
+            try absolutePath(paths[key], in: path, at: "inputs.\(key)", of: "the run's \(key) input")
         }
-        guard let clinical = try input("clinical"), let samples = try input("samples"), let flow = try input("flow"), let elisa = try input("elisa") else {
-            throw ReportError(path, "inputs: expected the paths of clinical, samples, flow and elisa")
+        let review = try paths["review"].flatMap { $0 is NSNull ? nil : try absolutePath($0, in: path, at: "inputs.review", of: "the run's review gallery") }
+        return StudyInputs(clinical: try input("clinical"), samples: try input("samples"), flow: try input("flow"), elisa: try input("elisa"),
+                           review: review)
+    }
+
+    /// A path `outcomes_run.json` records at `place`, which must be absolute: FlowStudy records absolute paths
+    /// (``StudyInputs``), and any other would be read from wherever the command runs.
+    static func absolutePath(_ value: Any?, in path: String, at place: String, of what: String) throws -> String {
+        guard let text = value as? String, text.hasPrefix("/") else {
+            throw ReportError(path, "\(place): expected the absolute path of \(what), found \(value.map(JSONDocument.shown) ?? "nothing")")
         }
-        return StudyInputs(clinical: clinical, samples: samples, flow: flow, elisa: elisa, review: try input("review"))
+        return text
     }
 
     /// The object of the `outcomes_run.json` at `path`; a file that cannot be read, does not parse (its line and
@@ -152,9 +154,7 @@ public struct Provenance: Sendable, Equatable {
         }
         for (index, item) in files.enumerated() {
             guard let file = item as? [String: Any], let recorded = file["sha256"] as? String else { continue }
-            guard let input = file["path"] as? String else {
-                throw ReportError(path, "files[\(index)]: expected the path of a hashed input")
-            }
+            let input = try absolutePath(file["path"], in: path, at: "files[\(index)].path", of: "a hashed input")
             guard let found = BatchWriter.sha256(of: input) else {
                 throw ReportError(input, "expected the file \(path) records (SHA-256 \(recorded)), found no readable file")
             }
@@ -166,7 +166,7 @@ public struct Provenance: Sendable, Equatable {
         if let names = object["panel"] as? [Any] {
             panel = try names.enumerated().map { index, name in
                 guard let name = name as? String, let marker = StudyMarker(named: name) else {
-                    throw ReportError(path, "panel[\(index)]: expected a study marker name, found \(name)")
+                    throw ReportError(path, "panel[\(index)]: expected a study marker name, found \(JSONDocument.shown(name))")
                 }
                 return marker
             }

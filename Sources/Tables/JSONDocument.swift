@@ -25,7 +25,8 @@ public enum JSONDocument {
         } catch let error as DecodingError {
             switch error {
             case .dataCorrupted(let context) where context.codingPath.isEmpty:
-                // JSONDecoder says only "not valid JSON": the parser below places the error.
+                // JSONDecoder says only "not valid JSON": the parser below places the error. It builds the objects
+                // before the error (memory the decoding spared), but only for a file that is refused anyway.
                 _ = try parse(bytes, file: path)
                 throw TablesError(.malformedJSON, file: path, expected: "JSON (\(what))", found: context.debugDescription)
             case .keyNotFound(let key, let context):
@@ -70,17 +71,34 @@ public enum JSONDocument {
         return object
     }
 
-    /// `line L, column C` for the byte offset in Foundation's "around character N", or empty when it gives none.
+    /// `line L, column C` (C in characters) for the byte offset in Foundation's "around character N" (the last
+    /// "character" of the reason: "Unescaped control character around character 29"; "… at 9" for a bad `\\u`
+    /// escape), or the last byte for "Unexpected end of file"; empty when the reason gives none. A byte-order mark is
+    /// not counted: Foundation counts from after it, and editors do not show it.
     static func place(of reason: String, in bytes: [UInt8]) -> String {
-        guard let range = reason.range(of: "character "),
-              let offset = Int(reason[range.upperBound...].prefix(while: \.isNumber)) else { return "" }
-        let end = min(max(offset, 0), bytes.count)
-        var line = 1, lineStart = 0
-        for index in 0..<end where bytes[index] == 0x0A {
+        // Foundation counts from after a byte-order mark.
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var offset: Int
+        if let range = reason.range(of: "character ", options: .backwards),
+           let found = Int(reason[range.upperBound...].prefix(while: \.isNumber)) {
+            offset = start + found
+        } else if let range = reason.range(of: " at ", options: .backwards),
+                  let found = Int(reason[range.upperBound...].prefix(while: \.isNumber)) {
+            offset = start + found   // "Invalid hex encoded sequence in "12G4" at 9."
+        } else if reason.contains("end of file") {
+            offset = max(bytes.count - 1, start)
+        } else {
+            return ""
+        }
+        offset = min(max(offset, 0), bytes.count)
+        var line = 1, lineStart = start
+        for index in start..<max(offset, start) where bytes[index] == 0x0A {
             line += 1
             lineStart = index + 1
         }
-        return "line \(line), column \(end - lineStart + 1)"
+        // UTF-8 continuation bytes (10xxxxxx) are not characters of their own.
+        let column = bytes[lineStart..<max(offset, lineStart)].filter { $0 & 0xC0 != 0x80 }.count + 1
+        return "line \(line), column \(column)"
     }
 
     /// A coding path as a JSON path: `cells[2].image`.
@@ -103,6 +121,14 @@ public enum JSONDocument {
             if name.hasPrefix("Array") || name.hasPrefix("[") { return "an array" }
             return "an object"
         }
+    }
+
+    /// A JSON value as a message shows it: text quoted and numbers as read, cut at 80 characters; an array or an
+    /// object only named by kind, as it may be megabytes.
+    public static func shown(_ value: Any) -> String {
+        if value is [Any] || value is [String: Any] || value is NSNull { return kind(of: value) }
+        let text = value is String ? "'\(value)'" : "\(value)"
+        return text.count > 80 ? text.prefix(80) + "… (\(text.count) characters)" : text
     }
 
     /// The kind of a JSON value, for messages (never the value itself, which may be megabytes).

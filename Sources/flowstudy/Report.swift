@@ -54,7 +54,7 @@ struct Report: ParsableCommand {
                                               concentrations: inputs.concentrations, panel: panel, tubeFailures: FCSFileQC.failures(flow: inputs.flow))
                 guard data.subjects[subject] != nil else {
                     // A bad argument value, like any other usage error.
-                    printError("flowstudy report: --subject: no subject '\(subject)' in \(inputs.clinical) (subjects: \(data.subjectOrder.prefix(20).joined(separator: ", "))\(data.subjectOrder.count > 20 ? ", …" : ""))")
+                    printError("flowstudy: --subject: no subject '\(subject)' in \(inputs.clinical) (subjects: \(data.subjectOrder.prefix(20).joined(separator: ", "))\(data.subjectOrder.count > 20 ? ", …" : ""))")
                     throw ExitCode.validationFailure
                 }
                 let gallery = try inputs.review.map { try GalleryImages(review: $0) }

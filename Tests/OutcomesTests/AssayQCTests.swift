@@ -80,6 +80,12 @@ struct AssayQCTests {
             #expect(error.file == path + "/curves.json")
             #expect(error.place == "curves[1].r_squared")
         }
+        // A count below 0 is no count.
+        try Self.curves.replacingOccurrences(of: "\"levels_passing\": 5,", with: "\"levels_passing\": -2,")
+            .write(toFile: path + "/curves.json", atomically: false, encoding: .utf8)
+        #expect { try ELISAPlateQC(elisa: path) } throws: { error in
+            (error as? OutcomesError).map { $0.place == "curves[1].levels_passing" && $0.message == "expected a count ≥ 0, found -2" } ?? false
+        }
         try "{\"curves\": [".write(toFile: path + "/curves.json", atomically: false, encoding: .utf8)
         #expect { try ELISAPlateQC(elisa: path) } throws: { ($0 as? OutcomesError)?.file == path + "/curves.json" }
     }

@@ -52,6 +52,9 @@ struct EditedRecordTests {
         #expect(error.file.hasSuffix(Provenance.fileName) && error.message.hasPrefix("inputs.clinical: expected the absolute path"), "\(error)")
         let empty = try #require(try Self.recordError(#"{"inputs": {"clinical": "/s/c.csv", "samples": "", "flow": "/s/flow", "elisa": "/s/elisa"}, "files": []}"#))
         #expect(empty.message.hasPrefix("inputs.samples: expected the absolute path"), "\(empty)")
+        // The hashed files too: each is read to check its hash.
+        let file = try #require(try Self.recordError(#"{"inputs": {"clinical": "/s/c.csv", "samples": "/s/s.csv", "flow": "/s/flow", "elisa": "/s/elisa"}, "files": [{"path": "flow/markers.csv", "sha256": "ab"}]}"#))
+        #expect(file.message == "files[0].path: expected the absolute path of a hashed input, found 'flow/markers.csv'", "\(file)")
     }
 
     @Test("a record without its list of hashed files is refused: nothing would be checked")
@@ -63,7 +66,8 @@ struct EditedRecordTests {
     @Test("a record that does not parse is placed at its line and column")
     func syntax() throws {
         let error = try #require(try Self.recordError("{\n  \"inputs\": {,}\n}"))
-        #expect(error.message.hasPrefix("line 2, column"), "\(error)")
+        // Line 2 is `  "inputs": {,}`: the comma is its 14th character.
+        #expect(error.message.hasPrefix("line 2, column 14: "), "\(error)")
         #expect(error.message.contains("[malformed_json]"), "\(error)")
     }
 

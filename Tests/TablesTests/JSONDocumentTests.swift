@@ -19,6 +19,26 @@ struct JSONDocumentTests {
         }
     }
 
+    @Test("the place of a newline inside a string, after a byte-order mark, past a two-byte character and at the end",
+          arguments: [
+              // Byte 14 is the newline; the 15th character of line 1.
+              ("{\"path\": \"/a/b\n.json\"}", "line 1, column 15"),
+              // Foundation reports byte 8 after the mark: the second comma, the 9th character an editor shows.
+              ("\u{FEFF}{\"a\": 1,,}", "line 1, column 9"),
+              // "é" is two bytes and one character: the second comma is byte 9 and character 9, column 9.
+              ("{\"é\": 1,, }", "line 1, column 9"),
+              // Truncated: the last byte, the comma (byte 8, the 9th character).
+              ("{\"a\": [1,", "line 1, column 9"),
+              // A bad \u escape: Foundation says "at 9", the first hex digit.
+              ("{\"a\": \"\\u12G4\"}", "line 1, column 10"),
+          ])
+    func places(_ text: String, _ place: String) throws {
+        let folder = try TemporaryDirectory("json-document")
+        let path = folder.path("x.json")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        #expect { try JSONDocument.read(path) } throws: { ($0 as? TablesError)?.place == place }
+    }
+
     @Test("an array where an object is expected is named by kind, not printed")
     func wrongKind() throws {
         let folder = try TemporaryDirectory("json-document")

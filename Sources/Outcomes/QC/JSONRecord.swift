@@ -29,9 +29,7 @@ struct JSONRecord {
     }
 
     private func wrong(_ key: String, _ expected: String) -> OutcomesError {
-        // A scalar is shown (cut at 80 characters); an object or array only named, as it may be megabytes.
-        let found = fields[key].map { $0 is [Any] || $0 is [String: Any] ? JSONDocument.kind(of: $0) : String(describing: $0) } ?? "nothing"
-        return OutcomesError(file: file, place: "\(place).\(key)", "expected \(expected), found \(found.count > 80 ? found.prefix(80) + "… (\(found.count) characters)" : found)")
+        OutcomesError(file: file, place: "\(place).\(key)", "expected \(expected), found \(fields[key].map(JSONDocument.shown) ?? "nothing")")
     }
 
     /// A text field.

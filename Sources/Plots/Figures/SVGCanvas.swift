@@ -12,7 +12,8 @@ struct SVGCanvas {
         self.height = height
     }
 
-    /// `value` with at most two decimals, no trailing zeros; from 10^15 on (no decimals left), in exponent form.
+    /// `value` with at most two decimals, no trailing zeros; from 10^15 on (where two decimals no longer fit), in
+    /// Swift's shortest round-trip form (`1000000000000000.0`; exponent form from 2^53, `1e+20`).
     static func n(_ value: Double) -> String {
         guard value.isFinite else { return "0" }
         let rounded = (value * 100).rounded() / 100

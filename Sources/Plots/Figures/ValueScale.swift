@@ -77,9 +77,8 @@ public struct ValueScale: Sendable, Equatable {
             return values
         }
         let step = self.step
-        // Ends that are not multiples of the step, or a step below the precision of the ends, would give no ticks or
-        // more than a figure can hold: the ends alone then.
-        guard (high / step - low / step) <= 50 else { return [low, high] }
+        // A step below the precision of the ends (a span of 1 at 3e15) would repeat ticks: the ends alone then.
+        guard low + step > low, high - step < high, high / step - low / step <= 50 else { return [low, high] }
         return stride(from: low, through: min(high + step * 1e-9, .greatestFiniteMagnitude), by: step).map { $0 }
     }
 }
