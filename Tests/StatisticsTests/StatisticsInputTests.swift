@@ -34,6 +34,22 @@ struct StatisticsInputTests {
         }
     }
 
+    /// Found by hand after the mutation campaign on the outcomes inputs: `stats paired` stopped with "value 1 is
+    /// inf", naming neither file nor line.
+    @Test("a pair whose difference overflows is named by its line, with both values")
+    func differenceOverflow() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("pairs.csv")
+        try "untreated,treated\n1,2\n-1.7e308,1.7e308\n".write(toFile: path, atomically: false, encoding: .utf8)
+        #expect(throws: StatisticsError.malformedCell(file: path, line: 3, column: "treated", value: "1.7e+308",
+                                                      expected: "a value whose difference from untreated (-1.7e+308) is finite")) {
+            try StatisticsInput.pairs(csv: path)
+        }
+        // The largest finite difference is a value.
+        try "untreated,treated\n1,2\n-0.85e308,0.85e308\n".write(toFile: path, atomically: false, encoding: .utf8)
+        #expect(try StatisticsInput.pairs(csv: path).treated == [2, 0.85e308])
+    }
+
     @Test("NA and empty p-values are missing, not errors")
     func missingP() throws {
         let folder = try TemporaryDirectory()

@@ -2,10 +2,17 @@
 /// column and value. Columns are found by name (others are ignored); every cell of a used column must be a
 /// finite number, except `p`, where `NA` or an empty cell is a missing p-value.
 public enum StatisticsInput {
-    /// Columns `untreated,treated`: one pair per line.
+    /// Columns `untreated,treated`: one pair per line, whose difference treated − untreated must be finite too.
     public static func pairs(csv path: String) throws -> (untreated: [Double], treated: [Double]) {
         let table = try CSVRecords(path: path)
-        return (try numbers(table, "untreated", path), try numbers(table, "treated", path))
+        let untreated = try numbers(table, "untreated", path), treated = try numbers(table, "treated", path)
+        // Finite values can differ by more than the largest double (±1.7e308): the test would stop on an infinite
+        // difference naming no line. (R's wilcox.test drops such a pair silently; a pair is never dropped here.)
+        for (index, record) in table.records.enumerated() where !(treated[index] - untreated[index]).isFinite {
+            throw StatisticsError.malformedCell(file: path, line: record.line, column: "treated", value: String(treated[index]),
+                                                expected: "a value whose difference from untreated (\(untreated[index])) is finite")
+        }
+        return (untreated, treated)
     }
 
     /// Columns `x,y`: one pair per line.
