@@ -7,7 +7,7 @@ public enum StatisticsInput {
         let table = try CSVRecords(path: path)
         let untreated = try numbers(table, "untreated", path), treated = try numbers(table, "treated", path)
         // Finite values can differ by more than the largest double (±1.7e308): the test would stop on an infinite
-        // difference naming no line. (R's wilcox.test drops such a pair silently; a pair is never dropped here.)
+        // difference naming no line.
         for (index, record) in table.records.enumerated() where !(treated[index] - untreated[index]).isFinite {
             throw StatisticsError.malformedCell(file: path, line: record.line, column: "treated", value: String(treated[index]),
                                                 expected: "a value whose difference from untreated (\(untreated[index])) is finite")
