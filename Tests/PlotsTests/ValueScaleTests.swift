@@ -66,6 +66,8 @@ struct ValueScaleTests {
         #expect(SVGCanvas.n(1e20) == "1e+20")
         #expect(SVGCanvas.n(-1.7e308) == "-1.7e+308")
         #expect(SVGCanvas.n(.nan) == "0")
+        // Tick labels: K and M up to 999M, an exponent beyond.
+        #expect([1_500, 2e6, 999e6, 1e9, 1e18].map(FigureNumber.text) == ["1.5K", "2M", "999M", "1e+09", "1e+18"])
     }
 
     @Test("Every study figure draws extreme values with finite coordinates")

@@ -62,13 +62,15 @@ struct SVGCanvas {
     }
 }
 
-/// Short, readable numbers for figure labels: three significant digits, thousands as `K`, tiny ones in
-/// scientific notation.
+/// Short, readable numbers for figure labels: three significant digits, thousands as `K`, millions as `M` up to
+/// 999M, larger and tiny ones in scientific notation.
 enum FigureNumber {
     static func text(_ value: Double) -> String {
         guard value.isFinite else { return "NA" }
         let magnitude = abs(value)
         if magnitude == 0 { return "0" }
+        // Beyond 999M an exponent reads better than a count of millions ("1e+12M").
+        if magnitude >= 999.5e6 { return trimmed(value) }
         if magnitude >= 1e6 { return trimmed(value / 1e6) + "M" }
         if magnitude >= 1e3 { return trimmed(value / 1e3) + "K" }
         if magnitude < 0.01 { return String(format: "%.1e", value) }
