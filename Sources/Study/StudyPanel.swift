@@ -38,12 +38,27 @@ public enum StudyPanel {
         return (first.keys.sorted(), problems)
     }
 
+    /// The populations `template`'s study-marker readouts are read on, in readout order, once each: the gate-count
+    /// columns of the TQ tube table (``FCSFileQC``) when no tube gave a readout row.
+    public static func readoutPopulations(of template: GatingTemplate) -> [String] {
+        var populations: [String] = []
+        for readout in template.readouts where StudyMarker(named: readout.marker) != nil && !populations.contains(readout.population) {
+            populations.append(readout.population)
+        }
+        return populations
+    }
+
     /// The panel of the batch folder `flow`: the study markers of the template its `run.json` records, which must
     /// still have the SHA-256 recorded. `template`, when given, is used instead (`flowstudy outcomes --template`); it
     /// must have that SHA-256 too when the batch recorded one.
     /// Throws ``OutcomesError`` naming the file when the template cannot be found or read, and ``Problems`` listing
     /// every readout it has that the outcomes cannot use.
     public static func markers(ofBatch flow: String, template given: String? = nil) throws -> [StudyMarker] {
+        try readouts(ofBatch: flow, template: given).markers
+    }
+
+    /// ``markers(ofBatch:template:)`` with the populations its readouts are read on (``readoutPopulations(of:)``).
+    public static func readouts(ofBatch flow: String, template given: String? = nil) throws -> (markers: [StudyMarker], populations: [String]) {
         let runPath = flow + "/run.json"
         var record: [String: Any]?
         if FileManager.default.fileExists(atPath: runPath) {
@@ -80,6 +95,6 @@ public enum StudyPanel {
         do { template = try TemplateLoader.load(path).template } catch { throw OutcomesError(file: path, "\(error)") }
         let panel = markers(of: template, path: path)
         if !panel.problems.isEmpty { throw Problems(problems: panel.problems) }
-        return panel.markers
+        return (panel.markers, readoutPopulations(of: template))
     }
 }

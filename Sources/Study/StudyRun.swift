@@ -207,7 +207,8 @@ public struct StudyRun {
         let outcomes = try OutcomesStage.write(StudyInputs(clinical: inputs.clinical, samples: inputs.samples, flow: flow, elisa: elisa, review: review),
                                                recorded: StudyInputs(clinical: inputs.clinical, samples: inputs.samples, flow: out + "/flow",
                                                                      elisa: out + "/elisa", review: out + "/review"),
-                                               panel: panel, version: inputs.version, into: outcomesFolder, chromium: chromium, png: png, pdf: false)
+                                               panel: panel, populations: StudyPanel.readoutPopulations(of: template), version: inputs.version,
+                                               into: outcomesFolder, chromium: chromium, png: png, pdf: false)
         try outcomesFolder.commit()
         if cancelled() { throw CancellationError() }
         let drawn = cells.cells.filter(\.drawn).count

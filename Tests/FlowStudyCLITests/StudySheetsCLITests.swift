@@ -233,6 +233,12 @@ struct StudySheetsCLITests {
         #expect(!footnotes.contains("staging"))
         let t3 = try CSVTable(try InputFile.text(out + "/outcomes/T3_markers_SSc.csv"))
         #expect(t3.rows.count == 12)
+        // The tube table keeps its gate-count column, from the template's readouts (all on `macrophages`), empty.
+        let tq = try CSVTable(try InputFile.text(out + "/outcomes/TQ_fcs_files.csv"))
+        let column = try #require(tq.header.firstIndex(of: "macrophages"), "\(tq.header)")
+        #expect(tq.header[..<column] == ["sample_id", "fcs_file", "control_type", "control_marker", "events"])
+        #expect(!tq.rows.isEmpty && tq.rows.allSatisfy { $0[column].isEmpty })
+        #expect(footnotes.contains("the gate count columns are the template's readout populations (macrophages)"), "\(footnotes)")
     }
 
     @Test("a template reading a study marker twice is refused before any work, at its JSON path, naming no staging folder")

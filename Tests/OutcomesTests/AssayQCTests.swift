@@ -159,6 +159,20 @@ struct AssayQCTests {
         }
     }
 
+    @Test("a markers.csv without rows: the gate-count columns are the template's readout populations, counts from populations.csv")
+    func readoutPopulationsFallback() throws {
+        let folder = try TemporaryDirectory("tq-flow-fallback")
+        let (flow, samples, sheet) = try flowFolder(folder)
+        try "sample_id,subject_id,condition,population,marker,n_events,mfi\n".write(toFile: flow + "/markers.csv", atomically: false, encoding: .utf8)
+        let bare = try FCSFileQC(flow: flow, samples: samples, sheet: sheet)
+        #expect(bare.populations.isEmpty && bare.notes.contains { $0.hasSuffix("no gate count column.") })
+        let qc = try FCSFileQC(flow: flow, samples: samples, sheet: sheet, readoutPopulations: ["macrophages"])
+        #expect(qc.header[5] == "macrophages")
+        // populations.csv counts 310 macrophages in A_UT and 95 in its FMO; A_RUX was not read.
+        #expect(qc.table.rows.map { $0[5] } == ["310", "95", ""])
+        #expect(qc.notes.contains { $0.contains("the gate count columns are the template's readout populations (macrophages)") })
+    }
+
     @Test("a run.json input with a negative byte count names its place (it was written into the table)")
     func negativeBytes() throws {
         let folder = try TemporaryDirectory("tq-flow-bytes")

@@ -15,11 +15,13 @@ public struct AssayQC: Sendable {
     }
 
     /// Reads the ELISA folder `elisa` and the batch folder `flow` for the tubes of `samples`, read from the sheet `sheet`;
-    /// `tubeFailures` is the batch's `errors.csv` when the caller has read it already (``FCSFileQC/failures(flow:)``).
+    /// `tubeFailures` is the batch's `errors.csv` when the caller has read it already (``FCSFileQC/failures(flow:)``);
+    /// `readoutPopulations` the template's, for the tube table's gate-count columns when `markers.csv` names none.
     /// Throws ``OutcomesError`` (naming the file and the place) for an input that cannot be read.
-    public init(elisa: String, flow: String, samples: [CultureSample], sheet: String, tubeFailures: [String: String]? = nil) throws {
+    public init(elisa: String, flow: String, samples: [CultureSample], sheet: String, tubeFailures: [String: String]? = nil,
+                readoutPopulations: [String] = []) throws {
         plates = try ELISAPlateQC(elisa: elisa)
-        tubes = try FCSFileQC(flow: flow, samples: samples, sheet: sheet, failures: tubeFailures)
+        tubes = try FCSFileQC(flow: flow, samples: samples, sheet: sheet, failures: tubeFailures, readoutPopulations: readoutPopulations)
     }
 
     /// The two tables.

@@ -57,7 +57,10 @@ public struct FCSFileQC: Sendable {
 
     /// Reads the batch folder `flow` for the tubes of `samples` (read from the sheet at `sheet`); `failures` is the
     /// batch's `errors.csv` when the caller has read it already (``failures(flow:)``), else it is read here.
-    public init(flow folder: String, samples: [CultureSample], sheet: String, failures given: [String: String]? = nil) throws {
+    /// `readoutPopulations` (the template's) are the gate-count columns when `markers.csv` names none, as when
+    /// every tube failed: the table keeps its columns, empty.
+    public init(flow folder: String, samples: [CultureSample], sheet: String, failures given: [String: String]? = nil,
+                readoutPopulations: [String] = []) throws {
         var notes: [String] = []
         func optional(_ name: String, required: [String]) throws -> SheetReader? {
             let path = folder + "/" + name
@@ -86,7 +89,13 @@ public struct FCSFileQC: Sendable {
                 if !population.isEmpty && !populations.contains(population) { populations.append(population) }
             }
         }
-        if populations.isEmpty { notes.append("\(folder)/markers.csv names no readout population: no gate count column.") }
+        if populations.isEmpty && !readoutPopulations.isEmpty {
+            populations = readoutPopulations
+            notes.append("\(folder)/markers.csv names no readout population: the gate count columns are the template's readout populations "
+                         + "(\(populations.joined(separator: ", "))).")
+        } else if populations.isEmpty {
+            notes.append("\(folder)/markers.csv names no readout population: no gate count column.")
+        }
 
         var events: [String: Int] = [:], compensation: [String: String] = [:], qcFile: [String: String] = [:], qcOrder: [String] = []
         if let qc = try optional("qc.csv", required: ["sample_id", "events_acquired", "compensation"]) {
