@@ -72,7 +72,7 @@ public enum JSONDocument {
     }
 
     /// `line L, column C` (C in characters) for the byte offset in Foundation's "around character N" (the last
-    /// "character" of the reason: "Unescaped control character around character 29"; "… at 9" for a bad `\\u`
+    /// "character" of the reason: "Unescaped control character around character 29"; "… at 9" for a bad `\u`
     /// escape), or the last byte for "Unexpected end of file"; empty when the reason gives none. A byte-order mark is
     /// not counted: Foundation counts from after it, and editors do not show it.
     static func place(of reason: String, in bytes: [UInt8]) -> String {
