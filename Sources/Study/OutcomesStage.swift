@@ -20,8 +20,9 @@ public enum OutcomesStage {
     /// caller commits. `recorded` is where `outcomes_run.json` and the report say the inputs are, when that is
     /// not where they are read now (a study's staging folder): every message and footnote names those paths.
     /// `panel` is the study markers the template reads; nil: those of `template`, else of the template the batch's
-    /// `run.json` records (``StudyPanel``); `populations` the populations of its readouts (the TQ tube table's gate-count
-    /// columns when no tube gave a readout; with `panel` nil they come from the same template). Throws ``StudyDataProblems`` for sheet and result problems,
+    /// `run.json` records (``StudyPanel``); `populations` the populations of its readouts (the TQ tube table's
+    /// gate-count columns when no tube gave a readout; with `panel` nil they come from the same template).
+    /// Throws ``StudyDataProblems`` for sheet and result problems,
     /// ``StudyPanel/Problems`` for template readouts the outcomes cannot use, ``OutcomesError`` and `ReportError`
     /// for unusable inputs.
     public static func write(_ inputs: StudyInputs, recorded: StudyInputs? = nil, panel: [StudyMarker]? = nil, populations: [String] = [],
@@ -30,15 +31,15 @@ public enum OutcomesStage {
                              chromium: HeadlessChromium?, png: Bool, pdf: Bool) throws -> Summary {
         let shown = recorded ?? inputs
         do {
-            let readouts = try panel.map { ($0, populations) } ?? StudyPanel.readouts(ofBatch: inputs.flow, template: template)
-            let panel = readouts.0
+            let readouts = try panel.map { (markers: $0, populations: populations) } ?? StudyPanel.readouts(ofBatch: inputs.flow, template: template)
+            let panel = readouts.markers
             let tubeFailures = try FCSFileQC.failures(flow: inputs.flow)
             var data = try StudyData.load(clinical: inputs.clinical, samples: inputs.samples, markers: inputs.markers,
                                           concentrations: inputs.concentrations, panel: panel, tubeFailures: tubeFailures)
             for index in data.missing.indices { data.missing[index].reason = inputs.relocated(data.missing[index].reason, to: shown) }
             var outcomes = try StudyOutcomes(data)
             var qc = try AssayQC(elisa: inputs.elisa, flow: inputs.flow, samples: data.samples, sheet: inputs.samples, tubeFailures: tubeFailures,
-                                 readoutPopulations: readouts.1)
+                                 readoutPopulations: readouts.populations)
             qc.plates.notes = qc.plates.notes.map { inputs.relocated($0, to: shown) }
             qc.tubes.notes = qc.tubes.notes.map { inputs.relocated($0, to: shown) }
             outcomes.assayQC = qc

@@ -63,7 +63,11 @@ public enum StudyPanel {
         var record: [String: Any]?
         if FileManager.default.fileExists(atPath: runPath) {
             // A run record that is there but does not parse is named as such (its line and column), not as absent.
-            do { record = try JSONDocument.object(runPath, what: "a batch run.json")["template"] as? [String: Any] } catch let error as TablesError { throw OutcomesError(error) }
+            do {
+                record = try JSONDocument.object(runPath, what: "a batch run.json")["template"] as? [String: Any]
+            } catch let error as TablesError {
+                throw OutcomesError(error)
+            }
         }
         let recordedHash = (record?["sha256"] as? String).flatMap { $0.isEmpty ? nil : $0 }
         var path = given ?? ""
