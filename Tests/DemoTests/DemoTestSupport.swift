@@ -15,7 +15,7 @@ enum SmallStudy {
     static func folder() throws -> String {
         try lock.withLock {
             if let cached { return cached.path }
-            let temporary = try TemporaryDirectory("flowstudy-demo")
+            let temporary = try TemporaryDirectory.forProcess("flowstudy-demo")
             let path = temporary.path("study")
             try StudyGenerator(settings: settings).write(to: path)
             cached = (temporary, path)

@@ -392,9 +392,10 @@ struct DemoFolder: Sendable {
 
     var study: String { folder + "/study" }
 
-    /// Runs the demo at the test's seed and size into a fresh temporary folder.
+    /// Runs the demo at the test's seed and size into a fresh temporary folder, kept until the test process exits
+    /// (the run is shared through a static).
     static func run(extra: [String]) throws -> DemoFolder {
-        let owner = try TemporaryDirectory("flowstudy-demo-e2e")
+        let owner = try TemporaryDirectory.forProcess("flowstudy-demo-e2e")
         return try run(into: owner.path("demo"), keeping: owner, extra: extra)
     }
 

@@ -13,7 +13,7 @@ import TestSupport
 struct StudySheetsCLITests {
     /// A generated demo study (`flowstudy demo generate`), shared by the tests; its folder lives as long as the process.
     static let demo: Result<(folder: TemporaryDirectory, data: String), any Error> = Result {
-        let folder = try TemporaryDirectory("flowstudy-study-sheets")
+        let folder = try TemporaryDirectory.forProcess("flowstudy-study-sheets")
         let flowstudy = try #require(flowstudyExecutable(), "the flowstudy executable is built by swift test")
         let result = run(flowstudy, ["demo", "generate", "--out", folder.path("data"), "--patients", "2", "--donors", "1",
                                      "--events", "1000", "--fmo-events", "500"])
