@@ -153,8 +153,14 @@ public struct Provenance: Sendable, Equatable {
             throw ReportError(path, "files: expected the list of the run's inputs with their SHA-256")
         }
         for (index, item) in files.enumerated() {
-            guard let file = item as? [String: Any], let recorded = file["sha256"] as? String else { continue }
+            // An entry skipped would leave its file unchecked: each must name a file and the hash it had.
+            guard let file = item as? [String: Any] else {
+                throw ReportError(path, "files[\(index)]: expected an object with the path and SHA-256 of an input, found \(JSONDocument.shown(item))")
+            }
             let input = try absolutePath(file["path"], in: path, at: "files[\(index)].path", of: "a hashed input")
+            guard let recorded = file["sha256"] as? String, recorded.utf8.count == 64, recorded.allSatisfy(\.isHexDigit) else {
+                throw ReportError(path, "files[\(index)].sha256: expected the SHA-256 (64 hex digits) of \(input), found \(file["sha256"].map(JSONDocument.shown) ?? "nothing"); a file the outcomes run could not read cannot be checked: run flowstudy outcomes (or study) again")
+            }
             guard let found = BatchWriter.sha256(of: input) else {
                 throw ReportError(input, "expected the file \(path) records (SHA-256 \(recorded)), found no readable file")
             }

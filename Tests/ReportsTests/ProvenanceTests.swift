@@ -63,6 +63,20 @@ struct EditedRecordTests {
         #expect(error.message.hasPrefix("files: expected the list"), "\(error)")
     }
 
+    @Test("a listed file without a SHA-256 of 64 hex digits, or an entry that is not an object, is refused at its index: it would go unchecked")
+    func unhashedFile() throws {
+        let head = #"{"inputs": {"clinical": "/s/c.csv", "samples": "/s/s.csv", "flow": "/s/flow", "elisa": "/s/elisa"}, "files": "#
+        let null = try #require(try Self.recordError(head + #"[{"path": "/s/c.csv", "sha256": null}]}"#))
+        #expect(null.file.hasSuffix(Provenance.fileName), "\(null)")
+        #expect(null.message.hasPrefix("files[0].sha256: expected the SHA-256 (64 hex digits) of /s/c.csv, found null;"), "\(null)")
+        let missing = try #require(try Self.recordError(head + #"[{"path": "/s/c.csv"}]}"#))
+        #expect(missing.message.hasPrefix("files[0].sha256: expected the SHA-256 (64 hex digits) of /s/c.csv, found nothing;"), "\(missing)")
+        let short = try #require(try Self.recordError(head + #"[{"path": "/s/c.csv", "sha256": "ab"}]}"#))
+        #expect(short.message.hasPrefix("files[0].sha256: expected the SHA-256 (64 hex digits) of /s/c.csv, found 'ab';"), "\(short)")
+        let number = try #require(try Self.recordError(head + "[7]}"))
+        #expect(number.message == "files[0]: expected an object with the path and SHA-256 of an input, found 7", "\(number)")
+    }
+
     @Test("a record that does not parse is placed at its line and column")
     func syntax() throws {
         let error = try #require(try Self.recordError("{\n  \"inputs\": {,}\n}"))
