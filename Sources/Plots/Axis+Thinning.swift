@@ -11,7 +11,10 @@ extension Axis {
 
     /// Pixels from the axis's low end to `position`, for an axis `length` pixels long.
     public func pixel(_ position: Double, length: Double) -> Double {
-        (position - range.low) / (range.high - range.low) * length
+        let span = range.high - range.low
+        if span.isFinite { return (position - range.low) / span * length }
+        // Ends near ±1.8e308 overflow the span; their halves do not.
+        return (position / 2 - range.low / 2) / (range.high / 2 - range.low / 2) * length
     }
 
     /// The axis as drawn `length` pixels long: minor ticks closer than 2 pixels to a kept tick dropped, and only the

@@ -53,6 +53,8 @@ struct SVGFigure {
         var labels = ""
         for tick in x.thinned(length: w, metrics: metrics, vertical: false).ticks {
             let px = left + x.pixel(tick.position, length: w)
+            // A tick off the number line would end the path early: no browser draws past a bad number.
+            guard px.isFinite else { continue }
             marks += "M\(n(px)) \(n(top + h))v\(tick.minor ? 3 : 5)"
             if !tick.label.isEmpty {
                 labels += "<text class=\"tick-label\" x=\"\(n(px))\" y=\"\(n(top + h + 6 + fontSize * 1.1))\" text-anchor=\"middle\">\(tickLabel(tick.label, metrics))</text>"
@@ -63,6 +65,7 @@ struct SVGFigure {
         labels = ""
         for tick in y.thinned(length: h, metrics: metrics, vertical: true).ticks {
             let py = top + h - y.pixel(tick.position, length: h)
+            guard py.isFinite else { continue }
             marks += "M\(n(left)) \(n(py))h-\(tick.minor ? 3 : 5)"
             if !tick.label.isEmpty {
                 labels += "<text class=\"tick-label\" x=\"\(n(left - 7))\" y=\"\(n(py + fontSize * 0.35))\" text-anchor=\"end\">\(tickLabel(tick.label, metrics))</text>"

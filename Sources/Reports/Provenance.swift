@@ -158,9 +158,12 @@ public struct Provenance: Sendable, Equatable {
                 throw ReportError(path, "files[\(index)]: expected an object with the path and SHA-256 of an input, found \(JSONDocument.shown(item))")
             }
             let input = try absolutePath(file["path"], in: path, at: "files[\(index)].path", of: "a hashed input")
-            guard let recorded = file["sha256"] as? String, recorded.utf8.count == 64, recorded.allSatisfy(\.isHexDigit) else {
+            // ASCII hex only (Character.isHexDigit also takes full-width digits); either case, as sha256sum may print it.
+            guard let given = file["sha256"] as? String, given.utf8.count == 64,
+                  given.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x46).contains($0) || (0x61...0x66).contains($0) }) else {
                 throw ReportError(path, "files[\(index)].sha256: expected the SHA-256 (64 hex digits) of \(input), found \(file["sha256"].map(JSONDocument.shown) ?? "nothing"); a file the outcomes run could not read cannot be checked: run flowstudy outcomes (or study) again")
             }
+            let recorded = given.lowercased()
             guard let found = BatchWriter.sha256(of: input) else {
                 throw ReportError(input, "expected the file \(path) records (SHA-256 \(recorded)), found no readable file")
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Locates `../shared`, the reference material that sits beside the repository (CI has it; a fresh clone on its
@@ -49,7 +50,7 @@ public final class TemporaryDirectory: @unchecked Sendable {
 
     /// A folder for a fixture that a whole test process shares through a `static`: statics are never released, so
     /// such a folder is removed when the process exits instead (a full `swift test` used to leave about 80 MB of
-    /// demo studies in the temporary directory).
+    /// demo studies in the temporary directory). A process that crashes or is killed leaves it behind.
     public static func forProcess(_ prefix: String) throws -> TemporaryDirectory {
         let folder = try TemporaryDirectory(prefix)
         RemovedAtExit.add(folder.url)
@@ -64,21 +65,24 @@ public final class TemporaryDirectory: @unchecked Sendable {
 
 /// The process-lifetime folders, removed by an `atexit` handler registered with the first.
 private enum RemovedAtExit {
-    static let lock = NSLock()
-    nonisolated(unsafe) static var folders: [URL] = []
+    static let state = Mutex<(handlerRegistered: Bool, folders: [URL])>((false, []))
 
     static func add(_ folder: URL) {
-        lock.withLock {
-            if folders.isEmpty { atexit { RemovedAtExit.removeAll() } }
-            folders.append(folder)
+        state.withLock { state in
+            if !state.handlerRegistered {
+                state.handlerRegistered = true
+                atexit { RemovedAtExit.removeAll() }
+            }
+            state.folders.append(folder)
         }
     }
 
     static func removeAll() {
-        lock.withLock {
-            for folder in folders { try? FileManager.default.removeItem(at: folder) }
-            folders = []
+        let folders = state.withLock { state in
+            defer { state.folders = [] }
+            return state.folders
         }
+        for folder in folders { try? FileManager.default.removeItem(at: folder) }
     }
 }
 

@@ -12,8 +12,11 @@ struct SVGFigureTests {
         let start = try #require(svg.range(of: "<g class=\"\(group)\""), "group \(group)")
         let end = try #require(svg[start.upperBound...].range(of: "</g>"))
         let body = String(svg[start.upperBound..<end.lowerBound])
-        let d = try #require(body.firstMatch(of: /<path class="tick-marks" d="([^"]*)" fill="none" stroke="#333"\/>/)?.1)
-        return try String(d).matches(of: /M(-?[0-9.]+) (-?[0-9.]+)([vh]-?[0-9]+)/).map { match in
+        let d = String(try #require(body.firstMatch(of: /<path class="tick-marks" d="([^"]*)" fill="none" stroke="#333"\/>/)?.1))
+        let matches = d.matches(of: /M(-?[0-9.]+) (-?[0-9.]+)([vh]-?[0-9]+)/)
+        // Every character of the path is one of the moves and strokes read (no `nan`, nothing else).
+        #expect(matches.map { String($0.0) }.joined() == d, "\(d)")
+        return try matches.map { match in
             (try #require(Double(match.1)), try #require(Double(match.2)), String(match.3))
         }
     }
@@ -46,6 +49,17 @@ struct SVGFigureTests {
         // Labels stay texts of their own, one per labelled tick.
         let labels = svg.components(separatedBy: "class=\"tick-label\"").count - 1
         #expect(labels == kept.filter { !$0.label.isEmpty }.count + y.thinned(length: 100, metrics: metrics, vertical: true).ticks.filter { !$0.label.isEmpty }.count)
+    }
+
+    @Test("an axis over ±1.7e308 (its span overflows) draws its ticks where they are, and the path stays whole")
+    func extremeAxis() throws {
+        let x = Axis(label: "x", range: DensityPlot.Range(-1.7e308, 1.7e308), transform: nil)
+        #expect(x.ticks.map(\.position) == [-1e308, 0, 1e308])
+        let y = Axis(label: "y", range: DensityPlot.Range(0, 100), transform: nil)
+        let svg = SVGFigure.axes(x: x, y: y, left: 40, top: 10, width: 220, height: 100, metrics: TickLabelMetrics(fontSize: 9),
+                                 titleSize: 11, xTitleAt: 150, yTitleAt: 16)
+        // (v + 1.7e308) / 3.4e308 × 220 + 40: 0.7 / 3.4 × 220 + 40 = 85.29, 150, 2.7 / 3.4 × 220 + 40 = 214.71.
+        #expect(try Self.marks("x-ticks", in: svg).map(\.x) == [85.29, 150, 214.71])
     }
 
     @Test("an axis without ticks draws no empty path")

@@ -73,8 +73,24 @@ struct EditedRecordTests {
         #expect(missing.message.hasPrefix("files[0].sha256: expected the SHA-256 (64 hex digits) of /s/c.csv, found nothing;"), "\(missing)")
         let short = try #require(try Self.recordError(head + #"[{"path": "/s/c.csv", "sha256": "ab"}]}"#))
         #expect(short.message.hasPrefix("files[0].sha256: expected the SHA-256 (64 hex digits) of /s/c.csv, found 'ab';"), "\(short)")
+        // Full-width digits are digits to Character.isHexDigit, not to a SHA-256: 61 ASCII digits and one 3-byte "０".
+        let wide = String(repeating: "a", count: 61) + "\u{FF10}"
+        let fullWidth = try #require(try Self.recordError(head + #"[{"path": "/s/c.csv", "sha256": "\#(wide)"}]}"#))
+        #expect(fullWidth.message.hasPrefix("files[0].sha256: expected the SHA-256 (64 hex digits)"), "\(fullWidth)")
         let number = try #require(try Self.recordError(head + "[7]}"))
         #expect(number.message == "files[0]: expected an object with the path and SHA-256 of an input, found 7", "\(number)")
+    }
+
+    @Test("a hash recorded in capitals (as some tools print it) is the same hash")
+    func capitals() throws {
+        let folder = try TemporaryDirectory("provenance-capitals")
+        let input = folder.path("clinical.csv")
+        try Data("subject_id\nSSC01\n".utf8).write(to: URL(fileURLWithPath: input))
+        let sha256sum = run("/usr/bin/sha256sum", [input])
+        try #require(sha256sum.status == 0, "\(sha256sum.stderr)")
+        let upper = sha256sum.stdout.prefix(64).uppercased()
+        let text = #"{"inputs": {"clinical": "/s/c.csv", "samples": "/s/s.csv", "flow": "/s/flow", "elisa": "/s/elisa"}, "files": [{"path": "\#(input)", "sha256": "\#(upper)"}]}"#
+        #expect(try Self.recordError(text) == nil)
     }
 
     @Test("a record that does not parse is placed at its line and column")
