@@ -31,9 +31,9 @@ struct GatingMLElement {
 
     /// Parses a whole document; the error names what is wrong and where (line and column).
     static func parse(_ data: Data, file: String) throws -> GatingMLElement {
-        try checkUTF8(data, file: file)
-        // XMLParser dereferences a null pointer for an instruction without data (`<?name?>`; found by fuzzing).
         var bytes = [UInt8](data)
+        try checkUTF8(bytes, file: file)
+        // XMLParser dereferences a null pointer for an instruction without data (`<?name?>`; found by fuzzing).
         UntrustedXML.blankProcessingInstructions(in: &bytes)
         let parser = XMLParser(data: Data(bytes))
         parser.shouldProcessNamespaces = true
@@ -49,9 +49,12 @@ struct GatingMLElement {
             let code = (error as NSError).code
             let line = builder.errorLine ?? parser.lineNumber, column = builder.errorColumn ?? parser.columnNumber
             // An error on the file's last line, at its end, with elements still open: the file was cut short.
-            let lastLine = data.split(separator: 0x0A, omittingEmptySubsequences: false)
-            let lastLength = lastLine.last.map { $0.count } ?? 0
-            let truncated = !builder.stack.isEmpty && line >= lastLine.count && column + 1 >= lastLength
+            // (Counted in the original bytes, without splitting them into lines: refused files are common.)
+            let (lineCount, lastLength) = data.withUnsafeBytes { raw in
+                let newlines = raw.reduce(into: 0) { count, byte in if byte == 0x0A { count += 1 } }
+                return (newlines + 1, raw.count - (raw.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0))
+            }
+            let truncated = !builder.stack.isEmpty && line >= lineCount && column + 1 >= lastLength
             let found = truncated
                 ? "the end of the file with \(builder.stack.count) element\(builder.stack.count == 1 ? "" : "s") open (a truncated file?)"
                 : describe(code)
@@ -66,8 +69,7 @@ struct GatingMLElement {
     /// A document in UTF-8 (declared so, or declaring no encoding, without a UTF-16 byte order) must be valid
     /// UTF-8: Foundation's `XMLParser` traps on an element or attribute name that is not (found by fuzzing:
     /// Fuzz/GatingML/regressions/invalid-utf8-element-name.xml). Other declared encodings are converted by libxml2.
-    static func checkUTF8(_ data: Data, file: String) throws {
-        let bytes = [UInt8](data)
+    static func checkUTF8(_ bytes: [UInt8], file: String) throws {
         if bytes.count >= 2, bytes[0] == 0 || bytes[1] == 0 || (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) { return }
         // The XML declaration's encoding, if any (UntrustedXML has already checked it is one libxml2 can read).
         let prolog = String(decoding: bytes.prefix(512), as: UTF8.self).prefix { $0 != ">" }
@@ -78,16 +80,11 @@ struct GatingMLElement {
             // .xml, unknown-encoding-name.xml, windows-125UTF-8.xml): names are compared exactly.
             if singleByteEncodings.contains(name.lowercased()) { return }
         }
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        var line = 1
-        loop: while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): if scalar == "\n" { line += 1 }
-            case .emptyInput: break loop
-            case .error:
-                throw GatingMLError(file: file, path: "/", "expected UTF-8 text (the document declares no other encoding), found a byte that is not UTF-8 on line \(line)")
-            }
+        do {
+            _ = try UTF8Span(validating: bytes.span)
+        } catch {
+            let line = bytes[..<error.byteOffsets.lowerBound].reduce(into: 1) { line, byte in if byte == 0x0A { line += 1 } }
+            throw GatingMLError(file: file, path: "/", "expected UTF-8 text (the document declares no other encoding), found a byte that is not UTF-8 on line \(line)")
         }
     }
 

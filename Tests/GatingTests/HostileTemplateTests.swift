@@ -127,6 +127,19 @@ struct HostileTemplateTests {
         }
     }
 
+    @Test("a byte that is not UTF-8 is refused on its line; multi-byte characters before it are not")
+    func notUTF8() throws {
+        // Line 1 the declaration, line 2 the root, line 3 a comment with two-byte "é" and three-byte "µ", line 4 the bad byte.
+        let head = Data((Self.gatingMLHeader + "\n<!-- caf\u{E9} 5 \u{B5}m -->\n").utf8)
+        let whole = head + Data((1...2).map(Self.rangeGate).joined(separator: "\n").utf8) + Data("\n</gating:Gating-ML>\n".utf8)
+        #expect(try GatingMLReader.read(whole, name: "u.xml").populations.count == 2)
+        // 0xC3 opens a two-byte character; "R" is no continuation byte.
+        let bad = head + Data("<!-- ".utf8) + Data([0xC3]) + Data("R -->\n".utf8) + whole.dropFirst(head.count)
+        #expect { try GatingMLReader.read(bad, name: "u.xml") } throws: { error in
+            (error as? GatingMLError)?.message == "expected UTF-8 text (the document declares no other encoding), found a byte that is not UTF-8 on line 4"
+        }
+    }
+
     @Test("deeply nested vendor wrappers are refused at a documented depth, without recursing")
     func deepNesting() throws {
         // Wrappers, plus the root, the gate, its dimension and fcs-dimension: 40 levels pass, 100,000 do not.
