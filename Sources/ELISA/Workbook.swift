@@ -67,9 +67,14 @@ struct Workbook {
         static let columns = 16_384
         /// Entries of the shared-string table.
         static let sharedStrings = 1_000_000
-        /// Cells of a sheet's grid, counting the empty cells before each row's last used one (the memory the
-        /// grid takes; a lone cell XFD1048576 would otherwise cost 17 billion).
+        /// Cells of all the sheets' grids, counting the empty cells before each row's last used one (the memory
+        /// the grids take; a lone cell XFD1048576 would otherwise cost 17 billion). Counted over the workbook, as
+        /// every sheet is kept: many sheets may name one worksheet part.
         static let gridCells = 4_000_000
+        /// Bytes of text in all the cells read. A shared string is stored once but placed in every cell that
+        /// names it, and each placed text is trimmed and compared later, so a few kB of ZIP could otherwise
+        /// cost gigabytes of work (one 10 MB string in a million cells).
+        static let cellTextBytes = 64 << 20
     }
 
     struct Sheet {
@@ -155,11 +160,11 @@ struct Workbook {
             if name == "Relationship", let id = attributes["Id"], let target = attributes["Target"] { targets[id] = target }
         })
         sheets = []
+        var gridCells = 0, cellTextBytes = 0
         for (index, sheet) in declared.enumerated() {
             var target = sheet.id.flatMap { targets[$0] } ?? "worksheets/sheet\(index + 1).xml"
             if target.hasPrefix("/") { target.removeFirst() } else { target = "xl/" + target }
             var rows: [[String]] = []
-            var gridCells = 0
             var cell: (reference: String, type: String?)?
             var value = "", inline = ""
             let found = try stream(target, start: { name, attributes in
@@ -191,13 +196,18 @@ struct Workbook {
                     case "inlineStr": text = inline
                     default: text = value
                     }
+                    cellTextBytes += text.utf8.count
+                    guard cellTextBytes <= Limits.cellTextBytes else {
+                        throw ELISAError(.limitExceeded, file: file, place: place,
+                                         "expected at most \(Limits.cellTextBytes >> 20) MiB of cell text in the workbook (a shared string counts in every cell that names it)")
+                    }
                     if type == nil || type == "n", let number = Double(text) { text = shortestText(number) }
                     // Grow the grid only as far as the cell needs, within the grid limit.
                     let newRows = max(0, r + 1 - rows.count)
                     let newCells = newRows + max(0, col + 1 - (r < rows.count ? rows[r].count : 0))
                     guard gridCells + newCells <= Limits.gridCells else {
                         throw ELISAError(.limitExceeded, file: file, place: place,
-                                         "expected a sheet grid of at most \(Limits.gridCells) cells (counting the empty cells before each row's last)")
+                                         "expected sheet grids of at most \(Limits.gridCells) cells in all (counting the empty cells before each row's last)")
                     }
                     gridCells += newCells
                     if newRows > 0 { rows.append(contentsOf: repeatElement([], count: newRows)) }

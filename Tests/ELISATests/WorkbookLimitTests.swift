@@ -8,12 +8,14 @@ import ZIPFoundation
 /// limits (Workbook.Limits, docs/elisa.md): no trap, no unbounded allocation, no hang. Workbooks are built here.
 @Suite("Workbook limits")
 struct WorkbookLimitTests {
-    /// A one-sheet workbook (`Sheet1`) with the given worksheet body (the `<sheetData>` content) and shared strings.
+    /// A workbook with the given worksheet body (the `<sheetData>` content) and shared strings, declared as one
+    /// sheet (`Sheet1`) or as `sheets` sheets (`Sheet1`, `Sheet2`…) that all name that one worksheet part.
     static func workbook(rows: String, sharedStrings: [String]? = nil, rawSheet: Data? = nil, rawSharedStrings: Data? = nil,
-                         compression: CompressionMethod = .none) throws -> Data {
+                         compression: CompressionMethod = .none, sheets: Int = 1) throws -> Data {
         let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+        let declared = (1...sheets).map { "<sheet name=\"Sheet\($0)\" sheetId=\"\($0)\" r:id=\"rId1\"/>" }.joined()
         var parts: [(String, Data)] = [
-            ("xl/workbook.xml", Data("<workbook xmlns=\"\(main)\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>".utf8)),
+            ("xl/workbook.xml", Data("<workbook xmlns=\"\(main)\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets>\(declared)</sheets></workbook>".utf8)),
             ("xl/_rels/workbook.xml.rels", Data("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/></Relationships>".utf8)),
             ("xl/worksheets/sheet1.xml", rawSheet ?? Data("<worksheet xmlns=\"\(main)\"><sheetData>\(rows)</sheetData></worksheet>".utf8)),
         ]
@@ -77,6 +79,24 @@ struct WorkbookLimitTests {
         let rows = (1...300).map { "<row><c r=\"XFD\($0)\"><v>1</v></c></row>" }.joined()
         let error = Self.error(try Self.workbook(rows: rows))
         #expect(error?.code == .limitExceeded && error?.place.hasPrefix("sheet Sheet1, cell XFD") == true)
+    }
+
+    @Test("the grid limit counts every sheet: two sheets naming one worksheet part of 3.3 million grid cells are refused at the second")
+    func gridLimitOverSheets() throws {
+        // 200 rows × 16,384 columns = 3,276,800 grid cells a sheet: one passes the 4,000,000 limit, two do not.
+        let rows = (1...200).map { "<row><c r=\"XFD\($0)\"><v>1</v></c></row>" }.joined()
+        #expect(Self.error(try Self.workbook(rows: rows))?.code != .limitExceeded)
+        let error = Self.error(try Self.workbook(rows: rows, sheets: 2))
+        #expect(error?.code == .limitExceeded && error?.place.hasPrefix("sheet Sheet2, cell XFD") == true, "\(String(describing: error))")
+    }
+
+    @Test("a shared string counts in every cell that names it: 64 cells of a 1 MiB string pass, the 65th passes the 64 MiB of cell text")
+    func sharedStringRepeated() throws {
+        let long = String(repeating: "x", count: 1 << 20)
+        let cells = { (n: Int) in (1...n).map { "<row r=\"\($0)\"><c r=\"A\($0)\" t=\"s\"><v>0</v></c></row>" }.joined() }
+        #expect(Self.error(try Self.workbook(rows: cells(64), sharedStrings: [long]))?.code != .limitExceeded)
+        let error = Self.error(try Self.workbook(rows: cells(65), sharedStrings: [long]))
+        #expect(error?.code == .limitExceeded && error?.place == "sheet Sheet1, cell A65", "\(String(describing: error))")
     }
 
     @Test("a shared-string index out of range (5 of 1, or -1) is a typed error naming the cell, not a trap")
