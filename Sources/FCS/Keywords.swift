@@ -74,6 +74,18 @@ public struct Keywords: Equatable, Sendable, Sequence {
     public mutating func remove(_ key: String) {
         guard let position = index[Self.normalise(key)] else { return }
         entries.remove(at: position)
+        rebuildIndex()
+    }
+
+    /// Removes every keyword that matches, keeping the others in file order: one pass and one index rebuild,
+    /// where removing them one by one would rebuild the index for each (quadratic in the keywords).
+    public mutating func removeAll(where matches: (Entry) throws -> Bool) rethrows {
+        let before = entries.count
+        try entries.removeAll(where: matches)
+        if entries.count != before { rebuildIndex() }
+    }
+
+    private mutating func rebuildIndex() {
         index = [:]
         for (i, entry) in entries.enumerated() { index[Self.normalise(entry.key)] = i }
     }

@@ -48,9 +48,7 @@ extension Sample {
             scale == .scale && needsScaling(at: index) ? ChannelValues(scaleValues(at: index)) : columns[index]
         }
         // Per-parameter keywords refer to the old numbering: keep the sample's other keywords only.
-        for entry in keywords where entry.key.uppercased().hasPrefix("$P") && entry.key.dropFirst(2).first?.isNumber == true {
-            copy.keywords.remove(entry.key)
-        }
+        copy.keywords.removeAll { $0.key.uppercased().hasPrefix("$P") && $0.key.dropFirst(2).first?.isNumber == true }
         if scale == .scale && indices.contains(where: { parameters[$0].isTime && needsScaling(at: $0) }) {
             copy.keywords.set("$TIMESTEP", "1")
         }
