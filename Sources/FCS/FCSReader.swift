@@ -24,6 +24,8 @@ struct FCSReader {
         var sample: Sample
         var layout: DataLayout
         var events: Int
+        /// Absolute byte ranges of TEXT and DATA.
+        var text: Segment
         var data: Segment
         /// Absolute offset of the next data set's HEADER, if the chain goes on.
         var next: Int?
@@ -55,14 +57,29 @@ struct FCSReader {
 
     /// Visits the data sets in `$NEXTDATA` order until `visit` returns false or the chain ends.
     /// A chain that loops back is an error, so the walk always terminates.
+    ///
+    /// Data sets follow one another, so their TEXT segments add up to at most the file's size, and so do their
+    /// DATA segments. A chain past that shares bytes between data sets: HEADERs laid back to back over one TEXT
+    /// and one DATA would make a 1 MB file read as thousands of copies of them (gigabytes of keywords). It is
+    /// refused at the first data set that passes the file's size, so reading all data sets holds at most about
+    /// twice the file.
     private func walkChain(_ visit: (Plan) throws -> Bool) throws {
         var base = 0
         var visited: Set<Int> = []
         var number = 1
+        var textBytes = 0, dataBytes = 0
         do {
             while true {
                 visited.insert(base)
                 var plan = try plan(at: base, number: number)
+                textBytes += plan.text.length
+                dataBytes += plan.events > 0 ? plan.data.length : 0
+                if number > 1 && (textBytes > bytes.count || dataBytes > bytes.count) {
+                    let segment = textBytes > bytes.count ? "TEXT" : "DATA"
+                    throw FCSError(.badNextData, offset: base, keyword: "$NEXTDATA",
+                                   expected: "data sets that do not share bytes (their \(segment) segments add up to at most the file's \(bytes.count) bytes)",
+                                   found: "data set \(number) at byte \(base) brings them to \(segment == "TEXT" ? textBytes : dataBytes) bytes")
+                }
                 guard let next = plan.next else { _ = try visit(plan); return }
                 if visited.contains(next) {
                     throw FCSError(.badNextData, offset: plan.sample.keywords.entry("$NEXTDATA")?.offset,
@@ -169,7 +186,7 @@ struct FCSReader {
 
         let sample = Sample(file: name, dataSet: number, header: header, keywords: keywords, analysis: analysis,
                             parameters: parameters, columns: [], dataSegment: resolved.data, repairs: repairs)
-        return Plan(sample: sample, layout: layout, events: resolved.events, data: resolved.data, next: next)
+        return Plan(sample: sample, layout: layout, events: resolved.events, text: text, data: resolved.data, next: next)
     }
 
     /// A segment must lie after the HEADER and inside the file.

@@ -125,6 +125,40 @@ struct HostileInputTests {
         #expect(FCSReadOptions().inflationLimit(compressedBytes: Int.max) == 8 << 30)
     }
 
+    /// FCS 2.0 HEADERs laid back to back, each pointing (relative to itself) at one shared TEXT, whose
+    /// `$NEXTDATA 58` leads to the next HEADER, and one shared DATA of two 16-bit events, 1 and 2.
+    static func sharedSegments(headers: Int, padding: Int) -> [UInt8] {
+        let text = Array(("/$BYTEORD/1,2,3,4/$DATATYPE/I/$MODE/L/$NEXTDATA/58/$PAR/1/$P1B/16/$P1N/FSC-A/$P1R/1024/$TOT/2/"
+                          + "NOTE/\(String(repeating: "x", count: padding))/").utf8)
+        let data: [UInt8] = [1, 0, 2, 0]  // little-endian (1,2,3,4): 1 and 2
+        let textStart = FCSHeader.size * headers, dataStart = textStart + text.count
+        var file: [UInt8] = []
+        for base in stride(from: 0, to: textStart, by: FCSHeader.size) {
+            let offsets = [textStart, textStart + text.count - 1, dataStart, dataStart + data.count - 1].map { $0 - base } + [0, 0]
+            file += Array(("FCS2.0    " + offsets.map { String($0).leftPadded(to: 8) }.joined()).utf8)
+        }
+        return file + text + data
+    }
+
+    @Test("data sets that share one TEXT and one DATA are refused where their TEXT passes the file's size, not read as copies")
+    func sharedSegments() throws {
+        // 3 HEADERs (174 bytes), a TEXT of 1,100 bytes and 4 bytes of DATA: 1,278 bytes. Two TEXTs are 2,200 bytes.
+        let bytes = Self.sharedSegments(headers: 3, padding: 1000)
+        #expect(bytes.count == 1_278)
+        #expect {
+            _ = try FCSFile.read(bytes: bytes, name: "shared.fcs")
+        } throws: { error in
+            guard let error = error as? FCSError else { return false }
+            return error.code == .badNextData && error.offset == 58 && error.found == "data set 2 at byte 58 brings them to 2200 bytes"
+                && error.expected.contains("TEXT segments add up to at most the file's 1278 bytes")
+        }
+        // The first data set alone is a valid file's and reads: events 1 and 2.
+        let folder = try TemporaryDirectory()
+        try Data(bytes).write(to: URL(fileURLWithPath: folder.path("shared.fcs")))
+        let first = try FCSFile.readSample(folder.path("shared.fcs"))
+        #expect(first.columns.count == 1 && first.scaleValues(at: 0) == [1, 2])
+    }
+
     @Test("a 1 MB keyword value is tokenized and looked up in time linear in its length")
     func longKeywordValue() throws {
         func seconds(_ length: Int) throws -> Double {
