@@ -223,6 +223,10 @@ struct FlowJoWorkspaceReader {
                 switch child.name {
                 case "Population", "AndNode", "OrNode", "NotNode":
                     guard let name = child.attribute("name") else { throw fail(childPath, "expected attribute name") }
+                    let pathBytes = (parentPath.isEmpty ? 0 : parentPath.utf8.count + 1) + name.utf8.count
+                    guard pathBytes <= StructuralLimits.populationPathBytes else {
+                        throw fail(childPath, "expected a population path (its name and its parents', joined by /) of at most \(StructuralLimits.populationPathBytes) bytes, found \(pathBytes)")
+                    }
                     let owner = child.attribute("owningGroup") ?? ""
                     let count = child.attribute("count") == nil ? -1 : try integer(child, "count", path: childPath)
                     var node = FlowJoWorkspace.Node(name: name, parentPath: parentPath, dimensions: [], gate: .polygon(vertices: []), complement: false,

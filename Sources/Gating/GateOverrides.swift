@@ -162,7 +162,7 @@ extension TemplateReader.Reader {
         guard let samples = object(root["samples"], "samples", parent: root) else { return GateOverrides(template: templateName) }
         var seenSamples: Set<String> = []
         for sample in samples.members ?? [] {
-            let samplePath = "samples.\(sample.key)"
+            let samplePath = "samples.\(StructuralLimits.shownInPath(sample.key))"
             if !seenSamples.insert(sample.key).inserted {
                 issue(samplePath, sample.value, "expected each sample once, found '\(sample.key)' again")
                 continue
@@ -173,7 +173,7 @@ extension TemplateReader.Reader {
             guard let populations = object(sample.value, samplePath) else { continue }
             var seenPopulations: Set<String> = []
             for member in populations.members ?? [] {
-                let path = "\(samplePath).\(member.key)"
+                let path = "\(samplePath).\(StructuralLimits.shownInPath(member.key))"
                 if !seenPopulations.insert(member.key).inserted {
                     issue(path, member.value, "expected each population once per sample, found '\(member.key)' again")
                     continue

@@ -131,7 +131,7 @@ public enum GatingMLReader {
                 let name = child.name
                 let position = counts[name, default: 0] + 1
                 counts[name] = position
-                let childPath = "\(path)/\(name)[\(position)]"
+                let childPath = "\(path)/\(StructuralLimits.shownInPath(name))[\(position)]"
                 switch name {
                 case "transformation": try readTransformation(child, path: childPath)
                 case "spectrumMatrix": try readMatrix(child, path: childPath)

@@ -14,6 +14,17 @@ public enum StructuralLimits {
     public static let xmlDepth = 64
     /// The largest `min_events` (2⁵³: every whole number up to it is exact as a double).
     public static let minEvents = 9_007_199_254_740_992.0
+    /// Bytes of a FlowJo population's path (its name and its parents', joined by `/`), by which the import
+    /// tells populations apart: every node keeps its path, so without a bound a long name above many
+    /// populations would be stored once for each of them.
+    public static let populationPathBytes = 4_096
+
+    /// A JSON key or XML element name as error paths show it: cut to 64 characters and "…" when over 80 bytes.
+    /// The path of every item under a key or element repeats it, so a 1 MB matrix id over a million
+    /// coefficients would otherwise build a terabyte of paths; cut, building paths stays linear in the input.
+    static func shownInPath(_ name: String) -> String {
+        name.utf8.count > 80 ? name.prefix(64) + "…" : name
+    }
 
     /// The populations one level below ``depth`` (the first too deep on each branch), with their depth; in time linear
     /// in the number of populations, with no recursion. Undefined parents and cycles are left to other checks.

@@ -107,7 +107,7 @@ public enum TemplateReader {
             var matrices: [String: SpilloverMatrix] = [:]
             if let value = root["matrices"] {
                 for member in object(value, "matrices")?.members ?? [] {
-                    if let matrix = readMatrix(member.value, "matrices.\(member.key)", id: member.key) { matrices[member.key] = matrix }
+                    if let matrix = readMatrix(member.value, "matrices.\(StructuralLimits.shownInPath(member.key))", id: member.key) { matrices[member.key] = matrix }
                 }
             }
             let compensation = readCompensation(root["compensation"], matrices: &matrices)
@@ -116,7 +116,7 @@ public enum TemplateReader {
             if let value = root["transforms"] {
                 for member in object(value, "transforms")?.members ?? [] {
                     transformOrder.append(member.key)
-                    if let transform = readTransform(member.value, "transforms.\(member.key)") { transforms[member.key] = transform }
+                    if let transform = readTransform(member.value, "transforms.\(StructuralLimits.shownInPath(member.key))") { transforms[member.key] = transform }
                 }
             }
             let context = Context(panel: panel, transforms: transforms, transformIDs: Set(transformOrder), matrices: matrices,

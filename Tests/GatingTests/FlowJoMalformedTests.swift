@@ -34,6 +34,18 @@ struct FlowJoMalformedTests {
         #expect(error.file == "hand.wsp")
     }
 
+    @Test("a population path over 4,096 bytes is refused at the population that passes it")
+    func longPopulationPath() throws {
+        // "P" + 4,000 bytes, then a child of 95 bytes: 4,001 + 1 + 95 = 4,097 bytes ("/" between them).
+        let parent = "P" + String(repeating: "x", count: 4_000)
+        let fits = F.rectangle(String(repeating: "c", count: 94), [("A", 0, 5)])
+        let passes = F.rectangle(String(repeating: "c", count: 95), [("A", 0, 5)])
+        #expect(Self.error(Self.one([F.rectangle(parent, [("A", 0, 5)], children: [fits])])) == nil)
+        let error = try #require(Self.error(Self.one([F.rectangle(parent, [("A", 0, 5)], children: [passes])])))
+        #expect(error.path == Self.topPath + "/Population[1]/Subpopulations[1]/Population[1]", "\(error.path)")
+        #expect(error.message.hasSuffix("of at most 4096 bytes, found 4097"), "\(error.message)")
+    }
+
     @Test("an unknown gate type is refused at its element")
     func unknownGate() throws {
         let curly = F.Node(name: "q", owner: "G", body: #"<gating:CurlyQuad eventsInside="1"/>"#)

@@ -34,6 +34,33 @@ struct HostileTemplateTests {
         #expect(template.minEvents == 9_007_199_254_740_992)
     }
 
+    @Test("a long key shows in JSON paths cut to 64 characters and \"…\": each item's path under it stays short")
+    func longKeysInPaths() throws {
+        let id = String(repeating: "m", count: 100_000), cut = String(repeating: "m", count: 64) + "…"
+        let matrix = #""matrices": {"\#(id)": {"channels": ["A", "B"], "coefficients": [[1, "x"], [0, 1]]}},"#
+        let found = Self.issues(Self.template(#"{"id": "a", "gate": \#(Self.range)}"#, extra: matrix))
+        #expect(found.map(\.path) == ["matrices.\(cut).coefficients[0][1]"], "\(found.map(\.path.count))")
+        // A key of 80 bytes is shown whole; of 81, cut.
+        #expect(StructuralLimits.shownInPath(String(repeating: "k", count: 80)) == String(repeating: "k", count: 80))
+        #expect(StructuralLimits.shownInPath(String(repeating: "k", count: 81)) == String(repeating: "k", count: 64) + "…")
+        // Overrides: the sample key and the population key under it.
+        let template = try TemplateReader.read(Self.template(#"{"id": "a", "gate": \#(Self.range)}"#), name: "t.json")
+        let overrides = #"{"format": "flowstudy-overrides/1", "samples": {"\#(id)": {"a": {"reason": "r", "gate": {"type": "range", "dimensions": [{"channel": "X", "min": "x"}]}}}}}"#
+        #expect { try GateOverrides.read(overrides, name: "o.json", template: template) } throws: { error in
+            (error as? TemplateError)?.issues.map(\.path) == ["samples.\(cut).a.gate.dimensions[0].min"]
+        }
+    }
+
+    @Test("a long element name shows in Gating-ML element paths cut to 64 characters and \"…\"")
+    func longElementNamesInPaths() {
+        let wrapper = "w" + String(repeating: "x", count: 9_999)
+        let text = Self.gatingMLHeader + "<\(wrapper)>" + #"<gating:RectangleGate><gating:dimension gating:min="1"><data-type:fcs-dimension data-type:name="FSC-H"/></gating:dimension></gating:RectangleGate>"#
+            + "</\(wrapper)></gating:Gating-ML>"
+        #expect { try GatingMLReader.read(Data(text.utf8), name: "g.xml") } throws: { error in
+            (error as? GatingMLError)?.path == "/Gating-ML/w" + String(repeating: "x", count: 63) + "…[1]/RectangleGate[1]"
+        }
+    }
+
     static func chain(_ n: Int) -> String {
         (0..<n).map { #"{"id": "p\#($0)", "parent": \#($0 == 0 ? "null" : "\"p\($0 - 1)\""), "gate": \#(range)}"# }.joined(separator: ",\n")
     }
