@@ -94,7 +94,12 @@ extension FlowJoWorkspaceWriter {
             guard siblings[parentPath, default: []].insert(name).inserted else {
                 throw fail(population, "expected unique population names under one parent in FlowJo, found '\(name)' twice")
             }
-            return parentPath.isEmpty ? name : parentPath + "/" + name
+            let path = parentPath.isEmpty ? name : parentPath + "/" + name
+            // What the import refuses is not written (a complement's helper adds " (inside)" to a name).
+            guard path.utf8.count <= StructuralLimits.populationPathBytes else {
+                throw fail(population, "expected a FlowJo population path (its name and its parents', joined by /) of at most \(StructuralLimits.populationPathBytes) bytes, found \(path.utf8.count)")
+            }
+            return path
         }
         var nodes: [FlowJoWorkspace.Node] = []
         var notes: [String] = []

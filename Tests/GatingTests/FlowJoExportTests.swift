@@ -249,5 +249,11 @@ struct FlowJoExportTests {
                            Population(id: "p2", parent: nil, gate: .polygon(PolygonGate(dimensions: [GateDimension(channel: "A"), GateDimension(channel: "B")], vertices: square)))],
                           transforms: ["t1": .logicle(try LogicleTransform(T: 262_144, W: 0.5, M: 4.5, A: 0))])
         #expect(two?.path == "populations[1] (p2)" && two?.message.contains("one transform per FlowJo channel") == true, "\(String(describing: two))")
+        // A path the import would refuse (over 4,096 bytes): 4,001 + "/" + 95 = 4,097 bytes; 94 bytes fit.
+        let long = Population(id: "P" + String(repeating: "x", count: 4_000), parent: nil, gate: r.gate)
+        func child(_ length: Int) -> Population { Population(id: String(repeating: "c", count: length), parent: long.id, gate: r.gate) }
+        #expect(refusal([long, child(94)]) == nil)
+        let deep = refusal([long, child(95)])
+        #expect(deep?.path == "populations[1] (\(child(95).id))" && deep?.message.hasSuffix("of at most 4096 bytes, found 4097") == true, "\(String(describing: deep))")
     }
 }
