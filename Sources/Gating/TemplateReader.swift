@@ -120,7 +120,8 @@ public enum TemplateReader {
                 }
             }
             let context = Context(panel: panel, transforms: transforms, transformIDs: Set(transformOrder), matrices: matrices,
-                                  compensation: compensation, panelNames: Set(panel.map { GatingTemplate.normalised($0.name) }))
+                                  compensation: compensation, panelNames: Set(panel.map { GatingTemplate.normalised($0.name) }),
+                                  panelList: Context.listed(panel.map(\.name)), transformList: Context.listed(Set(transformOrder).sorted()))
             let populations = readPopulations(root["populations"], root: root, context: context)
             let readouts = readReadouts(root["readouts"], panel: panel, populations: populations)
             var minEvents = 100
@@ -146,6 +147,13 @@ public enum TemplateReader {
             var compensation: GatingTemplate.CompensationSource?
             /// The panel's marker names, normalised (looked up once per dimension: reading stays linear).
             var panelNames: Set<String> = []
+            /// The panel's markers and the transform ids as messages list them: made once, not per bad
+            /// reference, and at most 20 names (a 100,000-marker panel would otherwise be joined per issue).
+            var panelList = "", transformList = ""
+
+            static func listed(_ names: [String]) -> String {
+                names.prefix(20).joined(separator: ", ") + (names.count > 20 ? " and \(names.count - 20) more" : "")
+            }
         }
 
         mutating func readPanel(_ value: JSONValue?) -> [GatingTemplate.Marker] {
@@ -287,7 +295,7 @@ public enum TemplateReader {
                     if context.panelNames.contains(GatingTemplate.normalised(name)) {
                         source = .marker(name)
                     } else {
-                        issue("\(path).marker", marker, "expected a marker of the panel (\(context.panel.map(\.name).joined(separator: ", "))), found '\(name)'")
+                        issue("\(path).marker", marker, "expected a marker of the panel (\(context.panelList)), found '\(name)'")
                     }
                 }
             } else if let ratio = value["ratio"], let id = string(ratio, "\(path).ratio", parent: value) {
@@ -328,7 +336,7 @@ public enum TemplateReader {
                     if case .ratio = context.transforms[id] { issue("\(path).transform", t, "'\(id)' is a ratio: use it as \"ratio\"") }
                     transform = id
                 } else {
-                    issue("\(path).transform", t, "expected the id of a transform (\(context.transformIDs.sorted().joined(separator: ", "))), found '\(id)'")
+                    issue("\(path).transform", t, "expected the id of a transform (\(context.transformList)), found '\(id)'")
                 }
             }
             var minimum: Double?, maximum: Double?

@@ -61,6 +61,19 @@ struct HostileTemplateTests {
         }
     }
 
+    @Test("an unknown marker or transform names the first 20 of the panel's markers or the transform ids, then how many more")
+    func longListsInMessages() {
+        let panel = #""panel": ["# + (1...25).map { #"{"marker": "M\#($0)"}"# }.joined(separator: ", ") + "],"
+        let transforms = #""transforms": {"# + (1...21).map { #""t\#($0)": {"type": "asinh", "T": 262144, "M": 4.5, "A": 0}"# }.joined(separator: ", ") + "},"
+        let gate = #"{"type": "range", "dimensions": [{"marker": "CD99", "min": 0}, {"channel": "X", "transform": "nope", "min": 0}]}"#
+        let found = Self.issues(Self.template(#"{"id": "a", "gate": \#(gate)}"#, extra: panel + transforms))
+        let markers = (1...20).map { "M\($0)" }.joined(separator: ", ")
+        // Sorted as text: t1, t10 … t19, t2, t20, t21, t3 … (20 shown, t9 the one left).
+        let ids = ["t1", "t10", "t11", "t12", "t13", "t14", "t15", "t16", "t17", "t18", "t19", "t2", "t20", "t21", "t3", "t4", "t5", "t6", "t7", "t8"]
+        #expect(found.map(\.message) == ["expected a marker of the panel (\(markers) and 5 more), found 'CD99'",
+                                         "expected the id of a transform (\(ids.joined(separator: ", ")) and 1 more), found 'nope'"], "\(found)")
+    }
+
     static func chain(_ n: Int) -> String {
         (0..<n).map { #"{"id": "p\#($0)", "parent": \#($0 == 0 ? "null" : "\"p\($0 - 1)\""), "gate": \#(range)}"# }.joined(separator: ",\n")
     }
