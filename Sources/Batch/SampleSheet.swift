@@ -78,9 +78,8 @@ public struct SampleSheet: Sendable {
         if let duplicate = Dictionary(grouping: header, by: { $0 }).first(where: { $0.value.count > 1 && !$0.key.isEmpty })?.key {
             problems.append(Problem(.header, "column '\(duplicate)' appears twice"))
         }
-        let usesControls = table.rows.contains { row in
-            header.firstIndex(of: "control_type").map { $0 < row.count && !row[$0].isEmpty } ?? false
-        }
+        let controlType = header.firstIndex(of: "control_type")
+        let usesControls = controlType.map { column in table.rows.contains { column < $0.count && !$0[column].isEmpty } } ?? false
         if usesControls {
             for required in ["subject_id", "condition", "control_marker"] where !header.contains(required) {
                 problems.append(Problem(.header, "expected a column '\(required)' (control tubes are matched by subject and condition)"))

@@ -76,8 +76,9 @@ public struct ELISARunSheet: Sendable {
         for required in ["plate_file", "layout", "analyte"] where !table.header.contains(required) {
             problems.append("line 1: expected a column '\(required)'")
         }
+        var seen: Set<String> = []
         for (index, name) in table.header.enumerated() {
-            if table.header[..<index].contains(name) { problems.append("line 1, column \(index + 1): '\(name)' appears twice") }
+            if !seen.insert(name).inserted { problems.append("line 1, column \(index + 1): '\(name)' appears twice") }
             if !columns.contains(name) { problems.append("line 1, column \(index + 1): unknown column '\(name)' (expected \(columns.joined(separator: ", ")))") }
         }
         guard problems.isEmpty else { throw Problems(file: path, problems: problems) }

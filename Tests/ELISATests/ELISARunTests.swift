@@ -53,6 +53,17 @@ struct ELISARunTests {
         }
     }
 
+    @Test("a header of 30,000 columns is checked in one pass: each unknown column and the repeated one are named")
+    func wideHeader() throws {
+        let header = ["plate_file", "layout", "analyte"] + (1...30_000).map { "c\($0)" } + ["c7"]
+        var problems: [String] = []
+        do { _ = try ELISARunSheet.read(text: header.joined(separator: ",") + "\n", path: "runs.csv") }
+        catch let error as ELISARunSheet.Problems { problems = error.problems }
+        // 30,001 unknown columns (c7 twice), and c7's second appearance at column 3 + 30,000 + 1.
+        #expect(problems.count == 30_002)
+        #expect(problems.filter { $0.hasSuffix("appears twice") } == ["line 1, column 30004: 'c7' appears twice"])
+    }
+
     @Test("a sample selected on two plates is an error naming both, unless runs.csv says which supersedes which")
     func reassays() throws {
         let (_, runs) = try folder("plate_file,plate,layout,analyte\np.csv,P1,l.csv,CCL18\np.csv,P2,l.csv,CCL18\n")
