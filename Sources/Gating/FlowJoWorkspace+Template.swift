@@ -88,7 +88,8 @@ extension FlowJoWorkspace {
         guard let entry = self.group(named: group) else {
             throw FlowJoError(file: file, path: "/Workspace/Groups", "expected a GroupNode named '\(group)', found \(groups.map(\.name))")
         }
-        return samples.filter { entry.sampleIDs.contains($0.id) }
+        let ids = Set(entry.sampleIDs)
+        return samples.filter { ids.contains($0.id) }
     }
 
     /// Every gate owned by `group` across `members` (first member that has it wins), parents before children.

@@ -145,13 +145,15 @@ struct FlowJoWorkspaceReader {
             throw fail(path, "expected a square spillover matrix, found a spectral (unmixing) matrix, which FlowStudy cannot import")
         }
         let detectors = element.children("parameters").flatMap { $0.children("parameter") }.compactMap { $0.attribute("name") }
+        // Detector → column, the first of a repeated name (as firstIndex gave): looked up per coefficient.
+        let columns = Dictionary(detectors.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var rows: [[Double]] = []
         for (row, rowPath) in children(element, "spillover", path: path) {
             guard let from = row.attribute("parameter") else { throw fail(rowPath, "expected attribute data-type:parameter") }
-            guard detectors.contains(from) else { throw fail(rowPath, "expected a detector of data-type:parameters, found '\(from)'") }
+            guard columns[from] != nil else { throw fail(rowPath, "expected a detector of data-type:parameters, found '\(from)'") }
             var values = [Double](repeating: .nan, count: detectors.count)
             for (coefficient, cPath) in children(row, "coefficient", path: rowPath) {
-                guard let to = coefficient.attribute("parameter"), let column = detectors.firstIndex(of: to) else {
+                guard let to = coefficient.attribute("parameter"), let column = columns[to] else {
                     throw fail(cPath, "expected data-type:parameter naming a detector of data-type:parameters")
                 }
                 values[column] = try number(coefficient, "value", path: cPath)
@@ -164,7 +166,8 @@ struct FlowJoWorkspaceReader {
         guard rows.count == detectors.count, Set(rowNames).count == detectors.count else {
             throw fail(path, "expected one spillover row per detector (\(detectors.count)), found \(rows.count)")
         }
-        let ordered = detectors.compactMap { d in rowNames.firstIndex(of: d).map { rows[$0] } }
+        let rowOf = Dictionary(rowNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let ordered = detectors.compactMap { d in rowOf[d].map { rows[$0] } }
         do {
             let spillover = try SpilloverMatrix(fluorochromes: detectors, detectors: detectors, coefficients: ordered, source: "\(file) \(name)")
             return FlowJoWorkspace.Matrix(name: name, id: element.attribute("id"), prefix: element.attribute("prefix") ?? "Comp-",

@@ -150,14 +150,14 @@ extension TemplateReader.Reader {
         let templateName = string(root["template"], "template", parent: root, required: false)
         // Populations whose gate has coordinates: a quadrant gate by its own id, never a boolean population.
         var overridable: [String: Gate] = [:]
+        let populationIDs = Set(template.strategy.populations.map(\.id))
         for population in template.strategy.populations {
             if case .boolean = population.gate { continue }
             overridable[population.id] = population.gate
         }
         let context = Context(panel: template.panel, transforms: template.strategy.transforms,
                               transformIDs: Set(template.transformOrder).union(template.strategy.transforms.keys),
-                              matrices: template.strategy.matrices, compensation: template.compensation,
-                              panelNames: Set(template.panel.map { GatingTemplate.normalised($0.name) }))
+                              matrices: template.strategy.matrices, compensation: template.compensation)
         var result: [GateOverrides.Override] = []
         guard let samples = object(root["samples"], "samples", parent: root) else { return GateOverrides(template: templateName) }
         var seenSamples: Set<String> = []
@@ -181,7 +181,7 @@ extension TemplateReader.Reader {
                 guard let entry = object(member.value, path) else { continue }
                 keys(entry, path, allowed: ["reason", "gate"])
                 guard overridable[member.key] != nil else {
-                    let isBoolean = template.strategy.populations.contains { $0.id == member.key }
+                    let isBoolean = populationIDs.contains(member.key)
                     issue(path, member.value, isBoolean
                           ? "expected a population with a gate of coordinates, found boolean population '\(member.key)'"
                           : "expected a population (gate id) of the template, found '\(member.key)'")
@@ -214,9 +214,10 @@ extension GateOverrides {
     /// The overrides as a `flowstudy-overrides/1` document (samples and populations in document order).
     public static func json(_ overrides: GateOverrides) -> String {
         var samples: [(String, [Override])] = []
+        var position: [String: Int] = [:]  // sample id → its index in `samples`
         for override in overrides.overrides {
-            if let index = samples.firstIndex(where: { $0.0 == override.sampleID }) { samples[index].1.append(override) }
-            else { samples.append((override.sampleID, [override])) }
+            if let index = position[override.sampleID] { samples[index].1.append(override) }
+            else { position[override.sampleID] = samples.count; samples.append((override.sampleID, [override])) }
         }
         let q = TemplateWriter.quote
         var text = "{\n  \"format\": \(q(format)),\n"

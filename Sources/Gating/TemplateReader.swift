@@ -120,8 +120,7 @@ public enum TemplateReader {
                 }
             }
             let context = Context(panel: panel, transforms: transforms, transformIDs: Set(transformOrder), matrices: matrices,
-                                  compensation: compensation, panelNames: Set(panel.map { GatingTemplate.normalised($0.name) }),
-                                  panelList: Context.listed(panel.map(\.name)), transformList: Context.listed(Set(transformOrder).sorted()))
+                                  compensation: compensation)
             let populations = readPopulations(root["populations"], root: root, context: context)
             let readouts = readReadouts(root["readouts"], panel: panel, populations: populations)
             var minEvents = 100
@@ -146,10 +145,22 @@ public enum TemplateReader {
             var matrices: [String: SpilloverMatrix]
             var compensation: GatingTemplate.CompensationSource?
             /// The panel's marker names, normalised (looked up once per dimension: reading stays linear).
-            var panelNames: Set<String> = []
+            var panelNames: Set<String>
             /// The panel's markers and the transform ids as messages list them: made once, not per bad
             /// reference, and at most 20 names (a 100,000-marker panel would otherwise be joined per issue).
-            var panelList = "", transformList = ""
+            var panelList: String, transformList: String
+
+            init(panel: [GatingTemplate.Marker], transforms: [String: ScaleTransform], transformIDs: Set<String>,
+                 matrices: [String: SpilloverMatrix], compensation: GatingTemplate.CompensationSource?) {
+                self.panel = panel
+                self.transforms = transforms
+                self.transformIDs = transformIDs
+                self.matrices = matrices
+                self.compensation = compensation
+                panelNames = Set(panel.map { GatingTemplate.normalised($0.name) })
+                panelList = Self.listed(panel.map(\.name))
+                transformList = Self.listed(transformIDs.sorted())
+            }
 
             static func listed(_ names: [String]) -> String {
                 names.prefix(20).joined(separator: ", ") + (names.count > 20 ? " and \(names.count - 20) more" : "")

@@ -62,7 +62,7 @@ struct HostileTemplateTests {
     }
 
     @Test("an unknown marker or transform names the first 20 of the panel's markers or the transform ids, then how many more")
-    func longListsInMessages() {
+    func longListsInMessages() throws {
         let panel = #""panel": ["# + (1...25).map { #"{"marker": "M\#($0)"}"# }.joined(separator: ", ") + "],"
         let transforms = #""transforms": {"# + (1...21).map { #""t\#($0)": {"type": "asinh", "T": 262144, "M": 4.5, "A": 0}"# }.joined(separator: ", ") + "},"
         let gate = #"{"type": "range", "dimensions": [{"marker": "CD99", "min": 0}, {"channel": "X", "transform": "nope", "min": 0}]}"#
@@ -72,6 +72,12 @@ struct HostileTemplateTests {
         let ids = ["t1", "t10", "t11", "t12", "t13", "t14", "t15", "t16", "t17", "t18", "t19", "t2", "t20", "t21", "t3", "t4", "t5", "t6", "t7", "t8"]
         #expect(found.map(\.message) == ["expected a marker of the panel (\(markers) and 5 more), found 'CD99'",
                                          "expected the id of a transform (\(ids.joined(separator: ", ")) and 1 more), found 'nope'"], "\(found)")
+        // An override's gate is read against the template's panel and transforms, with the same lists.
+        let template = try #require(try? TemplateReader.read(Self.template(#"{"id": "a", "gate": \#(Self.range)}"#, extra: panel + transforms), name: "t.json"))
+        let overrides = #"{"format": "flowstudy-overrides/1", "samples": {"s1": {"a": {"reason": "r", "gate": \#(gate)}}}}"#
+        #expect { try GateOverrides.read(overrides, name: "o.json", template: template) } throws: { error in
+            (error as? TemplateError)?.issues.map(\.message) == found.map(\.message)
+        }
     }
 
     static func chain(_ n: Int) -> String {
