@@ -131,9 +131,13 @@ extension FlowJoWorkspace {
     /// a FlowJo renaming of a detector of the matrix (``compensatedRenamings``, `<…>`); a `$PnN`; a `$PnS` (its
     /// `$PnN`); else the name as written.
     public static func resolveDimension(_ name: String, in sample: SampleEntry) -> ResolvedDimension {
+        resolveDimension(name, in: sample, names: ParameterNames(sample.parameters))
+    }
+
+    /// The same, with the sample's ``ParameterNames`` built once for all its dimensions.
+    static func resolveDimension(_ name: String, in sample: SampleEntry, names: ParameterNames) -> ResolvedDimension {
         if sample.derivedParameters.contains(name) { return .derived }
-        let parameters = sample.parameters
-        func pnn(_ text: String) -> String? { parameterName(text, in: parameters) }
+        func pnn(_ text: String) -> String? { names.pnn(text) }
         if let matrix = sample.matrix {
             if let detector = matrix.detector(of: name) { return .channel(pnn(detector) ?? detector, compensated: true) }
             var bare: String?
@@ -142,7 +146,7 @@ extension FlowJoWorkspace {
                 bare = String(name.dropFirst(prefix.count))
                 break
             }
-            if let bare, parameters.contains(where: { $0.name == name }) == false {
+            if let bare, !names.pnns.contains(name) {
                 let detectors = matrix.spillover.detectors
                 if detectors.contains(bare) { return .channel(pnn(bare) ?? bare, compensated: true) }
                 if let mapped = pnn(bare), detectors.contains(mapped) { return .channel(mapped, compensated: true) }
@@ -151,12 +155,23 @@ extension FlowJoWorkspace {
         return .channel(pnn(name) ?? name, compensated: false)
     }
 
-    /// The `$PnN` a FlowJo name refers to: a `$PnN`, a `$PnS`, or FlowJo's label of a `$PnN` (`/` written `_`,
-    /// ``FlowJoWorkspaceWriter/flowJoLabel(_:)``); nil when none.
-    static func parameterName(_ text: String, in parameters: [(name: String, marker: String?)]) -> String? {
-        if parameters.contains(where: { $0.name == text }) { return text }
-        if let byMarker = parameters.first(where: { $0.marker == text }) { return byMarker.name }
-        return parameters.first { FlowJoWorkspaceWriter.flowJoLabel($0.name) == text }?.name
+    /// A sample's parameters indexed by each name a FlowJo dimension may use, so that matching one costs a few
+    /// lookups, not a pass over the parameters (with a label made for each): gates × dimensions × parameters.
+    struct ParameterNames {
+        /// The `$PnN`s.
+        let pnns: Set<String>
+        /// `$PnS` → the `$PnN` of the first parameter with it; FlowJo label → the same.
+        let byMarker: [String: String], byLabel: [String: String]
+
+        init(_ parameters: [(name: String, marker: String?)]) {
+            pnns = Set(parameters.map(\.name))
+            byMarker = Dictionary(parameters.compactMap { p in p.marker.map { ($0, p.name) } }, uniquingKeysWith: { first, _ in first })
+            byLabel = Dictionary(parameters.map { (FlowJoWorkspaceWriter.flowJoLabel($0.name), $0.name) }, uniquingKeysWith: { first, _ in first })
+        }
+
+        /// The `$PnN` a FlowJo name refers to: a `$PnN`, a `$PnS`, or FlowJo's label of a `$PnN` (`/` written `_`,
+        /// ``FlowJoWorkspaceWriter/flowJoLabel(_:)``), in that order; nil when none.
+        func pnn(_ text: String) -> String? { pnns.contains(text) ? text : byMarker[text] ?? byLabel[text] }
     }
 
     /// The template for `nodes` of `sample` (parents before children).
@@ -165,20 +180,21 @@ extension FlowJoWorkspace {
         var kept: [Node] = []
         var keptPaths: Set<String> = []
         var dropped: Set<String> = []
-        let known = Set(chosen.parameters.map(\.name))
+        let parameterNames = ParameterNames(chosen.parameters)
+        let known = parameterNames.pnns
         for node in candidates {
             if !node.parentPath.isEmpty && !keptPaths.contains(node.parentPath) {
                 warnings.append("\(node.xmlPath): '\(node.path)' is skipped with its parent '\(node.parentPath)'")
                 dropped.insert(node.path)
                 continue
             }
-            if let derived = node.dimensions.first(where: { Self.resolveDimension($0, in: chosen) == .derived }) {
+            if let derived = node.dimensions.first(where: { Self.resolveDimension($0, in: chosen, names: parameterNames) == .derived }) {
                 warnings.append("\(node.xmlPath): '\(node.path)' gates derived parameter '\(derived)', which FlowStudy cannot compute; skipped")
                 dropped.insert(node.path)
                 continue
             }
             if !known.isEmpty, let unknown = node.dimensions.first(where: {
-                guard case .channel(let channel, _) = Self.resolveDimension($0, in: chosen) else { return false }
+                guard case .channel(let channel, _) = Self.resolveDimension($0, in: chosen, names: parameterNames) else { return false }
                 return !known.contains(channel)
             }) {
                 warnings.append("\(node.xmlPath): '\(node.path)' gates '\(unknown)', which is not a parameter of the sample ($PnN or $PnS in its "
@@ -208,7 +224,7 @@ extension FlowJoWorkspace {
 
         func transformKey(_ name: String) -> String? {
             guard chosen.transforms[name] == nil else { return name }
-            guard case .channel(let channel, let compensated) = Self.resolveDimension(name, in: chosen) else { return nil }
+            guard case .channel(let channel, let compensated) = Self.resolveDimension(name, in: chosen, names: parameterNames) else { return nil }
             let names = [channel, FlowJoWorkspaceWriter.flowJoLabel(channel)]
             if compensated, let matrix = chosen.matrix,
                let key = names.map({ matrix.prefix + $0 + matrix.suffix }).first(where: { chosen.transforms[$0] != nil }) {
@@ -218,14 +234,14 @@ extension FlowJoWorkspace {
         }
         func dimension(_ name: String, transformed: Bool) -> GateDimension {
             var channel = name, compensation = CompensationReference.uncompensated
-            if case .channel(let resolved, let compensated) = Self.resolveDimension(name, in: chosen) {
+            if case .channel(let resolved, let compensated) = Self.resolveDimension(name, in: chosen, names: parameterNames) {
                 channel = resolved
                 if compensated, let matrix = chosen.matrix {
                     if fileMatrix {
                         compensation = .file
                     } else {
                         compensation = .matrix(matrix.name)
-                        matrices[matrix.name] = Self.renamed(matrix.spillover, in: chosen)
+                        if matrices[matrix.name] == nil { matrices[matrix.name] = Self.renamed(matrix.spillover, in: chosen) }
                     }
                 }
             }
@@ -322,8 +338,8 @@ extension FlowJoWorkspace {
 
     /// A workspace matrix with its detectors named by the sample's `$PnN` (FlowJo writes `/` as `_`).
     static func renamed(_ matrix: SpilloverMatrix, in sample: SampleEntry) -> SpilloverMatrix {
-        let parameters = sample.parameters
-        let names = matrix.detectors.map { parameterName($0, in: parameters) ?? $0 }
+        let parameterNames = ParameterNames(sample.parameters)
+        let names = matrix.detectors.map { parameterNames.pnn($0) ?? $0 }
         guard names != matrix.detectors, Set(names).count == names.count,
               let renamed = try? SpilloverMatrix(fluorochromes: names, detectors: names, coefficients: matrix.coefficients, source: matrix.source) else {
             return matrix

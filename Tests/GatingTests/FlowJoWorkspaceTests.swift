@@ -184,4 +184,15 @@ struct FlowJoWorkspaceTests {
         let noCount = error("<Workspace><SampleList><Sample><SampleNode name=\"a\"/></Sample></SampleList></Workspace>")
         #expect(noCount?.path == "/Workspace/SampleList[1]/Sample[1]/SampleNode[1]")
     }
+
+    @Test("a FlowJo name is matched to a $PnN first, then a $PnS, then FlowJo's label ('/' written '_'); the first parameter wins")
+    func parameterNames() {
+        let names = FlowJoWorkspace.ParameterNames([("FITC-A", "CD4"), ("PE/Cy7-A", "CD4"), ("CD4", "x"), ("APC-A", nil)])
+        #expect(names.pnn("CD4") == "CD4")             // a $PnN, though FITC-A's $PnS is CD4 too
+        #expect(names.pnn("x") == "CD4")               // CD4's $PnS
+        #expect(names.pnn("PE_Cy7-A") == "PE/Cy7-A")   // FlowJo's label of PE/Cy7-A
+        #expect(names.pnn("APC-A") == "APC-A" && names.pnn("CD8") == nil)
+        let repeated = FlowJoWorkspace.ParameterNames([("A", "M"), ("B", "M")])
+        #expect(repeated.pnn("M") == "A")
+    }
 }
