@@ -48,7 +48,8 @@ public struct FCSError: Error, Equatable, Sendable, CustomStringConvertible {
         public static let unsupportedMode = Code(rawValue: "unsupported_mode")
         /// `$BYTEORD` is neither little- nor big-endian.
         public static let badByteOrder = Code(rawValue: "bad_byte_order")
-        /// `$NEXTDATA` points back to a data set already read, or outside the file.
+        /// `$NEXTDATA` points back to a data set already read, or outside the file; or data sets share bytes (their
+        /// keyword or DATA segments add up past the file's size).
         public static let badNextData = Code(rawValue: "bad_next_data")
         /// `$SPILLOVER`, `SPILL`, `$COMP` or `$DFCiTOj` cannot be read as a matrix.
         public static let malformedSpillover = Code(rawValue: "malformed_spillover")

@@ -24,8 +24,8 @@ struct FCSReader {
         var sample: Sample
         var layout: DataLayout
         var events: Int
-        /// Absolute byte ranges of TEXT and DATA.
-        var text: Segment
+        /// Bytes read as keywords: TEXT, and supplemental TEXT and ANALYSIS when they were read.
+        var keywordBytes: Int
         var data: Segment
         /// Absolute offset of the next data set's HEADER, if the chain goes on.
         var next: Int?
@@ -58,27 +58,28 @@ struct FCSReader {
     /// Visits the data sets in `$NEXTDATA` order until `visit` returns false or the chain ends.
     /// A chain that loops back is an error, so the walk always terminates.
     ///
-    /// Data sets follow one another, so their TEXT segments add up to at most the file's size, and so do their
-    /// DATA segments. A chain past that shares bytes between data sets: HEADERs laid back to back over one TEXT
-    /// and one DATA would make a 1 MB file read as thousands of copies of them (gigabytes of keywords). It is
-    /// refused at the first data set that passes the file's size, so reading all data sets holds at most about
-    /// twice the file.
+    /// Data sets follow one another, so the segments they read as keywords (TEXT, supplemental TEXT, ANALYSIS)
+    /// add up to at most the file's size, and so do their DATA segments. A chain past that shares bytes between
+    /// data sets: HEADERs laid back to back over one TEXT, ANALYSIS or DATA would make a 1 MB file read as
+    /// thousands of copies of it (gigabytes of keywords). It is refused at the first data set that passes the
+    /// file's size (the error's offset is that data set's HEADER), so all data sets together read at most the
+    /// file's size of keywords and of DATA.
     private func walkChain(_ visit: (Plan) throws -> Bool) throws {
         var base = 0
         var visited: Set<Int> = []
         var number = 1
-        var textBytes = 0, dataBytes = 0
+        var keywordBytes = 0, dataBytes = 0
         do {
             while true {
                 visited.insert(base)
                 var plan = try plan(at: base, number: number)
-                textBytes += plan.text.length
+                keywordBytes += plan.keywordBytes
                 dataBytes += plan.events > 0 ? plan.data.length : 0
-                if number > 1 && (textBytes > bytes.count || dataBytes > bytes.count) {
-                    let segment = textBytes > bytes.count ? "TEXT" : "DATA"
+                if number > 1 && (keywordBytes > bytes.count || dataBytes > bytes.count) {
+                    let (what, total) = keywordBytes > bytes.count ? ("TEXT, supplemental TEXT and ANALYSIS", keywordBytes) : ("DATA", dataBytes)
                     throw FCSError(.badNextData, offset: base, keyword: "$NEXTDATA",
-                                   expected: "data sets that do not share bytes (their \(segment) segments add up to at most the file's \(bytes.count) bytes)",
-                                   found: "data set \(number) at byte \(base) brings them to \(segment == "TEXT" ? textBytes : dataBytes) bytes")
+                                   expected: "data sets that do not share bytes (their \(what) segments add up to at most the file's \(bytes.count) bytes)",
+                                   found: "data set \(number), whose HEADER is at byte \(base), brings them to \(total) bytes")
                 }
                 guard let next = plan.next else { _ = try visit(plan); return }
                 if visited.contains(next) {
@@ -139,7 +140,8 @@ struct FCSReader {
         if tokens.usedLatin1 {
             repairs.append(Repair("latin1_text", "some TEXT values are not UTF-8 and were read as Latin-1"))
         }
-        try readSupplementalText(base: base, primary: text, into: &keywords, repairs: &repairs)
+        var keywordBytes = text.length
+        try readSupplementalText(base: base, primary: text, into: &keywords, repairs: &repairs, read: &keywordBytes)
 
         // Layout and event count
         let mode = keywords["$MODE"]?.trimmingSpaces.uppercased()
@@ -159,7 +161,7 @@ struct FCSReader {
 
         // ANALYSIS (never needed for events: a broken one is recorded, not fatal)
         let analysis = readAnalysis(base: base, header: header, keywords: keywords, text: text,
-                                    data: resolved.data, repairs: &repairs)
+                                    data: resolved.data, repairs: &repairs, read: &keywordBytes)
 
         // $NEXTDATA
         // $NEXTDATA: 0 ends the chain; otherwise an offset relative to this data set's HEADER.
@@ -186,7 +188,7 @@ struct FCSReader {
 
         let sample = Sample(file: name, dataSet: number, header: header, keywords: keywords, analysis: analysis,
                             parameters: parameters, columns: [], dataSegment: resolved.data, repairs: repairs)
-        return Plan(sample: sample, layout: layout, events: resolved.events, text: text, data: resolved.data, next: next)
+        return Plan(sample: sample, layout: layout, events: resolved.events, keywordBytes: keywordBytes, data: resolved.data, next: next)
     }
 
     /// A segment must lie after the HEADER and inside the file.
@@ -211,7 +213,9 @@ struct FCSReader {
     /// Reads the supplemental TEXT into `keywords` (the primary TEXT wins on duplicates). Events never depend on
     /// it, so by default (``FCSReadOptions/SupplementalTextPolicy/ignore``) one that cannot be read is ignored and
     /// recorded; `strict` rethrows.
-    private func readSupplementalText(base: Int, primary: Segment, into keywords: inout Keywords, repairs: inout [Repair]) throws {
+    /// Adds the keywords of the supplemental TEXT, when there is one apart from the primary TEXT, and its length to `read`.
+    private func readSupplementalText(base: Int, primary: Segment, into keywords: inout Keywords, repairs: inout [Repair],
+                                      read: inout Int) throws {
         guard let startEntry = keywords.entry("$BEGINSTEXT"), let endEntry = keywords.entry("$ENDSTEXT") else { return }
         do {
             let start = try offsetValue(startEntry), end = try offsetValue(endEntry)
@@ -226,6 +230,7 @@ struct FCSReader {
                                found: "bytes \(segment.start)–\(segment.end) overlapping \(primary.start)–\(primary.end)")
             }
             let tokens = try TextTokenizer.tokenize(bytes.buffer, segment: segment, name: "supplemental TEXT")
+            read += segment.length
             repairs += tokens.repairs
             for pair in tokens.pairs {
                 if keywords.contains(pair.key) {
@@ -256,8 +261,9 @@ struct FCSReader {
         return value
     }
 
+    /// The ANALYSIS keywords (none when it is absent or broken, recorded); adds the length read to `read`.
     private func readAnalysis(base: Int, header: FCSHeader, keywords: Keywords, text: Segment, data: Segment,
-                              repairs: inout [Repair]) -> Keywords {
+                              repairs: inout [Repair], read: inout Int) -> Keywords {
         var segment = header.analysis.map { Segment(start: base + $0.start, end: base + $0.end) }
         if let start = keywords.entry("$BEGINANALYSIS").flatMap({ try? offsetValue($0) }),
            let end = keywords.entry("$ENDANALYSIS").flatMap({ try? offsetValue($0) }), start != 0 || end != 0 {
@@ -272,6 +278,7 @@ struct FCSReader {
                                expected: "ANALYSIS apart from TEXT and DATA", found: "bytes \(segment.start)–\(segment.end)")
             }
             let tokens = try TextTokenizer.tokenize(bytes.buffer, segment: segment, name: "ANALYSIS")
+            read += segment.length
             for pair in tokens.pairs { analysis.set(pair.key, pair.value, offset: pair.offset, source: .analysis) }
         } catch {
             repairs.append(Repair("analysis_ignored", "the ANALYSIS segment could not be read and was ignored: \(error)",

@@ -140,7 +140,32 @@ struct HostileInputTests {
         return file + text + data
     }
 
-    @Test("data sets that share one TEXT and one DATA are refused where their TEXT passes the file's size, not read as copies")
+    /// A well-formed chain of FCS 2.0 data sets, HEADERs first, each with a TEXT of its own (the last with
+    /// `$NEXTDATA 0`), that all share one ANALYSIS (`NOTE` of `padding` bytes) or one DATA of `padding` bytes.
+    static func sharedRegion(headers: Int, padding: Int, analysis: Bool) -> [UInt8] {
+        let events = analysis ? 2 : padding / 2
+        let texts = (1...headers).map { n in
+            Array("/$BYTEORD/1,2,3,4/$DATATYPE/I/$MODE/L/$NEXTDATA/\(n == headers ? 0 : 58)/$PAR/1/$P1B/16/$P1N/FSC-A/$P1R/1024/$TOT/\(events)/".utf8)
+        }
+        let ownData: [UInt8] = analysis ? [1, 0, 2, 0] : []
+        let region = analysis ? Array("/NOTE/\(String(repeating: "x", count: padding))/".utf8) : [UInt8](repeating: 0, count: padding)
+        var start = FCSHeader.size * headers
+        var file: [UInt8] = [], body: [UInt8] = []
+        let regionStart = start + texts.reduce(0) { $0 + $1.count + ownData.count }
+        for (i, text) in texts.enumerated() {
+            let base = FCSHeader.size * i
+            let data = analysis ? start + text.count : regionStart
+            let dataLength = analysis ? ownData.count : padding
+            var offsets = [start, start + text.count - 1, data, data + dataLength - 1, 0, 0]
+            if analysis { offsets[4] = regionStart; offsets[5] = regionStart + region.count - 1 }
+            file += Array(("FCS2.0    " + offsets.map { $0 == 0 ? "0" : String($0 - base) }.map { $0.leftPadded(to: 8) }.joined()).utf8)
+            body += text + ownData
+            start += text.count + ownData.count
+        }
+        return file + body + region
+    }
+
+    @Test("data sets that share one TEXT are refused where their TEXT passes the file's size, not read as copies")
     func sharedSegments() throws {
         // 3 HEADERs (174 bytes), a TEXT of 1,100 bytes and 4 bytes of DATA: 1,278 bytes. Two TEXTs are 2,200 bytes.
         let bytes = Self.sharedSegments(headers: 3, padding: 1000)
@@ -149,14 +174,36 @@ struct HostileInputTests {
             _ = try FCSFile.read(bytes: bytes, name: "shared.fcs")
         } throws: { error in
             guard let error = error as? FCSError else { return false }
-            return error.code == .badNextData && error.offset == 58 && error.found == "data set 2 at byte 58 brings them to 2200 bytes"
-                && error.expected.contains("TEXT segments add up to at most the file's 1278 bytes")
+            return error.code == .badNextData && error.offset == 58
+                && error.found == "data set 2, whose HEADER is at byte 58, brings them to 2200 bytes"
+                && error.expected.contains("TEXT, supplemental TEXT and ANALYSIS segments add up to at most the file's 1278 bytes")
         }
         // The first data set alone is a valid file's and reads: events 1 and 2.
         let folder = try TemporaryDirectory()
         try Data(bytes).write(to: URL(fileURLWithPath: folder.path("shared.fcs")))
         let first = try FCSFile.readSample(folder.path("shared.fcs"))
         #expect(first.columns.count == 1 && first.scaleValues(at: 0) == [1, 2])
+    }
+
+    @Test("a well-formed chain whose data sets share one ANALYSIS, or one DATA, is refused at the data set that passes the file's size",
+          arguments: [true, false])
+    func sharedAnalysisOrData(_ analysis: Bool) throws {
+        // Each of the 3 TEXTs is about 100 bytes, the shared region 2,000: two data sets read 4,000 bytes of it
+        // from a file of about 2,500.
+        let bytes = Self.sharedRegion(headers: 3, padding: 2_000, analysis: analysis)
+        #expect(bytes.count > 2_000 + 174 && bytes.count < 4_000)
+        #expect {
+            _ = try FCSFile.read(bytes: bytes, name: "shared.fcs")
+        } throws: { error in
+            guard let error = error as? FCSError else { return false }
+            return error.code == .badNextData && error.offset == 58 && error.found?.hasPrefix("data set 2, whose HEADER is at byte 58,") == true
+                && error.expected.contains(analysis ? "TEXT, supplemental TEXT and ANALYSIS segments" : "their DATA segments")
+        }
+        // Without the sharing (one data set) the same layout reads: the region is the data set's own.
+        let alone = Self.sharedRegion(headers: 1, padding: 2_000, analysis: analysis)
+        let file = try FCSFile.read(bytes: alone, name: "alone.fcs")
+        #expect(file.dataSets.count == 1)
+        #expect(analysis ? file.dataSets[0].analysis["NOTE"]?.count == 2_000 : file.dataSets[0].eventCount == 1_000)
     }
 
     @Test("a 1 MB keyword value is tokenized and looked up in time linear in its length")
