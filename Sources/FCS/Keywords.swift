@@ -80,9 +80,11 @@ public struct Keywords: Equatable, Sendable, Sequence {
     /// Removes every keyword that matches, keeping the others in file order: one pass and one index rebuild,
     /// where removing them one by one would rebuild the index for each (quadratic in the keywords).
     public mutating func removeAll(where matches: (Entry) throws -> Bool) rethrows {
-        let before = entries.count
-        try entries.removeAll(where: matches)
-        if entries.count != before { rebuildIndex() }
+        // Filtered into a copy: Array.removeAll(where:) may leave the array reordered when the predicate throws.
+        let kept = try entries.filter { try !matches($0) }
+        guard kept.count != entries.count else { return }
+        entries = kept
+        rebuildIndex()
     }
 
     private mutating func rebuildIndex() {

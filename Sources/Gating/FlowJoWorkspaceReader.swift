@@ -105,7 +105,7 @@ struct FlowJoWorkspaceReader {
             for t in list.children {
                 let position = positions[t.name, default: 0] + 1
                 positions[t.name] = position
-                let tPath = "\(listPath)/\(t.name)[\(position)]"
+                let tPath = "\(listPath)/\(StructuralLimits.shownInPath(t.name))[\(position)]"
                 guard let channel = t.children("parameter").first?.attribute("name") else {
                     throw fail(tPath, "expected a data-type:parameter naming the channel")
                 }
@@ -222,7 +222,7 @@ struct FlowJoWorkspaceReader {
             for child in subpopulations.children {
                 let position = positions[child.name, default: 0] + 1
                 positions[child.name] = position
-                let childPath = "\(subPath)/\(child.name)[\(position)]"
+                let childPath = "\(subPath)/\(StructuralLimits.shownInPath(child.name))[\(position)]"
                 switch child.name {
                 case "Population", "AndNode", "OrNode", "NotNode":
                     guard let name = child.attribute("name") else { throw fail(childPath, "expected attribute name") }
@@ -241,7 +241,7 @@ struct FlowJoWorkspaceReader {
                         }
                         if let id = gate.attribute("id") { enclosing = .gate(id) }
                         // gating:parent_id must name the enclosing population's gate: the nesting is the tree.
-                        for (element, place) in [(gate, gatePath), (body, "\(gatePath)/\(body.name)[1]")] {
+                        for (element, place) in [(gate, gatePath), (body, "\(gatePath)/\(StructuralLimits.shownInPath(body.name))[1]")] {
                             guard let parentID = element.attribute("parent_id") else { continue }
                             switch parentGateID {
                             case .root:
@@ -252,7 +252,7 @@ struct FlowJoWorkspaceReader {
                                 break
                             }
                         }
-                        try readGate(body, path: "\(gatePath)/\(body.name)[1]", into: &node)
+                        try readGate(body, path: "\(gatePath)/\(StructuralLimits.shownInPath(body.name))[1]", into: &node)
                     } else {
                         let operation: BooleanGate.Operation = child.name == "AndNode" ? .and : child.name == "OrNode" ? .or : .not
                         let dependents = child.children("Dependents").flatMap { $0.children("Dependent") }.compactMap { $0.attribute("name") }
@@ -284,6 +284,11 @@ struct FlowJoWorkspaceReader {
     }
 
     func readGate(_ body: GatingMLElement, path: String, into node: inout FlowJoWorkspace.Node) throws {
+        // Refused before its dimensions are read: each would get a path under the unknown element's name.
+        func unsupported() -> FlowJoError {
+            fail(path, "expected RectangleGate, PolygonGate or EllipsoidGate, found '\(StructuralLimits.shownInPath(body.name))' (not supported)")
+        }
+        guard ["RectangleGate", "PolygonGate", "EllipsoidGate"].contains(body.name) else { throw unsupported() }
         let dimensions = try children(body, "dimension", path: path).map { dimension, dPath -> String in
             guard let name = dimension.children("fcs-dimension").first?.attribute("name") else {
                 throw fail(dPath, "expected a data-type:fcs-dimension with data-type:name")
@@ -329,7 +334,7 @@ struct FlowJoWorkspaceReader {
             }
             node.gate = .ellipse(foci: f, edges: e, distance: try optionalNumber(body, "distance", path: path) ?? .nan)
         default:
-            throw fail(path, "expected RectangleGate, PolygonGate or EllipsoidGate, found '\(body.name)' (not supported)")
+            throw unsupported()
         }
     }
 }

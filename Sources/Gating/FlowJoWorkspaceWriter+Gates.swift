@@ -95,7 +95,8 @@ extension FlowJoWorkspaceWriter {
                 throw fail(population, "expected unique population names under one parent in FlowJo, found '\(name)' twice")
             }
             let path = parentPath.isEmpty ? name : parentPath + "/" + name
-            // What the import refuses is not written (a complement's helper adds " (inside)" to a name).
+            // What the import refuses is not written. (An imported complement gate comes back as a helper
+            // population named "<name> (inside)", FlowJoWorkspace.makeTemplate: its path is longer than the original's.)
             guard path.utf8.count <= StructuralLimits.populationPathBytes else {
                 throw fail(population, "expected a FlowJo population path (its name and its parents', joined by /) of at most \(StructuralLimits.populationPathBytes) bytes, found \(path.utf8.count)")
             }

@@ -19,11 +19,12 @@ public enum StructuralLimits {
     /// populations would be stored once for each of them.
     public static let populationPathBytes = 4_096
 
-    /// A JSON key or XML element name as error paths show it: cut to 64 characters and "…" when over 80 bytes.
-    /// The path of every item under a key or element repeats it, so a 1 MB matrix id over a million
+    /// A JSON key or XML element name as error paths show it: cut to 64 Unicode scalars and "…" when over 80
+    /// bytes. The path of every item under a key or element repeats it, so a 1 MB matrix id over a million
     /// coefficients would otherwise build a terabyte of paths; cut, building paths stays linear in the input.
+    /// (Scalars, not characters: one character may hold any number of combining marks.)
     static func shownInPath(_ name: String) -> String {
-        name.utf8.count > 80 ? name.prefix(64) + "…" : name
+        name.utf8.count > 80 ? String(String.UnicodeScalarView(name.unicodeScalars.prefix(64))) + "…" : name
     }
 
     /// The populations one level below ``depth`` (the first too deep on each branch), with their depth; in time linear

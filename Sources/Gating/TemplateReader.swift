@@ -138,17 +138,19 @@ public enum TemplateReader {
                                   readouts: readouts, minEvents: minEvents)
         }
 
+        /// What a gate is read against: the template's panel, transforms and matrices (for overrides, those of
+        /// the template they override), with the lookups and lists made from them once.
         struct Context {
-            var panel: [GatingTemplate.Marker]
-            var transforms: [String: ScaleTransform]
-            var transformIDs: Set<String>
-            var matrices: [String: SpilloverMatrix]
-            var compensation: GatingTemplate.CompensationSource?
+            let panel: [GatingTemplate.Marker]
+            let transforms: [String: ScaleTransform]
+            let transformIDs: Set<String>
+            let matrices: [String: SpilloverMatrix]
+            let compensation: GatingTemplate.CompensationSource?
             /// The panel's marker names, normalised (looked up once per dimension: reading stays linear).
-            var panelNames: Set<String>
+            let panelNames: Set<String>
             /// The panel's markers and the transform ids as messages list them: made once, not per bad
             /// reference, and at most 20 names (a 100,000-marker panel would otherwise be joined per issue).
-            var panelList: String, transformList: String
+            let panelList: String, transformList: String
 
             init(panel: [GatingTemplate.Marker], transforms: [String: ScaleTransform], transformIDs: Set<String>,
                  matrices: [String: SpilloverMatrix], compensation: GatingTemplate.CompensationSource?) {
@@ -162,6 +164,7 @@ public enum TemplateReader {
                 transformList = Self.listed(transformIDs.sorted())
             }
 
+            /// The first 20 names, then how many more.
             static func listed(_ names: [String]) -> String {
                 names.prefix(20).joined(separator: ", ") + (names.count > 20 ? " and \(names.count - 20) more" : "")
             }

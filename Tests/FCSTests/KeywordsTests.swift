@@ -15,6 +15,19 @@ struct KeywordsTests {
         #expect(keywords.entries.map(\.key) == ["$BEGINDATA", "$par", "$FIL", "$P1N"] && keywords["$p1n"] == "SSC-A")
     }
 
+    @Test("a predicate that throws part-way leaves the keywords as they were")
+    func removeAllThrowing() {
+        struct Stop: Error {}
+        var keywords = Keywords([("A", "1"), ("B", "2"), ("C", "3"), ("D", "4")])
+        #expect(throws: Stop.self) {
+            try keywords.removeAll { entry in
+                if entry.key == "C" { throw Stop() }
+                return entry.key == "A"
+            }
+        }
+        #expect(keywords.entries.map(\.key) == ["A", "B", "C", "D"] && keywords["D"] == "4" && keywords["A"] == "1")
+    }
+
     @Test("a sample cut to some channels keeps none of the old $Pn keywords and all of its other keywords")
     func selectingDropsParameterKeywords() {
         let sample = WriterTests.floatSample(events: 4)

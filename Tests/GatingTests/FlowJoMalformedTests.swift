@@ -54,6 +54,16 @@ struct FlowJoMalformedTests {
         #expect(error.message.contains("CurlyQuad"))
     }
 
+    @Test("an unknown gate element with a long name and many dimensions is refused at once, its name cut in the path")
+    func longUnknownGate() throws {
+        let name = "Q" + String(repeating: "x", count: 200)
+        let dimensions = String(repeating: #"<gating:dimension><data-type:fcs-dimension data-type:name="A"/></gating:dimension>"#, count: 1_000)
+        let error = try #require(Self.error(Self.one([F.Node(name: "q", owner: "G", body: "<gating:\(name)>\(dimensions)</gating:\(name)>")])))
+        let shown = "Q" + String(repeating: "x", count: 63) + "…"
+        #expect(error.path == Self.topPath + "/Population[1]/Gate[1]/\(shown)[1]", "\(error.path)")
+        #expect(error.message == "expected RectangleGate, PolygonGate or EllipsoidGate, found '\(shown)' (not supported)")
+    }
+
     @Test("a polygon whose vertices lie on one line in the transforms' units is refused at its population; on a log axis the same raw points enclose an area")
     func flatPolygon() throws {
         let diagonal: [[Double]] = [[10, 10], [100, 100], [1000, 1000]]

@@ -43,6 +43,9 @@ struct HostileTemplateTests {
         // A key of 80 bytes is shown whole; of 81, cut.
         #expect(StructuralLimits.shownInPath(String(repeating: "k", count: 80)) == String(repeating: "k", count: 80))
         #expect(StructuralLimits.shownInPath(String(repeating: "k", count: 81)) == String(repeating: "k", count: 64) + "…")
+        // One character of "m" and 100,000 combining acute accents (U+0301) is cut to "m" and 63 accents.
+        let accented = "m" + String(repeating: "\u{301}", count: 100_000)
+        #expect(StructuralLimits.shownInPath(accented) == "m" + String(repeating: "\u{301}", count: 63) + "…")
         // Overrides: the sample key and the population key under it.
         let template = try TemplateReader.read(Self.template(#"{"id": "a", "gate": \#(Self.range)}"#), name: "t.json")
         let overrides = #"{"format": "flowstudy-overrides/1", "samples": {"\#(id)": {"a": {"reason": "r", "gate": {"type": "range", "dimensions": [{"channel": "X", "min": "x"}]}}}}}"#
