@@ -16,7 +16,9 @@ public enum InputFile {
         defer { close(descriptor) }
         var status = stat()
         fstat(descriptor, &status)
-        var bytes = [UInt8](repeating: 0, count: max(Int(status.st_size), 0))
+        // One byte more than the file's size, so the read that finds the end fits without growing the buffer (to
+        // twice the file); it grows only for a file that grew since `fstat`.
+        var bytes = [UInt8](repeating: 0, count: max(Int(status.st_size), 0) + 1)
         var filled = 0
         while true {
             if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(4096, bytes.count))) }
