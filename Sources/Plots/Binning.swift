@@ -61,7 +61,9 @@ struct Binning {
             let position = (value - linear.low) * linear.scale
             // floor(x + 0.5), not rounded(): the latter is a libm call per event (halves differ only below 0).
             let bin = linear.centred ? (position + 0.5).rounded(.down) : position.rounded(.down)
-            return bin < 0 ? 0 : bin >= Double(bins - 1) ? bins - 1 : Int(bin)
+            // NaN when the span overflowed (±1.7e308: scale 0, times an infinite distance) goes to the first bin.
+            guard bin >= 0 else { return 0 }
+            return bin >= Double(bins - 1) ? bins - 1 : Int(bin)
         }
         // Borders in lower buckets are below the value, those in higher buckets above it: compare only the bucket's.
         var index = Int(guide[Self.key(value)])

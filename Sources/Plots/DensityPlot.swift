@@ -8,8 +8,8 @@ public struct DensityPlot: Sendable {
     public struct Range: Sendable, Equatable, Codable {
         public var low: Double
         public var high: Double
-        /// Creates a range; `high` must exceed `low`.
-        public init(_ low: Double, _ high: Double) { self.low = low; self.high = max(high, low + 1e-12) }
+        /// Creates a range; `high` must exceed `low` (it is raised to at least the next double above `low`).
+        public init(_ low: Double, _ high: Double) { self.low = low; self.high = max(high, low + 1e-12, low.nextUp) }
     }
 
     /// Plot size in pixels.

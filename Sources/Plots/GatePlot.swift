@@ -103,12 +103,15 @@ public struct GatePlot: Sendable {
             let q = OrderStatistics.quantiles(values, over: parentEvents, probabilities: [0.002, 0.998]).map { transform?.apply($0) ?? $0 }
             var low = q[0], high = q[1]
             if !low.isFinite || !high.isFinite { low = 0; high = 1 }
+            // Data of (almost) one value is drawn a millionth of that value wide: a fixed 1e-9 would vanish in
+            // the rounding of a value above 2^24 and leave an empty range (1e10 on every event).
+            let least = max(abs(low), abs(high)) * 1e-6
             // Gates widen the range to show themselves, but no further than ten spans of the data on each side:
             // a gate drawn at ±1.8e308 is cut at the edge rather than squeezing the events into one pixel.
-            let span = max(high - low, 1e-9)
+            let span = max(high - low, 1e-9, least)
             let reach = (low - 10 * span, high + 10 * span)
             for v in gateValues where v.isFinite { low = min(low, max(v, reach.0)); high = max(high, min(v, reach.1)) }
-            let pad = (high - low) * 0.05 + 1e-9
+            let pad = max((high - low) * 0.05 + 1e-9, least)
             return DensityPlot.Range(low - pad, high + pad)
         }
         let siblings = session.strategy.populations.plotted(with: population)

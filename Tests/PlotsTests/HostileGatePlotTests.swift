@@ -47,4 +47,27 @@ struct HostileGatePlotTests {
             #expect(plot.svg().contains("<svg"))
         }
     }
+
+    @Test("a channel with one value above 2^24 (1e10 on every event) plots a millionth of the value wide, in 2-D and 1-D")
+    func constantLargeChannel() throws {
+        let xs = [Double](repeating: 1e10, count: 500), ys = (0..<500).map { Double($0 % 50 + 1) }
+        let sample = Sample(file: "c.fcs", keywords: Keywords(), parameters: [Parameter(index: 1, name: "X"), Parameter(index: 2, name: "Y")],
+                            columns: [ChannelValues(xs), ChannelValues(ys)])
+        let both = [GateDimension(channel: "X"), GateDimension(channel: "Y")]
+        let strategy = GatingStrategy(populations: [
+            Population(id: "cells", parent: nil, gate: .rectangle(RectangleGate(dimensions: both, minimum: [1, 1], maximum: [nil, nil]))),
+            Population(id: "big", parent: nil, gate: .rectangle(RectangleGate(dimensions: [GateDimension(channel: "X")], minimum: [1], maximum: [nil]))),
+        ])
+        let session = try GatingSession(strategy: strategy, sample: sample)
+        for id in ["cells", "big"] {
+            let plot = try GatePlot(session: session, population: id, size: 64)
+            // The data's span is 0, so a millionth of 1e10 (1e4) stands for it: the gate at 1 is cut at ten of
+            // those below (1e10 − 1e5), and the pad is 1e4 (more than 5 % of the 1e5 now shown).
+            #expect(plot.density.x == DensityPlot.Range(1e10 - 1.1e5, 1e10 + 1e4), "\(plot.density.x)")
+            #expect(plot.svg().contains("<svg"))
+        }
+        // The bins of a range that overflowed: a NaN position goes to the first bin, not a trap.
+        let overflowed = Binning(count: 10, range: DensityPlot.Range(-1.7e308, 1.7e308), transform: nil, centred: false)
+        #expect(overflowed.bin(1.7e308) == 0 && overflowed.bin(.nan) == nil)
+    }
 }
