@@ -17,4 +17,16 @@ public struct BatchOptions: Sendable {
         self.reading = reading
         self.quiet = quiet
     }
+
+    /// The most shards a run is cut into: far beyond any cluster, and small enough that `merge` can list and
+    /// check them all.
+    public static let maximumShards = 10_000
+
+    /// `k/n` as `(k, n)` when 1 ≤ k ≤ n ≤ ``maximumShards``; nil otherwise. `batch --shard` and `merge` (reading
+    /// the shard each `run.json` records) share it.
+    public static func shard(_ text: String) -> (index: Int, count: Int)? {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
+        guard parts.count == 2, let k = parts[0], let n = parts[1], 1 <= k, k <= n, n <= maximumShards else { return nil }
+        return (k, n)
+    }
 }

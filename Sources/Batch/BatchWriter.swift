@@ -179,25 +179,37 @@ public struct ShardMergeError: Error, Sendable, CustomStringConvertible {
         }
         var byIndex: [Int: String] = [:]
         var count: Int?
+        var events = 0
         let reference = runs.first.map(identity)
         for (folder, run) in zip(folders, runs) {
             let shard = (run["options"] as? [String: Any])?["shard"] as? String ?? ""
-            let parts = shard.split(separator: "/").compactMap { Int($0) }
-            guard parts.count == 2 else {
+            guard !shard.isEmpty else {
                 problems.append("\(folder): an unsharded run (run.json has no shard k/n); merge takes the shards of one run")
                 continue
             }
-            if let count, count != parts[1] { problems.append("\(folder): shard \(shard) of a run in \(parts[1]) shards, the others are of \(count)") }
-            count = count ?? parts[1]
-            if let other = byIndex[parts[0]] { problems.append("\(folder): shard \(shard) given twice (also \(other))") }
-            byIndex[parts[0]] = folder
+            guard let (index, of) = BatchOptions.shard(shard) else {
+                problems.append("\(folder): run.json's shard '\(shard.prefix(40))' is not k/n with 1 ≤ k ≤ n ≤ \(BatchOptions.maximumShards)")
+                continue
+            }
+            if let count, count != of { problems.append("\(folder): shard \(shard) of a run in \(of) shards, the others are of \(count)") }
+            count = count ?? of
+            if let other = byIndex[index] { problems.append("\(folder): shard \(shard) given twice (also \(other))") }
+            byIndex[index] = folder
             if identity(run) != reference {
                 problems.append("\(folder): a shard of another run (template, sample sheet, overrides or options differ from \(folders[0]))")
             }
+            // A count of events, added without overflow (run.json can be edited).
+            let shardEvents = run["events"] as? Int ?? 0
+            let (sum, overflow) = events.addingReportingOverflow(shardEvents)
+            if shardEvents < 0 || overflow { problems.append("\(folder): run.json's events \(shardEvents) is not a count of events") } else { events = sum }
         }
         if let count {
+            // At most 10,000 shards; the message names the first 20 missing.
             let missing = (1...count).filter { byIndex[$0] == nil }
-            if !missing.isEmpty { problems.append("missing shard\(missing.count == 1 ? "" : "s") " + missing.map { "\($0)/\(count)" }.joined(separator: ", ")) }
+            if !missing.isEmpty {
+                problems.append("missing shard\(missing.count == 1 ? "" : "s") " + missing.prefix(20).map { "\($0)/\(count)" }.joined(separator: ", ")
+                                + (missing.count > 20 ? " and \(missing.count - 20) more" : ""))
+            }
         }
         guard problems.isEmpty, let first = runs.first else { throw ShardMergeError(problems: problems) }
         var merged: [String: Any] = [:]
@@ -209,7 +221,7 @@ public struct ShardMergeError: Error, Sendable, CustomStringConvertible {
             ["folder": folder, "shard": (run["options"] as? [String: Any])?["shard"] ?? "", "total_seconds": run["total_seconds"] ?? 0,
              "peak_rss_mb": run["peak_rss_mb"] ?? 0] as [String: Any]
         }
-        merged["events"] = runs.reduce(0) { $0 + ($1["events"] as? Int ?? 0) }
+        merged["events"] = events
         return merged
     }
 }

@@ -40,11 +40,10 @@ struct BatchCommand: ParsableCommand {
 
     func parsedShard() throws -> (index: Int, count: Int)? {
         guard let shard else { return nil }
-        let parts = shard.split(separator: "/").map { Int($0) }
-        guard parts.count == 2, let k = parts[0], let n = parts[1], n >= 1, k >= 1, k <= n else {
-            throw ValidationError("--shard expects k/n with 1 ≤ k ≤ n, e.g. 2/4; found '\(shard)'")
+        guard let parsed = BatchOptions.shard(shard) else {
+            throw ValidationError("--shard expects k/n with 1 ≤ k ≤ n ≤ \(BatchOptions.maximumShards), e.g. 2/4; found '\(shard)'")
         }
-        return (k, n)
+        return parsed
     }
 
     func validate() throws {
