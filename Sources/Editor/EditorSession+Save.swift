@@ -78,16 +78,21 @@ extension EditorSession {
         }
     }
 
-    /// `T.json.(n + 1)` for the highest `n` already beside the template.
+    /// `T.json.(n + 1)` for the highest `n` already beside the template (a name `T.json.9223372036854775807`,
+    /// which has no next, is left out); an error rather than replacing a file of that name.
     static func nextVersion(of path: String) throws -> String {
         let folder = (path as NSString).deletingLastPathComponent
         let base = (path as NSString).lastPathComponent
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
         let highest = names.compactMap { name -> Int? in
-            guard name.hasPrefix(base + "."), let n = Int(name.dropFirst(base.count + 1)), n > 0 else { return nil }
+            guard name.hasPrefix(base + "."), let n = Int(name.dropFirst(base.count + 1)), n > 0, n < Int.max else { return nil }
             return n
         }.max() ?? 0
-        return path + ".\(highest + 1)"
+        let next = path + ".\(highest + 1)"
+        guard !FileManager.default.fileExists(atPath: next) else {
+            throw EditorError(.write, place: next, "nothing written: expected a free name for the previous version, found this file")
+        }
+        return next
     }
 
     /// JSON paths of the gates and readout thresholds that differ, in template order.
