@@ -124,6 +124,10 @@ while :; do
     if [ -n "$maxruns" ]; then [ "$maxruns" -gt 0 ] || break; limit=(-runs="$maxruns"); fi
     echo "== fuzzing $target for $this s of $left s left (corpus $work/$target/corpus, seeds: ${seeds[*]:-none})"
     set +e
+    # SWIFT_BACKTRACE=enable=no: on a Swift trap the runtime's backtracer (swift-backtrace) and ASan's fault
+    # handling deadlocked, holding the output pipe open after libFuzzer had saved the crash (30 November: a lane
+    # stood 15 minutes); libFuzzer's own handler reports the trap.
+    SWIFT_BACKTRACE=enable=no \
     LSAN_OPTIONS="suppressions=$root/Fuzz/lsan-suppressions.txt${LSAN_OPTIONS:+:$LSAN_OPTIONS}" \
     "$binary" "$work/$target/corpus" ${seeds[@]+"${seeds[@]}"} \
         -max_total_time="$this" -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=10 \

@@ -217,6 +217,7 @@ extension FlowJoWorkspace {
         var matrices: [String: SpilloverMatrix] = [:]
         var populations: [Population] = []
         var paths: [String: String] = [:]
+        var xmlPaths: [String: String] = [:]  // population id → the XML path of its node, for warnings
         var skipped = dropped
         // Paths of any sample: a dependent that exists but was not taken is skipped, one that exists nowhere is an error.
         let everyPath = Set(samples.flatMap { $0.nodes.map(\.path) })
@@ -324,7 +325,10 @@ extension FlowJoWorkspace {
                 populations.append(Population(id: id, parent: parent, gate: gate, name: id == node.name ? nil : node.name))
             }
             paths[id] = node.path
+            xmlPaths[id] = node.xmlPath
         }
+        Self.dropDependents(of: skipped.compactMap { path in ids[path].map { ($0, path) } }, from: &populations, paths: &paths,
+                            xmlPaths: xmlPaths, warnings: &warnings)
         // The template names the sample's own matrix even when no imported gate is compensated: it must hold it.
         if let matrix = chosen.matrix, !fileMatrix, matrices[matrix.name] == nil {
             matrices[matrix.name] = Self.renamed(matrix.spillover, in: chosen)
@@ -334,6 +338,33 @@ extension FlowJoWorkspace {
         let template = GatingTemplate(name: name, description: "Imported from FlowJo workspace \((file as NSString).lastPathComponent)",
                                       compensation: compensation, strategy: strategy, transformOrder: transformOrder)
         return Imported(template: template, sample: chosen, paths: paths, warnings: warnings)
+    }
+
+    /// Removes, with a warning each, every population that depends on a skipped one (`skipped`) through its
+    /// parent or a boolean operand, and so on down. Nodes are imported in tree order, not in dependency order, so
+    /// a boolean can be imported before an operand elsewhere in the tree is skipped (an ellipse FlowStudy cannot
+    /// place; found by fuzzing). A walk over the dependents: linear in the populations and operands.
+    static func dropDependents(of skipped: [(id: String, path: String)], from populations: inout [Population],
+                               paths: inout [String: String], xmlPaths: [String: String], warnings: inout [String]) {
+        var dependents: [String: [Int]] = [:]  // id → the populations naming it as parent or operand
+        for (index, population) in populations.enumerated() {
+            if let parent = population.parent { dependents[parent, default: []].append(index) }
+            if case .boolean(let gate) = population.gate {
+                for operand in gate.operands { dependents[operand.reference, default: []].append(index) }
+            }
+        }
+        var queue = skipped, dropped: Set<Int> = []
+        while let (id, path) = queue.popLast() {
+            for index in dependents[id] ?? [] where dropped.insert(index).inserted {
+                let population = populations[index]
+                let own = paths[population.id] ?? population.id
+                warnings.append("\(xmlPaths[population.id].map { $0 + ": " } ?? "")'\(own)' depends on '\(path)', which is not imported; skipped")
+                queue.append((population.id, own))
+            }
+        }
+        guard !dropped.isEmpty else { return }
+        for index in dropped { paths[populations[index].id] = nil }
+        populations = populations.indices.filter { !dropped.contains($0) }.map { populations[$0] }
     }
 
     /// A workspace matrix with its detectors named by the sample's `$PnN` (FlowJo writes `/` as `_`).

@@ -46,6 +46,29 @@ struct FlowJoMalformedTests {
         #expect(error.message.hasSuffix("of at most 4096 bytes, found 4097"), "\(error.message)")
     }
 
+    @Test("a boolean imported before an operand elsewhere in the tree is skipped is dropped too, with what sits under it (fuzzing)")
+    func booleanBeforeSkippedOperand() throws {
+        func point(_ x: Double, _ y: Double) -> String {
+            #"<gating:vertex><gating:coordinate data-type:value="\#(x)"/><gating:coordinate data-type:value="\#(y)"/></gating:vertex>"#
+        }
+        // An ellipse on channels without a transform: FlowStudy cannot place its display-space points, so it is skipped.
+        let blob = F.Node(name: "blob", owner: "G", body: #"<gating:EllipsoidGate eventsInside="1" gating:distance="1">"# + F.dimension("A") + F.dimension("B")
+                          + "<gating:foci>" + point(3, 5) + point(7, 5) + "</gating:foci><gating:edge>" + point(1, 5) + point(9, 5) + point(5, 7) + point(5, 3)
+                          + "</gating:edge></gating:EllipsoidGate>")
+        // "either" (under "first") comes before "second/blob" in tree order and names it.
+        let either = F.boolean("OrNode", "either", ["first/x", "second/blob"], children: [F.rectangle("under", [("A", 0, 1)])])
+        let xml = Self.one([F.rectangle("first", [("A", 0, 5)], children: [F.rectangle("x", [("A", 1, 2)]), either]),
+                            F.rectangle("second", [("A", 5, 9)], children: [blob])])
+        let imported = try F.read(xml).template(group: "G")
+        #expect(imported.template.strategy.populations.map(\.id) == ["first", "second", "x"])  // level by level, parents first
+        #expect(imported.paths.keys.sorted() == ["first", "second", "x"])
+        let dropped = imported.warnings.filter { $0.contains("which is not imported; skipped") }.map { $0.split(separator: ": ", maxSplits: 1).last.map(String.init) ?? $0 }
+        #expect(dropped == ["'first/either' depends on 'second/blob', which is not imported; skipped",
+                            "'first/either/under' depends on 'first/either', which is not imported; skipped"], "\(imported.warnings)")
+        // What is imported reads back as a template.
+        #expect(throws: Never.self) { try TemplateReader.read(TemplateWriter.json(imported.template), name: "t.json") }
+    }
+
     @Test("an unknown gate type is refused at its element")
     func unknownGate() throws {
         let curly = F.Node(name: "q", owner: "G", body: #"<gating:CurlyQuad eventsInside="1"/>"#)
