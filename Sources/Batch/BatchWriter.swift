@@ -201,7 +201,13 @@ public struct ShardMergeError: Error, Sendable, CustomStringConvertible {
             // A count of events, added without overflow (run.json can be edited).
             let shardEvents = run["events"] as? Int ?? 0
             let (sum, overflow) = events.addingReportingOverflow(shardEvents)
-            if shardEvents < 0 || overflow { problems.append("\(folder): run.json's events \(shardEvents) is not a count of events") } else { events = sum }
+            if shardEvents < 0 {
+                problems.append("\(folder): run.json's events \(shardEvents) is not a count of events")
+            } else if overflow {
+                problems.append("\(folder): run.json's events \(shardEvents) bring the shards' events beyond \(Int.max)")
+            } else {
+                events = sum
+            }
         }
         if let count {
             // At most 10,000 shards; the message names the first 20 missing.

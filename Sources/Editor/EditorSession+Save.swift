@@ -89,7 +89,8 @@ extension EditorSession {
             return n
         }.max() ?? 0
         let next = path + ".\(highest + 1)"
-        guard !FileManager.default.fileExists(atPath: next) else {
+        // Anything at that name, a dangling link included (attributesOfItem does not follow links).
+        guard (try? FileManager.default.attributesOfItem(atPath: next)) == nil else {
             throw EditorError(.write, place: next, "nothing written: expected a free name for the previous version, found this file")
         }
         return next

@@ -317,6 +317,7 @@ extension FlowJoWorkspace {
                 while usedIDs.contains(helper) { helper += "'" }
                 usedIDs.insert(helper)
                 populations.append(Population(id: helper, parent: parent, gate: gate))
+                xmlPaths[helper] = node.xmlPath
                 populations.append(Population(id: id, parent: parent, gate: .boolean(BooleanGate(operation: .not, operands: [.init(reference: helper)])),
                                               name: id == node.name ? nil : node.name))
                 warnings.append("\(node.xmlPath): '\(node.path)' keeps the events outside its \(node.gateType) (eventsInside=0): imported as "
@@ -327,8 +328,9 @@ extension FlowJoWorkspace {
             paths[id] = node.path
             xmlPaths[id] = node.xmlPath
         }
-        Self.dropDependents(of: skipped.compactMap { path in ids[path].map { ($0, path) } }, from: &populations, paths: &paths,
-                            xmlPaths: xmlPaths, warnings: &warnings)
+        // In tree order, so that the warnings come in the same order on every run.
+        let skippedNodes = kept.filter { skipped.contains($0.path) }.compactMap { node in ids[node.path].map { ($0, node.path) } }
+        Self.dropDependents(of: skippedNodes, from: &populations, paths: &paths, xmlPaths: xmlPaths, warnings: &warnings)
         // The template names the sample's own matrix even when no imported gate is compensated: it must hold it.
         if let matrix = chosen.matrix, !fileMatrix, matrices[matrix.name] == nil {
             matrices[matrix.name] = Self.renamed(matrix.spillover, in: chosen)
@@ -353,8 +355,8 @@ extension FlowJoWorkspace {
                 for operand in gate.operands { dependents[operand.reference, default: []].append(index) }
             }
         }
-        var queue = skipped, dropped: Set<Int> = []
-        while let (id, path) = queue.popLast() {
+        var queue = skipped[...], dropped: Set<Int> = []  // first in, first out: warnings level by level
+        while let (id, path) = queue.popFirst() {
             for index in dependents[id] ?? [] where dropped.insert(index).inserted {
                 let population = populations[index]
                 let own = paths[population.id] ?? population.id

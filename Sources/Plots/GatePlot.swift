@@ -103,9 +103,9 @@ public struct GatePlot: Sendable {
             let q = OrderStatistics.quantiles(values, over: parentEvents, probabilities: [0.002, 0.998]).map { transform?.apply($0) ?? $0 }
             var low = q[0], high = q[1]
             if !low.isFinite || !high.isFinite { low = 0; high = 1 }
-            // Data of (almost) one value is drawn a millionth of that value wide: a fixed 1e-9 would vanish in
-            // the rounding of a value above 2^24 and leave an empty range (1e10 on every event).
-            let least = max(abs(low), abs(high)) * 1e-6
+            // Where a 1e-9 pad vanishes in the rounding of the values (above about 2^24: 1e10 on every event would
+            // leave an empty range), data of (almost) one value is drawn a millionth of that value wide instead.
+            let least = low - 1e-9 == low || high + 1e-9 == high ? max(abs(low), abs(high)) * 1e-6 : 0
             // Gates widen the range to show themselves, but no further than ten spans of the data on each side:
             // a gate drawn at ±1.8e308 is cut at the edge rather than squeezing the events into one pixel.
             let span = max(high - low, 1e-9, least)

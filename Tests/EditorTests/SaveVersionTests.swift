@@ -19,11 +19,17 @@ struct SaveVersionTests {
         #expect(try EditorSession.nextVersion(of: try Self.folder(["t.json"]).path("t.json")).hasSuffix("/t.json.1"))
     }
 
-    @Test("a file already at the next name is an error, not replaced")
+    @Test("a file or a dangling link already at the next name is an error, not replaced")
     func taken() throws {
         let folder = try Self.folder(["t.json", "t.json.9223372036854775806", "t.json.9223372036854775807"])
         #expect { try EditorSession.nextVersion(of: folder.path("t.json")) } throws: { error in
             (error as? EditorError)?.code == .write && (error as? EditorError)?.place == folder.path("t.json.9223372036854775807")
+        }
+        // A link at a version name is itself listed as a version; one at the unlisted Int.max name is still found.
+        let linked = try Self.folder(["t.json", "t.json.9223372036854775806"])
+        try FileManager.default.createSymbolicLink(atPath: linked.path("t.json.9223372036854775807"), withDestinationPath: linked.path("nowhere"))
+        #expect { try EditorSession.nextVersion(of: linked.path("t.json")) } throws: {
+            ($0 as? EditorError)?.place == linked.path("t.json.9223372036854775807")
         }
     }
 }

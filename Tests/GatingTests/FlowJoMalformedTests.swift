@@ -55,16 +55,24 @@ struct FlowJoMalformedTests {
         let blob = F.Node(name: "blob", owner: "G", body: #"<gating:EllipsoidGate eventsInside="1" gating:distance="1">"# + F.dimension("A") + F.dimension("B")
                           + "<gating:foci>" + point(3, 5) + point(7, 5) + "</gating:foci><gating:edge>" + point(1, 5) + point(9, 5) + point(5, 7) + point(5, 3)
                           + "</gating:edge></gating:EllipsoidGate>")
-        // "either" (under "first") comes before "second/blob" in tree order and names it.
-        let either = F.boolean("OrNode", "either", ["first/x", "second/blob"], children: [F.rectangle("under", [("A", 0, 1)])])
+        // "either" (under "first") comes before "second/blob" in tree order and names it. Under it, a rectangle and a
+        // complement (eventsInside="0": imported as a helper population and its NOT).
+        var outside = F.rectangle("outside", [("A", 0, 2)])
+        outside.body = outside.body.replacingOccurrences(of: #"eventsInside="1""#, with: #"eventsInside="0""#)
+        let either = F.boolean("OrNode", "either", ["first/x", "second/blob"], children: [F.rectangle("under", [("A", 0, 1)]), outside])
         let xml = Self.one([F.rectangle("first", [("A", 0, 5)], children: [F.rectangle("x", [("A", 1, 2)]), either]),
                             F.rectangle("second", [("A", 5, 9)], children: [blob])])
         let imported = try F.read(xml).template(group: "G")
         #expect(imported.template.strategy.populations.map(\.id) == ["first", "second", "x"])  // level by level, parents first
         #expect(imported.paths.keys.sorted() == ["first", "second", "x"])
-        let dropped = imported.warnings.filter { $0.contains("which is not imported; skipped") }.map { $0.split(separator: ": ", maxSplits: 1).last.map(String.init) ?? $0 }
-        #expect(dropped == ["'first/either' depends on 'second/blob', which is not imported; skipped",
-                            "'first/either/under' depends on 'first/either', which is not imported; skipped"], "\(imported.warnings)")
+        let dropped = imported.warnings.filter { $0.contains("which is not imported; skipped") }
+        // Each warning starts with its node's XML path; then what depends on what, level by level.
+        let orNode = Self.topPath + "/Population[1]/Subpopulations[1]/OrNode[1]"
+        #expect(dropped == [orNode + ": 'first/either' depends on 'second/blob', which is not imported; skipped",
+                            orNode + "/Subpopulations[1]/Population[1]: 'first/either/under' depends on 'first/either', which is not imported; skipped",
+                            orNode + "/Subpopulations[1]/Population[2]: 'outside (inside)' depends on 'first/either', which is not imported; skipped",
+                            orNode + "/Subpopulations[1]/Population[2]: 'first/either/outside' depends on 'first/either', which is not imported; skipped"],
+                "\(imported.warnings)")
         // What is imported reads back as a template.
         #expect(throws: Never.self) { try TemplateReader.read(TemplateWriter.json(imported.template), name: "t.json") }
     }

@@ -66,6 +66,16 @@ struct HostileGatePlotTests {
             #expect(plot.density.x == DensityPlot.Range(1e10 - 1.1e5, 1e10 + 1e4), "\(plot.density.x)")
             #expect(plot.svg().contains("<svg"))
         }
+        // Below 2^24 the pad of a one-valued parent stays as it was, a few 1e-9 wide: a parent of one event at
+        // 262,143 (the gate at 262,142 is cut at ten spans of 1e-9 below it).
+        let one = Sample(file: "o.fcs", keywords: Keywords(), parameters: [Parameter(index: 1, name: "X"), Parameter(index: 2, name: "Y")],
+                         columns: [ChannelValues([1.0, 262_143.0]), ChannelValues([1.0, 1.0])])
+        let oneStrategy = GatingStrategy(populations: [
+            Population(id: "top", parent: nil, gate: .rectangle(RectangleGate(dimensions: [GateDimension(channel: "X")], minimum: [262_142], maximum: [nil]))),
+            Population(id: "child", parent: "top", gate: .rectangle(RectangleGate(dimensions: [GateDimension(channel: "X")], minimum: [262_142], maximum: [nil]))),
+        ])
+        let narrow = try GatePlot(session: try GatingSession(strategy: oneStrategy, sample: one), population: "child", size: 64).density.x
+        #expect(narrow.low < 262_143 && narrow.high > 262_143 && narrow.high - narrow.low < 1e-7, "\(narrow)")
         // The bins of a range that overflowed: a NaN position goes to the first bin, not a trap.
         let overflowed = Binning(count: 10, range: DensityPlot.Range(-1.7e308, 1.7e308), transform: nil, centred: false)
         #expect(overflowed.bin(1.7e308) == 0 && overflowed.bin(.nan) == nil)
