@@ -3,8 +3,11 @@ extension UntrustedXML {
     /// kept, so lines and columns stay). Foundation's `XMLParser` on Linux dereferences a null pointer for an
     /// instruction without data (`<?name?>`): fuzzing found it in Gating-ML and again in the parts of an .xlsx
     /// workbook. Neither format gives instructions a meaning, so every reader of outside XML passes its bytes
-    /// through here before `XMLParser` sees them. Comments and CDATA sections are left alone; UTF-16 documents are
-    /// scanned by code unit. One pass: linear in the document.
+    /// through here before `XMLParser` sees them. Comments and CDATA sections are left alone, except that an
+    /// instruction without data is blanked wherever it is: on a malformed document libxml2 recovers from an error
+    /// inside a comment by reading on as markup, so it can reach one that a scan for comments would take for
+    /// comment text (found by fuzzing: `unterminated-comment-then-instruction.xml`). UTF-16 documents are scanned by
+    /// code unit. Two passes: linear in the document.
     public static func blankProcessingInstructions(in bytes: inout [UInt8]) {
         // Code unit width and where the ASCII byte of a unit sits (UTF-16 little- or big-endian, or one byte).
         var width = 1, low = 0
@@ -17,6 +20,12 @@ extension UntrustedXML {
             guard i < count else { return nil }
             if width == 2 && bytes[i * 2 + 1 - low] != 0 { return 0xFF }  // not ASCII
             return bytes[i * width + (width == 2 ? low : 0)]
+        }
+        /// Spaces for the code units of `range`, line breaks kept.
+        func blank(_ range: Range<Int>) {
+            for k in range where unit(k) != 0x0A {
+                if width == 1 { bytes[k] = 0x20 } else { bytes[k * 2 + low] = 0x20; bytes[k * 2 + 1 - low] = 0 }
+            }
         }
         func starts(_ i: Int, _ text: String) -> Bool { text.utf8.enumerated().allSatisfy { unit(i + $0.offset) == $0.element } }
         func find(_ text: String, from: Int) -> Int? {
@@ -43,13 +52,20 @@ extension UntrustedXML {
                     continue
                 }
                 guard let end = find("?>", from: i + 2) else { break }
-                for k in i..<(end + 2) where unit(k) != 0x0A {
-                    if width == 1 { bytes[k] = 0x20 } else { bytes[k * 2 + low] = 0x20; bytes[k * 2 + 1 - low] = 0 }
-                }
+                blank(i..<(end + 2))
                 i = end + 2
             } else {
                 i += 1
             }
+        }
+        // Instructions without data, `<?target?>` (a target holds no white space, '<', '>' or '?'), anywhere.
+        i = 0
+        while i + 1 < count {
+            guard unit(i) == 0x3C, unit(i + 1) == 0x3F else { i += 1; continue }
+            var k = i + 2
+            while let u = unit(k), !(u == 0x3F || u == 0x3C || u == 0x3E || u == 0x20 || u == 0x09 || u == 0x0A || u == 0x0D) { k += 1 }
+            if k > i + 2, unit(k) == 0x3F, unit(k + 1) == 0x3E { blank(i..<(k + 2)) }
+            i = k
         }
     }
 }
