@@ -213,8 +213,7 @@ public struct ShardMergeError: Error, Sendable, CustomStringConvertible {
             // At most 10,000 shards; the message names the first 20 missing.
             let missing = (1...count).filter { byIndex[$0] == nil }
             if !missing.isEmpty {
-                problems.append("missing shard\(missing.count == 1 ? "" : "s") " + missing.prefix(20).map { "\($0)/\(count)" }.joined(separator: ", ")
-                                + (missing.count > 20 ? " and \(missing.count - 20) more" : ""))
+                problems.append("missing shard\(missing.count == 1 ? "" : "s") " + shortList(missing.lazy.map { "\($0)/\(count)" }, first: 20))
             }
         }
         guard problems.isEmpty, let first = runs.first else { throw ShardMergeError(problems: problems) }

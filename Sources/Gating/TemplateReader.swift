@@ -160,13 +160,8 @@ public enum TemplateReader {
                 self.matrices = matrices
                 self.compensation = compensation
                 panelNames = Set(panel.map { GatingTemplate.normalised($0.name) })
-                panelList = Self.listed(panel.map(\.name))
-                transformList = Self.listed(transformIDs.sorted())
-            }
-
-            /// The first 20 names, then how many more.
-            static func listed(_ names: [String]) -> String {
-                names.prefix(20).joined(separator: ", ") + (names.count > 20 ? " and \(names.count - 20) more" : "")
+                panelList = shortList(panel.map(\.name), first: 20)
+                transformList = shortList(transformIDs.sorted(), first: 20)
             }
         }
 

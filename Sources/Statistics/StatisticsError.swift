@@ -1,3 +1,5 @@
+import Tables
+
 /// Why a statistic could not be computed, or why an input file could not be read, with enough context (test,
 /// file, line, column, value) to find and fix the cause.
 public enum StatisticsError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -35,8 +37,7 @@ public enum StatisticsError: Error, Equatable, Sendable, CustomStringConvertible
             return "Benjamini–Hochberg: p-value \(index + 1) is \(value), expected a number in [0, 1]"
         case let .groupCount(test, expected, found):
             // A few names say which column was taken for the group; thousands would bury the message.
-            let shown = found.prefix(8).joined(separator: ", ") + (found.count > 8 ? " and \(found.count - 8) more" : "")
-            return "\(test): expected \(expected) groups, found \(found.count) (\(shown))"
+            return "\(test): expected \(expected) groups, found \(found.count) (\(shortList(found, first: 8)))"
         case let .confidenceLevel(level):
             return "confidence level \(level) is not between 0 and 1"
         case let .unreadableFile(file, reason):

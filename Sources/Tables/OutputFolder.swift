@@ -70,7 +70,7 @@ public final class OutputFolder: @unchecked Sendable {
         let listed = Set(readList(path) ?? [])
         let foreign = present.filter { $0 != listName && !listed.contains($0) }
         guard foreign.isEmpty else {
-            let shown = foreign.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (foreign.count > 3 ? " and \(foreign.count - 3) more" : "")
+            let shown = shortList(foreign.map { "'\($0)'" }, first: 3)
             throw TablesError(.foreignOutputFolder, file: destination,
                               expected: "an output folder that is absent, empty or written by FlowStudy (a run replaces it whole)",
                               found: "files FlowStudy did not write: \(shown)")
