@@ -30,9 +30,14 @@ extension GateShape {
             }
             return [id: inside]
         case .polygon(let p):
-            let vx = p.vertices.map { $0[0] }, vy = p.vertices.map { $0[1] }
+            var vx = p.vertices.map { $0[0] }, vy = p.vertices.map { $0[1] }
+            var xs = values.columns[0], ys = values.columns[1]
+            let scale = p.crossingScale
+            if scale != 1 {
+                xs = xs.map { $0 * scale }; ys = ys.map { $0 * scale }
+                vx = vx.map { $0 * scale }; vy = vy.map { $0 * scale }
+            }
             guard let minX = vx.min(), let maxX = vx.max(), let minY = vy.min(), let maxY = vy.max() else { return [id: 0] }
-            let xs = values.columns[0], ys = values.columns[1]
             var inside = 0
             for e in 0..<n {
                 let px = xs[e], py = ys[e]

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Screens XML from outside (Gating-ML documents, the parts of an .xlsx workbook) before any XML parser sees it.
 ///
 /// libxml2, under Foundation's `XMLDocument` and `XMLParser` on Linux, loads external DTDs and expands entities:
@@ -79,7 +85,7 @@ public enum UntrustedXML {
     static func screen(_ text: [UInt8], file: String, part: String) throws {
         var i = 0
         while i < text.count {
-            guard let next = text[i...].firstIndex(of: 0x3C) else { return }
+            guard let next = firstIndex(of: 0x3C, in: text, from: i) else { return }
             i = next
             if starts(text, at: i, with: commentStart) {
                 i = find(text, commentEnd, from: i + 4).map { $0 + 3 } ?? text.count
@@ -134,10 +140,20 @@ public enum UntrustedXML {
     static func find(_ text: [UInt8], _ needle: [UInt8], from start: Int) -> Int? {
         guard let first = needle.first, start < text.count else { return nil }
         var i = start
-        while let hit = text[i...].firstIndex(of: first) {
+        while let hit = firstIndex(of: first, in: text, from: i) {
             if starts(text, at: hit, with: needle) { return hit }
             i = hit + 1
         }
         return nil
+    }
+
+    /// The first index at or after `start` holding `byte`, by memchr: the screen and the blanking of instructions
+    /// jump from one '<' to the next this way, and a byte-by-byte loop was most of the time of reading a workspace.
+    static func firstIndex(of byte: UInt8, in text: [UInt8], from start: Int) -> Int? {
+        guard start >= 0, start < text.count else { return nil }
+        return text.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, let hit = memchr(base + start, Int32(byte), buffer.count - start) else { return nil }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
     }
 }

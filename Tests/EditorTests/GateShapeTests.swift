@@ -69,6 +69,15 @@ struct GateShapeTests {
         }
     }
 
+    @Test("a drag's preview counts a triangle with corners at ±1.7e308 as the engine does (no overflow)")
+    func hugePolygonPreview() {
+        // Sides at x = ±(1.7e308 − (y + 1.7e308) / 2): ±0.85e308 at y = 0 (PolygonGateCrossingTests works the same).
+        let gate = Gate.polygon(PolygonGate(dimensions: [GateDimension(channel: "X"), GateDimension(channel: "Y")],
+                                            vertices: [[-1.7e308, -1.7e308], [1.7e308, -1.7e308], [0, 1.7e308]]))
+        let values = GateShape.ParentValues(columns: [[0, 0.8e308, -5, 1e308, -0.9e308], [0, 0, 3, 0, 0]])
+        #expect(GateShape.counts(gate, id: "p", in: values) == ["p": 3])
+    }
+
     @Test("only the edited gate's subtree and the gates that depend on it are marked for re-gating")
     func affectedSubtree() throws {
         var template = try TemplateReader.read(contentsOf: EditorFixture.studyTemplate)

@@ -1,5 +1,6 @@
 import Foundation
 import Tables
+import TestSupport
 import Testing
 
 @Suite("Untrusted XML: no DTD that can fetch or expand")
@@ -61,5 +62,28 @@ struct UntrustedXMLTests {
         var document = utf16LE("<r><?a?>é</r>")
         UntrustedXML.blankProcessingInstructions(in: &document)
         #expect(document == utf16LE("<r>     é</r>"))
+    }
+
+    @Test("Blanking one-byte text (searched by memchr) agrees with blanking the same text in UTF-16 (unit by unit)")
+    func oneByteAndUTF16Agree() {
+        // Random documents over the pieces the scan reacts to, each blanked as UTF-8 and as UTF-16 little-endian with
+        // its mark; the UTF-16 result narrowed back must be the UTF-8 one. The two widths share the rules but not the
+        // search, so this checks the memchr jumps against the plain unit-by-unit walk.
+        let pieces = ["<", ">", "?", "!", "-", "--", "<!--", "-->", "<![CDATA[", "]]>", "<?", "?>", "<?xml ", "<?xml",
+                      "x", "pi", " ", "\n", "<r>", "</r>", "?>?", "<?a?>"]
+        var generator = SplitMix64(state: 2026_11_30)
+        var changed = 0
+        for _ in 0..<3_000 {
+            let text = (0..<Int.random(in: 0...24, using: &generator)).map { _ in pieces.randomElement(using: &generator) ?? "" }.joined()
+            var narrow = Array(text.utf8)
+            UntrustedXML.blankProcessingInstructions(in: &narrow)
+            var wide: [UInt8] = [0xFF, 0xFE] + text.utf16.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8($0 >> 8)] }
+            UntrustedXML.blankProcessingInstructions(in: &wide)
+            let back = stride(from: 2, to: wide.count, by: 2).map { wide[$0] }
+            #expect(back == narrow, "\(text)")
+            if narrow != Array(text.utf8) { changed += 1 }
+        }
+        // Most documents hold an instruction to blank: the comparison is not only of untouched text.
+        #expect(changed > 1_000)
     }
 }
