@@ -62,10 +62,13 @@ extension FlowJoWorkspace {
         func units(_ value: Double, _ i: Int) -> Double { scales[i]?.apply(value) ?? value }
         switch (own.gate, population.gate) {
         case (.rectangle(let minimum, let maximum), .rectangle):
-            return .rectangle(RectangleGate(dimensions: dimensions, minimum: minimum.indices.map { i in minimum[i].map { units($0, i) } },
-                                            maximum: maximum.indices.map { i in maximum[i].map { units($0, i) } }))
+            let rectangle = RectangleGate(dimensions: dimensions, minimum: minimum.indices.map { i in minimum[i].map { units($0, i) } },
+                                          maximum: maximum.indices.map { i in maximum[i].map { units($0, i) } })
+            try checkFinite([rectangle.minimum, rectangle.maximum], dimensions: own.dimensions, at: own.xmlPath)
+            return .rectangle(rectangle)
         case (.polygon(let vertices), .polygon):
             let polygon = PolygonGate(dimensions: dimensions, vertices: vertices.map { v in v.indices.map { units(v[$0], $0) } })
+            try checkFinite(polygon.vertices, dimensions: own.dimensions, at: own.xmlPath)
             guard polygon.enclosesArea else { throw FlowJoError(file: file, path: own.xmlPath, Self.flatPolygon) }
             return .polygon(polygon)
         case (.ellipse(let foci, let edges, _), .polygon):
@@ -78,6 +81,7 @@ extension FlowJoWorkspace {
             guard dimensions.allSatisfy({ $0.transform != nil }),
                   let vertices = Self.ellipsePolygon(foci: foci, edges: edges, ranges: ranges) else { return nil }
             let polygon = PolygonGate(dimensions: dimensions, vertices: vertices)
+            try checkFinite(polygon.vertices, dimensions: own.dimensions, at: own.xmlPath)
             guard polygon.enclosesArea else { throw FlowJoError(file: file, path: own.xmlPath, Self.flatPolygon) }
             return .polygon(polygon)
         default:

@@ -270,6 +270,7 @@ extension FlowJoWorkspace {
                 let dimensions = node.dimensions.map { dimension($0, transformed: true) }
                 let scales = node.dimensions.map { transformKey($0).flatMap { chosen.transforms[$0]?.transform } }
                 let polygon = PolygonGate(dimensions: dimensions, vertices: vertices.map { v in v.indices.map { scales[$0]?.apply(v[$0]) ?? v[$0] } })
+                try checkFinite(polygon.vertices, dimensions: node.dimensions, at: node.xmlPath)
                 // FlowStudy's templates refuse a polygon that holds no event; FlowJo draws (and FlowKit gates) it in
                 // the transform's units, so that is where it is judged.
                 guard polygon.enclosesArea else { throw FlowJoError(file: file, path: node.xmlPath, Self.flatPolygon) }
@@ -289,6 +290,7 @@ extension FlowJoWorkspace {
                     throw FlowJoError(file: file, path: node.xmlPath, "expected an ellipse whose major axis can be told from its edge points, found none")
                 }
                 let polygon = PolygonGate(dimensions: node.dimensions.map { dimension($0, transformed: true) }, vertices: vertices)
+                try checkFinite(polygon.vertices, dimensions: node.dimensions, at: node.xmlPath)
                 guard polygon.enclosesArea else { throw FlowJoError(file: file, path: node.xmlPath, Self.flatPolygon) }
                 gate = .polygon(polygon)
             case .boolean(let operation, let dependents):
@@ -429,6 +431,19 @@ extension FlowJoWorkspace {
 
     /// Why a polygon gate is refused: after its move into the transform's units, it encloses no area.
     static let flatPolygon = "expected a polygon that encloses an area (in the channel transforms' units), found its vertices all on one line: no event could be inside"
+
+    /// Throws unless every coordinate of a gate moved into the transforms' units is finite: a transform with extreme
+    /// parameters (a logicle `M` of 4e8, found by fuzzing) sends ordinary raw values to ±infinity, which no template
+    /// can hold (its JSON has no infinity, and the import must read back as itself). `dimensions` name the columns.
+    func checkFinite(_ coordinates: [[Double?]], dimensions: [String], at path: String) throws {
+        for point in coordinates {
+            for (i, value) in point.enumerated() {
+                guard let value, !value.isFinite else { continue }
+                let channel = i < dimensions.count ? " on '\(dimensions[i])'" : ""
+                throw FlowJoError(file: file, path: path, "expected gate coordinates that are finite in the channel transforms' units, found \(value)\(channel): the transform's parameters send the gate's raw values out of range")
+            }
+        }
+    }
 
     /// FlowJo's ellipse (two foci and four edge points in 0…256 display units) as a polygon of `count` vertices in
     /// transformed units (display / 256 × `ranges`), the way FlowKit converts it: the major semi-axis is the larger

@@ -114,6 +114,30 @@ struct FlowJoMalformedTests {
         #expect(polygon.vertices.map { $0[0] } == [0.25, 0.5, 0.75] && polygon.vertices.map { $0[1] } == [10, 100, 1000], "\(polygon.vertices)")
     }
 
+    @Test("a polygon that a transform sends to infinity (a logicle M of 4.2e8) is refused at its population (fuzzing)")
+    func infiniteVertices() throws {
+        // Logicle's top decade is 10^M: with M = 4.2e8 the transform overflows, and the raw vertices on B land at
+        // ±inf, which a template cannot hold (the import wrote "-Inf" into JSON that did not read back).
+        func logicle(_ m: String) -> String {
+            #"<transforms:logicle transforms:T="262144" transforms:W="0.5" transforms:M="\#(m)" transforms:A="0"><data-type:parameter data-type:name="B"/></transforms:logicle>"#
+        }
+        let vertices: [[Double]] = [[0, -110.87], [500, -9.93], [500, 93080.76], [0, 33093.15]]
+        func xml(_ m: String) -> String {
+            F.workspace(groups: [("G", ["1"])], samples: [
+                F.sample(id: "1", name: "a.fcs", count: 10, channels: Self.channels, transforms: logicle(m), nodes: [F.polygon("core", "A", "B", vertices)])])
+        }
+        let error = try #require(Self.error(xml("422222222.5")))
+        #expect(error.path == Self.topPath + "/Population[1]")
+        #expect(error.message.hasPrefix("expected gate coordinates that are finite in the channel transforms' units, found ") && error.message.contains("on 'B'"), "\(error.message)")
+        // The usual M = 4.5 imports the same polygon, every vertex finite.
+        let imported = try F.read(xml("4.5")).template(group: "G")
+        guard case .polygon(let polygon)? = imported.template.strategy.populations.first?.gate else {
+            Issue.record("expected the polygon imported")
+            return
+        }
+        #expect(polygon.vertices.allSatisfy { $0.allSatisfy(\.isFinite) } && polygon.vertices.map { $0[0] } == [0, 500, 500, 0])
+    }
+
     @Test("a matrix reference whose transforms:id is not in /Workspace/Matrices")
     func missingMatrix() throws {
         let reference = #"<transforms:spilloverMatrix prefix="Comp-" name="MyComp" suffix="" transforms:id="gone"/>"#
