@@ -4,8 +4,12 @@ import FCS
 public struct BatchOptions: Sendable {
     /// Files processed at once (default: the number of cores).
     public var jobs: Int
-    /// `k/n`: process only shard k of n (1-based), groups assigned round-robin.
-    public var shard: (index: Int, count: Int)?
+    /// `k/n`: process only shard k of n (1-based), groups assigned round-robin. Requires 1 ≤ k ≤ n ≤
+    /// ``maximumShards`` (a programming error otherwise, stopped with that message: the CLI reads it with
+    /// ``shard(_:)``, which refuses anything else).
+    public var shard: (index: Int, count: Int)? {
+        didSet { Self.checkShard(shard) }
+    }
     /// Reader leniency for every file.
     public var reading: FCSReadOptions
     /// Progress on standard error: a bar on a terminal, plain lines otherwise; nothing when quiet.
@@ -13,6 +17,7 @@ public struct BatchOptions: Sendable {
 
     public init(jobs: Int, shard: (index: Int, count: Int)? = nil, reading: FCSReadOptions = .strict, quiet: Bool = false) {
         self.jobs = max(1, jobs)
+        Self.checkShard(shard)
         self.shard = shard
         self.reading = reading
         self.quiet = quiet
@@ -21,6 +26,12 @@ public struct BatchOptions: Sendable {
     /// The most shards a run is cut into: far beyond any cluster, and small enough that `merge` can list and
     /// check them all.
     public static let maximumShards = 10_000
+
+    static func checkShard(_ shard: (index: Int, count: Int)?) {
+        guard let shard else { return }
+        precondition(1 <= shard.index && shard.index <= shard.count && shard.count <= maximumShards,
+                     "BatchOptions.shard must be k/n with 1 ≤ k ≤ n ≤ \(maximumShards), found \(shard.index)/\(shard.count)")
+    }
 
     /// `k/n` as `(k, n)` when 1 ≤ k ≤ n ≤ ``maximumShards``; nil otherwise. `batch --shard` and `merge` (reading
     /// the shard each `run.json` records) share it.

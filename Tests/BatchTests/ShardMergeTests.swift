@@ -49,4 +49,14 @@ struct ShardMergeTests {
         #expect(try #require(BatchOptions.shard("10000/10000")) == (10_000, 10_000))
         #expect(BatchOptions.shard("2/4/8") == nil && BatchOptions.shard("a/4") == nil && BatchOptions.shard("") == nil)
     }
+
+    @Test("a library caller's shard outside 1 ≤ k ≤ n stops with its message, not a division by zero later",
+          arguments: [(1, 0), (0, 2), (3, 2), (1, 10_001)])
+    func invalidShard(index: Int, count: Int) async {
+        await #expect(processExitsWith: .failure) { [index, count] in _ = BatchOptions(jobs: 1, shard: (index, count)) }
+        await #expect(processExitsWith: .failure) { [index, count] in
+            var options = BatchOptions(jobs: 1)
+            options.shard = (index, count)
+        }
+    }
 }
