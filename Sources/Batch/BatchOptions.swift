@@ -5,8 +5,9 @@ public struct BatchOptions: Sendable {
     /// Files processed at once (default: the number of cores).
     public var jobs: Int
     /// `k/n`: process only shard k of n (1-based), groups assigned round-robin. Requires 1 ≤ k ≤ n ≤
-    /// ``maximumShards`` (a programming error otherwise, stopped with that message: the CLI reads it with
-    /// ``shard(_:)``, which refuses anything else).
+    /// ``maximumShards``: anything else is a programming error that stops the process at once (with the message in
+    /// debug builds), rather than a division by zero when the groups are picked. The CLI reads it with
+    /// ``shard(_:)``, which refuses anything else.
     public var shard: (index: Int, count: Int)? {
         didSet { Self.checkShard(shard) }
     }

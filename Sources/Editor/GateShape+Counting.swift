@@ -30,12 +30,10 @@ extension GateShape {
             }
             return [id: inside]
         case .polygon(let p):
-            var vx = p.vertices.map { $0[0] }, vy = p.vertices.map { $0[1] }
-            var xs = values.columns[0], ys = values.columns[1]
-            let scale = p.crossingScale
-            if scale != 1 {
-                xs = xs.map { $0 * scale }; ys = ys.map { $0 * scale }
-                vx = vx.map { $0 * scale }; vy = vy.map { $0 * scale }
+            let vx = p.vertices.map { $0[0] }, vy = p.vertices.map { $0[1] }
+            let xs = values.columns[0], ys = values.columns[1]
+            if let far = p.farVertexCrossing {
+                return [id: (0..<n).reduce(0) { $0 + (far.contains(x: xs[$1], y: ys[$1]) ? 1 : 0) }]
             }
             guard let minX = vx.min(), let maxX = vx.max(), let minY = vy.min(), let maxY = vy.max() else { return [id: 0] }
             var inside = 0

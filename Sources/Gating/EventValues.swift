@@ -302,14 +302,14 @@ final class EventValues {
         guard gate.dimensions.count == 2, gate.vertices.count >= 3, gate.vertices.allSatisfy({ $0.count == 2 }) else {
             throw GatingError(.invalidGate, place: place, "expected a polygon of at least 3 vertices in 2 dimensions")
         }
-        var xs = try values(gate.dimensions[0], place: place), ys = try values(gate.dimensions[1], place: place)
-        var vx = gate.vertices.map { $0[0] }, vy = gate.vertices.map { $0[1] }
-        let scale = gate.crossingScale
-        if scale != 1 {
-            // Vertices beyond ±2^501: the test runs on scaled copies, where no step overflows.
-            xs = xs.map { $0 * scale }; ys = ys.map { $0 * scale }
-            vx = vx.map { $0 * scale }; vy = vy.map { $0 * scale }
+        let xs = try values(gate.dimensions[0], place: place), ys = try values(gate.dimensions[1], place: place)
+        if let far = gate.farVertexCrossing {
+            // A vertex beyond ±2^501: edge by edge, scaled where the arithmetic could overflow (rare, not vectorized).
+            var result = EventSet(eventCount: parent.eventCount)
+            parent.forEach { e in if far.contains(x: xs[e], y: ys[e]) { result.insert(e) } }
+            return result
         }
+        let vx = gate.vertices.map { $0[0] }, vy = gate.vertices.map { $0[1] }
         let n = vx.count
         // Outside the bounding box no crossing count can be odd: most events are decided there.
         guard let minX = vx.min(), let maxX = vx.max(), let minY = vy.min(), let maxY = vy.max() else { return EventSet(eventCount: parent.eventCount) }

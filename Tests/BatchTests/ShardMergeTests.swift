@@ -50,7 +50,7 @@ struct ShardMergeTests {
         #expect(BatchOptions.shard("2/4/8") == nil && BatchOptions.shard("a/4") == nil && BatchOptions.shard("") == nil)
     }
 
-    @Test("a library caller's shard outside 1 ≤ k ≤ n stops with its message, not a division by zero later",
+    @Test("a library caller's shard outside 1 ≤ k ≤ n ≤ 10,000 stops the process at once, not with a division by zero later",
           arguments: [(1, 0), (0, 2), (3, 2), (1, 10_001)])
     func invalidShard(index: Int, count: Int) async {
         await #expect(processExitsWith: .failure) { [index, count] in _ = BatchOptions(jobs: 1, shard: (index, count)) }
