@@ -5,8 +5,7 @@
 #
 #   scripts/fuzz.sh TARGET SECONDS [extra libFuzzer flags…]   (in fresh processes of FUZZ_CHUNK s, default 300)
 #   scripts/fuzz.sh --list              the targets and their running totals
-#   scripts/fuzz.sh --merge TARGET      shrink TARGET's corpus to the inputs that keep all its coverage (no run of
-#                                       that target may be using the same $FUZZ_WORK meanwhile)
+#   scripts/fuzz.sh --merge TARGET      shrink TARGET's corpus to a smaller set of inputs with the same coverage
 #
 # Fuzz/<TARGET>/ holds Harness.swift (defines LLVMFuzzerTestOneInput with @_cdecl; every .swift file of the folder is
 # compiled) and target.sh, which sets:
@@ -41,13 +40,15 @@ if [ "${1:-}" = "--list" ]; then
     for t in Fuzz/*/target.sh; do t=$(basename "$(dirname "$t")"); echo "$t $(total "$t")"; done
     return 0
 fi
+usage="usage: scripts/fuzz.sh TARGET SECONDS [libFuzzer flags…] | --list | --merge TARGET   (targets: $(for t in Fuzz/*/target.sh; do basename "$(dirname "$t")"; done | tr '\n' ' '))"
 merge=""
-if [ "${1:-}" = "--merge" ] && [ $# -eq 2 ]; then
+if [ "${1:-}" = "--merge" ]; then
+    [ $# -eq 2 ] || { echo "$usage" >&2; return 64; }
     merge=yes
     set -- "$2" 0
 fi
 if [ $# -lt 2 ]; then
-    echo "usage: scripts/fuzz.sh TARGET SECONDS [libFuzzer flags…]   (targets: $(for t in Fuzz/*/target.sh; do basename "$(dirname "$t")"; done | tr '\n' ' '))" >&2
+    echo "$usage" >&2
     return 64
 fi
 target=$1 seconds=$2
@@ -62,6 +63,9 @@ source "$dir/target.sh"
 
 work=${FUZZ_WORK:-$root/.build/fuzz}
 modules=$work/modules
+corpus=$work/$target/corpus
+# A merge interrupted between its two renames left the only whole corpus as corpus.old.
+if [ ! -d "$corpus" ] && [ -d "$corpus.old" ]; then mv "$corpus.old" "$corpus"; fi
 mkdir -p "$modules" "$work/$target/corpus" "$work/$target/artifacts"
 binary=$work/$target/fuzz-$target
 
@@ -104,40 +108,52 @@ if [ ! -f "$binary" ] || [ -n "$(find "${sources[@]}" "$modules" -newer "$binary
     [ -f "$binary" ] && [ -z "$(find "${sources[@]}" -newer "$binary")" ] || { echo "fuzz.sh: the harness did not build" >&2; return 65; }
 fi
 
-# Every run of the binary, fuzzing and merging, has this environment.
+# Every fuzzing and merging run of the binary has this environment.
 # SWIFT_BACKTRACE=enable=no: on a Swift trap the runtime's backtracer (swift-backtrace) and ASan's fault handling
 # deadlocked, holding the output pipe open after libFuzzer had saved the crash (30 November: a lane stood 15
 # minutes); libFuzzer's own handler reports the trap.
-# ASAN_OPTIONS quarantine_size_mb=16 (ASan's default is 256): libFuzzer runs a whole-heap leak check after every
-# input that frees fewer blocks than it allocates, and XMLParser's errors do that on Linux (a suppressed leak in
-# Foundation), so the XML targets check for leaks after about a third of their inputs; a smaller quarantine
-# makes each check cheaper (FlowJoWorkspace, 1,200 runs from the same 500 inputs with -seed=7: 40 and 42 s
-# instead of 73 s, the same number of leak checks). Freed memory is still held back, 16 MB of it, to catch a
-# use after free. A caller's ASAN_OPTIONS come after, so they win.
 run_binary() {
-    ASAN_OPTIONS="quarantine_size_mb=16${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
     SWIFT_BACKTRACE=enable=no \
     LSAN_OPTIONS="suppressions=$root/Fuzz/lsan-suppressions.txt${LSAN_OPTIONS:+:$LSAN_OPTIONS}" \
     "$binary" "$@"
 }
 
+# A merge must not run while a run of the same target uses this corpus (it would swap the folder under it): runs
+# hold this lock shared, a merge exclusively.
+exec 8> "$work/$target/.corpus.lock"
+
 # A corpus keeps every input that once added coverage, also those that later ones made redundant, and each run
 # starts by replaying all of it (FlowJoWorkspace, 1 December: 4,181 files, 91 MB, about 130 s of a 300-s run).
-# A merge keeps a smallest set with the same coverage (there: 1,258 files, 38 MB; replayed in about 75 s).
+# libFuzzer's merge keeps a smaller set with the same coverage (there: 1,258 files, 38 MB). When an input fails
+# (crash, timeout, out of memory, or Ctrl-C, which reaches only libFuzzer's child process) the merge leaves that
+# input out, carries on and still exits 0; so the corpus is replaced only after a merge in one attempt, and a
+# failing input is named, never dropped.
 if [ -n "$merge" ]; then
-    corpus=$work/$target/corpus
-    rm -rf "$corpus.merged" && mkdir -p "$corpus.merged"
+    flock -n -x 8 || { echo "fuzz.sh: a run of $target is using $corpus; merge it when no run is" >&2; return 65; }
+    rm -rf "$corpus.merged" "$corpus.old" && mkdir -p "$corpus.merged"
     echo "== merging $corpus ($(ls "$corpus" | wc -l) files)"
-    if run_binary -merge=1 -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=30 "$corpus.merged" "$corpus" \
-        > "$work/$target/merge.log" 2>&1; then
-        rm -rf "$corpus" && mv "$corpus.merged" "$corpus"
-        echo "== $target: corpus merged to $(ls "$corpus" | wc -l) files"
-        return 0
+    set +e
+    run_binary -merge=1 -merge_control_file="$work/$target/merge.control" -rss_limit_mb=2048 -malloc_limit_mb=2048 \
+        -timeout=30 -artifact_prefix="$work/$target/artifacts/" ${OPTIONS[@]+"${OPTIONS[@]}"} \
+        "$corpus.merged" "$corpus" > "$work/$target/merge.log" 2>&1
+    status=$?
+    set -e
+    rm -f "$work/$target/merge.control"
+    if [ "$status" -ne 0 ] || ! grep -aq '^MERGE-OUTER: successful in 1 attempt' "$work/$target/merge.log"; then
+        rm -rf "$corpus.merged"
+        echo "fuzz.sh: the merge did not go through in one attempt (libFuzzer exit $status); the corpus is unchanged." >&2
+        grep -a 'caused a failure' "$work/$target/merge.log" >&2 || true
+        echo "See $work/$target/merge.log and $work/$target/artifacts/." >&2
+        return 65
     fi
-    rm -rf "$corpus.merged"
-    echo "fuzz.sh: the merge failed; the corpus is unchanged (see $work/$target/merge.log)" >&2
-    return 65
+    # Renamed aside first: an interruption here leaves a whole corpus under one of the two names.
+    mv "$corpus" "$corpus.old"
+    mv "$corpus.merged" "$corpus"
+    rm -rf "$corpus.old"
+    echo "== $target: corpus merged to $(ls "$corpus" | wc -l) files"
+    return 0
 fi
+flock -s 8
 
 seeds=()
 for s in ${SEEDS[@]+"${SEEDS[@]}"}; do [ -d "$s" ] && seeds+=("$s"); done
