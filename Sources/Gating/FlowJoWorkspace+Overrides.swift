@@ -52,8 +52,9 @@ extension FlowJoWorkspace {
     }
 
     /// `own` (a sample's copy of the group gate `mine`) in the template population's dimensions and transform
-    /// units; nil for what an override cannot hold (boolean nodes, quadrants, other channels or gate kinds). Throws
-    /// for a polygon that encloses no area there, which a template refuses (as the import does a group's gate).
+    /// units; nil for what an override cannot hold (boolean nodes, quadrants, other channels or gate kinds). Throws,
+    /// as the import does for a group's gate, for what a template refuses: a coordinate that is not finite in those
+    /// units (`checkFinite`) or a polygon that encloses no area there.
     func overrideGate(_ own: Node, like mine: Node, population: Population, strategy: GatingStrategy, sample: SampleEntry) throws -> Gate? {
         guard own.dimensions == mine.dimensions, !own.complement else { return nil }
         let dimensions = population.gate.dimensions
