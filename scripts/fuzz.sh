@@ -66,7 +66,7 @@ modules=$work/modules
 corpus=$work/$target/corpus
 # A merge interrupted between its two renames left the only whole corpus as corpus.old.
 if [ ! -d "$corpus" ] && [ -d "$corpus.old" ]; then mv "$corpus.old" "$corpus"; fi
-mkdir -p "$modules" "$work/$target/corpus" "$work/$target/artifacts"
+mkdir -p "$modules" "$corpus" "$work/$target/artifacts"
 binary=$work/$target/fuzz-$target
 
 # The modules the sources import, as static libraries with coverage, rebuilt when their sources change.
@@ -180,9 +180,9 @@ while :; do
     this=$(( left < chunk ? left : chunk ))
     limit=()
     if [ -n "$maxruns" ]; then [ "$maxruns" -gt 0 ] || break; limit=(-runs="$maxruns"); fi
-    echo "== fuzzing $target for $this s of $left s left (corpus $work/$target/corpus, seeds: ${seeds[*]:-none})"
+    echo "== fuzzing $target for $this s of $left s left (corpus $corpus, seeds: ${seeds[*]:-none})"
     set +e
-    run_binary "$work/$target/corpus" ${seeds[@]+"${seeds[@]}"} \
+    run_binary "$corpus" ${seeds[@]+"${seeds[@]}"} \
         -max_total_time="$this" -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=10 \
         -print_final_stats=1 -artifact_prefix="$work/$target/artifacts/" ${OPTIONS[@]+"${OPTIONS[@]}"} \
         ${flags[@]+"${flags[@]}"} ${limit[@]+"${limit[@]}"} 2>&1 \
