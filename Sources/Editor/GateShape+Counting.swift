@@ -30,11 +30,11 @@ extension GateShape {
             }
             return [id: inside]
         case .polygon(let p):
-            let vx = p.vertices.map { $0[0] }, vy = p.vertices.map { $0[1] }
             let xs = values.columns[0], ys = values.columns[1]
             if let far = p.farVertexCrossing {
                 return [id: (0..<n).reduce(0) { $0 + (far.contains(x: xs[$1], y: ys[$1]) ? 1 : 0) }]
             }
+            let vx = p.vertices.map { $0[0] }, vy = p.vertices.map { $0[1] }
             guard let minX = vx.min(), let maxX = vx.max(), let minY = vy.min(), let maxY = vy.max() else { return [id: 0] }
             var inside = 0
             for e in 0..<n {
