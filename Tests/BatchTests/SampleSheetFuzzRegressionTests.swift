@@ -14,7 +14,9 @@ struct SampleSheetFuzzRegressionTests {
             .filter { !$0.lastPathComponent.hasPrefix(".") }.sorted { $0.path < $1.path }
     }()
 
-    @Test("each input gives a sheet or typed problems", arguments: inputs)
+    @Test("each input gives a sheet or typed problems",
+          .enabled(if: !inputs.isEmpty, "Fuzz/SampleSheet/regressions holds no inputs: sample-sheet fuzzing has found nothing to replay"),
+          arguments: inputs)
     func replay(_ input: URL) throws {
         let text = String(decoding: try Data(contentsOf: input), as: UTF8.self)
         let panel = try TemplateReader.read(ControlMatchingTests.template, name: "t.json")
