@@ -4,8 +4,8 @@ import TestSupport
 import ZIPFoundation
 @testable import ELISA
 
-/// Replays every input that fuzzing (scripts/fuzz-elisa.sh) or review found, with the harnesses' checks: a
-/// typed ELISAError or plates whose wells are real wells with finite readings. Inputs live in
+/// Replays every input that fuzzing (scripts/fuzz.sh with the ELISA targets) or review found, with the harnesses'
+/// checks: a typed ELISAError or plates whose wells are real wells with finite readings. Inputs live in
 /// `FuzzRegressions/<Target>/` next to this file (our own minimised inputs, never copies of ../shared).
 @Suite("Fuzzing regressions")
 struct FuzzRegressionTests {
