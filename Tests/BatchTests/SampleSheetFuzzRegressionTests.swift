@@ -15,7 +15,8 @@ struct SampleSheetFuzzRegressionTests {
     }()
 
     @Test("each input gives a sheet or typed problems",
-          .enabled(if: !inputs.isEmpty, "no inputs in Fuzz/SampleSheet/regressions (the folder exists only once sample-sheet fuzzing has found something)"),
+          .enabled(if: !inputs.isEmpty,
+                   "no inputs in Fuzz/SampleSheet/regressions (the folder exists only once sample-sheet fuzzing has found something)"),
           arguments: inputs)
     func replay(_ input: URL) throws {
         let text = String(decoding: try Data(contentsOf: input), as: UTF8.self)
