@@ -42,17 +42,17 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // Shared file I/O below every stage: CSV tables, atomic outputs and output sets, safe inputs.
-        .target(name: "Tables"),
+        // Shared file I/O below every stage: CSV tables, atomic outputs and output sets, safe inputs, SHA-256.
+        .target(name: "Tables", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "FCS", dependencies: ["FlowStudyZlib", "Tables"]),
         .target(name: "Compensation", dependencies: ["FCS", "Tables"]),
         .target(name: "Transforms"),
         .target(name: "Gating", dependencies: ["FCS", "Compensation", "Transforms", "Tables"]),
-        .target(name: "Batch", dependencies: ["FCS", "Gating", "Tables", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Batch", dependencies: ["FCS", "Compensation", "Gating", "Tables"]),
         // Figures and the review gallery, which decides a group's gates (pooled, a control's) with Batch's GroupGates.
         .target(name: "Plots", dependencies: ["FlowStudyZlib", "FCS", "Gating", "Batch", "Transforms", "Tables"]),
         // The study report: figures of the outcomes, index.html, a page per subject, provenance (above Outcomes and Plots).
-        .target(name: "Reports", dependencies: ["Batch", "Outcomes", "Plots", "Statistics", "Tables"]),
+        .target(name: "Reports", dependencies: ["Outcomes", "Plots", "Statistics", "Tables"]),
         // .xlsx parts are read with the system zlib (ZipArchive); ZIPFoundation only writes workbooks (PlateExport).
         .target(name: "ELISA", dependencies: ["Tables", "FlowStudyZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Simulation", dependencies: ["FCS"]),

@@ -1,6 +1,5 @@
 import Tables
 import Compensation
-import Crypto
 import FCS
 import Foundation
 import Gating
@@ -172,9 +171,7 @@ public final class BatchRunner: Sendable {
         var bytes = 0
         do {
             let sample = try FCSFile.readSample(entry.file, options: options.reading) { raw in
-                var hasher = SHA256()
-                hasher.update(bufferPointer: raw)
-                digest = BatchWriter.hex(hasher.finalize())
+                digest = FileHash.sha256(raw)
                 bytes = raw.count
             }
             result.inputs.append((entry.sampleID, entry.file, digest, bytes))

@@ -1,5 +1,4 @@
 import Tables
-import Crypto
 import FCS
 import Foundation
 import Gating
@@ -19,7 +18,7 @@ public enum BatchWriter {
                                      ("gates.csv", BatchResult.gatesHeader, result.gates)] {
             let bytes = csvTable(header: header, rows: rows)
             try output.write(bytes, to: name)
-            outputs[name] = sha256(bytes)
+            outputs[name] = FileHash.sha256(bytes)
         }
         var document = run
         // `merge` reads a shard's tables back only when they are these bytes.
@@ -42,8 +41,8 @@ public enum BatchWriter {
         func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
         return [
             "flowstudy_version": version,
-            "template": ["path": absolute(template), "sha256": sha256(of: template) ?? ""],
-            "samples": ["path": absolute(samples), "sha256": sha256(of: samples) ?? ""],
+            "template": ["path": absolute(template), "sha256": FileHash.sha256(of: template) ?? ""],
+            "samples": ["path": absolute(samples), "sha256": FileHash.sha256(of: samples) ?? ""],
             "options": ["jobs": options.jobs, "shard": options.shard.map { "\($0.index)/\($0.count)" } ?? "",
                         "data_offsets": options.reading.offsetPreference.rawValue,
                         "supplemental_text": options.reading.supplementalText.rawValue],
@@ -51,23 +50,8 @@ public enum BatchWriter {
             "peak_rss_mb": peakResidentMB,
             "events": events,
             // The per-sample overrides applied (path and SHA-256), or null when none were.
-            "overrides": overrides.map { ["path": absolute($0), "sha256": sha256(of: $0) ?? ""] as Any } ?? NSNull(),
+            "overrides": overrides.map { ["path": absolute($0), "sha256": FileHash.sha256(of: $0) ?? ""] as Any } ?? NSNull(),
         ]
-    }
-
-    /// SHA-256 of a file's bytes, hex; nil when it cannot be read. Every hash FlowStudy records (batch and ELISA
-    /// `run.json`, the review gallery's manifest, the outcomes' provenance) is this one encoding.
-    public static func sha256(of path: String) -> String? {
-        guard let bytes = try? InputFile.bytes(path) else { return nil }
-        return sha256(bytes)
-    }
-
-    /// SHA-256 of bytes, hex.
-    public static func sha256<D: DataProtocol>(_ bytes: D) -> String { hex(SHA256.hash(data: bytes)) }
-
-    /// A digest as lowercase hex, as `sha256sum` prints it.
-    static func hex<S: Sequence>(_ digest: S) -> String where S.Element == UInt8 {
-        digest.map { String(format: "%02x", $0) }.joined()
     }
 
     /// Reads a shard's outputs back, to merge them: each table must be the file the shard's batch wrote (its
@@ -93,7 +77,7 @@ public enum BatchWriter {
                 problems.append("\(runPath): records no SHA-256 of \(name): run the shard again")
                 return []
             }
-            guard sha256(bytes) == expected, let text = String(validating: bytes, as: UTF8.self) else {
+            guard FileHash.sha256(bytes) == expected, let text = String(validating: bytes, as: UTF8.self) else {
                 problems.append("\(path): not the file the shard's batch wrote (its SHA-256 differs from the one run.json records): run the shard again")
                 return []
             }

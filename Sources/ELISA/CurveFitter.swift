@@ -198,6 +198,37 @@ public enum CurveFitter {
             for j in 0..<n where !jtr[j].isFinite || !rows[j].sum().isFinite { return nil }
             return jtr
         }
+        /// Whether JᵀWJ (in `jtj`) is singular: some parameter has no effect on the curve, or the effects of some are
+        /// indistinguishable. Eliminated on the matrix scaled to a unit diagonal (free of the parameters' units),
+        /// a pivot below 1e−14 is a zero: the columns agree to machine precision.
+        func singular() -> Bool {
+            var scaled = [Double](repeating: 0, count: 25)
+            for j in 0..<n {
+                guard jtj[j * 5 + j] > 0, jtj[j * 5 + j].isFinite else { return true }
+                for k in 0..<n { scaled[j * 5 + k] = jtj[j * 5 + k] / (jtj[j * 5 + j] * jtj[k * 5 + k]).squareRoot() }
+            }
+            for col in 0..<n {
+                var pivot = col
+                for row in (col + 1)..<max(n, col + 1) where abs(scaled[row * 5 + col]) > abs(scaled[pivot * 5 + col]) { pivot = row }
+                guard abs(scaled[pivot * 5 + col]) > 1e-14 else { return true }
+                if pivot != col { for k in 0..<n { scaled.swapAt(col * 5 + k, pivot * 5 + k) } }
+                for row in (col + 1)..<max(n, col + 1) {
+                    let f = scaled[row * 5 + col] / scaled[col * 5 + col]
+                    for k in col..<n { scaled[row * 5 + k] -= f * scaled[col * 5 + k] }
+                }
+            }
+            return false
+        }
+        /// How a run that stopped at θ ended, given JᵀWr there (and JᵀWJ in `jtj`): converged only when the
+        /// gradient test holds and the Jacobian is not singular.
+        func ending(_ jtr: SIMD8<Double>, iteration: Int, met: String, failed: String) -> Run {
+            if singular() {
+                return Run(theta: theta, sse: current, converged: false, iterations: iteration,
+                           reason: "stalled: the Jacobian is singular (a parameter has no distinct effect on the curve)")
+            }
+            let ok = stationary(jtr)
+            return Run(theta: theta, sse: current, converged: ok, iterations: iteration, reason: ok ? met : failed)
+        }
         /// The gradient test at θ, given JᵀWr there (and JᵀWJ in `jtj`).
         func stationary(_ jtr: SIMD8<Double>) -> Bool {
             if current <= 1e-24 * scale { return true }
@@ -234,17 +265,15 @@ public enum CurveFitter {
             }
             if !improved {
                 // No step reduces the SSE: a minimum to machine precision only if the gradient says so.
-                let ok = stationary(jtr)
-                return Run(theta: theta, sse: current, converged: ok, iterations: iteration,
-                           reason: ok ? "minimum to machine precision" : "stalled: no step reduces the SSE, and the gradient test fails")
+                return ending(jtr, iteration: iteration, met: "minimum to machine precision",
+                              failed: "stalled: no step reduces the SSE, and the gradient test fails")
             }
             if negligible {
                 guard let at = normalEquations() else {
                     return Run(theta: theta, sse: current, converged: false, iterations: iteration, reason: "stalled: the Jacobian is not finite")
                 }
-                let ok = stationary(at)
-                return Run(theta: theta, sse: current, converged: ok, iterations: iteration,
-                           reason: ok ? "step and gradient tests met" : "stalled: the steps are negligible, and the gradient test fails")
+                return ending(at, iteration: iteration, met: "step and gradient tests met",
+                              failed: "stalled: the steps are negligible, and the gradient test fails")
             }
         }
         return Run(theta: theta, sse: current, converged: false, iterations: 2000, reason: "2,000 iterations without meeting the tests")

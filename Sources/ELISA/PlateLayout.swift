@@ -32,6 +32,11 @@ public struct PlateLayout: Sendable {
     /// The wells by canonical name.
     public var entries: [String: Entry]
 
+    /// The largest `std_conc` or `dilution_factor` a layout may give (a documented limit): a concentration in
+    /// range times its dilution then stays below 1e200, so no value overflows to infinity and reaches a table
+    /// as a number with status OK.
+    public static let largestNumber = 1e100
+
     /// A layout of the given wells.
     public init(entries: [String: Entry]) {
         self.entries = entries
@@ -67,15 +72,15 @@ public struct PlateLayout: Sendable {
             }
             var concentration: Double?
             if role == .standard {
-                concentration = Double(cell("std_conc"))
-                if !(concentration.map { $0 > 0 && $0.isFinite } ?? false) {
-                    problems.append("\(place), well \(well): std_conc expected a positive concentration for a standard, found '\(cell("std_conc"))'")
+                concentration = NumberText.parse(cell("std_conc"), syntax: .written, integer: false)
+                if !(concentration.map { $0 > 0 && $0 <= Self.largestNumber } ?? false) {
+                    problems.append("\(place), well \(well): std_conc expected a positive concentration up to 1e100 for a standard, found '\(cell("std_conc"))'")
                 }
             }
             let dilutionText = cell("dilution_factor")
-            let dilution = dilutionText.isEmpty ? 1 : Double(dilutionText)
-            if !(dilution.map { $0 >= 1 && $0.isFinite } ?? false) {
-                problems.append("\(place), well \(well): dilution_factor expected a number ≥ 1 (50 for 1:50), found '\(dilutionText)'")
+            let dilution = dilutionText.isEmpty ? 1 : NumberText.parse(dilutionText, syntax: .written, integer: false)
+            if !(dilution.map { $0 >= 1 && $0 <= Self.largestNumber } ?? false) {
+                problems.append("\(place), well \(well): dilution_factor expected a number from 1 to 1e100 (50 for 1:50), found '\(dilutionText)'")
             }
             if (role == .sample || role == .control) && cell("sample_id").isEmpty {
                 problems.append("\(place), well \(well): sample_id expected for a \(role.rawValue) well")

@@ -3,8 +3,8 @@ import Foundation
 
 extension PlateRead {
     /// Reads any supported export, detecting its format from the content: the long CSV, BioTek Gen5 text,
-    /// BMG MARS CSV, or SoftMax Pro plate-section text (UTF-16 or ASCII). A file with several plates gives
-    /// `<file stem>#<n>`. Spreadsheet exports (.xlsx) are recognised and refused with a clear error for now.
+    /// BMG MARS CSV, SoftMax Pro plate-section text (UTF-16 or ASCII), or an .xlsx workbook (Tecan Magellan,
+    /// Tecan i-control, Thermo SkanIt). A file with several plates gives `<file stem>#<n>`.
     public static func read(contentsOf path: String) throws -> [PlateRead] {
         let bytes: [UInt8]
         do {
@@ -22,6 +22,10 @@ extension PlateRead {
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             return try workbook(Workbook(data, file: file), file: file, stem: stemName)
         }
+        if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            throw ELISAError(.unrecognisedFormat, file: file, place: "byte 0",
+                             "expected a plate export; found an Excel 97–2003 workbook (.xls), which FlowStudy does not read: save it as .xlsx")
+        }
         let text = decodeText(bytes)
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map(String.init)
         let firstLine = lines.first { !$0.trimmingCharacters(in: " ").isEmpty } ?? ""
@@ -33,8 +37,10 @@ extension PlateRead {
             return [try gen5(lines, file: file, stem: stem)]
         }
         if lines.contains(where: { $0.hasPrefix("Raw Data") }) { return [try mars(text, file: file, stem: stem)] }
+        // Control characters (binary data) are shown as '?', so the message never drives a terminal.
+        let shown = String(firstLine.prefix(60).map { $0.isASCII && ($0.asciiValue ?? 0) < 0x20 || $0 == "\u{7F}" ? "?" : $0 })
         throw ELISAError(.unrecognisedFormat, file: file, place: "line 1",
-                         "expected a plate export (well,OD… CSV, BioTek Gen5, BMG MARS or SoftMax Pro text), found '\(firstLine.prefix(60))'")
+                         "expected a plate export (well,OD… CSV, BioTek Gen5, BMG MARS or SoftMax Pro text, or an .xlsx workbook from Tecan Magellan, Tecan i-control or Thermo SkanIt), found '\(shown)'")
     }
 
     /// UTF-16 (by byte-order mark), else UTF-8, else Latin-1.

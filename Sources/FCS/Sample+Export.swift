@@ -71,32 +71,52 @@ extension Sample {
     /// Streams the CSV of ``csv(_:values:)`` to `sink` in blocks of a few hundred kilobytes, formatting several
     /// blocks at once on all cores. Scale values are computed per block too: memory beyond the sample's own
     /// columns is a few blocks of text and Doubles, whatever the number of events.
+    ///
+    /// Formatting and writing overlap: while the caller's thread hands one batch of blocks to `sink`, the cores
+    /// format the next batch into a second set of buffers. The buffers are reused from batch to batch, because
+    /// fresh multi-megabyte arrays cost the kernel a page fault and a page clearing for every 4 kB.
     public func writeCSV(_ indices: [Int], values scale: ValueScale, to sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         var header = Array(indices.map { csvQuoted(parameters[$0].name) }.joined(separator: ",").utf8)
         header.append(0x0A)
         try header.withUnsafeBytes(sink)
         let scaled = indices.map { scale == .scale && needsScaling(at: $0) }
         let blocks = (eventCount + Self.csvBlockEvents - 1) / Self.csvBlockEvents
-        let parallel = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) * 2
-        var first = 0
-        while first < blocks {
-            let batch = min(parallel, blocks - first)
-            // Each iteration writes only its own slot, and the slots are read after all iterations end.
-            nonisolated(unsafe) let texts = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: batch)
-            texts.initialize(repeating: [])
-            defer { texts.deinitialize(); texts.deallocate() }
-            let firstBlock = first
-            DispatchQueue.concurrentPerform(iterations: batch) { offset in
-                let start = (firstBlock + offset) * Self.csvBlockEvents
-                texts[offset] = csvRows(indices, scaled: scaled, events: start..<min(start + Self.csvBlockEvents, eventCount))
+        let perBatch = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) * 2
+        // Two halves of `perBatch` buffers: one being formatted, one being written. Each formatting iteration
+        // writes only its own buffer, and the caller reads a half only after the work that fills it has ended.
+        nonisolated(unsafe) let texts = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: 2 * perBatch)
+        texts.initialize(repeating: [])
+        defer { texts.deinitialize(); texts.deallocate() }
+        let formatting = DispatchGroup()
+        var written: (half: Int, count: Int)?  // the batch formatted last, not yet handed to the sink
+        var next = 0
+        while next < blocks || written != nil {
+            var formatted: (half: Int, count: Int)?
+            if next < blocks {
+                let half = written.map { 1 - $0.half } ?? 0
+                let count = min(perBatch, blocks - next)
+                let firstBlock = next
+                DispatchQueue.global().async(group: formatting) {
+                    DispatchQueue.concurrentPerform(iterations: count) { offset in
+                        let start = (firstBlock + offset) * Self.csvBlockEvents
+                        self.appendCSVRows(indices, scaled: scaled, events: start..<min(start + Self.csvBlockEvents, self.eventCount),
+                                           to: &texts[half * perBatch + offset])
+                    }
+                }
+                formatted = (half, count)
+                next += count
             }
-            for text in texts { try text.withUnsafeBytes(sink) }
-            first += batch
+            // Whether the sink returns or throws, the formatting in flight ends before its buffers can go.
+            defer { formatting.wait() }
+            if let written {
+                for offset in 0..<written.count { try texts[written.half * perBatch + offset].withUnsafeBytes(sink) }
+            }
+            written = formatted
         }
     }
 
-    /// The CSV rows of `events`.
-    private func csvRows(_ indices: [Int], scaled: [Bool], events: Range<Int>) -> [UInt8] {
+    /// Replaces the contents of `out` (keeping its capacity) with the CSV rows of `events`.
+    private func appendCSVRows(_ indices: [Int], scaled: [Bool], events: Range<Int>, to out: inout [UInt8]) {
         // Scale values are computed for the block; stored values are read in place. Both as (kind, pointer).
         let blocks: [UnsafeMutableBufferPointer<Double>?] = zip(indices, scaled).map { index, scaled in
             guard scaled else { return nil }
@@ -106,8 +126,12 @@ extension Sample {
             return buffer
         }
         defer { for block in blocks { block?.deallocate() } }
-        var out: [UInt8] = []
-        out.reserveCapacity(events.count * indices.count * 12)
+        // Appending to a local array is markedly faster than appending through the inout: take the buffer out.
+        var text: [UInt8] = []
+        swap(&text, &out)
+        defer { swap(&text, &out) }
+        text.removeAll(keepingCapacity: true)
+        text.reserveCapacity(events.count * indices.count * 12)
         do {
             let sources: [(kind: ChannelValues.Kind, base: UnsafeRawPointer)] = indices.indices.map { position in
                 if let block = blocks[position], let start = block.baseAddress {
@@ -118,21 +142,20 @@ extension Sample {
             }
             for event in events {
                 for position in sources.indices {
-                    if position > 0 { out.append(0x2C) }
+                    if position > 0 { text.append(0x2C) }
                     let (kind, base) = sources[position]
                     switch kind {
-                    case .float32: appendNumber(base.load(fromByteOffset: event &* 4, as: Float.self), to: &out)
-                    case .float64: appendNumber(base.load(fromByteOffset: event &* 8, as: Double.self), to: &out)
-                    case .uint64: appendInteger(base.load(fromByteOffset: event &* 8, as: UInt64.self), to: &out)
-                    case .uint32: appendInteger(UInt64(base.load(fromByteOffset: event &* 4, as: UInt32.self)), to: &out)
-                    case .uint16: appendInteger(UInt64(base.load(fromByteOffset: event &* 2, as: UInt16.self)), to: &out)
-                    case .uint8: appendInteger(UInt64(base.load(fromByteOffset: event, as: UInt8.self)), to: &out)
+                    case .float32: appendNumber(base.load(fromByteOffset: event &* 4, as: Float.self), to: &text)
+                    case .float64: appendNumber(base.load(fromByteOffset: event &* 8, as: Double.self), to: &text)
+                    case .uint64: appendInteger(base.load(fromByteOffset: event &* 8, as: UInt64.self), to: &text)
+                    case .uint32: appendInteger(UInt64(base.load(fromByteOffset: event &* 4, as: UInt32.self)), to: &text)
+                    case .uint16: appendInteger(UInt64(base.load(fromByteOffset: event &* 2, as: UInt16.self)), to: &text)
+                    case .uint8: appendInteger(UInt64(base.load(fromByteOffset: event, as: UInt8.self)), to: &text)
                     }
                 }
-                out.append(0x0A)
+                text.append(0x0A)
             }
         }
-        return out
     }
 }
 

@@ -96,7 +96,12 @@ public struct GatingTemplate: Sendable {
 
     /// Letters and digits only, lower-cased: `HLA-DR`, `hla dr` and `HLADR` compare equal.
     public static func normalised(_ text: String) -> String {
-        String(text.lowercased().unicodeScalars.filter { ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }.map(Character.init))
+        // Scalar by scalar into one view: building the result from Characters made a 3 MB `$PnS` cost seconds.
+        var kept = String.UnicodeScalarView()
+        for scalar in text.lowercased().unicodeScalars where scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+            kept.append(scalar)
+        }
+        return String(kept)
     }
 
     /// The panel marker that `name` names (its name or an alias, compared as ``normalised(_:)`` does), or nil.
@@ -111,20 +116,33 @@ public struct GatingTemplate: Sendable {
         Self.normalised(panelMarker(named: name)?.name ?? name)
     }
 
+    /// Whether `name` matches the glob `pattern`, in which `*` stands for any run of characters; case is ignored.
+    ///
+    /// Greedy with backtracking to the last `*` only, which is exact for `*`-only globs: no recursion and no
+    /// table, so a megabyte-long `$PnN` from a hostile file costs time proportional to its length times the
+    /// pattern's at worst, and no memory beyond the two scalar arrays.
     static func matches(_ pattern: String, _ name: String) -> Bool {
-        let p = Array(pattern.lowercased()), n = Array(name.lowercased())
-        // Glob with '*' only.
-        var memo: [[Bool?]] = Array(repeating: Array(repeating: nil, count: n.count + 1), count: p.count + 1)
-        func match(_ i: Int, _ j: Int) -> Bool {
-            if let known = memo[i][j] { return known }
-            let result: Bool
-            if i == p.count { result = j == n.count }
-            else if p[i] == "*" { result = match(i + 1, j) || (j < n.count && match(i, j + 1)) }
-            else { result = j < n.count && p[i] == n[j] && match(i + 1, j + 1) }
-            memo[i][j] = result
-            return result
+        let p = Array(pattern.lowercased().unicodeScalars), n = Array(name.lowercased().unicodeScalars)
+        var i = 0, j = 0
+        var lastStar: (pattern: Int, name: Int)?  // the last `*` seen, and where in `name` its run ends now
+        while j < n.count {
+            if i < p.count && p[i] == "*" {
+                lastStar = (i, j)
+                i += 1
+            } else if i < p.count && p[i] == n[j] {
+                i += 1
+                j += 1
+            } else if let star = lastStar {
+                // Let the last `*` take one more character, and match the rest of the pattern after it again.
+                lastStar = (star.pattern, star.name + 1)
+                i = star.pattern + 1
+                j = star.name + 1
+            } else {
+                return false
+            }
         }
-        return match(0, 0)
+        while i < p.count && p[i] == "*" { i += 1 }
+        return i == p.count
     }
 
     /// The parameter index carrying `marker` in `sample`: by `$PnS`, then by `$PnN`; an error when none or

@@ -173,9 +173,9 @@ public struct ReviewGallery: Sendable {
         let previous: [Cell] = manifestBefore?.cells ?? []
         let knownFiles = manifestBefore?.files ?? [:]
         let previousCells = Dictionary(previous.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        let dependencies = Dictionary(uniqueKeysWithValues: columns.map { ($0.id, BatchWriter.sha256(Data(dependencyText($0).utf8))) })
+        let dependencies = Dictionary(uniqueKeysWithValues: columns.map { ($0.id, FileHash.sha256(Data(dependencyText($0).utf8))) })
         let parents = Set(columns.compactMap(\.parent)).compactMap(node)
-        let membership = Dictionary(parents.map { ($0.id, BatchWriter.sha256(Data(text(of: template.strategy.populations.lineage(of: [$0])).utf8))) }, uniquingKeysWith: { a, _ in a })
+        let membership = Dictionary(parents.map { ($0.id, FileHash.sha256(Data(text(of: template.strategy.populations.lineage(of: [$0])).utf8))) }, uniquingKeysWith: { a, _ in a })
         let controls = matchedControls()
         // Gates a group decides together (pooled gates, a control's gates on its own marker) are decided first,
         // group by group, as the batch decides them.
@@ -236,7 +236,7 @@ public struct ReviewGallery: Sendable {
         try writePages(result, to: output)
         var files: [String: FileRecord] = [:]
         for (entry, outcome) in zip(ordered.map { entries[$0.index] }, ordered) { files[entry.file] = outcome.file }
-        let manifest = Manifest(template_sha256: BatchWriter.sha256(Data(templateText.utf8)), files: files, cells: cells)
+        let manifest = Manifest(template_sha256: FileHash.sha256(Data(templateText.utf8)), files: files, cells: cells)
         let encoder = JSONEncoder()
         // Compact: every cell carries its axes' ticks, and indentation doubled the file (42 MB for the demo's 4,480
         // cells, 22 MB so); sorted keys keep it the same bytes from run to run.
@@ -291,7 +291,7 @@ public struct ReviewGallery: Sendable {
     /// Where a parent population's events are stored: named by the file's hash and the hash of the population's
     /// lineage (with the sample's overrides and group-decided gates, which move its events too).
     static func eventsFile(_ fileHash: String, _ lineage: String) -> String {
-        "events/" + BatchWriter.sha256(Data((fileHash + "\n" + lineage).utf8)).prefix(24) + ".bits"
+        "events/" + FileHash.sha256(Data((fileHash + "\n" + lineage).utf8)).prefix(24) + ".bits"
     }
 
     /// The cells of one sample: cached ones reused (with their recorded %), the others drawn.
@@ -307,7 +307,7 @@ public struct ReviewGallery: Sendable {
         } else {
             // A new or touched file: hash the bytes while the reader has them mapped.
             do {
-                sample = try FCSFile.readSample(entry.file, options: reading) { bytes in record.sha256 = BatchWriter.sha256(bytes) }
+                sample = try FCSFile.readSample(entry.file, options: reading) { bytes in record.sha256 = FileHash.sha256(bytes) }
             } catch {
                 return ([], (entry.id, "\(error)"), nil, [:])
             }
@@ -349,7 +349,7 @@ public struct ReviewGallery: Sendable {
         }
         let keys = columns.map { column in
             let overlaid = (controls[column.id] ?? []).map { "\ncontrol=\(entries[$0.index].controlType ?? ""):\($0.hash)" }.joined()
-            return BatchWriter.sha256(Data((fileHash + "\n" + (dependencies[column.id] ?? "") + "\n\(size)" + overlaid + overridden + "\nv" + Self.drawingVersion).utf8))
+            return FileHash.sha256(Data((fileHash + "\n" + (dependencies[column.id] ?? "") + "\n\(size)" + overlaid + overridden + "\nv" + Self.drawingVersion).utf8))
         }
         let isCached = keys.map { key in
             previous[key] != nil && (try? output.keep("img/\(key.prefix(24)).png")) == true

@@ -1,4 +1,3 @@
-import Batch
 import Foundation
 import Outcomes
 import Tables
@@ -49,7 +48,7 @@ public struct Provenance: Sendable, Equatable {
         // Hashed where the file is now, recorded where it will be.
         func add(_ role: String, optional: Bool = false, _ path: (StudyInputs) -> String?) {
             guard let now = path(inputs), let later = path(recorded) else { return }
-            let hash = BatchWriter.sha256(of: now)
+            let hash = FileHash.sha256(of: now)
             if hash != nil || !optional { files.append(Input(role: role, path: later, sha256: hash)) }
         }
         add("clinical.csv") { $0.clinical }
@@ -164,7 +163,7 @@ public struct Provenance: Sendable, Equatable {
                 throw ReportError(path, "files[\(index)].sha256: expected the SHA-256 (64 hex digits) of \(input), found \(file["sha256"].map(JSONDocument.shown) ?? "nothing"); a file the outcomes run could not read cannot be checked: run flowstudy outcomes (or study) again")
             }
             let recorded = given.lowercased()
-            guard let found = BatchWriter.sha256(of: input) else {
+            guard let found = FileHash.sha256(of: input) else {
                 throw ReportError(input, "expected the file \(path) records (SHA-256 \(recorded)), found no readable file")
             }
             if found != recorded {

@@ -1,4 +1,3 @@
-import Batch
 import ELISA
 import Foundation
 import Plots
@@ -50,7 +49,7 @@ public enum ELISAStage {
     /// `run.json`: what produced the concentrations, with the hash of every input.
     static func provenance(_ run: ELISARun, sheet: ELISARunSheet?, samples: String?, version: String) throws -> [UInt8] {
         func file(_ path: String) -> [String: Any] {
-            ["path": URL(fileURLWithPath: path).standardizedFileURL.path, "sha256": BatchWriter.sha256(of: path) ?? ""]
+            ["path": URL(fileURLWithPath: path).standardizedFileURL.path, "sha256": FileHash.sha256(of: path) ?? ""]
         }
         var document: [String: Any] = ["flowstudy_version": version, "plates_analysed": run.analyses.count, "plates_failed": run.failures.count]
         if let sheet {

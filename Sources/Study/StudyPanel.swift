@@ -74,7 +74,7 @@ public enum StudyPanel {
         if let given {
             // A template other than the batch's could name other markers: their rows would be dropped, or expected
             // where the batch never read them.
-            if let recordedHash, let found = BatchWriter.sha256(of: given), found != recordedHash {
+            if let recordedHash, let found = FileHash.sha256(of: given), found != recordedHash {
                 throw OutcomesError(file: given, "expected the gating template the batch read (SHA-256 \(recordedHash), recorded in \(runPath)), "
                                     + "found SHA-256 \(found): the batch was gated with another template")
             }
@@ -89,7 +89,7 @@ public enum StudyPanel {
             guard let recordedHash else {
                 throw OutcomesError(file: runPath, place: "template.sha256", "expected the SHA-256 of the gating template the batch read, found none" + hint)
             }
-            let found = BatchWriter.sha256(of: recorded)
+            let found = FileHash.sha256(of: recorded)
             guard let found else { throw OutcomesError(file: recorded, "expected the gating template the batch recorded in \(runPath), found no readable file" + hint) }
             if recordedHash != found {
                 throw OutcomesError(file: recorded, "expected the gating template the batch read (SHA-256 \(recordedHash), recorded in \(runPath)), found SHA-256 \(found): it changed since the batch" + hint)

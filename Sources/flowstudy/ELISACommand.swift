@@ -1,10 +1,6 @@
 import Tables
 import ArgumentParser
-import Batch
 import ELISA
-import FCS
-import Gating
-import Plots
 import Study
 import Foundation
 

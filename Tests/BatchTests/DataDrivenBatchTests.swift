@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Tables
 import TestSupport
 import FCS
 import Gating
@@ -113,7 +114,7 @@ struct DataDrivenBatchTests {
         #expect(Dictionary(uniqueKeysWithValues: zip(BatchResult.qcHeader, qc))["gate_overrides"] == "1")
         let run = BatchWriter.provenance(version: "t", template: "t.json", samples: "samples.csv", options: BatchOptions(jobs: 1),
                                          seconds: 0, events: 0, overrides: path)
-        #expect((run["overrides"] as? [String: Any])?["sha256"] as? String == BatchWriter.sha256(of: path))
+        #expect((run["overrides"] as? [String: Any])?["sha256"] as? String == FileHash.sha256(of: path))
         // An override for a sample not in the sheet is refused with its JSON path.
         #expect(throws: TemplateError.self) {
             try GateOverrides.read(document.replacingOccurrences(of: "P1_RUX", with: "P9_RUX"), name: "o.json", template: template,

@@ -54,4 +54,48 @@ struct CurveConvergenceTests {
         #expect(record["converged"] as? Bool == false && record["curve_accepted"] as? Bool == false)
         #expect(record["stop_reason"] as? String == "stalled: the Jacobian is not finite")
     }
+
+    @Test("a singular Jacobian (every standard at one concentration: the parameters cannot be told apart) is a stall")
+    func singularJacobian() {
+        let x = [Double](repeating: 250, count: 7)
+        let y = x.enumerated().map { SyntheticPlateTests.truth.response($1) + ($0 % 2 == 0 ? 0.01 : -0.01) }
+        let run = CurveFitter.levenbergMarquardt(theta: CurveFitter.theta(SyntheticPlateTests.truth, .fourParameter),
+                                                 x: x, y: y, w: x.map { _ in 1 }, model: .fourParameter)
+        #expect(!run.converged)
+        #expect(run.reason.contains("singular"), "\(run.reason)")
+    }
+
+    /// The largest cosine between a column of the Jacobian and the residuals at `p` (MINPACK's gradient measure),
+    /// with the Jacobian taken by central differences in θ: independent of the fitter's analytic derivatives.
+    static func gradientCosine(_ p: CurveParameters, x: [Double], y: [Double]) -> Double {
+        let theta = CurveFitter.theta(p, .fourParameter)
+        let residuals = zip(x, y).map { $1 - p.response($0) }
+        let norm = residuals.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return (0..<theta.count).map { j in
+            var up = theta, down = theta
+            let h = 1e-6 * max(abs(theta[j]), 1)
+            up[j] += h
+            down[j] -= h
+            let column = x.map { (CurveFitter.parameters(up, .fourParameter).response($0) - CurveFitter.parameters(down, .fourParameter).response($0)) / (2 * h) }
+            let length = column.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            return length > 0 ? abs(zip(column, residuals).reduce(0) { $0 + $1.0 * $1.1 }) / (length * norm) : 0
+        }.max() ?? 0
+    }
+
+    @Test("a real stall: cycle 1 of a Tecan i-control kinetic read with the reference layout is not converged, and is not stationary",
+          .needsShared)
+    func realStall() throws {
+        let plate = try #require(SharedData.url("elisa/plate-exports/tecan-icontrol/icontrol_infinite200pro_kinetic.xlsx"),
+                                 Comment(rawValue: SharedData.skipMessage))
+        let layout = try #require(SharedData.url("elisa/reference/plate1_CCL18/layout.csv"), Comment(rawValue: SharedData.skipMessage))
+        let read = try #require(try PlateRead.read(contentsOf: plate.path).first)
+        let analysis = try PlateAnalysis(read: read, layout: PlateLayout.csv(String(decoding: try Data(contentsOf: layout), as: UTF8.self), file: layout.path),
+                                         analyte: "X")
+        #expect(!analysis.fit.converged && !analysis.curveAccepted)
+        #expect(analysis.fit.stopReason == "stalled: no step reduces the SSE, and the gradient test fails")
+        #expect(analysis.samples.allSatisfy { $0.flags.suffix(2) == ["CURVE_NOT_CONVERGED", "CURVE_REJECTED"] })
+        // Independently: at the point where it stopped, the residuals are far from orthogonal to the Jacobian.
+        let cosine = Self.gradientCosine(analysis.fit.parameters, x: analysis.standards.map(\.nominal), y: analysis.standards.map(\.meanNetOD))
+        #expect(cosine > CurveFitter.gradientTolerance, "\(cosine)")
+    }
 }

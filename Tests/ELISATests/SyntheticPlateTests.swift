@@ -134,6 +134,25 @@ struct SyntheticPlateTests {
         }
     }
 
+    @Test("layout numbers are finite decimals up to 1e100, so a value in range times its dilution stays finite")
+    func layoutNumberLimits() throws {
+        func problem(_ row: String) -> String? {
+            do { _ = try PlateLayout.csv("well,role,sample_id,std_conc,dilution_factor\n" + row + "\n", file: "l.csv"); return nil }
+            catch { return "\(error)" }
+        }
+        // 1e308 used to pass as a finite dilution and give a value of inf with status OK.
+        #expect(problem("A1,sample,S,,1e308")?.contains("well A1: dilution_factor expected a number from 1 to 1e100") == true)
+        #expect(problem("A1,standard,STD1,1e101,1")?.contains("well A1: std_conc expected a positive concentration up to 1e100") == true)
+        for text in ["0x1p3", "inf", "nan", "+50", "1/50"] { #expect(problem("A1,sample,S,,\(text)") != nil, "\(text)") }
+        #expect(problem("A1,sample,S,,1e100") == nil && problem("A1,standard,STD1,2.5e3,1") == nil)
+        // At the limit, the in-range sample of the hand-built plate gets the curve's answer × 1e100, finite.
+        let x = 200.0  // the truth's c: the OD half-way between a and d
+        let analysis = try Self.analyse(Self.plate(samples: [("S", ["\(Self.truth.response(x))", "\(Self.truth.response(x))"], 1e100)]))
+        let sample = try #require(analysis.samples.first { $0.sampleID == "S" })
+        #expect(sample.status == "OK")
+        #expect(try #require(sample.value).isApproximatelyEqual(to: x * 1e100, relativeTolerance: 1e-3), "\(String(describing: sample.value))")
+    }
+
     @Test("1/y² weights refuse level means ≤ 0")
     func weightsNeedPositiveMeans() throws {
         var ods = Self.levels.map { Self.truth.response($0) }

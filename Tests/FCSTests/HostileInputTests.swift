@@ -125,6 +125,26 @@ struct HostileInputTests {
         #expect(FCSReadOptions().inflationLimit(compressedBytes: Int.max) == 8 << 30)
     }
 
+    @Test("the inflation buffer doubles up to the cap and never past it, so a bomb's memory stays near the cap")
+    func inflationBufferStaysUnderTheCap() throws {
+        let limit = 10_000_000
+        var buffer = try Gzip.GrowableBuffer(initialCapacity: 65_536, limit: limit)
+        defer { buffer.free() }
+        var capacities: [Int] = []
+        while buffer.count < limit {
+            let room = min(1 << 20, limit - buffer.count)
+            let target = try buffer.reserve(room)
+            target.initializeMemory(as: UInt8.self, repeating: UInt8(truncatingIfNeeded: buffer.count >> 20), count: room)
+            buffer.count += room
+            if capacities.last != buffer.capacity { capacities.append(buffer.capacity) }
+        }
+        // 64 KiB → the first 1 MiB chunk → doubling → the cap (not 16 MiB, which doubling alone would reach).
+        #expect(capacities == [1 << 20, 2 << 20, 4 << 20, 8 << 20, limit])
+        // The bytes written before each move are still there after it.
+        let bytes = UnsafeRawBufferPointer(buffer.result())
+        #expect(bytes[0] == 0 && bytes[(1 << 20) + 5] == 1 && bytes[limit - 1] == UInt8(9))
+    }
+
     /// FCS 2.0 HEADERs laid back to back, each pointing (relative to itself) at one shared TEXT, whose
     /// `$NEXTDATA 58` leads to the next HEADER, and one shared DATA of two 16-bit events, 1 and 2.
     static func sharedSegments(headers: Int, padding: Int) -> [UInt8] {

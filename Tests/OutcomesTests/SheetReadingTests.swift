@@ -2,7 +2,7 @@ import Foundation
 @testable import Outcomes
 import Testing
 
-/// How the sheets are read before any value is checked (`SheetReader`, `SheetNumber`, `SheetText`): each test
+/// How the sheets are read before any value is checked (`SheetReader`, `NumberText`, `SheetText`): each test
 /// breaks the small valid study in one place and expects exactly the root cause, with no follow-on problem in the
 /// sheets checked against the broken one.
 @Suite("sheet reading")

@@ -22,14 +22,14 @@ struct StatisticsInputTests {
         let folder = try TemporaryDirectory()
         let path = folder.path("pairs.csv")
         try "untreated,treated\n1,2\n\n3,n/a\n".write(toFile: path, atomically: false, encoding: .utf8)
-        #expect(throws: StatisticsError.malformedCell(file: path, line: 4, column: "treated", value: "n/a", expected: "a finite number")) {
+        #expect(throws: StatisticsError.malformedCell(file: path, line: 4, column: "treated", value: "n/a", expected: "a finite number, e.g. 3.7 or 1e-07")) {
             try StatisticsInput.pairs(csv: path)
         }
         #expect(throws: StatisticsError.missingColumn(file: path, column: "x", header: ["untreated", "treated"])) {
             try StatisticsInput.correlationPairs(csv: path)
         }
         try "p\n0.01\nNA\n\n0.2\ninf\n".write(toFile: path, atomically: false, encoding: .utf8)
-        #expect(throws: StatisticsError.malformedCell(file: path, line: 6, column: "p", value: "inf", expected: "a finite number")) {
+        #expect(throws: StatisticsError.malformedCell(file: path, line: 6, column: "p", value: "inf", expected: "a finite number, e.g. 3.7 or 1e-07")) {
             try StatisticsInput.pValues(csv: path)
         }
     }

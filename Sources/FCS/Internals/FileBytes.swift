@@ -57,7 +57,7 @@ final class FileBytes: @unchecked Sendable {
     private static func inflating(_ compressed: UnsafeRawBufferPointer, options: FCSReadOptions) throws -> FileBytes {
         let inflated = try Gzip.inflate(compressed, limit: options.inflationLimit(compressedBytes: compressed.count))
         return FileBytes(buffer: UnsafeRawBufferPointer(inflated), wasCompressed: true,
-                         release: { inflated.baseAddress?.deallocate() })
+                         release: { free(inflated.baseAddress) })
     }
 
     /// Opens `path`: maps it, or inflates it when it starts with the gzip magic bytes. `onDiskBytes` sees the

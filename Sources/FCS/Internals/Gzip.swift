@@ -1,12 +1,17 @@
 import FlowStudyZlib
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// gzip decompression through the system zlib (`inflate` with gzip header detection).
 enum Gzip {
     /// Inflates every gzip member in `compressed` (concatenated members are allowed, as gzip allows) into one
-    /// buffer the caller owns, stopping with ``FCSError/Code/inflationLimit`` as soon as the output would exceed
-    /// `limit` bytes: memory never grows past the cap, however small the input.
+    /// `malloc`'d buffer the caller owns (and releases with `free`), stopping with ``FCSError/Code/inflationLimit``
+    /// as soon as the output would exceed `limit` bytes: memory never grows past the cap, however small the input.
     static func inflate(_ compressed: UnsafeRawBufferPointer, limit: Int) throws -> UnsafeMutableRawBufferPointer {
-        var output = GrowableBuffer(initialCapacity: min(max(compressed.count * 4, 1 << 16), max(limit, 1)))
+        var output = try GrowableBuffer(initialCapacity: min(max(compressed.count * 4, 1 << 16), max(limit, 1)), limit: max(limit, 1))
         var success = false
         defer { if !success { output.free() } }
         var stream = z_stream()
@@ -32,7 +37,7 @@ enum Gzip {
                                    found: "more than \(output.count) bytes from \(compressed.count) compressed bytes")
                 }
                 let room = min(chunk, limit - output.count)
-                let target = output.reserve(room)
+                let target = try output.reserve(room)
                 stream.next_out = target.assumingMemoryBound(to: Bytef.self)
                 stream.avail_out = uInt(room)
                 result = FlowStudyZlib.inflate(&stream, Z_NO_FLUSH)
@@ -61,25 +66,30 @@ enum Gzip {
                        expected: "a complete gzip stream", found: "the stream ends early")
     }
 
-    /// Bytes appended at the end of one malloc'd block that doubles when full.
-    private struct GrowableBuffer {
-        var base: UnsafeMutableRawPointer
-        var capacity: Int
+    /// Bytes appended at the end of one `malloc`'d block that doubles when full, but never past `limit`.
+    ///
+    /// It grows with `realloc`, which moves a large block by remapping its pages rather than copying them: the
+    /// old and the new block are never both in memory, so the peak stays near the cap (a copy made it 3 × the
+    /// cap for a gzip bomb).
+    struct GrowableBuffer {
+        private(set) var base: UnsafeMutableRawPointer
+        private(set) var capacity: Int
+        let limit: Int
         var count = 0
 
-        init(initialCapacity: Int) {
-            capacity = max(initialCapacity, 1)
-            base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        init(initialCapacity: Int, limit: Int) throws {
+            self.limit = max(limit, 1)
+            capacity = min(max(initialCapacity, 1), self.limit)
+            guard let block = malloc(capacity) else { throw Self.outOfMemory(capacity) }
+            base = block
         }
 
-        /// Room for `bytes` more bytes at the end; returns where to write them.
-        mutating func reserve(_ bytes: Int) -> UnsafeMutableRawPointer {
-            if count + bytes > capacity {
-                var grown = capacity
-                while grown < count + bytes { grown = grown > Int.max / 2 ? count + bytes : grown * 2 }
-                let larger = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 16)
-                larger.copyMemory(from: base, byteCount: count)
-                base.deallocate()
+        /// Room for `bytes` more bytes at the end (`count + bytes` ≤ `limit`); returns where to write them.
+        mutating func reserve(_ bytes: Int) throws -> UnsafeMutableRawPointer {
+            let needed = count + bytes
+            if needed > capacity {
+                let grown = max(needed, capacity > limit / 2 ? limit : capacity * 2)
+                guard let larger = realloc(base, grown) else { throw Self.outOfMemory(grown) }
                 base = larger
                 capacity = grown
             }
@@ -87,7 +97,11 @@ enum Gzip {
         }
 
         func result() -> UnsafeMutableRawBufferPointer { UnsafeMutableRawBufferPointer(start: base, count: count) }
-        func free() { base.deallocate() }
+        func free() { Glibc.free(base) }
+
+        private static func outOfMemory(_ bytes: Int) -> FCSError {
+            FCSError(.inflationLimit, expected: "memory for \(bytes) inflated bytes", found: "the system refused it")
+        }
     }
 }
 

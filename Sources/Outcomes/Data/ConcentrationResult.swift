@@ -1,3 +1,5 @@
+import Tables
+
 /// One sample × analyte result of the ELISA's `concentrations.csv` (the selected dilution).
 public struct ConcentrationResult: Sendable, Equatable {
     /// The result's status.
@@ -54,7 +56,7 @@ public struct ConcentrationResult: Sendable, Equatable {
     /// The LLOQ×DF a censored-low result reports in its text (`<9.375` gives 9.375); nil otherwise.
     public var lowerLimitTimesDilution: Double? {
         guard status == .belowLLOQ, let text = valueText, text.hasPrefix("<") else { return nil }
-        return SheetNumber.parse(text.dropFirst().trimmingCharacters(in: .whitespaces), syntax: .written, integer: false)
+        return NumberText.parse(text.dropFirst().trimmingCharacters(in: .whitespaces), syntax: .written, integer: false)
     }
 
     /// The value entering the statistics: `value_for_stats` unless excluded.

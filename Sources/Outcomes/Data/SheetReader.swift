@@ -6,14 +6,14 @@ import Tables
 ///
 /// The header must name each column once, and every row must have as many fields as the header: a row with
 /// fewer or more is a problem and its cells are not read (a shifted cell would land in the wrong column).
-/// Numbers are read by ``SheetNumber`` with the sheet's syntax.
+/// Numbers are read by ``NumberText`` with the sheet's syntax.
 struct SheetReader {
     /// The file name used in problems.
     let file: String
     /// The table.
     let table: CSVTable
     /// How numbers are written in this file.
-    let syntax: SheetNumber.Syntax
+    let syntax: NumberText.Syntax
     /// Column name → index.
     private let columns: [String: Int]
     /// The data rows with as many fields as the header (indices into `table.rows`).
@@ -26,7 +26,7 @@ struct SheetReader {
 
     /// Reads `path`; the columns in `required` must be in the header (each absence is a problem). `syntax` says
     /// how its numbers are written: `.plain` for a sheet people type, `.written` for a file FlowStudy wrote.
-    init(_ path: String, required: [String], syntax: SheetNumber.Syntax) throws {
+    init(_ path: String, required: [String], syntax: NumberText.Syntax) throws {
         file = path
         self.syntax = syntax
         table = try OutcomesError.table(path)
@@ -112,7 +112,7 @@ struct SheetReader {
     mutating func number(_ row: Int, _ column: String, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude,
                          integer: Bool = false, allowed: String) -> Double? {
         guard let raw = optionalText(row, column) else { return nil }
-        guard let value = SheetNumber.parse(raw, syntax: syntax, integer: integer) else {
+        guard let value = NumberText.parse(raw, syntax: syntax, integer: integer) else {
             report(.outOfRange, row: row, column: column, value: raw, allowed: allowed + ", " + syntax.describe(integer: integer))
             return nil
         }

@@ -75,7 +75,7 @@ public struct FCSFileQC: Sendable {
         func count(_ reader: SheetReader, _ row: Int, _ column: String) throws -> Int? {
             let text = reader.text(row, column)
             if text.isEmpty { return nil }
-            guard let value = SheetNumber.parse(text, syntax: .written, integer: true).flatMap({ Int(exactly: $0) }), value >= 0 else {
+            guard let value = NumberText.parse(text, syntax: .written, integer: true).flatMap({ Int(exactly: $0) }), value >= 0 else {
                 throw OutcomesError(file: reader.file, place: "line \(reader.line(row)), column \(column)", "expected a count, found '\(text)'")
             }
             return value

@@ -1,3 +1,5 @@
+import Tables
+
 /// The inputs of `flowstudy stats` read from CSV files into numbers, with every problem reported by file, line,
 /// column and value. Columns are found by name (others are ignored); every cell of a used column must be a
 /// finite number, except `p`, where `NA` or an empty cell is a missing p-value.
@@ -62,9 +64,10 @@ public enum StatisticsInput {
     }
 
     private static func number(_ text: String, line: Int, column: String, _ path: String) throws -> Double {
-        // Double(_:) also reads "nan", "inf" and hexadecimal; only finite decimal numbers are data here.
-        guard let value = Double(text), value.isFinite, !text.lowercased().hasPrefix("0x"), !text.lowercased().hasPrefix("-0x") else {
-            throw StatisticsError.malformedCell(file: path, line: line, column: column, value: text, expected: "a finite number")
+        // Tables' one number reader: decimals with an optional exponent; not "nan", "inf" or hexadecimal.
+        guard let value = NumberText.parse(text, syntax: .written, integer: false) else {
+            throw StatisticsError.malformedCell(file: path, line: line, column: column, value: text,
+                                                expected: "a finite number, e.g. 3.7 or 1e-07")
         }
         return value
     }

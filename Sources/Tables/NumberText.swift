@@ -1,8 +1,9 @@
-/// The one number reader of the Outcomes module's sheets. `Double(text)` would also take `0x4`, `0x1.8p1`,
-/// `+4`, `4e0`, `inf` and `nan`, none of which a person means in a clinical or sample sheet.
-enum SheetNumber {
+/// The one number reader of FlowStudy's tables (clinical and sample sheets, layouts, statistics inputs, result
+/// files read back). `Double(text)` would also take `0x4`, `0x1.8p1`, `+4`, `inf` and `nan`, none of which a
+/// person means in a sheet; an absent value (an empty cell, or `NA`) is the caller's to recognise first.
+public enum NumberText {
     /// Which texts are numbers.
-    enum Syntax: Sendable {
+    public enum Syntax: Sendable {
         /// A sheet typed by people (clinical.csv, samples.csv): `-?digits(.digits)?`; an integer's fraction, if any, is zeros.
         case plain
         /// A result file FlowStudy wrote (markers.csv, concentrations.csv, qc.csv…): plain, or with the exponent of
@@ -10,7 +11,7 @@ enum SheetNumber {
         case written
 
         /// How the accepted texts look, for problems.
-        func describe(integer: Bool) -> String {
+        public func describe(integer: Bool) -> String {
             switch (self, integer) {
             case (.plain, true): return "written as a whole number: digits with an optional leading '-' (e.g. 4, 12 or 12.0)"
             case (.plain, false): return "written as a plain decimal number: digits with an optional leading '-' and fraction (e.g. 4 or 3.7)"
@@ -21,7 +22,7 @@ enum SheetNumber {
     }
 
     /// The value of `text` when it is a number of `syntax` (an integer when `integer`), finite; nil otherwise.
-    static func parse(_ text: String, syntax: Syntax, integer: Bool) -> Double? {
+    public static func parse(_ text: String, syntax: Syntax, integer: Bool) -> Double? {
         let bytes = Array(text.utf8)
         var i = 0
         func digits() -> Int {
