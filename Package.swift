@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Outcomes", "Plots", "Statistics", "Tables"]),
         // .xlsx parts are read with the system zlib (ZipArchive); ZIPFoundation only writes workbooks (PlateExport).
         .target(name: "ELISA", dependencies: ["Tables", "FlowStudyZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .target(name: "Simulation", dependencies: ["FCS"]),
+        .target(name: "Simulation", dependencies: ["FCS", "Tables"]),
         // R-exact tests and the special functions behind them; only the shared table I/O below it.
         .target(name: "Statistics", dependencies: ["Tables"]),
         // The synthetic demo study (cohort, FCS tubes, ELISA plates, truth): composes the stages it writes for, so

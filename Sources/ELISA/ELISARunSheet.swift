@@ -145,17 +145,37 @@ public struct ELISARunSheet: Sendable {
     }
 
     /// The subject and condition of every sample of a study's `samples.csv` (columns `sample_id`, `subject_id`,
-    /// `condition`), which the layouts must agree with.
+    /// `condition`), which the layouts must agree with. Checked as the study checks the sheet: a column named
+    /// twice, a row with the wrong number of cells, an empty or repeated `sample_id` are problems with their line.
     public static func sampleIdentities(_ path: String) throws -> [String: (subject: String, condition: String)] {
         let table = try table(try text(path), path: path)
+        var problems: [String] = []
+        var seen: Set<String> = []
+        for (index, name) in table.header.enumerated() where !seen.insert(name).inserted {
+            problems.append("line 1, column \(index + 1): '\(name)' appears twice")
+        }
         guard let id = table.header.firstIndex(of: "sample_id"), let subject = table.header.firstIndex(of: "subject_id"),
               let condition = table.header.firstIndex(of: "condition") else {
-            throw Problems(file: path, problems: ["line 1: expected columns sample_id, subject_id and condition"])
+            throw Problems(file: path, problems: problems + ["line 1: expected columns sample_id, subject_id and condition"])
         }
         var identities: [String: (subject: String, condition: String)] = [:]
-        for row in table.rows where row.count > max(id, subject, condition) && identities[row[id]] == nil {
-            identities[row[id]] = (row[subject], row[condition])
+        var firstLine: [String: Int] = [:]
+        for (index, row) in table.rows.enumerated() {
+            let line = table.lines[index]
+            guard row.count == table.header.count else {
+                problems.append("line \(line): expected \(table.header.count) cells, found \(row.count)")
+                continue
+            }
+            let sample = row[id]
+            if sample.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("line \(line), column \(id + 1) (sample_id): expected a sample id, found an empty cell"); continue }
+            if let earlier = firstLine[sample] {
+                problems.append("line \(line), column \(id + 1) (sample_id): '\(sample)' is also the id of line \(earlier)")
+                continue
+            }
+            firstLine[sample] = line
+            identities[sample] = (row[subject], row[condition])
         }
+        guard problems.isEmpty else { throw Problems(file: path, problems: problems) }
         return identities
     }
 

@@ -181,7 +181,8 @@ public struct FCSWriter: Sendable {
             if let gain = parameter.gain { fixed.append(("\(p)G", shortestText(gain))) }
             if plan.type != common { fixed.append(("\(p)DATATYPE", plan.type.rawValue)) }
         }
-        if let spillover = try sample.spillover() {
+        // Named by $PnN, as FCS 3.1 requires: an FCS 2.0 $DFC matrix is written for the detectors this file records.
+        if let spillover = try sample.spilloverNamedByParameters() {
             fixed.append(("$SPILLOVER", spillover.keywordValue))
         }
         fixed += records

@@ -1,5 +1,6 @@
-/// Process-wide allocator settings for programs that read many large files (the CLI and benchmarks call it
-/// once at start; the libraries never change them on their own).
+/// Process-wide allocator settings for programs that read many large files (the CLI's many-file commands and
+/// the benchmarks call it once at start; the libraries never change them on their own). Not for one file: with
+/// nothing to reuse, freed columns would only stay resident and raise the peak.
 public enum MemoryTuning {
     /// Keeps large blocks (event columns, compensated values) in glibc's heap once freed, so the next file reuses
     /// pages that are already mapped instead of faulting in and zeroing fresh ones: 14,000 page faults cost

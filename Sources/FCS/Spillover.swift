@@ -74,8 +74,9 @@ extension Sample {
     /// The spillover matrix the file carries, or nil when it has none.
     ///
     /// `$SPILLOVER` is preferred, then BD's `SPILL`, then FCS 3.0 `$COMP`, then the FCS 2.0 `$DFCiTOj` keywords
-    /// (percent of dye `i` in detector `j`, mapped to parameters `i` and `j`). A keyword that is present but
-    /// cannot be read throws ``FCSError/Code/malformedSpillover``; reading events never depends on it.
+    /// (percent of dye `i` in fluorescence detector `j`, channels named `FL1`…`FLn`; see
+    /// ``spilloverNamedByParameters()``). A keyword that is present but cannot be read throws
+    /// ``FCSError/Code/malformedSpillover``; reading events never depends on it.
     public func spillover() throws -> Spillover? {
         do {
             for key in Spillover.keywords {
@@ -87,6 +88,21 @@ extension Sample {
         } catch let error as FCSError {
             throw error.inFile(file)
         }
+    }
+
+    /// The file's spillover with every channel named by a `$PnN` of the file, as `$SPILLOVER` and FlowJo name
+    /// them: a `$DFCiTOj` matrix (detectors numbered FL1…FLn) is cut to the detectors the file records and each
+    /// is named by its parameter (``FluorescenceDetectors``: `FL1 Log`, `FL1 INT LOG`); nil when the file has no
+    /// spillover, or a `$DFC` matrix none of whose detectors it records. Other keywords are returned as read.
+    public func spilloverNamedByParameters() throws -> Spillover? {
+        guard let spillover = try spillover() else { return nil }
+        guard spillover.keyword == "$DFCiTOj" else { return spillover }
+        let numbers = Array(1...max(spillover.matrix.count, 1))
+        let recorded = FluorescenceDetectors.parameters(for: numbers, in: self)
+        let kept = numbers.filter { recorded[$0] != nil }
+        guard !kept.isEmpty else { return nil }
+        return Spillover(keyword: spillover.keyword, channels: kept.compactMap { recorded[$0].map { parameters[$0].name } },
+                         matrix: kept.map { i in kept.map { j in spillover.matrix[i - 1][j - 1] } })
     }
 
     /// The most fluorescence detectors a `$DFCiTOj` matrix may number (FCS 2.0 instruments have up to 10; the

@@ -6,9 +6,9 @@ import Transforms
 /// transformed values per dimension.
 ///
 /// Computed columns are kept in a cache of bounded size (``cacheBudget``: 15 % of the sample's stored columns, at
-/// least 32 MiB), least recently used first out, so gating holds the sample plus that budget plus the columns a
-/// gate is reading (two for a polygon): 1.5 × the stored data on the 5M-event MDM file, however many channels the
-/// strategy reads. A column that fell out
+/// least 32 MiB), least recently used first out. Room is made before a column is computed, so gating holds the
+/// sample plus the larger of that budget and the columns a gate is reading (two for a polygon): under 1.5 × the
+/// stored data on the 5M-event MDM file, however many channels the strategy reads. A column that fell out
 /// is computed again when asked (a compensated row costs one pass over its detectors).
 final class EventValues {
     let sample: Sample
@@ -41,6 +41,16 @@ final class EventValues {
             return column
         }
 
+        /// Evicts the least recently used columns until `bytes` more fit in the budget (or the cache is empty).
+        /// Called before a column is computed, so that the cache and the columns in flight share the budget
+        /// rather than add up: a polygon's two new columns no longer sit beside a full cache.
+        mutating func makeRoom(forBytes needed: Int) {
+            while bytes + needed > budget, let oldest = order.first {
+                order.removeFirst()
+                bytes -= (columns.removeValue(forKey: oldest)?.count ?? 0) * 8
+            }
+        }
+
         mutating func put(_ key: Key, _ column: [Double]) {
             if let old = columns.updateValue(column, forKey: key) {
                 bytes -= old.count * 8
@@ -71,6 +81,7 @@ final class EventValues {
 
     func scaleValues(_ index: Int) -> [Double] {
         if let cached = cache.get(.scale(index)) { return cached }
+        cache.makeRoom(forBytes: sample.eventCount * 8)
         let values = sample.scaleValues(at: index)
         cache.put(.scale(index), values)
         return values
@@ -125,6 +136,7 @@ final class EventValues {
                 let fit = max(1, cache.budget / max(1, sample.eventCount * 8))
                 let others = gateRows(reference, compensator).filter { $0 != row && cache.get(.compensated(reference, row: $0)) == nil }
                 let wanted = [row] + Array(Set(others).sorted().prefix(fit - 1))
+                cache.makeRoom(forBytes: wanted.count * sample.eventCount * 8)
                 let columns = compensator.compensate(sample, fluorochromes: wanted)
                 for (index, column) in zip(wanted, columns).reversed() { cache.put(.compensated(reference, row: index), column) }
                 return columns[0]
@@ -187,6 +199,9 @@ final class EventValues {
         if let cached = cache.get(.dimension(dimension)) { return cached }
         var values = try untransformed(dimension, place: place)
         guard let transform = try transform(dimension.transform, place: place)?.transform else { return values }
+        // Room first: when that evicts the untransformed column, `values` is its only owner and is transformed
+        // in place, without a copy.
+        cache.makeRoom(forBytes: sample.eventCount * 8)
         transform.apply(inPlace: &values)
         cache.put(.dimension(dimension), values)
         return values

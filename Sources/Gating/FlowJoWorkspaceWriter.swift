@@ -132,7 +132,8 @@ public enum FlowJoWorkspaceWriter {
             return nil
         case .file?:
             let found: Spillover?
-            do { found = try entry.sample.spillover() } catch let error as FCSError { throw FlowJoError(file: entry.name, path: "spillover", error.description) }
+            // FlowJo names a matrix's detectors by $PnN: an FCS 2.0 $DFC matrix is cut to the detectors the file records.
+            do { found = try entry.sample.spilloverNamedByParameters() } catch let error as FCSError { throw FlowJoError(file: entry.name, path: "spillover", error.description) }
             guard let found else {
                 if case .file(allowMissing: true) = template.compensation { return nil }
                 throw FlowJoError(file: entry.name, path: "spillover", "expected a spillover keyword ($SPILLOVER, SPILL, $COMP) for the template's compensated gates, found none")

@@ -99,7 +99,7 @@ struct GatingMLElement {
     static func describe(_ code: Int) -> String {
         switch code {
         case 4: "no document element (the file is empty or not XML)"
-        case 1: "input beyond libxml2's limits (a text or line over 10 MB)"
+        case 1: "input beyond one of libxml2's limits (a text or line over 10 MB, elements nested over 256 deep, or more names than its dictionary holds)"
         case 5: "the end of the file before the root element is closed (a truncated file?)"
         case 73, 74: "an element whose tag is not closed with '>'"
         case 76: "a closing tag that does not match its opening tag"

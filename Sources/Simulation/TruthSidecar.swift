@@ -1,3 +1,4 @@
+import Tables
 import Foundation
 
 /// Each simulated event's true population, kept beside the FCS file so a gate can be scored against the truth.
@@ -47,12 +48,17 @@ public struct TruthSidecar: Equatable, Sendable {
         return text
     }
 
-    /// Reads a sidecar's text (`file` names it in errors). CRLF line ends and a missing final line end are
-    /// accepted; a wrong header, an unknown population or, when `events` is given, another number of events is a
-    /// ``TruthSidecarError`` naming the line.
+    /// Reads a sidecar's text (`file` names it in errors). A UTF-8 byte-order mark, CRLF line ends and a missing
+    /// final line end are accepted; a wrong header, an unknown population or, when `events` is given, another
+    /// number of events is a ``TruthSidecarError`` naming the line.
+    ///
+    /// Not through `CSVTable`: the file has one column of fixed names and a line per event (millions of lines),
+    /// so it is matched byte by byte; no value it may hold needs CSV quoting.
     public static func read(_ bytes: some Collection<UInt8>, file: String, events: Int? = nil) throws -> TruthSidecar {
         let names = Dictionary(uniqueKeysWithValues: MacrophageSimulator.Population.allCases.map { (Array($0.name.utf8), $0) })
-        var lines = Array(bytes).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        var text = Array(bytes)
+        if text.starts(with: [0xEF, 0xBB, 0xBF]) { text.removeFirst(3) }
+        var lines = text.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         if lines.count > 1, lines.last?.isEmpty == true { lines.removeLast() }  // the final line end
         let headerLine = lines.first.map { $0.last == UInt8(ascii: "\r") ? Array($0.dropLast()) : Array($0) } ?? []
         guard headerLine == Array(header.utf8) else {
@@ -75,11 +81,11 @@ public struct TruthSidecar: Equatable, Sendable {
 
     /// Reads the sidecar at `path`.
     public static func read(path: String, events: Int? = nil) throws -> TruthSidecar {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw TruthSidecarError(file: path, line: nil, message: "expected a readable file (\(error.localizedDescription))")
+        let bytes: [UInt8]
+        do { bytes = try InputFile.bytes(path) } catch let error as TablesError {
+            throw TruthSidecarError(file: path, line: nil, message: "expected \(error.expected), found \(error.found)")
         }
-        return try read(data, file: path, events: events)
+        return try read(bytes, file: path, events: events)
     }
 
     /// At most 40 bytes of a line, control characters escaped, for an error message.

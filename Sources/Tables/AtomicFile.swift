@@ -91,6 +91,22 @@ public enum AtomicFile {
         close(descriptor)
     }
 
+    /// Flushes every file of the file system that holds `folder` (`syncfs`): what an output set commits
+    /// becomes durable in one call, including files written without their own fsync (gallery images written
+    /// with `durable: false`, pages and PDFs Chromium writes, copies made across devices).
+    public static func syncFileSystem(of folder: String) {
+        let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        defer { close(descriptor) }
+        if let syncfs = syncFileSystemCall { _ = syncfs(descriptor) } else { sync() }
+    }
+
+    /// `syncfs(2)`, looked up at run time (Swift's Glibc module declares it only under _GNU_SOURCE).
+    private static let syncFileSystemCall: (@convention(c) (Int32) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
+    }()
+
     /// Writes every byte of `buffer` to an open descriptor, retrying short writes and EINTR.
     static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32, named path: String, at offset: Int = 0) throws {
         guard let base = buffer.baseAddress else { return }

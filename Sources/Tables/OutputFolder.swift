@@ -118,7 +118,8 @@ public final class OutputFolder: @unchecked Sendable {
         return full
     }
 
-    /// Writes `bytes` as `name` in this run; `durable` flushes it (commit flushes the folders).
+    /// Writes `bytes` as `name` in this run; `durable` flushes it now (commit flushes every file of the set in any
+    /// case, with one `syncfs`, and then the folders).
     public func write(_ bytes: [UInt8], to name: String, durable: Bool = true) throws {
         try AtomicFile.write(bytes, to: try path(name), durable: durable)
     }
@@ -169,6 +170,8 @@ public final class OutputFolder: @unchecked Sendable {
         let list = try JSONSerialization.data(withJSONObject: ["written_by": "flowstudy", "files": names],
                                               options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         try AtomicFile.write(Array(list) + [0x0A], to: staging + "/" + Self.listName)
+        // Every file's bytes on disk before the set is moved into place, whoever wrote them and however.
+        AtomicFile.syncFileSystem(of: staging)
         for folder in Set(names.map { AtomicFile.split(staging + "/" + $0).folder }) { AtomicFile.syncFolder(folder) }
         AtomicFile.syncFolder(staging)
         let (parent, _) = AtomicFile.split(destination)

@@ -52,6 +52,7 @@ struct BatchCommand: ParsableCommand {
     }
 
     func run() throws {
+        MemoryTuning.reuseLargeAllocations()  // many files: reuse freed column blocks (see MemoryTuning)
         let overridesPath = GateOverrides.locate(explicit: overrides, forTemplate: template)
         let (loaded, sheet, gateOverrides) = try reportingInputErrors(exit: .validationFailure) {
             let loaded = try loadTemplate(template)

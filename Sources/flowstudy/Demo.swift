@@ -111,6 +111,7 @@ struct DemoRun: ParsableCommand {
     }
 
     func run() throws {
+        MemoryTuning.reuseLargeAllocations()  // many files: reuse freed column blocks (see MemoryTuning)
         let folder = URL(fileURLWithPath: out).standardizedFileURL.path
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {

@@ -1,3 +1,4 @@
+import FCS
 import ArgumentParser
 import Batch
 import Editor
@@ -47,6 +48,7 @@ struct Edit: ParsableCommand {
     }
 
     func run() throws {
+        MemoryTuning.reuseLargeAllocations()  // many files: reuse freed column blocks (see MemoryTuning)
         // Everything is checked before the server starts: the template, the sheet, the overrides (as the batch
         // reads them), then the lock.
         let overridesPath = GateOverrides.locate(explicit: overrides, forTemplate: template)

@@ -13,7 +13,8 @@ struct FlowStudy: ParsableCommand {
     )
 
     static func main() {
-        MemoryTuning.reuseLargeAllocations()
+        // No allocator tuning here: the commands that read many files (batch, review, study, demo, edit) turn it
+        // on; for one file it only kept freed columns resident and raised `gate`'s peak.
         do {
             var command = try parseAsRoot()
             try command.run()

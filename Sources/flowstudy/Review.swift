@@ -51,6 +51,7 @@ struct Review: ParsableCommand {
     }
 
     func run() throws {
+        MemoryTuning.reuseLargeAllocations()  // many files: reuse freed column blocks (see MemoryTuning)
         let overridesPath = GateOverrides.locate(explicit: overrides, forTemplate: template)
         let gallery = try reportingInputErrors(exit: .validationFailure) {
             let loaded = try loadTemplate(template)

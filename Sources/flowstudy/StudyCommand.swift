@@ -1,3 +1,4 @@
+import FCS
 import ArgumentParser
 import ELISA
 import Foundation
@@ -55,6 +56,7 @@ struct StudyCommand: ParsableCommand {
     }
 
     func run() throws {
+        MemoryTuning.reuseLargeAllocations()  // many files: reuse freed column blocks (see MemoryTuning)
         let summary = try Self.runStudy(StudyRun.Inputs(samples: samples, clinical: clinical, template: template, elisaRuns: elisaRuns,
                                                         out: out, jobs: jobs, reading: reading.options, version: FlowStudy.configuration.version,
                                                         overrides: overrides),

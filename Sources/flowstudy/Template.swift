@@ -130,31 +130,20 @@ struct ImportWSP: ParsableCommand {
             printError("flowstudy: warning: \(overridesPath) exists but this workspace has no sample-specific gates; the batch would still apply it")
         }
         guard let check else { return }
-        let members = group.flatMap { parsed.group(named: $0)?.sampleIDs }
-        var differ: [String] = []
-        say("sample,population,flowstudy,flowjo")
-        for entry in parsed.samples where members?.contains(entry.id) ?? (sample == nil || entry.name == sample) {
-            let path = URL(fileURLWithPath: check).appendingPathComponent(entry.name).path
-            guard FileManager.default.fileExists(atPath: path) else {
-                printError("flowstudy: warning: \(entry.name) is not in \(check); not checked"); continue
+        let compared: (comparisons: [FlowJoWorkspace.CountComparison], missing: [String])
+        do {
+            compared = try reportingInputErrors {
+                try parsed.compareCounts(imported, group: group, sample: sample, folder: check, reading: reading.options)
             }
-            let fcs = try reportingInputErrors { try FCSFile.readSample(path, options: reading.options) }
-            let result: GatingResult
-            do {
-                // Overrides are in the template's terms (markers too): put in place before markers are resolved.
-                var own = imported.template
-                own.strategy = overrides.strategy(own.strategy, forSample: FlowJoWorkspace.sampleID(entry.name))
-                result = try GatingEngine.evaluate(try own.strategy(for: fcs), on: fcs)
-            } catch let error as GatingError {
-                printError("\(path): \(error)"); throw badInputData
-            }
-            for id in imported.template.strategy.resultIDs {
-                guard let flowJoPath = imported.paths[id] else { continue }
-                let saved = entry.nodes.first { $0.path == flowJoPath }?.count ?? -1
-                let ours = result.count(id)
-                say("\(entry.name),\(flowJoPath),\(ours),\(saved)")
-                if saved != -1 && saved != ours { differ.append("\(entry.name) \(flowJoPath): FlowStudy \(ours), FlowJo \(saved)") }
-            }
+        } catch let error as GatingError {
+            printError(error.description); throw badInputData
+        }
+        for name in compared.missing { printError("flowstudy: warning: \(name) is not in \(check); not checked") }
+        // FlowJo's count is an empty cell where the workspace holds none.
+        let rows = compared.comparisons.map { [$0.sample, $0.path, "\($0.flowStudy)", $0.flowJo.map(String.init) ?? ""] }
+        try FileHandleOutput.emit(csvTable(header: ["sample", "population", "flowstudy", "flowjo"], rows: rows), to: nil)
+        let differ = compared.comparisons.compactMap { row in
+            row.flowJo.flatMap { $0 != row.flowStudy ? "\(row.sample) \(row.path): FlowStudy \(row.flowStudy), FlowJo \($0)" : nil }
         }
         if !differ.isEmpty {
             printError("\(differ.count) \(differ.count == 1 ? "count differs" : "counts differ") from FlowJo's:\n" + differ.map { "  \($0)" }.joined(separator: "\n"))

@@ -53,6 +53,25 @@ struct ELISARunTests {
         }
     }
 
+    @Test("elisa --samples: a sample sheet is checked as the study checks it, every problem with its line")
+    func sampleSheet() throws {
+        let (_, good) = try folder(name: "samples.csv", "sample_id,subject_id,condition,file\nP01_UT,P01,UT,a.fcs\nP01_RUX,P01,RUX,b.fcs\n")
+        let identities = try ELISARunSheet.sampleIdentities(good)
+        #expect(identities.count == 2 && identities["P01_RUX"]?.subject == "P01" && identities["P01_RUX"]?.condition == "RUX")
+        // A repeated id used to keep its first row silently, and a short row was skipped.
+        let (_, bad) = try folder(name: "bad.csv", "sample_id,subject_id,condition,condition\nP01_UT,P01,UT,UT\nP01_UT,P02,RUX,RUX\nP03_UT,P03\n ,P04,UT,UT\n")
+        #expect {
+            _ = try ELISARunSheet.sampleIdentities(bad)
+        } throws: { error in
+            (error as? ELISARunSheet.Problems)?.problems == [
+                "line 1, column 4: 'condition' appears twice",
+                "line 3, column 1 (sample_id): 'P01_UT' is also the id of line 2",
+                "line 4: expected 4 cells, found 2",
+                "line 5, column 1 (sample_id): expected a sample id, found an empty cell",
+            ]
+        }
+    }
+
     @Test("a header of 30,000 columns is checked in one pass: each unknown column and the repeated one are named")
     func wideHeader() throws {
         let header = ["plate_file", "layout", "analyte"] + (1...30_000).map { "c\($0)" } + ["c7"]

@@ -48,6 +48,18 @@ struct CLITests {
         try writer.write(sample, to: path)
         #expect(run(flowstudy, ["export", path]).stdout == "FL1-H\n0\n256\n512\n")
         #expect(run(flowstudy, ["export", path, "--values", "scale"]).stdout == "FL1-H\n1\n10\n100\n")
+        // The command itself: --values stored --format fcs keeps the integers and their $PnE 4,0; --values scale
+        // writes the decoded floats with $PnE 0,0.
+        let stored = folder.path("stored.fcs"), scaled = folder.path("scaled.fcs")
+        #expect(run(flowstudy, ["export", path, "--values", "stored", "--format", "fcs", "-o", stored]).status == 0)
+        #expect(run(flowstudy, ["export", path, "--values", "scale", "--format", "fcs", "-o", scaled]).status == 0)
+        let keptIntegers = try FCSFile.readSample(stored)
+        #expect(keptIntegers.keywords["$DATATYPE"] == "I" && keptIntegers.keywords["$P1E"] == "4,0")
+        #expect(keptIntegers.columns[0].doubles() == [0, 256, 512])
+        #expect(keptIntegers.scaleValues(at: 0) == [1, 10, 100])
+        let decoded = try FCSFile.readSample(scaled)
+        #expect(decoded.keywords["$DATATYPE"] != "I" && decoded.keywords["$P1E"] == "0,0")
+        #expect(decoded.scaleValues(at: 0) == [1, 10, 100])
     }
 
     @Test("export FCS writes a file that reads back with the selected channels")

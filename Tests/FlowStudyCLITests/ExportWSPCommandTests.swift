@@ -20,9 +20,10 @@ struct ExportWSPCommandTests {
     }
 
     /// `population → count` from `flowstudy gate --stats`.
-    static func gateCounts(_ flowstudy: String, file: String, template: String, folder: TemporaryDirectory) throws -> [String: Int] {
+    static func gateCounts(_ flowstudy: String, file: String, template: String, folder: TemporaryDirectory,
+                           extra: [String] = []) throws -> [String: Int] {
         let stats = folder.path("stats-\((file as NSString).lastPathComponent).csv")
-        let result = run(flowstudy, ["gate", file, "--template", template, "--stats", stats])
+        let result = run(flowstudy, ["gate", file, "--template", template, "--stats", stats] + extra)
         #expect(result.status == 0, "\(result.stderr)")
         let rows = try String(contentsOfFile: stats, encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
         return Dictionary(uniqueKeysWithValues: rows.map { ($0[0], Int($0[2]) ?? -1) })
@@ -119,5 +120,35 @@ struct ExportWSPCommandTests {
             let path = (gatePath == "root" ? "" : String(gatePath.dropFirst("root/".count)) + "/") + gateName
             #expect(counts[path] == count, "\(name) \(path): \(counts)")
         }
+    }
+
+    @Test("an FCS 2.0 Coulter file with $DFC: export-wsp names its matrix by $PnN, and export --format fcs keeps it usable",
+          .needsShared)
+    func coulterDFC() throws {
+        let flowstudy = try #require(flowstudyExecutable())
+        let source = try #require(SharedData.url("fcs-corpus/files/flowio__coulter.lmd"), Comment(rawValue: SharedData.skipMessage))
+        let folder = try TemporaryDirectory()
+        let samples = folder.path("samples")
+        try FileManager.default.createDirectory(atPath: samples, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: source.path, toPath: samples + "/coulter.lmd")
+        let template = folder.path("comp.json")
+        try Data(#"""
+            {"format": "flowstudy-gating/1", "compensation": {"source": "file"}, "populations": [{"id": "lowFL2", "parent": null,
+             "gate": {"type": "rectangle", "dimensions": [{"channel": "FL2 Log", "compensated": true, "max": 100}]}}]}
+            """#.utf8).write(to: URL(fileURLWithPath: template))
+        // FlowJo's matrix: the three detectors the FC 500 file records (FL1–FL3 Log), not FL1–FL5 of its $DFC keywords.
+        let wsp = folder.path("coulter.wsp")
+        let export = run(flowstudy, ["template", "export-wsp", template, "--samples", samples, "--data-offsets", "header", "-o", wsp])
+        #expect(export.status == 0, "\(export.stderr)")
+        let xml = try String(contentsOfFile: wsp, encoding: .utf8)
+        #expect(xml.contains("FL1 Log") && xml.contains("FL3 Log") && !xml.contains("\"FL4\"") && !xml.contains("\"FL1\""))
+        let back = run(flowstudy, ["template", "import-wsp", wsp, "-o", folder.path("back.json"), "--check", samples, "--data-offsets", "header"])
+        #expect(back.status == 0, "\(back.stderr)")
+        // Exported as FCS 3.1, the file carries the matrix as $SPILLOVER over FL1–FL3 Log and gates as the original.
+        let exported = folder.path("coulter.fcs")
+        #expect(run(flowstudy, ["export", samples + "/coulter.lmd", "--data-offsets", "header", "--format", "fcs", "-o", exported]).status == 0)
+        let original = try Self.gateCounts(flowstudy, file: samples + "/coulter.lmd", template: template, folder: folder, extra: ["--data-offsets", "header"])
+        let rewritten = try Self.gateCounts(flowstudy, file: exported, template: template, folder: folder)
+        #expect(original["lowFL2"] != nil && original == rewritten, "\(original) \(rewritten)")
     }
 }

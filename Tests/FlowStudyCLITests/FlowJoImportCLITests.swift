@@ -7,7 +7,7 @@ import TestSupport
 struct FlowJoImportCLITests {
     @Test("--check prints FlowStudy's counts next to FlowJo's and exits 0 when they agree", .needsShared,
           arguments: [("line_ellipse", ["data_set_simple_line_100.fcs,ellipse1,51,51"]),
-                      ("line_poly_rect", ["data_set_simple_line_100.fcs,poly1,0,-1", "data_set_simple_line_100.fcs,rect1,0,-1"])])
+                      ("line_poly_rect", ["data_set_simple_line_100.fcs,poly1,0,\n", "data_set_simple_line_100.fcs,rect1,0,\n"])])
     func check(name: String, rows: [String]) throws {
         let flowstudy = try #require(flowstudyExecutable())
         let folder = try TemporaryDirectory()

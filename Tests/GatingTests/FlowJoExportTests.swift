@@ -231,6 +231,33 @@ struct FlowJoExportTests {
         #expect(TemplateWriter.json(imported.template) == TemplateWriter.json(template(allowMissing: true)))
     }
 
+    @Test("an FCS 2.0 $DFC matrix is written for the detectors the file records, named by $PnN, and the counts come back")
+    func dfcMatrix() throws {
+        // FL1 INT LOG and FL2 INT LOG recorded; the matrix also numbers FL3, which the file lacks.
+        var keywords = Keywords()
+        for (key, value) in [("$DFC1TO2", "10"), ("$DFC2TO1", "5"), ("$DFC1TO3", "1")] { _ = keywords.set(key, value) }
+        let names = ["FS INT LIN", "FL1 INT LOG", "FL2 INT LOG"]
+        let fl1: [Float] = [100, 200, 300, 400], fl2: [Float] = [20, 30, 45, 90]
+        let sample = Sample(file: "navios.lmd", keywords: keywords,
+                            parameters: names.enumerated().map { Parameter(index: $0 + 1, name: $1, bits: 32, rangeText: "1024") },
+                            columns: [ChannelValues([Float](repeating: 500, count: 4)), ChannelValues(fl1), ChannelValues(fl2)])
+        let gate = Gate.rectangle(RectangleGate(dimensions: [GateDimension(channel: "FL2 INT LOG", compensation: .file)], minimum: [nil], maximum: [40]))
+        let template = GatingTemplate(compensation: .file(allowMissing: false),
+                                      strategy: GatingStrategy(populations: [Population(id: "lowFL2", parent: nil, gate: gate)]))
+        let written = try FlowJoWorkspaceWriter.document(template, samples: Self.files([sample]), file: "t.json")
+        let workspace = try F.read(Self.withoutCarried(written.xml))
+        let matrix = try #require(workspace.samples[0].matrix)
+        #expect(matrix.name == "Acquisition-defined")
+        #expect(matrix.spillover.detectors == ["FL1 INT LOG", "FL2 INT LOG"])
+        #expect(matrix.spillover.coefficients == [[1, 0.1], [0.05, 1]])
+        // Compensated FL2 by hand: solve [c1 c2] · [[1, 0.1], [0.05, 1]] = [fl1 fl2] → c2 = (fl2 − 0.1·fl1) / (1 − 0.005).
+        let expected = zip(fl1, fl2).filter { (Double($1) - 0.1 * Double($0)) / 0.995 <= 40 }.count
+        #expect(expected == 3)
+        let imported = try workspace.template(group: "FlowStudy")
+        #expect(try Self.counts(imported.template, sample)["lowFL2"] == expected)
+        #expect(try Self.counts(template, sample)["lowFL2"] == expected)
+    }
+
     @Test("what FlowJo cannot hold is refused with the population: a ratio, a complemented operand, two transforms on one polygon channel")
     func refusals() throws {
         let sample = FlowJoConstructTests.spill

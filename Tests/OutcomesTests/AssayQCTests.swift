@@ -52,11 +52,12 @@ struct AssayQCTests {
         #expect(table.header == ["plate", "analyte", "model", "weights", "r_squared", "levels_passing", "levels", "lloq_in_well", "uloq_in_well",
                                  "curve_accepted", "param_a", "param_b", "param_c", "param_d", "n_samples", "n_below_lloq", "n_above_uloq",
                                  "n_high_cv", "param_g", "converged", "n_not_read"])
+        // Numbers in Tables' one convention: shortest round trip, no trailing ".0" (1000, not 1000.0).
         // P_A: 5 sample rows (the control's <LLOQ and HIGH_CV not counted); S2 below, S3 above, S3 and S5 HIGH_CV, S4 NOT_READ.
-        #expect(table.rows[0] == ["P_A", "CCL18", "4PL", "none", "0.9991", "6", "7", "15.625", "1000.0", "true", "0.1", "1.2", "300.5", "3.5",
+        #expect(table.rows[0] == ["P_A", "CCL18", "4PL", "none", "0.9991", "6", "7", "15.625", "1000", "true", "0.1", "1.2", "300.5", "3.5",
                                   "5", "1", "1", "2", "", "true", "1"])
         // P_B (older curves.json): 3 samples, 2 below, 1 HIGH_CV; converged unknown; g of the 5PL.
-        #expect(table.rows[1] == ["P_B", "IL-6", "5PL", "1/y^2", "0.99", "5", "8", "4.6875", "600.0", "false", "0.0", "1.0", "100.0", "3.0",
+        #expect(table.rows[1] == ["P_B", "IL-6", "5PL", "1/y^2", "0.99", "5", "8", "4.6875", "600", "false", "0", "1", "100", "3",
                                   "3", "2", "0", "1", "0.8", "", "0"])
         // P_D: no curve record; its counts still there.
         #expect(table.rows[2] == ["P_D", "CXCL4", "", "", "", "", "", "", "", "", "", "", "", "", "1", "0", "1", "0", "", "", "0"])

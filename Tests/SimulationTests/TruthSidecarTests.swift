@@ -74,5 +74,9 @@ struct TruthSidecarTests {
         #expect(failure("population\nmacrophage\ndead\n", events: 3)?.message.contains("expected 3 events") == true)
         // CRLF and a missing final line end are read.
         #expect((try? TruthSidecar.read(Array("population\r\ndead\r\ndebris".utf8), file: "x", events: 2))?.populations == [.dead, .debris])
+        // So is a UTF-8 byte-order mark, as a spreadsheet saving the file writes it.
+        #expect((try? TruthSidecar.read([0xEF, 0xBB, 0xBF] + Array("population\ndead\n".utf8), file: "x"))?.populations == [.dead])
+        // A folder is not a sidecar: the reading error names what was expected.
+        #expect(throws: TruthSidecarError.self) { try TruthSidecar.read(path: NSTemporaryDirectory()) }
     }
 }

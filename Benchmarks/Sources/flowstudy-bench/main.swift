@@ -291,7 +291,8 @@ func measuredChild(_ arguments: [String]) -> (seconds: Double, cpu: Double, peak
     var usage = rusage()
     wait4(pid, &status, 0, &usage)
     let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
-    return (now() - start, cpu, Double(usage.ru_maxrss) / 1024, status)
+    // ru_maxrss is in KiB; MB here are 10^6 bytes, as the file sizes beside them.
+    return (now() - start, cpu, Double(usage.ru_maxrss) * 1024 / 1e6, status)
 }
 
 /// inspect, gate and export --format csv through the release CLI, each in a fresh process.

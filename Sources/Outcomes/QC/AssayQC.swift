@@ -1,4 +1,5 @@
 import Foundation
+import Tables
 
 /// The assay QC tables (TQ) of a study run: the ELISA plates (``ELISAPlateQC``) and the FCS tubes
 /// (``FCSFileQC``), with the footnote that says what the inputs lacked.
@@ -46,10 +47,7 @@ public struct AssayQC: Sendable {
     }
 
     /// A table cell: empty for an absent value; numbers in their shortest round-trip form.
-    static func text(_ value: Double?) -> String {
-        guard let value, value.isFinite else { return "" }
-        return "\(value)"
-    }
+    static func text(_ value: Double?) -> String { csvFiniteNumber(value) }
 
     /// A table cell for a count.
     static func text(_ value: Int?) -> String { value.map(String.init) ?? "" }

@@ -1,5 +1,3 @@
-import FCS
-
 /// FCS 2.0 `$DFCiTOj` numbers fluorescence detectors, not parameters: `$DFC1TO2` is the percent of the FL1 dye
 /// seen in detector FL2. Beckman Coulter instruments name their parameters after the detector and the signal
 /// (`FL1 INT LOG`, `FL1 INT LIN` on Gallios and Navios; `FL1 Log`, `FL1 Lin` on the FC 500), so detector `k` is
