@@ -96,6 +96,10 @@ public struct FCSWriter: Sendable {
         guard sample.columns.allSatisfy({ $0.count == count }) else {
             throw FCSError(.unwritableSample, expected: "columns of equal length", found: "\(sample.columns.map(\.count))")
         }
+        // An empty DATA segment has offsets 0/0, which readers (ours included) take for a missing segment.
+        guard count > 0 else {
+            throw FCSError(.unwritableSample, expected: "at least one event (a file with an empty DATA segment does not read back)", found: "0 events")
+        }
         let integerStays = { (column: ChannelValues) in self.keepsIntegers(sample) && column.kind.isInteger }
         if sample.columns.allSatisfy(integerStays) {
             return (.integer, sample.columns.map { Plan(type: .integer, bytes: $0.kind.byteWidth) })

@@ -44,7 +44,7 @@ struct Inspect: ParsableCommand {
 }
 
 /// Reader leniency shared by every command that reads FCS files (inspect, export, gate, batch, plot, review,
-/// template validate --sample).
+/// template validate --sample, template import-wsp --check, template export-wsp, edit, study).
 struct ReadingOptions: ParsableArguments {
     @Option(help: "When HEADER and TEXT give different DATA offsets that both fit: strict (stop), header or text.")
     var dataOffsets: FCSReadOptions.OffsetPreference = .strict
@@ -54,6 +54,13 @@ struct ReadingOptions: ParsableArguments {
 
     @Flag(help: ArgumentHelp("The same as --supplemental-text ignore (the default; kept for old scripts).", visibility: .hidden))
     var ignoreBadSupplementalText = false
+
+    func validate() throws {
+        // The old flag means ignore: given beside strict, one of the two would be silently overruled.
+        if ignoreBadSupplementalText && supplementalText == .strict {
+            throw ValidationError("--ignore-bad-supplemental-text and --supplemental-text strict contradict each other: give one")
+        }
+    }
 
     var options: FCSReadOptions {
         var options = FCSReadOptions()

@@ -8,10 +8,12 @@ import FCS
 /// `FL1 INT LOG`, `FL1 Log`… (issue 11, item 4). The corpus files that carry `$DFC` are compensated here.
 @Suite("FCS 2.0 $DFCiTOj: detectors matched by number")
 struct DFCMatchingTests {
-    static func corpusSample(_ name: String) throws -> (Sample, [String: String])? {
-        guard let file = SharedData.url("fcs-corpus/files/\(name)")?.path,
-              let expected = try SharedData.json("fcs-corpus/expected/\(name).json") as? [String: Any],
-              let text = expected["text_raw"] as? [String: String] else { return nil }
+    /// The corpus file and its reference reading's raw TEXT; a missing file or reading fails the test (the tests
+    /// that call this are `.needsShared`, so they run only where ../shared is).
+    static func corpusSample(_ name: String) throws -> (Sample, [String: String]) {
+        let file = try #require(SharedData.url("fcs-corpus/files/\(name)")?.path, "\(name) is in ../shared/fcs-corpus/files")
+        let expected = try #require(try SharedData.json("fcs-corpus/expected/\(name).json") as? [String: Any])
+        let text = try #require(expected["text_raw"] as? [String: String], "the reference reading of \(name) has text_raw")
         var options = FCSReadOptions()
         options.offsetPreference = .header
         return (try FCSFile.readSample(file, options: options), text)
@@ -42,7 +44,7 @@ struct DFCMatchingTests {
     /// Compensates the corpus file and checks `compensated × S = observed` on every event, with S built here from
     /// the reference reading's `$DFCiTOj` keywords (percent → fraction, diagonal 1), restricted to `detectors`.
     func check(_ name: String, detectors: [Int: String]) throws {
-        guard let (sample, text) = try Self.corpusSample(name) else { return }
+        let (sample, text) = try Self.corpusSample(name)
         let matrix = try #require(try SpilloverMatrix.fromSample(sample))
         let numbers = detectors.keys.sorted()
         #expect(matrix.detectors == numbers.map { "FL\($0)" })

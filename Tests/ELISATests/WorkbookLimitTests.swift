@@ -121,6 +121,57 @@ struct WorkbookLimitTests {
         #expect(error?.code == .limitExceeded && error?.place == "part xl/worksheets/sheet1.xml")
         #expect(Date().timeIntervalSince(start) < 10)
     }
+
+    /// `data` with every part's declared uncompressed size (local header and central directory) set to `size`.
+    static func declaring(_ size: UInt32, in data: Data) -> Data {
+        var bytes = [UInt8](data)
+        func u32(_ at: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(bytes[at + $1]) << (8 * $1) } }
+        for position in 0..<(bytes.count - 30) {
+            let offset: Int
+            switch u32(position) {
+            case 0x0403_4B50: offset = 22  // local file header
+            case 0x0201_4B50: offset = 24  // central directory entry
+            default: continue
+            }
+            for k in 0..<4 { bytes[position + offset + k] = UInt8(truncatingIfNeeded: size >> (8 * UInt32(k))) }
+        }
+        return Data(bytes)
+    }
+
+    @Test("a part that declares 1,000 bytes but inflates past the cap is stopped by the check made while inflating")
+    func lyingDeclaredSize() throws {
+        let sheet = Data("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>".utf8)
+            + Data(repeating: 0x20, count: 40 << 20) + Data("</sheetData></worksheet>".utf8)
+        let honest = try Self.workbook(rows: "", rawSheet: sheet, compression: .deflate)
+        #expect(Self.error(honest)?.message.contains("expected a declared size") == true)
+        let error = Self.error(Self.declaring(1_000, in: honest))
+        #expect(error?.code == .limitExceeded && error?.place == "part xl/worksheets/sheet1.xml")
+        #expect(error?.message.contains("expected an inflated size of at most 32 MiB per part and 64 MiB in all") == true, "\(String(describing: error))")
+    }
+
+    @Test("the 64 MiB for all parts: seven sheets reading one 9 MiB part pass it, an eighth does not")
+    func totalInflatedBytes() throws {
+        // 9 MiB of short elements the reader passes over: XMLParser (libxml2) itself refuses a part over 10 MB.
+        let filler = Data(("<x a=\"" + String(repeating: "a", count: 1015) + "\"/>\n").utf8)
+        var sheet = Data("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>".utf8)
+        for _ in 0..<(9 << 10) { sheet += filler }
+        sheet += Data("</sheetData></worksheet>".utf8)
+        let seven = Self.error(try Self.workbook(rows: "", rawSheet: sheet, compression: .deflate, sheets: 7))
+        #expect(seven?.code != .limitExceeded, "\(String(describing: seven))")
+        let eight = Self.error(try Self.workbook(rows: "", rawSheet: sheet, compression: .deflate, sheets: 8))
+        #expect(eight?.code == .limitExceeded && eight?.place == "part xl/worksheets/sheet1.xml", "\(String(describing: eight))")
+        #expect(eight?.message.contains("64 MiB in all") == true)
+    }
+
+    @Test("the shared-string table holds at most 1,000,000 entries: one more is a typed error naming the part")
+    func sharedStringLimit() throws {
+        let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+        let entries = String(repeating: "<si><t>x</t></si>", count: 1_000_001)
+        let data = try Self.workbook(rows: "", rawSharedStrings: Data("<sst xmlns=\"\(main)\">\(entries)</sst>".utf8), compression: .deflate)
+        let error = Self.error(data)
+        #expect(error?.code == .limitExceeded && error?.place == "part xl/sharedStrings.xml")
+        #expect(error?.message == "expected at most 1000000 shared strings", "\(String(describing: error))")
+    }
 }
 
 @Suite("Corrupt ZIP structure")

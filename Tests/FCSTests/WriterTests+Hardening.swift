@@ -18,6 +18,16 @@ struct WriterHardeningTests {
         return sample
     }
 
+    @Test("a sample without events is refused with a typed error, not written as a file that does not read back")
+    func noEvents() {
+        let empty = Sample(keywords: Keywords(), parameters: [Parameter(index: 1, name: "FSC-A")], columns: [ChannelValues([Float]())])
+        #expect {
+            _ = try FCSWriter().encode([empty])
+        } throws: { error in
+            (error as? FCSError)?.code == .unwritableSample && (error as? FCSError)?.found == "0 events"
+        }
+    }
+
     @Test("keyword values that start with / (and with |) read back, through our reader")
     func slashValues() throws {
         let values = [("$FIL", "/home/u/x.fcs"), ("NOTE", "|pipe|"), ("$COM", "a//b/"), ("PATH2", "/")]

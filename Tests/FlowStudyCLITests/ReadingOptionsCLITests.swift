@@ -12,8 +12,9 @@ struct ReadingOptionsCLITests {
         flowstudy = try #require(flowstudyExecutable(), "the flowstudy executable is built by swift test")
     }
 
-    @Test("inspect, export, gate, batch, plot, review and template validate list --data-offsets and --supplemental-text",
-          arguments: [["inspect"], ["export"], ["gate"], ["batch"], ["plot"], ["review"], ["template", "validate"]])
+    @Test("every command that reads FCS lists --data-offsets and --supplemental-text",
+          arguments: [["inspect"], ["export"], ["gate"], ["batch"], ["plot"], ["review"], ["template", "validate"],
+                      ["template", "import-wsp"], ["template", "export-wsp"], ["edit"], ["study"]])
     func everyCommand(_ command: [String]) {
         let help = run(flowstudy, command + ["--help"]).stdout
         #expect(help.contains("--data-offsets"), "\(command)")
@@ -50,5 +51,8 @@ struct ReadingOptionsCLITests {
         #expect(strict.stderr.contains("[segments_overlap]"), "\(strict.stderr)")
         let alias = run(flowstudy, ["export", path, "--ignore-bad-supplemental-text"])
         #expect(alias.stdout == "FSC-A\n1\n2\n3\n", "\(alias.stderr)")
+        // The old flag beside strict is a usage error, not a silent choice of one.
+        let both = run(flowstudy, ["export", path, "--ignore-bad-supplemental-text", "--supplemental-text", "strict"])
+        #expect(both.status == 64 && both.stderr.contains("contradict each other"), "\(both.stderr)")
     }
 }

@@ -7,7 +7,7 @@ import FCS
 /// Gating-ML → FlowStudy → Gating-ML, and Gating-ML → JSON template → Gating-ML: the same per-event membership.
 @Suite("Converting between Gating-ML and JSON templates keeps every event's membership")
 struct RoundTripTests {
-    @Test("import, export, import: identical membership", arguments: GatingMLComplianceTests.cases)
+    @Test("import, export, import: identical membership", .needsShared, arguments: GatingMLComplianceTests.cases)
     func roundTrip(_ name: String) throws {
         let sample = try #require(GatingMLComplianceTests.data1)
         let original = try GatingMLReader.read(contentsOf: try #require(SharedData.url("gatingml/cases/\(name)/gate.xml")).path)
