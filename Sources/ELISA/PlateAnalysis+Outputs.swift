@@ -19,9 +19,9 @@ extension PlateAnalysis {
         }
     }
 
-    /// The curve's record for `curves.json`. Every number in it is finite: a value that does not exist or is not
-    /// finite (a standard error of a singular fit, the residual SD with df 0) is `null`, so the record can always
-    /// be written as JSON.
+    /// The curve's record for `curves.json`. Every number in it is finite, so the record can always be written as
+    /// JSON: a value that does not exist or is not finite (the residual SD with df 0) is `null`, and a standard
+    /// error that is not finite (a singular fit) is left out of `standard_errors`.
     public func curveRecord() -> [String: Any] {
         let p = fit.parameters
         var parameters: [String: Any] = ["a": json(p.a), "b": json(p.b), "c": json(p.c), "d": json(p.d)]

@@ -27,6 +27,37 @@ extension Sample {
         }
     }
 
+    /// The parameters a user's `--channels` arguments name: each argument is a list split at commas and white space
+    /// ("FSC-A,CD14", "FSC-A CD14") unless a channel is called exactly that; each name is a `$PnN`, then a `$PnS`,
+    /// spelt exactly, else ignoring case when that names one parameter. No arguments: every parameter. A name
+    /// that matches nothing, several parameters, or a channel already named is an ``FCSError``.
+    public func parameterIndices(selecting arguments: [String]) throws -> [Int] {
+        let names = arguments.flatMap { argument -> [String] in
+            parameterIndex(argument) != nil ? [argument]
+                : argument.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
+        }
+        let indices = try parameterIndices(names.map { name in
+            if parameterIndex(name) != nil { return name }
+            let lower = name.lowercased()
+            for key in [{ $0.name }, { $0.marker }] as [(Parameter) -> String?] {
+                let matches = parameters.filter { key($0)?.lowercased() == lower }
+                if matches.count == 1 { return matches[0].name }
+                if matches.count > 1 {
+                    throw FCSError(.unknownChannel, file: file, keyword: name,
+                                   expected: "one channel of that name ignoring case, found \(matches.map(\.name).joined(separator: ", "))")
+                }
+            }
+            return name  // reported by parameterIndices with the list of channels
+        })
+        // The same channel twice (by two spellings, too) would make two columns of one name.
+        var seen: Set<Int> = []
+        for (name, index) in zip(names, indices) where !seen.insert(index).inserted {
+            throw FCSError(.unknownChannel, file: file, keyword: name,
+                           expected: "each channel once, found \(parameters[index].name) named twice")
+        }
+        return indices
+    }
+
     /// A sample holding only the parameters at `indices`, with stored or scale values.
     ///
     /// Scale values are Float64 columns with linear `$PnE 0,0` and no gain, so a reader gets the same numbers

@@ -47,7 +47,7 @@ struct Export: ParsableCommand {
         try checkOutputs(files: [output], inputs: [file])
         try reportingInputErrors {
             let sample = try FCSFile.readSample(file, dataSet: dataset, options: reading.options)
-            let indices = try Self.channelIndices(channels, in: sample)
+            let indices = try sample.parameterIndices(selecting: channels)
             switch format {
             case .csv:
                 try FileHandleOutput.stream(to: output) { sink in try sample.writeCSV(indices, values: values, to: sink) }
@@ -58,35 +58,5 @@ struct Export: ParsableCommand {
                 try writer.write(sample.selecting(indices, values: values), to: output ?? "")
             }
         }
-    }
-
-    /// The parameters `arguments` name: each argument is a list split at commas and white space ("FSC-A,CD14",
-    /// "FSC-A CD14") unless a channel is called exactly that; each name is a `$PnN`, then a `$PnS`, spelt exactly,
-    /// else ignoring case when that names one parameter. No arguments: every parameter.
-    static func channelIndices(_ arguments: [String], in sample: Sample) throws -> [Int] {
-        let names = arguments.flatMap { argument -> [String] in
-            sample.parameterIndex(argument) != nil ? [argument]
-                : argument.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
-        }
-        let indices = try sample.parameterIndices(names.map { name in
-            if sample.parameterIndex(name) != nil { return name }
-            let lower = name.lowercased()
-            for key in [{ $0.name }, { $0.marker }] as [(Parameter) -> String?] {
-                let matches = sample.parameters.filter { key($0)?.lowercased() == lower }
-                if matches.count == 1 { return matches[0].name }
-                if matches.count > 1 {
-                    throw FCSError(.unknownChannel, file: sample.file, keyword: name,
-                                   expected: "one channel of that name ignoring case, found \(matches.map(\.name).joined(separator: ", "))")
-                }
-            }
-            return name  // reported by parameterIndices with the list of channels
-        })
-        // The same channel twice (by two spellings, too) would make two columns of one name.
-        var seen: Set<Int> = []
-        for (name, index) in zip(names, indices) where !seen.insert(index).inserted {
-            throw FCSError(.unknownChannel, file: sample.file, keyword: name,
-                           expected: "each channel once, found \(sample.parameters[index].name) named twice")
-        }
-        return indices
     }
 }

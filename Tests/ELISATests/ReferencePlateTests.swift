@@ -85,7 +85,23 @@ struct ReferencePlateTests {
         }
         // The curve: 4PL parameters 1e-4 relative (a 1e-5 absolute); 5PL loosely (1e-3), its SSE 1e-6.
         #expect(analysis.options.model.label == fit["model"] as? String)
-        #expect(analysis.fit.converged)
+        #expect(analysis.options.weighting.rawValue == fit["weighting"] as? String)
+        #expect(fit["status"] as? String == "ok" && analysis.fit.converged)
+        // Stationary, as the reference's optimum is (its gradient ∞-norm in θ = (a, b, ln c, d[, ln g]) is about
+        // 1e-9): ours by central differences of the weighted SSE, on the same θ and weights.
+        let x = analysis.standards.map(\.nominal), y = analysis.standards.map(\.meanNetOD)
+        let w = y.map { analysis.options.weighting == .inverseYSquared ? 1 / ($0 * $0) : 1 }
+        let model = analysis.options.model
+        let theta = CurveFitter.theta(analysis.fit.parameters, model)
+        let gradient = theta.indices.map { j -> Double in
+            var up = theta, down = theta
+            let h = 1e-6 * max(abs(theta[j]), 1)
+            up[j] += h
+            down[j] -= h
+            return (CurveFitter.sse(up, x: x, y: y, w: w, model: model) - CurveFitter.sse(down, x: x, y: y, w: w, model: model)) / (2 * h)
+        }
+        let theirs = try #require(fit["gradient_inf_norm"] as? Double)
+        #expect(theirs < 1e-6 && gradient.map(abs).max() ?? .infinity < 1e-6, "\(c): ∂SSE/∂θ = \(gradient), reference ∞-norm \(theirs)")
         let params = try #require(fit["params"] as? [String: Double])
         let p = analysis.fit.parameters
         let values = ["a": p.a, "b": p.b, "c": p.c, "d": p.d, "g": p.g]
