@@ -60,10 +60,14 @@ struct Report: ParsableCommand {
                 let gallery = try inputs.review.map { try GalleryImages(review: $0) }
                 let report = StudyReport(outcomes: try StudyOutcomes(data), provenance: Provenance(inputs: inputs, flowstudyVersion: FlowStudy.configuration.version, panel: panel),
                                          gallery: gallery)
-                let page = report.subjectPage(subject, images: report.subjectImages(subject)) { image in
-                    let bytes = (try? InputFile.bytes(image.path)) ?? []
-                    return "data:image/png;base64," + Data(bytes).base64EncodedString()
+                // Every gate plot is read before the page is made: one that cannot be read is an error (exit 65 naming
+                // the file), not a blank picture on a patient's page.
+                let images = report.subjectImages(subject)
+                var inlined: [String: String] = [:]
+                for image in images where inlined[image.path] == nil {
+                    inlined[image.path] = "data:image/png;base64," + Data(try InputFile.bytes(image.path)).base64EncodedString()
                 }
+                let page = report.subjectPage(subject, images: images) { inlined[$0.path] ?? "" }
                 try FileHandleOutput.emit(Array(page.utf8), to: output)
             }
         }

@@ -78,6 +78,20 @@ struct StudySheetsCLITests {
         }
         #expect(searched > 400, "\(searched) files searched")
 
+        // A gate plot of the subject that is there but cannot be read (a folder in its place) is an error naming
+        // it, not a blank picture on the page.
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(try InputFile.bytes(out + "/review/manifest.json"))) as? [String: Any])
+        let cells = try #require(manifest["cells"] as? [[String: Any]])
+        let image = try #require(cells.first { ($0["sample"] as? String)?.hasPrefix("SSC01_") == true && $0["image"] is String }?["image"] as? String)
+        let plot = out + "/review/" + image
+        let saved = try InputFile.bytes(plot)
+        try FileManager.default.removeItem(atPath: plot)
+        try FileManager.default.createDirectory(atPath: plot, withIntermediateDirectories: false)
+        let unreadable = run(flowstudy, ["report", "patient", "--study", out, "--subject", "SSC01", "-o", folder.path("SSC01-unreadable.html")])
+        #expect(unreadable.status == 65 && unreadable.stderr.contains(plot), "\(unreadable.stderr)")
+        try FileManager.default.removeItem(atPath: plot)
+        try Data(saved).write(to: URL(fileURLWithPath: plot))
+
         // An input edited since: report patient refuses it (exit 65), naming the file and both SHA-256.
         let markers = out + "/flow/markers.csv"
         let before = String(run("/usr/bin/sha256sum", [markers]).stdout.prefix(64))
