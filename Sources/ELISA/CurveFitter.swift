@@ -205,14 +205,15 @@ public enum CurveFitter {
             var scaled = [Double](repeating: 0, count: 25)
             for j in 0..<n {
                 guard jtj[j * 5 + j] > 0, jtj[j * 5 + j].isFinite else { return true }
-                for k in 0..<n { scaled[j * 5 + k] = jtj[j * 5 + k] / (jtj[j * 5 + j] * jtj[k * 5 + k]).squareRoot() }
+                // Square roots taken apart: their product could underflow or overflow for extreme parameter scales.
+                for k in 0..<n { scaled[j * 5 + k] = jtj[j * 5 + k] / (jtj[j * 5 + j].squareRoot() * jtj[k * 5 + k].squareRoot()) }
             }
             for col in 0..<n {
                 var pivot = col
-                for row in (col + 1)..<max(n, col + 1) where abs(scaled[row * 5 + col]) > abs(scaled[pivot * 5 + col]) { pivot = row }
+                for row in (col + 1)..<n where abs(scaled[row * 5 + col]) > abs(scaled[pivot * 5 + col]) { pivot = row }
                 guard abs(scaled[pivot * 5 + col]) > 1e-14 else { return true }
                 if pivot != col { for k in 0..<n { scaled.swapAt(col * 5 + k, pivot * 5 + k) } }
-                for row in (col + 1)..<max(n, col + 1) {
+                for row in (col + 1)..<n {
                     let f = scaled[row * 5 + col] / scaled[col * 5 + col]
                     for k in col..<n { scaled[row * 5 + k] -= f * scaled[col * 5 + k] }
                 }

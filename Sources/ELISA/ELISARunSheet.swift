@@ -166,14 +166,15 @@ public struct ELISARunSheet: Sendable {
                 problems.append("line \(line): expected \(table.header.count) cells, found \(row.count)")
                 continue
             }
-            let sample = row[id]
-            if sample.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("line \(line), column \(id + 1) (sample_id): expected a sample id, found an empty cell"); continue }
+            // Cells trimmed, as the study's sample sheet and the layouts read them.
+            let sample = row[id].trimmingCharacters(in: .whitespaces)
+            if sample.isEmpty { problems.append("line \(line), column \(id + 1) (sample_id): expected a sample id, found an empty cell"); continue }
             if let earlier = firstLine[sample] {
                 problems.append("line \(line), column \(id + 1) (sample_id): '\(sample)' is also the id of line \(earlier)")
                 continue
             }
             firstLine[sample] = line
-            identities[sample] = (row[subject], row[condition])
+            identities[sample] = (row[subject].trimmingCharacters(in: .whitespaces), row[condition].trimmingCharacters(in: .whitespaces))
         }
         guard problems.isEmpty else { throw Problems(file: path, problems: problems) }
         return identities

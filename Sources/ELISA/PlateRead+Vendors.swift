@@ -38,7 +38,9 @@ extension PlateRead {
         }
         if lines.contains(where: { $0.hasPrefix("Raw Data") }) { return [try mars(text, file: file, stem: stem)] }
         // Control characters (binary data) are shown as '?', so the message never drives a terminal.
-        let shown = String(firstLine.prefix(60).map { $0.isASCII && ($0.asciiValue ?? 0) < 0x20 || $0 == "\u{7F}" ? "?" : $0 })
+        let shown = String(String.UnicodeScalarView(firstLine.prefix(60).unicodeScalars.map { scalar in
+            scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) ? "?" : scalar  // C0, DEL and C1 (0x9B is CSI)
+        }))
         throw ELISAError(.unrecognisedFormat, file: file, place: "line 1",
                          "expected a plate export (well,OD… CSV, BioTek Gen5, BMG MARS or SoftMax Pro text, or an .xlsx workbook from Tecan Magellan, Tecan i-control or Thermo SkanIt), found '\(shown)'")
     }

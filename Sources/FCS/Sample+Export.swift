@@ -107,12 +107,21 @@ extension Sample {
     /// format the next batch into a second set of buffers. The buffers are reused from batch to batch, because
     /// fresh multi-megabyte arrays cost the kernel a page fault and a page clearing for every 4 kB.
     public func writeCSV(_ indices: [Int], values scale: ValueScale, to sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        try writeCSV(indices, values: scale, blockEvents: Self.csvBlockEvents, perBatch: nil, to: sink)
+    }
+
+    /// ``writeCSV(_:values:to:)`` with its block size and batch size given (tests use small ones to reach the
+    /// batch swap); `perBatch` nil: two blocks per core, at most 32 MB of text buffers in each of the two halves.
+    func writeCSV(_ indices: [Int], values scale: ValueScale, blockEvents: Int, perBatch: Int?,
+                  to sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         var header = Array(indices.map { csvQuoted(parameters[$0].name) }.joined(separator: ",").utf8)
         header.append(0x0A)
         try header.withUnsafeBytes(sink)
         let scaled = indices.map { scale == .scale && needsScaling(at: $0) }
-        let blocks = (eventCount + Self.csvBlockEvents - 1) / Self.csvBlockEvents
-        let perBatch = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) * 2
+        let blocks = (eventCount + blockEvents - 1) / blockEvents
+        // About 12 bytes of text per number: the buffers of a half stay under 32 MB however many cores there are.
+        let bufferBytes = blockEvents * max(indices.count, 1) * 12
+        let perBatch = perBatch ?? max(1, min(max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) * 2, (32 << 20) / max(bufferBytes, 1)))
         // Two halves of `perBatch` buffers: one being formatted, one being written. Each formatting iteration
         // writes only its own buffer, and the caller reads a half only after the work that fills it has ended.
         nonisolated(unsafe) let texts = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: 2 * perBatch)
@@ -129,9 +138,9 @@ extension Sample {
                 let firstBlock = next
                 DispatchQueue.global().async(group: formatting) {
                     DispatchQueue.concurrentPerform(iterations: count) { offset in
-                        let start = (firstBlock + offset) * Self.csvBlockEvents
-                        self.appendCSVRows(indices, scaled: scaled, events: start..<min(start + Self.csvBlockEvents, self.eventCount),
-                                           to: &texts[half * perBatch + offset])
+                        let start = (firstBlock + offset) * blockEvents
+                        self.formatCSVRows(indices, scaled: scaled, events: start..<min(start + blockEvents, self.eventCount),
+                                           into: &texts[half * perBatch + offset])
                     }
                 }
                 formatted = (half, count)
@@ -147,7 +156,7 @@ extension Sample {
     }
 
     /// Replaces the contents of `out` (keeping its capacity) with the CSV rows of `events`.
-    private func appendCSVRows(_ indices: [Int], scaled: [Bool], events: Range<Int>, to out: inout [UInt8]) {
+    private func formatCSVRows(_ indices: [Int], scaled: [Bool], events: Range<Int>, into out: inout [UInt8]) {
         // Scale values are computed for the block; stored values are read in place. Both as (kind, pointer).
         let blocks: [UnsafeMutableBufferPointer<Double>?] = zip(indices, scaled).map { index, scaled in
             guard scaled else { return nil }

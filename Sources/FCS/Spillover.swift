@@ -111,7 +111,7 @@ extension Sample {
 
     /// FCS 2.0 `$DFCiTOj`: percent of dye `i` seen in fluorescence detector `j`. The numbers count fluorescence
     /// detectors (FL1, FL2, … on Beckman instruments), not parameters, so the channels are named `FL1`…`FLn` and
-    /// matched to `$PnN` later by detector number (`FL1 Log`, `FL1 INT LIN`; see the Compensation module). A
+    /// matched to `$PnN` later by detector number (`FL1 Log`, `FL1 INT LIN`; see ``FluorescenceDetectors``). A
     /// written diagonal (`$DFC1TO1 0.0`) is ignored: a dye is all of its own detector's signal.
     private func dfcSpillover() throws -> Spillover? {
         var pairs: [(Int, Int, Double)] = []

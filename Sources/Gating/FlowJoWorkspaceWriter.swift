@@ -136,7 +136,11 @@ public enum FlowJoWorkspaceWriter {
             do { found = try entry.sample.spilloverNamedByParameters() } catch let error as FCSError { throw FlowJoError(file: entry.name, path: "spillover", error.description) }
             guard let found else {
                 if case .file(allowMissing: true) = template.compensation { return nil }
-                throw FlowJoError(file: entry.name, path: "spillover", "expected a spillover keyword ($SPILLOVER, SPILL, $COMP) for the template's compensated gates, found none")
+                // A $DFC matrix none of whose detectors the file records is there, but has nothing to apply to.
+                let dfc = entry.sample.keywords.contains { $0.key.uppercased().hasPrefix("$DFC") }
+                throw FlowJoError(file: entry.name, path: "spillover", dfc
+                    ? "expected a spillover for the template's compensated gates, found a $DFC matrix none of whose detectors (FL1, FL2…) the file records"
+                    : "expected a spillover keyword ($SPILLOVER, SPILL, $COMP) for the template's compensated gates, found none")
             }
             do { spillover = try SpilloverMatrix(found, source: entry.name) } catch let error as CompensationError {
                 throw FlowJoError(file: entry.name, path: "spillover", error.description)

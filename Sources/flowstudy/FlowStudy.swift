@@ -13,8 +13,8 @@ struct FlowStudy: ParsableCommand {
     )
 
     static func main() {
-        // No allocator tuning here: the commands that read many files (batch, review, study, demo, edit) turn it
-        // on; for one file it only kept freed columns resident and raised `gate`'s peak.
+        // No allocator tuning here: the commands that gate many files in turn (batch, review, study, demo, edit)
+        // turn it on; for one file it only kept freed columns resident and raised `gate`'s peak.
         do {
             var command = try parseAsRoot()
             try command.run()

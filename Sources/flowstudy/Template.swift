@@ -130,21 +130,14 @@ struct ImportWSP: ParsableCommand {
             printError("flowstudy: warning: \(overridesPath) exists but this workspace has no sample-specific gates; the batch would still apply it")
         }
         guard let check else { return }
-        let compared: (comparisons: [FlowJoWorkspace.CountComparison], missing: [String])
-        do {
-            compared = try reportingInputErrors {
-                try parsed.compareCounts(imported, group: group, sample: sample, folder: check, reading: reading.options)
-            }
-        } catch let error as GatingError {
-            printError(error.description); throw badInputData
+        let compared = try reportingInputErrors {
+            try parsed.compareCounts(imported, group: group, sample: sample, folder: check, reading: reading.options)
         }
         for name in compared.missing { printError("flowstudy: warning: \(name) is not in \(check); not checked") }
         // FlowJo's count is an empty cell where the workspace holds none.
         let rows = compared.comparisons.map { [$0.sample, $0.path, "\($0.flowStudy)", $0.flowJo.map(String.init) ?? ""] }
         try FileHandleOutput.emit(csvTable(header: ["sample", "population", "flowstudy", "flowjo"], rows: rows), to: nil)
-        let differ = compared.comparisons.compactMap { row in
-            row.flowJo.flatMap { $0 != row.flowStudy ? "\(row.sample) \(row.path): FlowStudy \(row.flowStudy), FlowJo \($0)" : nil }
-        }
+        let differ = compared.comparisons.filter(\.differs).map { "\($0.sample) \($0.path): FlowStudy \($0.flowStudy), FlowJo \($0.flowJo.map(String.init) ?? "")" }
         if !differ.isEmpty {
             printError("\(differ.count) \(differ.count == 1 ? "count differs" : "counts differ") from FlowJo's:\n" + differ.map { "  \($0)" }.joined(separator: "\n"))
             throw ExitCode(2)

@@ -55,11 +55,12 @@ struct ELISARunTests {
 
     @Test("elisa --samples: a sample sheet is checked as the study checks it, every problem with its line")
     func sampleSheet() throws {
-        let (_, good) = try folder(name: "samples.csv", "sample_id,subject_id,condition,file\nP01_UT,P01,UT,a.fcs\nP01_RUX,P01,RUX,b.fcs\n")
+        let (_, good) = try folder(name: "samples.csv", "sample_id,subject_id,condition,file\nP01_UT,P01,UT,a.fcs\nP01_RUX , P01 ,RUX ,b.fcs\n")
         let identities = try ELISARunSheet.sampleIdentities(good)
+        // Cells are trimmed, as the study reads the sheet and the layouts.
         #expect(identities.count == 2 && identities["P01_RUX"]?.subject == "P01" && identities["P01_RUX"]?.condition == "RUX")
         // A repeated id used to keep its first row silently, and a short row was skipped.
-        let (_, bad) = try folder(name: "bad.csv", "sample_id,subject_id,condition,condition\nP01_UT,P01,UT,UT\nP01_UT,P02,RUX,RUX\nP03_UT,P03\n ,P04,UT,UT\n")
+        let (_, bad) = try folder(name: "bad.csv", "sample_id,subject_id,condition,condition\nP01_UT,P01,UT,UT\n P01_UT,P02,RUX,RUX\nP03_UT,P03\n ,P04,UT,UT\n")
         #expect {
             _ = try ELISARunSheet.sampleIdentities(bad)
         } throws: { error in

@@ -134,5 +134,32 @@ struct StreamedCSVTests {
         #expect(String(decoding: streamed, as: UTF8.self) == expected)
         #expect(chunks == 1 + (events + Sample.csvBlockEvents - 1) / Sample.csvBlockEvents)
         #expect(sample.csv([0, 1], values: .stored) == streamed)
+        // Small blocks and batches of two: eleven batches, each formatted while the one before is written, in
+        // reused buffers (a last, short block too). The same text.
+        for perBatch in [1, 2, 3] {
+            var small: [UInt8] = []
+            var smallChunks = 0
+            sample.writeCSV([0, 1], values: .stored, blockEvents: 4_545, perBatch: perBatch) { small += $0; smallChunks += 1 }
+            #expect(small == streamed, "\(perBatch) blocks a batch")
+            #expect(smallChunks == 1 + 23)
+        }
+    }
+
+    struct Full: Error {}
+
+    @Test("a sink that fails part-way stops the export with its error, after the blocks it took, and nothing is left running")
+    func failingSink() {
+        let events = 10_000
+        let sample = Sample(keywords: Keywords(), parameters: [Parameter(index: 1, name: "FSC-A")],
+                            columns: [ChannelValues((0..<events).map { Float($0) })])
+        var taken = 0
+        #expect(throws: Full.self) {
+            try sample.writeCSV([0], values: .stored, blockEvents: 100, perBatch: 4) { _ in
+                if taken == 5 { throw Full() }
+                taken += 1
+            }
+        }
+        // The header and four blocks; the fifth block's write failed and no later block was handed over.
+        #expect(taken == 5)
     }
 }

@@ -68,9 +68,10 @@ enum Gzip {
 
     /// Bytes appended at the end of one `malloc`'d block that doubles when full, but never past `limit`.
     ///
-    /// It grows with `realloc`, which moves a large block by remapping its pages rather than copying them: the
-    /// old and the new block are never both in memory, so the peak stays near the cap (a copy made it 3 × the
-    /// cap for a gzip bomb).
+    /// It grows with `realloc`, which moves a block glibc maps on its own (above its mmap threshold) by remapping
+    /// its pages rather than copying them: the old and the new block are then never both in memory, so the peak
+    /// stays near the cap (a copy made it 3 × the cap for a gzip bomb). Under `MemoryTuning` (the many-file
+    /// commands) blocks stay in the heap and a move may copy: the peak is then at most twice the cap.
     struct GrowableBuffer {
         private(set) var base: UnsafeMutableRawPointer
         private(set) var capacity: Int
