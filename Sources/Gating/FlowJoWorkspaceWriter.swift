@@ -44,6 +44,11 @@ public enum FlowJoWorkspaceWriter {
     public static func document(_ template: GatingTemplate, samples: [SampleFile], group: String = "FlowStudy", file: String) throws -> Output {
         guard !samples.isEmpty else { throw FlowJoError(file: file, path: "samples", "expected at least one FCS file") }
         guard group != "All Samples" else { throw FlowJoError(file: file, path: "group", "expected a group name other than FlowJo's own 'All Samples'") }
+        // FlowJo and FlowKit find a sample's FCS file by its name alone.
+        var names: Set<String> = []
+        for entry in samples where !names.insert(entry.name).inserted {
+            throw FlowJoError(file: file, path: "samples", "expected each FCS file name once (FlowJo tells samples apart by file name), found '\(entry.name)' twice")
+        }
         var notes: [String] = []
         var gateID = 0
         var sampleXML: [String] = []

@@ -19,6 +19,9 @@ extension GatingResult {
         return out
     }
 
+    /// The columns of ``populationRows()``.
+    public static let populationsHeader = ["population", "parent", "count", "percent_parent", "percent_total"]
+
     /// The tidy population table: `population,parent,count,percent_parent,percent_total` (`root` for a
     /// population of all events; an empty cell for a percentage of nothing).
     public func populationRows() -> [[String]] {

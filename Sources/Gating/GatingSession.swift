@@ -59,6 +59,9 @@ public final class GatingSession {
 }
 
 extension GatingSession {
+    /// The columns of ``medianRows()``.
+    public static let mediansHeader = ["population", "channel", "median"]
+
     /// `population,channel,median` rows: every population × every parameter, compensated by the file's matrix
     /// (or the strategy's, when it names one) and untransformed, over the finite values; an empty cell when none is.
     public func medianRows() throws -> [[String]] {

@@ -48,14 +48,13 @@ struct Gate: ParsableCommand {
             let sample = try FCSFile.readSample(file, dataSet: dataset, options: reading.options)
             let session = try GatingSession(strategy: loaded.strategy(for: sample), sample: sample)
             if let events { try AtomicFile.write(session.result.membershipCSV(), to: events) }
-            let table = csvTable(header: ["population", "parent", "count", "percent_parent", "percent_total"],
-                                 rows: session.result.populationRows())
+            let table = csvTable(header: GatingResult.populationsHeader, rows: session.result.populationRows())
             try FileHandleOutput.emit(table, to: stats)
             if let gates {
                 try AtomicFile.write(csvTable(header: GateDecision.csvHeader, rows: session.result.decisions.map(\.csvRow)), to: gates)
             }
             if let medians {
-                try AtomicFile.write(csvTable(header: ["population", "channel", "median"], rows: try session.medianRows()), to: medians)
+                try AtomicFile.write(csvTable(header: GatingSession.mediansHeader, rows: try session.medianRows()), to: medians)
             }
         }
     }

@@ -172,14 +172,9 @@ struct ExportWSP: ParsableCommand {
         var options = reading.options
         options.readEvents = false
         var files: [FlowJoWorkspaceWriter.SampleFile] = []
-        var names: Set<String> = []
         for entry in sheet.entries {
+            // Two files of one name are refused by the writer: FlowJo finds a sample's file by this name.
             let name = (entry.file as NSString).lastPathComponent
-            // FlowJo and FlowKit find a sample's file by this name.
-            guard names.insert(name).inserted else {
-                printError("\(samples): two samples are FCS files named '\(name)'; FlowJo tells samples apart by file name")
-                throw ExitCode.validationFailure
-            }
             let fcs = try reportingInputErrors { try FCSFile.readSample(entry.file, options: options) }
             files.append(.init(name: name, uri: URL(fileURLWithPath: entry.file).standardizedFileURL.absoluteString, sample: fcs))
         }

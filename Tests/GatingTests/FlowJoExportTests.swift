@@ -231,6 +231,20 @@ struct FlowJoExportTests {
         #expect(TemplateWriter.json(imported.template) == TemplateWriter.json(template(allowMissing: true)))
     }
 
+    @Test("two samples whose FCS files share a name are refused: FlowJo tells samples apart by file name")
+    func duplicateFileNames() throws {
+        let template = GatingTemplate(compensation: .none, strategy: GatingStrategy(populations: [
+            Population(id: "all", parent: nil, gate: .rectangle(RectangleGate(dimensions: [GateDimension(channel: "B")], minimum: [nil], maximum: [45])))]))
+        var first = FlowJoConstructTests.lines, second = FlowJoConstructTests.lines
+        first.file = "/run1/tube.fcs"
+        second.file = "/run2/tube.fcs"
+        #expect {
+            try FlowJoWorkspaceWriter.document(template, samples: Self.files([first, second]), file: "t.json")
+        } throws: { error in
+            (error as? FlowJoError)?.description.contains("found 'tube.fcs' twice") == true
+        }
+    }
+
     @Test("an FCS 2.0 $DFC matrix is written for the detectors the file records, named by $PnN, and the counts come back")
     func dfcMatrix() throws {
         // FL1 INT LOG and FL2 INT LOG recorded; the matrix also numbers FL3, which the file lacks.
