@@ -270,6 +270,16 @@ struct FlowJoExportTests {
         let imported = try workspace.template(group: "FlowStudy")
         #expect(try Self.counts(imported.template, sample)["lowFL2"] == expected)
         #expect(try Self.counts(template, sample)["lowFL2"] == expected)
+        // A $DFC matrix none of whose detectors the file records: the error says so, not "found none".
+        var unrecorded = sample
+        unrecorded.parameters = unrecorded.parameters.map { var p = $0; p.name = p.name.replacing("FL", with: "Channel "); return p }
+        let renamed = GatingTemplate(compensation: .file(allowMissing: false), strategy: GatingStrategy(populations: [Population(id: "lowFL2", parent: nil,
+            gate: .rectangle(RectangleGate(dimensions: [GateDimension(channel: "Channel 2 INT LOG", compensation: .file)], minimum: [nil], maximum: [40])))]))
+        #expect {
+            try FlowJoWorkspaceWriter.document(renamed, samples: Self.files([unrecorded]), file: "t.json")
+        } throws: { error in
+            (error as? FlowJoError)?.description.contains("found a $DFC matrix none of whose detectors (FL1, FL2…) the file records") == true
+        }
     }
 
     @Test("what FlowJo cannot hold is refused with the population: a ratio, a complemented operand, two transforms on one polygon channel")
