@@ -69,17 +69,15 @@ extension SpilloverMatrix {
         guard let spillover = try sample.spillover() else { return nil }
         let source = "\(spillover.keyword) of \(sample.file)"
         guard spillover.keyword == "$DFCiTOj" else { return try SpilloverMatrix(spillover, source: source) }
-        let numbers = Array(1...max(spillover.size, 1))
-        let recorded = FluorescenceDetectors.parameters(for: numbers, in: sample)
-        let kept = numbers.filter { recorded[$0] != nil }
+        let kept = spillover.recordedDetectors(in: sample).map(\.detector)
         guard !kept.isEmpty else {
             throw CompensationError(.unmatchedChannel, source: source,
                 "detectors FL1–FL\(spillover.size): expected parameters of \(sample.file) named FLk… (FL1 INT LOG, FL1 Log), found \(sample.parameters.map(\.name).joined(separator: ", "))")
         }
-        let left = numbers.filter { recorded[$0] == nil }
+        let left = (1...max(spillover.size, 1)).filter { !kept.contains($0) }
         let note = left.isEmpty ? "" : " (FL\(left.map(String.init).joined(separator: ", FL")) not recorded, left out)"
         return try SpilloverMatrix(fluorochromes: kept.map { "FL\($0)" }, detectors: kept.map { "FL\($0)" },
-                                   coefficients: kept.map { i in kept.map { j in spillover.matrix[i - 1][j - 1] } },
+                                   coefficients: spillover.coefficients(amongDetectors: kept),
                                    source: source + note)
     }
 }

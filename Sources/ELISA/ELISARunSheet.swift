@@ -76,9 +76,8 @@ public struct ELISARunSheet: Sendable {
         for required in ["plate_file", "layout", "analyte"] where !table.header.contains(required) {
             problems.append("line 1: expected a column '\(required)'")
         }
-        var seen: Set<String> = []
+        problems += repeatedColumns(table.header)
         for (index, name) in table.header.enumerated() {
-            if !seen.insert(name).inserted { problems.append("line 1, column \(index + 1): '\(name)' appears twice") }
             if !columns.contains(name) { problems.append("line 1, column \(index + 1): unknown column '\(name)' (expected \(columns.joined(separator: ", ")))") }
         }
         guard problems.isEmpty else { throw Problems(file: path, problems: problems) }
@@ -149,11 +148,7 @@ public struct ELISARunSheet: Sendable {
     /// twice, a row with the wrong number of cells, an empty or repeated `sample_id` are problems with their line.
     public static func sampleIdentities(_ path: String) throws -> [String: (subject: String, condition: String)] {
         let table = try table(try text(path), path: path)
-        var problems: [String] = []
-        var seen: Set<String> = []
-        for (index, name) in table.header.enumerated() where !seen.insert(name).inserted {
-            problems.append("line 1, column \(index + 1): '\(name)' appears twice")
-        }
+        var problems = repeatedColumns(table.header)
         guard let id = table.header.firstIndex(of: "sample_id"), let subject = table.header.firstIndex(of: "subject_id"),
               let condition = table.header.firstIndex(of: "condition") else {
             throw Problems(file: path, problems: problems + ["line 1: expected columns sample_id, subject_id and condition"])
@@ -178,6 +173,14 @@ public struct ELISARunSheet: Sendable {
         }
         guard problems.isEmpty else { throw Problems(file: path, problems: problems) }
         return identities
+    }
+
+    /// A problem for each column named again after its first time (`line 1, column 4: 'layout' appears twice`).
+    private static func repeatedColumns(_ header: [String]) -> [String] {
+        var seen: Set<String> = []
+        return header.enumerated().compactMap { index, name in
+            seen.insert(name).inserted ? nil : "line 1, column \(index + 1): '\(name)' appears twice"
+        }
     }
 
     /// The text at `path`, a reading problem as ``Problems``.

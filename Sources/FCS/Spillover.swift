@@ -97,12 +97,10 @@ extension Sample {
     public func spilloverNamedByParameters() throws -> Spillover? {
         guard let spillover = try spillover() else { return nil }
         guard spillover.keyword == "$DFCiTOj" else { return spillover }
-        let numbers = Array(1...max(spillover.matrix.count, 1))
-        let recorded = FluorescenceDetectors.parameters(for: numbers, in: self)
-        let kept = numbers.filter { recorded[$0] != nil }
-        guard !kept.isEmpty else { return nil }
-        return Spillover(keyword: spillover.keyword, channels: kept.compactMap { recorded[$0].map { parameters[$0].name } },
-                         matrix: kept.map { i in kept.map { j in spillover.matrix[i - 1][j - 1] } })
+        let recorded = spillover.recordedDetectors(in: self)
+        guard !recorded.isEmpty else { return nil }
+        return Spillover(keyword: spillover.keyword, channels: recorded.map { parameters[$0.parameter].name },
+                         matrix: spillover.coefficients(amongDetectors: recorded.map(\.detector)))
     }
 
     /// The most fluorescence detectors a `$DFCiTOj` matrix may number (FCS 2.0 instruments have up to 10; the
@@ -136,4 +134,18 @@ extension Sample {
     }
 }
 
+extension Spillover {
+    /// For a `$DFCiTOj` matrix (detectors numbered from 1): each detector `sample` records, in order, with the
+    /// index of the parameter that records it (``FluorescenceDetectors``). Instruments write every detector's
+    /// coefficients whatever was acquired, so some are usually missing.
+    public func recordedDetectors(in sample: Sample) -> [(detector: Int, parameter: Int)] {
+        let numbers = Array(1...max(matrix.count, 1))
+        let recorded = FluorescenceDetectors.parameters(for: numbers, in: sample)
+        return numbers.compactMap { number in recorded[number].map { (number, $0) } }
+    }
 
+    /// The coefficients among the detectors numbered `kept` (from 1), in that order.
+    public func coefficients(amongDetectors kept: [Int]) -> [[Double]] {
+        kept.map { i in kept.map { j in matrix[i - 1][j - 1] } }
+    }
+}

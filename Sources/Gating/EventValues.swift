@@ -45,10 +45,7 @@ final class EventValues {
         /// Called before a column is computed, so that the cache and the columns in flight share the budget
         /// rather than add up: a polygon's two new columns no longer sit beside a full cache.
         mutating func makeRoom(forBytes needed: Int) {
-            while bytes + needed > budget, let oldest = order.first {
-                order.removeFirst()
-                bytes -= (columns.removeValue(forKey: oldest)?.count ?? 0) * 8
-            }
+            while bytes + needed > budget, !order.isEmpty { evictOldest() }
         }
 
         mutating func put(_ key: Key, _ column: [Double]) {
@@ -58,10 +55,13 @@ final class EventValues {
             }
             order.append(key)
             bytes += column.count * 8
-            while bytes > budget, order.count > 1, let oldest = order.first {
-                order.removeFirst()
-                bytes -= (columns.removeValue(forKey: oldest)?.count ?? 0) * 8
-            }
+            while bytes > budget, order.count > 1 { evictOldest() }
+        }
+
+        /// Drops the least recently used column.
+        private mutating func evictOldest() {
+            let oldest = order.removeFirst()
+            bytes -= (columns.removeValue(forKey: oldest)?.count ?? 0) * 8
         }
     }
 

@@ -142,7 +142,7 @@ public enum FlowJoWorkspaceWriter {
             guard let found else {
                 if case .file(allowMissing: true) = template.compensation { return nil }
                 // A $DFC matrix none of whose detectors the file records is there, but has nothing to apply to.
-                let dfc = entry.sample.keywords.contains { $0.key.uppercased().hasPrefix("$DFC") }
+                let dfc = (try? entry.sample.spillover())??.keyword == "$DFCiTOj"
                 throw FlowJoError(file: entry.name, path: "spillover", dfc
                     ? "expected a spillover for the template's compensated gates, found a $DFC matrix none of whose detectors (FL1, FL2…) the file records"
                     : "expected a spillover keyword ($SPILLOVER, SPILL, $COMP) for the template's compensated gates, found none")
